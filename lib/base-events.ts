@@ -1,0 +1,636 @@
+// Python: asyncio/base_events.py (3.11): the ready queue, the timer heap and _run_once.
+// One iteration runs exactly the callbacks that were ready when it began; what they schedule
+// runs in the next one. The loop knows Handles and Runnables, never Task (tasks.ts plugs in).
+import { MonotonicClock, type Clock } from './clock';
+import type { Context } from './contextvars';
+import { DeadlockError, FatalError, RuntimeError, toError } from './exceptions';
+import {
+  _getRunningLoop, _hooks, _setRunningLoop, Handle, TimerHandle,
+  type ExceptionContext, type ExceptionHandler, type Runnable,
+} from './events';
+import { Future, iscoroutine, isFuture, wrapPromise, _isGeneratorFunction, _isThenable, type Awaitable, type Coroutine } from './futures';
+import { Deque } from './internal/deque';
+import { TimerHeap } from './internal/heap';
+import { describe } from './internal/introspect';
+import type { Task } from './tasks';
+
+/** Compact the timer heap when it holds more than this many timers... */
+const MIN_SCHEDULED_TIMER_HANDLES = 100;
+/** ...and more than this fraction of them are cancelled. */
+const MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5;
+/** Node timers overflow at 2^31 ms (they would fire at once): longer waits are re-armed. */
+const MAX_NODE_TIMEOUT_MS = 2 ** 31 - 1;
+/**
+ * Fairness bound: a loop that always has work still lets Node run its own events (socket data,
+ * Promise settlements, other timers). Every {@link FAIRNESS_CHECK_EVERY} iterations the driver
+ * checks whether {@link FAIRNESS_SLICE_MS} of wall time passed since Node last had control and,
+ * if so, gives Node one `setImmediate` turn.
+ */
+const FAIRNESS_SLICE_MS = 10;
+const FAIRNESS_CHECK_EVERY = 16;
+
+/** Options for a new event loop. */
+export interface EventLoopOptions {
+  /** Where time comes from (default: the real monotonic clock). A `VirtualClock` makes timers jump. */
+  clock?: Clock;
+  /** Debug mode: slow-callback warnings and extra checks. */
+  debug?: boolean;
+}
+
+/** The trailing options object of `callSoon`/`callLater`/`callAt`: the context the callback runs in. */
+export interface CallbackOptions {
+  context: Context;
+}
+
+/** Options a task factory receives. */
+export interface TaskOptions {
+  name?: string | null;
+  context?: Context;
+}
+
+/** Makes the Task for `loop.createTask`. @see Python `loop.set_task_factory()` */
+export type TaskFactory = (loop: BaseEventLoop, coro: Coroutine<unknown>, opts?: TaskOptions) => Task<unknown>;
+
+function validateTime(value: unknown, what: string): number {
+  if (value === null || value === undefined) throw new TypeError(`${what} must not be ${String(value)}`);
+  if (typeof value !== 'number') throw new TypeError(`${what} must be a number, got ${typeof value}`);
+  if (Number.isNaN(value)) throw new RangeError(`${what} must be a number (finite or Infinity), got NaN`);
+  return value;
+}
+
+/** @internal Validates a delay in seconds: a number, not NaN (negative and Infinity are fine). */
+export function _validateDelay(delay: unknown, what = 'delay'): number {
+  return validateTime(delay, what);
+}
+
+function splitContext(args: unknown[]): Context | undefined {
+  const last = args[args.length - 1];
+  if (typeof last === 'object' && last !== null && Object.getPrototypeOf(last) === Object.prototype) {
+    const keys = Object.keys(last);
+    if (keys.length === 1 && keys[0] === 'context') {
+      args.pop();
+      return (last as { context: Context }).context;
+    }
+  }
+  return undefined;
+}
+
+function stopLoop(fut: Future<unknown>): void {
+  fut._loop.stop();
+}
+
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * The event loop: a ready queue, a timer heap and Python's `_run_once` iteration, driven by
+ * Node (it awaits a single Node timer or a wake-up when it has nothing ready).
+ * @see Python `asyncio.BaseEventLoop`
+ * Differences:
+ * - `runUntilComplete` and `runForever` return Promises: Node's own loop must keep turning.
+ *   `runSync` (in runners) drives the loop synchronously instead.
+ * - `callSoon` also wakes an idle loop, so it is safe from any Node callback (there are no threads).
+ * - Unfinished tasks are held strongly, so a fire-and-forget task never vanishes.
+ */
+export class BaseEventLoop {
+  /** @internal Installed by tasks.ts: the default task factory. */
+  static _defaultTaskFactory: TaskFactory | null = null;
+
+  /** Callbacks slower than this (seconds) are reported in debug mode. */
+  slowCallbackDuration = 0.1;
+
+  /** @internal */
+  readonly _ready = new Deque<Runnable>(64);
+  /** @internal */
+  readonly _scheduled = new TimerHeap<TimerHandle>();
+  /** @internal */
+  _timerCancelledCount = 0;
+  /** @internal Unfinished tasks, held strongly. */
+  readonly _tasks = new Set<Task<unknown>>();
+  /** @internal */
+  _currentTask: Task<unknown> | null = null;
+  /** @internal Pending outside sources (wrapped Promises, I/O) that may wake the loop. */
+  _external = 0;
+  /** @internal */
+  readonly _clock: Clock;
+
+  #seq = 0;
+  #closed = false;
+  #stopping = false;
+  #running = false;
+  #debug: boolean;
+  #exceptionHandler: ExceptionHandler | null = null;
+  #taskFactory: TaskFactory | null = null;
+  #unretrieved = new Set<WeakRef<Future<unknown>>>();
+  #unretrievedPruneAt = 64;
+  #waker: (() => void) | null = null;
+  #wakeAt = Infinity;
+  #nodeTimer: NodeJS.Timeout | undefined;
+  #iterations = 0;
+
+  constructor(options?: EventLoopOptions) {
+    this._clock = options?.clock ?? new MonotonicClock();
+    this.#debug = options?.debug ?? false;
+  }
+
+  // ---- time and scheduling ----
+
+  /** The loop's time in seconds (monotonic, or virtual). @see Python `loop.time()` */
+  time(): number {
+    return this._clock.time();
+  }
+
+  /**
+   * Schedules `callback(...args)` for the next iteration; callbacks run in the order scheduled.
+   * A trailing `{ context }` object selects the context it runs in.
+   * @see Python `loop.call_soon()`
+   * @throws {RuntimeError} "Event loop is closed"
+   */
+  callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle;
+  callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: [...A, CallbackOptions]): Handle;
+  callSoon(callback: (...args: never[]) => unknown, ...args: unknown[]): Handle {
+    this._checkClosed();
+    this.#checkCallable(callback, 'callSoon');
+    const a = args;
+    const handle = new Handle(callback, a, this, splitContext(a));
+    this._pushReady(handle);
+    return handle;
+  }
+
+  /**
+   * Like `callSoon`, for use from outside the loop: it also wakes an idle loop.
+   * @see Python `loop.call_soon_threadsafe()`
+   * Differences:
+   * - Node has no threads here: this is `callSoon`, which already wakes an idle loop.
+   */
+  callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle;
+  callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: [...A, CallbackOptions]): Handle;
+  callSoonThreadsafe(callback: (...args: never[]) => unknown, ...args: unknown[]): Handle {
+    return this.callSoon(callback as (...args: unknown[]) => unknown, ...args);
+  }
+
+  /**
+   * Schedules `callback(...args)` to run `delay` seconds from now.
+   * @see Python `loop.call_later()`
+   * @throws {TypeError} if `delay` is not a number; {RangeError} if it is NaN
+   */
+  callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle;
+  callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: [...A, CallbackOptions]): TimerHandle;
+  callLater(delay: number, callback: (...args: never[]) => unknown, ...args: unknown[]): TimerHandle {
+    validateTime(delay, 'delay');
+    return this.callAt(this.time() + delay, callback as (...args: unknown[]) => unknown, ...args);
+  }
+
+  /**
+   * Schedules `callback(...args)` for the absolute loop time `when` (seconds).
+   * @see Python `loop.call_at()`
+   * @throws {TypeError} if `when` is not a number; {RangeError} if it is NaN
+   */
+  callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: A): TimerHandle;
+  callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: [...A, CallbackOptions]): TimerHandle;
+  callAt(when: number, callback: (...args: never[]) => unknown, ...args: unknown[]): TimerHandle {
+    validateTime(when, 'when');
+    this._checkClosed();
+    this.#checkCallable(callback, 'callAt');
+    const a = args;
+    const timer = new TimerHandle(when, this.#seq++, callback, a, this, splitContext(a));
+    timer._scheduled = true;
+    this._scheduled.push(timer);
+    if (this.#waker !== null && when < this.#wakeAt) this.#wake();
+    return timer;
+  }
+
+  /** @internal Puts a Handle or a Task step on the ready queue (Python: `_ready.append`). */
+  _pushReady(r: Runnable): void {
+    this._ready.push(r);
+    if (this.#waker !== null) this.#wake();
+  }
+
+  /** @internal */
+  _timerHandleCancelled(handle: TimerHandle): void {
+    if (handle._scheduled) this._timerCancelledCount++;
+  }
+
+  /** A new Future attached to this loop. @see Python `loop.create_future()` */
+  createFuture<T>(): Future<T> {
+    return new Future<T>({ loop: this });
+  }
+
+  /**
+   * Wraps a coroutine in a Task scheduled on this loop (through the task factory, if set).
+   * @see Python `loop.create_task()`
+   * @throws {TypeError} "a coroutine was expected, got …"
+   */
+  createTask<T>(coro: Coroutine<T>, opts?: TaskOptions): Task<T> {
+    this._checkClosed();
+    const factory = this.#taskFactory ?? BaseEventLoop._defaultTaskFactory;
+    if (factory === null) throw new Error('Internal error: no task factory installed (import tsyncio, not its files)');
+    const task = factory(this, coro, opts) as Task<T>;
+    if (this.#taskFactory !== null && opts?.name != null) task.setName(opts.name);
+    return task;
+  }
+
+  /** Sets the factory `createTask` uses (`null` for the default Task). @see Python `loop.set_task_factory()` */
+  setTaskFactory(factory: TaskFactory | null): void {
+    if (factory !== null && typeof factory !== 'function') throw new TypeError('task factory must be a callable or None');
+    this.#taskFactory = factory;
+  }
+
+  /** The task factory, or `null` for the default. @see Python `loop.get_task_factory()` */
+  getTaskFactory(): TaskFactory | null {
+    return this.#taskFactory;
+  }
+
+  // ---- running ----
+
+  /** Whether the loop is running. @see Python `loop.is_running()` */
+  isRunning(): boolean {
+    return this.#running;
+  }
+
+  /** Whether the loop is closed. @see Python `loop.is_closed()` */
+  isClosed(): boolean {
+    return this.#closed;
+  }
+
+  /** Stops the loop after the current iteration's callbacks. @see Python `loop.stop()` */
+  stop(): void {
+    this.#stopping = true;
+    if (this.#waker !== null) this.#wake();
+  }
+
+  /**
+   * Runs the loop until `stop()` is called.
+   * @see Python `loop.run_forever()`
+   * Differences:
+   * - Returns a Promise that settles when the loop stops.
+   */
+  async runForever(): Promise<void> {
+    this.#startRunning();
+    try {
+      let slice = performance.now();
+      for (;;) {
+        this._runOnceAsCurrent();
+        if (this.#stopping) break;
+        const timeout = this._nextTimeout();
+        if (timeout > 0) {
+          await this.#idle(timeout);
+          slice = performance.now();
+        } else if (++this.#iterations % FAIRNESS_CHECK_EVERY === 0 && performance.now() - slice >= FAIRNESS_SLICE_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          slice = performance.now();
+        }
+      }
+    } finally {
+      this.#stopRunning();
+    }
+  }
+
+  /**
+   * Runs the loop until `aw` is done and returns its result (or throws its error).
+   * @see Python `loop.run_until_complete()`
+   * Differences:
+   * - Returns a Promise.
+   * @throws {RuntimeError} "Event loop stopped before Future completed." if `stop()` came first
+   */
+  async runUntilComplete<T>(aw: Awaitable<T> | PromiseLike<T>): Promise<T> {
+    const future = this.#prepareRun(aw);
+    try {
+      await this.runForever();
+    } catch (e) {
+      if (!isFuture(aw) && future.done() && !future.cancelled()) future.exception();
+      throw e;
+    } finally {
+      future.removeDoneCallback(stopLoop);
+    }
+    if (!future.done()) throw new RuntimeError('Event loop stopped before Future completed.');
+    return future.result();
+  }
+
+  /**
+   * Runs the loop synchronously until `aw` is done: timers block the thread (or jump, with a
+   * virtual clock). Used by `runSync`.
+   * @see Python `loop.run_until_complete()`
+   * Differences:
+   * - Cannot wait for I/O or Promises: Node only delivers them when the thread is free.
+   * @throws {RuntimeError} if the program waits for a Promise or I/O (use `runUntilComplete`)
+   * @throws {DeadlockError} if nothing can ever make progress
+   */
+  runUntilCompleteSync<T>(aw: Awaitable<T> | PromiseLike<T>): T {
+    const future = this.#prepareRun(aw);
+    this.#startRunning();
+    try {
+      for (;;) {
+        this._runOnceAsCurrent();
+        if (this.#stopping) break;
+        const timeout = this._nextTimeout();
+        if (timeout === Infinity) {
+          if (this._external > 0) {
+            throw new RuntimeError('runSync() cannot wait for a Promise or I/O: the program awaits something outside the loop; use run() instead');
+          }
+          throw new DeadlockError(this._deadlockMessage());
+        }
+        if (timeout > 0) this.#waitSync(timeout);
+      }
+    } catch (e) {
+      if (!isFuture(aw) && future.done() && !future.cancelled()) future.exception();
+      throw e;
+    } finally {
+      this.#stopRunning();
+      future.removeDoneCallback(stopLoop);
+    }
+    if (!future.done()) throw new RuntimeError('Event loop stopped before Future completed.');
+    return future.result();
+  }
+
+  #prepareRun<T>(aw: Awaitable<T> | PromiseLike<T>): Future<T> {
+    this._checkClosed();
+    this.#checkNotRunning();
+    let future: Future<T>;
+    if (isFuture(aw)) {
+      if (aw._loop !== this) throw new RangeError('The future belongs to a different loop than the one specified as the loop argument');
+      future = aw as Future<T>;
+    } else if (iscoroutine(aw)) {
+      future = this.createTask(aw as Coroutine<T>);
+    } else if (_isThenable(aw)) {
+      future = wrapPromise(aw, { loop: this });
+    } else {
+      const hint = _isGeneratorFunction(aw) ? ' (a generator function: did you forget to call it?)' : '';
+      throw new TypeError(`An asyncio.Future, a coroutine or an awaitable is required, got ${describe(aw)}${hint}`);
+    }
+    future.addDoneCallback(stopLoop);
+    return future;
+  }
+
+  #checkNotRunning(): void {
+    if (this.#running) throw new RuntimeError('This event loop is already running');
+    if (_getRunningLoop() !== null) throw new RuntimeError('Cannot run the event loop while another loop is running');
+  }
+
+  #startRunning(): void {
+    this._checkClosed();
+    this.#checkNotRunning();
+    this.#running = true;
+  }
+
+  #stopRunning(): void {
+    this.#stopping = false;
+    this.#running = false;
+  }
+
+  /** @internal One iteration with this loop as the running loop. */
+  _runOnceAsCurrent(): void {
+    const prev = _setRunningLoop(this);
+    try {
+      this._runOnce();
+    } finally {
+      _setRunningLoop(prev);
+    }
+  }
+
+  /**
+   * @internal One iteration: move due timers to the ready queue, then run exactly the
+   * callbacks that were ready when it began (Python `_run_once`).
+   */
+  _runOnce(): void {
+    const sched = this._scheduled;
+    if (sched.size > MIN_SCHEDULED_TIMER_HANDLES && this._timerCancelledCount > sched.size * MIN_CANCELLED_TIMER_HANDLES_FRACTION) {
+      sched.filter((h) => {
+        if (h._cancelled) {
+          h._scheduled = false;
+          return false;
+        }
+        return true;
+      });
+      this._timerCancelledCount = 0;
+    }
+    this._pollEvents();
+    if (sched.size > 0) {
+      const end = this._clock.time();
+      for (let h = sched.peek(); h !== undefined && h._when <= end; h = sched.peek()) {
+        sched.pop();
+        h._scheduled = false;
+        if (h._cancelled) this._timerCancelledCount--;
+        else this._ready.push(h);
+      }
+    }
+    const ready = this._ready;
+    let n = ready.length;
+    if (this.#debug) {
+      this.#runDebug(n);
+      return;
+    }
+    while (n-- > 0) (ready.popLeft() as Runnable)._run();
+  }
+
+  #runDebug(n: number): void {
+    while (n-- > 0) {
+      const r = this._ready.popLeft() as Runnable;
+      const t0 = performance.now();
+      r._run();
+      const dt = (performance.now() - t0) / 1000;
+      if (dt >= this.slowCallbackDuration) console.warn(`Executing ${describe(r)} took ${dt.toFixed(3)} seconds`);
+    }
+  }
+
+  /** @internal Hook for the selector loop: turn ready I/O into callbacks. The base loop has none. */
+  _pollEvents(): void {
+    // No I/O in the base loop.
+  }
+
+  /** @internal Seconds until the loop has something to do: 0 if callbacks are ready, Infinity if nothing is scheduled. */
+  _nextTimeout(): number {
+    if (this._ready.length > 0 || this.#stopping) return 0;
+    const sched = this._scheduled;
+    for (let h = sched.peek(); h !== undefined; h = sched.peek()) {
+      if (!h._cancelled) return Math.max(0, h._when - this._clock.time());
+      sched.pop();
+      h._scheduled = false;
+      this._timerCancelledCount--;
+    }
+    return Infinity;
+  }
+
+  /** Waits (without blocking Node) until `timeout` seconds pass or something wakes the loop. */
+  async #idle(timeout: number): Promise<void> {
+    const clock = this._clock;
+    if (clock.virtual) {
+      // Let Node deliver what is already on its way (settled Promises, socket data) first.
+      if (this._external > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this._ready.length > 0 || this.#stopping) return;
+      const next = this._scheduled.peek();
+      if (next !== undefined) {
+        clock.advanceTo?.(next._when);
+        return;
+      }
+      if (this._external === 0) throw new DeadlockError(this._deadlockMessage());
+      timeout = Infinity;
+    }
+    await new Promise<void>((resolve) => {
+      this.#waker = resolve;
+      this.#wakeAt = clock.virtual ? Infinity : clock.time() + timeout;
+      const ms = timeout === Infinity ? MAX_NODE_TIMEOUT_MS : Math.min(Math.ceil(timeout * 1000), MAX_NODE_TIMEOUT_MS);
+      // A timer is armed even for "forever": like Python, a loop waiting on nothing keeps the process alive.
+      this.#nodeTimer = setTimeout(() => { this.#wake(); }, ms);
+    });
+  }
+
+  #wake(): void {
+    const w = this.#waker;
+    if (w === null) return;
+    this.#waker = null;
+    this.#wakeAt = Infinity;
+    clearTimeout(this.#nodeTimer);
+    w();
+  }
+
+  #waitSync(timeout: number): void {
+    const clock = this._clock;
+    if (clock.virtual) {
+      const next = this._scheduled.peek();
+      if (next !== undefined) clock.advanceTo?.(next._when);
+      return;
+    }
+    Atomics.wait(sleepCell, 0, 0, Math.min(Math.ceil(timeout * 1000), MAX_NODE_TIMEOUT_MS));
+  }
+
+  /** @internal The deadlock report: which tasks are stuck, and on what. */
+  _deadlockMessage(): string {
+    const stuck = [...this._tasks].map((t) => t._waitDescription());
+    return `deadlock: nothing is ready, no timer is scheduled and nothing outside the loop can wake it; stuck: ${stuck.length === 0 ? 'no tasks' : stuck.join(', ')}`;
+  }
+
+  /**
+   * Closes the loop: pending callbacks and timers are dropped. Tasks are not cancelled (use
+   * `run`/`Runner`); each unfinished task and each never-retrieved exception is reported.
+   * Closing twice does nothing.
+   * @see Python `loop.close()`
+   * @throws {RuntimeError} "Cannot close a running event loop"
+   */
+  close(): void {
+    if (this.#running) throw new RuntimeError('Cannot close a running event loop');
+    if (this.#closed) return;
+    this.#closed = true;
+    this._ready.clear();
+    this._scheduled.clear();
+    this._timerCancelledCount = 0;
+    for (const ref of this.#unretrieved) {
+      const f = ref.deref();
+      if (f !== undefined && f._logTraceback) {
+        f._markRetrieved();
+        Future._reportUnretrieved({ loop: this, exception: f._exception as Error, label: f._label(), isTask: f._label().startsWith('<Task') });
+      }
+    }
+    this.#unretrieved.clear();
+    for (const task of this._tasks) {
+      this.callExceptionHandler({ message: 'Task was destroyed but it is pending!', task });
+    }
+    this._tasks.clear();
+  }
+
+  /** @internal */
+  _checkClosed(): void {
+    if (this.#closed) throw new RuntimeError('Event loop is closed');
+  }
+
+  /** @internal Remember a future whose exception nobody has retrieved yet (reported at close). */
+  _trackUnretrieved(fut: Future<unknown>): void {
+    this.#unretrieved.add(new WeakRef(fut));
+    if (this.#unretrieved.size >= this.#unretrievedPruneAt) {
+      for (const ref of this.#unretrieved) {
+        const f = ref.deref();
+        if (f === undefined || !f._logTraceback) this.#unretrieved.delete(ref);
+      }
+      this.#unretrievedPruneAt = Math.max(64, this.#unretrieved.size * 2);
+    }
+  }
+
+  #checkCallable(callback: unknown, method: string): void {
+    if (typeof callback !== 'function') throw new TypeError(`a callable object was expected by ${method}(), got ${describe(callback)}`);
+    if (iscoroutine(callback) || _isGeneratorFunction(callback)) {
+      throw new TypeError(`coroutines cannot be used with ${method}()`);
+    }
+  }
+
+  // ---- errors ----
+
+  /** Sets the handler for errors no one awaits (`null` restores the default). @see Python `loop.set_exception_handler()` */
+  setExceptionHandler(handler: ExceptionHandler | null): void {
+    if (handler !== null && typeof handler !== 'function') {
+      throw new TypeError(`A callable object or None is expected, got ${describe(handler)}`);
+    }
+    this.#exceptionHandler = handler;
+  }
+
+  /** The custom exception handler, or `null`. @see Python `loop.get_exception_handler()` */
+  getExceptionHandler(): ExceptionHandler | null {
+    return this.#exceptionHandler;
+  }
+
+  /**
+   * Logs `context` to stderr: the message, the other keys, then the error's stack.
+   * @see Python `loop.default_exception_handler()`
+   */
+  defaultExceptionHandler(context: ExceptionContext): void {
+    const lines = [context.message ?? 'Unhandled exception in event loop'];
+    for (const key of Object.keys(context).sort()) {
+      if (key === 'message' || key === 'exception') continue;
+      lines.push(`${key}: ${describe(context[key])}`);
+    }
+    const exc = context.exception;
+    if (exc !== undefined) lines.push(exc.stack ?? `${exc.name}: ${exc.message}`);
+    console.error(lines.join('\n'));
+  }
+
+  /**
+   * Passes `context` to the exception handler; a handler that throws is itself reported, and the
+   * loop keeps running either way.
+   * @see Python `loop.call_exception_handler()`
+   */
+  callExceptionHandler(context: ExceptionContext): void {
+    const handler = this.#exceptionHandler;
+    if (handler === null) {
+      try {
+        this.defaultExceptionHandler(context);
+      } catch (e) {
+        if (e instanceof FatalError) throw e;
+        console.error('Exception in default exception handler', e);
+      }
+      return;
+    }
+    try {
+      handler(this, context);
+    } catch (exc) {
+      if (exc instanceof FatalError) throw exc;
+      try {
+        this.defaultExceptionHandler({ message: 'Unhandled error in exception handler', exception: toError(exc), context });
+      } catch (e) {
+        if (e instanceof FatalError) throw e;
+        console.error('Exception in default exception handler while handling an unexpected error in custom exception handler', e);
+      }
+    }
+  }
+
+  // ---- debug ----
+
+  /** Whether debug mode is on. @see Python `loop.get_debug()` */
+  getDebug(): boolean {
+    return this.#debug;
+  }
+
+  /** Turns debug mode on or off. @see Python `loop.set_debug()` */
+  setDebug(enabled: boolean): void {
+    this.#debug = enabled;
+  }
+
+  toString(): string {
+    return `<${this.constructor.name} running=${String(this.#running)} closed=${String(this.#closed)} debug=${String(this.#debug)}>`;
+  }
+}
+
+/**
+ * The event loop users create: `new EventLoop()` or `newEventLoop()`.
+ * @see Python `asyncio.new_event_loop()` (the default loop class)
+ */
+export class EventLoop extends BaseEventLoop {}
+
+_hooks.newEventLoop = () => new EventLoop();

@@ -1,0 +1,157 @@
+// Python: contextvars (PEP 567), as asyncio uses it: each task and callback runs in a Context.
+// A Context maps ContextVars to values; copies share their map until one of them is written to.
+
+import { RuntimeError } from './exceptions';
+
+let current: Context | null = null;
+
+/**
+ * A mapping of {@link ContextVar}s to values, entered with `run()`.
+ * @see Python `contextvars.Context`
+ */
+export class Context {
+  /** @internal Copy-on-write: never mutated once shared. */
+  _vars: Map<ContextVar<unknown>, unknown>;
+  /** @internal */
+  _entered = false;
+
+  constructor() {
+    this._vars = new Map();
+  }
+
+  /** Calls `fn(...args)` with this context as the current one, then restores the previous one. */
+  run<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): R {
+    const prev = _enterContext(this);
+    try {
+      return fn(...args);
+    } finally {
+      _exitContext(this, prev);
+    }
+  }
+
+  /** A shallow copy. @see Python `Context.copy()` */
+  copy(): Context {
+    const c = new Context();
+    c._vars = this._vars;
+    return c;
+  }
+
+  /** The value of `v` in this context, or `dflt`. */
+  get<T>(v: ContextVar<T>, dflt?: T): T | undefined {
+    return this._vars.has(v) ? (this._vars.get(v) as T) : dflt;
+  }
+
+  /** Whether `v` has a value in this context. */
+  has(v: ContextVar<unknown>): boolean {
+    return this._vars.has(v);
+  }
+
+  /** The number of variables set. */
+  get size(): number {
+    return this._vars.size;
+  }
+
+  /** The variables and their values. */
+  entries(): IterableIterator<[ContextVar<unknown>, unknown]> {
+    return this._vars.entries();
+  }
+}
+
+const rootContext = new Context();
+
+/** @internal Makes `ctx` current and returns the previous one, for `_exitContext`. */
+export function _enterContext(ctx: Context): Context | null {
+  if (ctx._entered) throw new RuntimeError('cannot enter context: the context is already entered');
+  ctx._entered = true;
+  const prev = current;
+  current = ctx;
+  return prev;
+}
+
+/** @internal */
+export function _exitContext(ctx: Context, prev: Context | null): void {
+  ctx._entered = false;
+  current = prev;
+}
+
+function currentContext(): Context {
+  return current ?? rootContext;
+}
+
+/** A copy of the current context. @see Python `contextvars.copy_context()` */
+export function copyContext(): Context {
+  return currentContext().copy();
+}
+
+const MISSING: unique symbol = Symbol('MISSING');
+
+/**
+ * Restores a variable to its value before a `set()`, through `ContextVar.reset(token)`.
+ * @see Python `contextvars.Token`
+ */
+export class Token<T> {
+  /** @internal */
+  _used = false;
+  /** @internal */
+  constructor(
+    readonly var_: ContextVar<T>,
+    /** @internal */ readonly _old: T | typeof MISSING,
+    /** @internal */ readonly _ctx: Context,
+  ) {}
+  /** The value before `set()`, or `Token.MISSING`. */
+  get oldValue(): T | typeof MISSING {
+    return this._old;
+  }
+  /** Marks "no previous value". */
+  static readonly MISSING: typeof MISSING = MISSING;
+}
+
+/**
+ * A context-local variable: each task sees the value set in its own context.
+ * @see Python `contextvars.ContextVar`
+ */
+export class ContextVar<T> {
+  readonly #default: { value: T } | null;
+  constructor(readonly name: string, opts?: { default: T }) {
+    this.#default = opts === undefined ? null : { value: opts.default };
+  }
+
+  /**
+   * The value in the current context, else `dflt`, else the variable's default.
+   * @throws {LookupError-like Error} when there is none of these
+   */
+  get(dflt?: T): T {
+    const ctx = currentContext();
+    if (ctx._vars.has(this)) return ctx._vars.get(this) as T;
+    if (arguments.length > 0) return dflt as T;
+    if (this.#default !== null) return this.#default.value;
+    throw new RangeError(`ContextVar '${this.name}' has no value`);
+  }
+
+  /** Sets the value in the current context; returns a token for `reset()`. */
+  set(value: T): Token<T> {
+    const ctx = currentContext();
+    const old = ctx._vars.has(this) ? (ctx._vars.get(this) as T) : MISSING;
+    const vars = new Map(ctx._vars);
+    vars.set(this, value);
+    ctx._vars = vars;
+    return new Token(this, old, ctx);
+  }
+
+  /** Restores the value the variable had before the `set()` that made `token`. */
+  reset(token: Token<T>): void {
+    if (token._used) throw new Error('Token has already been used once');
+    if (token.var_ !== this) throw new RangeError('Token was created by a different ContextVar');
+    const ctx = currentContext();
+    if (token._ctx !== ctx) throw new RangeError('Token was created in a different Context');
+    const vars = new Map(ctx._vars);
+    if (token._old === MISSING) vars.delete(this);
+    else vars.set(this, token._old);
+    ctx._vars = vars;
+    token._used = true;
+  }
+
+  toString(): string {
+    return `<ContextVar name='${this.name}'>`;
+  }
+}

@@ -1,0 +1,185 @@
+// Python: asyncio/exceptions.py (3.11), plus the errors of queues.py, locks.py and the OS errors.
+// Every error a user can meet is a class here, named as in Python, with a message that names the problem.
+
+/**
+ * Raised inside a task when it is cancelled; it carries the cancel message, if any.
+ * @see Python `asyncio.CancelledError`
+ * Differences:
+ * - JS has no `BaseException`: a bare `catch (e)` catches it too. Re-throw it with
+ *   `if (isCancelledError(e)) throw e;` before handling other errors.
+ */
+export class CancelledError extends Error {
+  override readonly name: string = 'CancelledError';
+  /** Python's `exc.args`: `[msg]` when a message was given, else `[]`. */
+  readonly args: unknown[];
+  constructor(msg?: unknown) {
+    super(msg === undefined || msg === null ? '' : typeof msg === 'string' ? msg : (JSON.stringify(msg) as string | undefined) ?? typeof msg);
+    this.args = msg === undefined || msg === null ? [] : [msg];
+  }
+}
+
+/** Whether `e` is a {@link CancelledError}: use it to re-throw cancellation from a `catch`. @see Python: none (JS has no BaseException) */
+export function isCancelledError(e: unknown): e is CancelledError {
+  return e instanceof CancelledError;
+}
+
+/**
+ * A misuse of the runtime (Python's `RuntimeError`), such as running a closed loop.
+ * @see Python `RuntimeError`
+ */
+export class RuntimeError extends Error {
+  override readonly name: string = 'RuntimeError';
+}
+
+/** The operation exceeded its deadline. @see Python `asyncio.TimeoutError` (`TimeoutError` since 3.11) */
+export class TimeoutError extends Error {
+  override readonly name: string = 'TimeoutError';
+}
+
+/** A Future or Task was used in a state that does not allow it. @see Python `asyncio.InvalidStateError` */
+export class InvalidStateError extends Error {
+  override readonly name: string = 'InvalidStateError';
+}
+
+/** The stream ended before the expected number of bytes or the separator arrived. @see Python `asyncio.IncompleteReadError` */
+export class IncompleteReadError extends Error {
+  override readonly name: string = 'IncompleteReadError';
+  constructor(
+    /** The bytes read before the end of the stream. */
+    readonly partial: Buffer,
+    /** The total number of bytes expected, or `null` when reading up to a separator. */
+    readonly expected: number | null,
+  ) {
+    super(`${partial.length} bytes read on a total of ${expected === null ? 'undefined' : String(expected)} expected bytes`);
+  }
+}
+
+/** The stream's buffer limit was reached while looking for a separator. @see Python `asyncio.LimitOverrunError` */
+export class LimitOverrunError extends Error {
+  override readonly name: string = 'LimitOverrunError';
+  constructor(message: string, readonly consumed: number) {
+    super(message);
+  }
+}
+
+/** `getNowait()` was called on an empty queue. @see Python `asyncio.QueueEmpty` */
+export class QueueEmpty extends Error {
+  override readonly name: string = 'QueueEmpty';
+}
+
+/** `putNowait()` was called on a full queue. @see Python `asyncio.QueueFull` */
+export class QueueFull extends Error {
+  override readonly name: string = 'QueueFull';
+}
+
+/** The queue was shut down. @see Python `asyncio.QueueShutDown` (3.13) */
+export class QueueShutDown extends Error {
+  override readonly name: string = 'QueueShutDown';
+}
+
+/** A barrier was broken (aborted or reset) while tasks waited on it. @see Python `asyncio.BrokenBarrierError` */
+export class BrokenBarrierError extends RuntimeError {
+  override readonly name: string = 'BrokenBarrierError';
+}
+
+/**
+ * The loop could never make progress again: nothing is ready, no timer is scheduled and nothing
+ * outside the loop can wake it. The message names the stuck tasks.
+ * @see Python: none (asyncio hangs forever instead)
+ */
+export class DeadlockError extends RuntimeError {
+  override readonly name: string = 'DeadlockError';
+}
+
+/**
+ * An error that must escape the event loop instead of being reported to its exception handler,
+ * like Python's `KeyboardInterrupt` and `SystemExit`. Subclass it for your own fatal errors.
+ * @see Python `BaseException` (the non-`Exception` kind)
+ */
+export class FatalError extends Error {
+  override readonly name: string = 'FatalError';
+}
+
+/**
+ * Several errors raised together, e.g. by a TaskGroup.
+ * @see Python `ExceptionGroup` (and `BaseExceptionGroup`)
+ * Differences:
+ * - Extends JS `AggregateError`; `exceptions` is the same array as `errors`.
+ */
+export class ExceptionGroup extends AggregateError {
+  override readonly name: string = 'ExceptionGroup';
+  constructor(message: string, exceptions: readonly Error[]) {
+    if (exceptions.length === 0) throw new TypeError('second argument (exceptions) must be a non-empty sequence');
+    super(exceptions, message);
+  }
+  /** The grouped errors. */
+  get exceptions(): readonly Error[] {
+    return this.errors as Error[];
+  }
+  /** A group with only the errors (searched recursively) that match, or `null` if none do. */
+  subgroup(match: ((e: Error) => boolean) | (abstract new (...args: never[]) => Error)): ExceptionGroup | null {
+    return this.split(match)[0];
+  }
+  /** Splits this group into `[matching, rest]`, keeping nesting; either side is `null` when empty. */
+  split(match: ((e: Error) => boolean) | (abstract new (...args: never[]) => Error)): [ExceptionGroup | null, ExceptionGroup | null] {
+    const test = typeof match === 'function' && 'prototype' in match && match.prototype instanceof Error || match === Error
+      ? (e: Error) => e instanceof (match as abstract new (...args: never[]) => Error)
+      : (match as (e: Error) => boolean);
+    if (test(this)) return [this, null];
+    const yes: Error[] = [];
+    const no: Error[] = [];
+    for (const e of this.exceptions) {
+      if (e instanceof ExceptionGroup) {
+        const [a, b] = e.split(test);
+        if (a !== null) yes.push(a);
+        if (b !== null) no.push(b);
+      } else if (test(e)) yes.push(e);
+      else no.push(e);
+    }
+    const make = (errs: Error[]): ExceptionGroup | null => (errs.length === 0 ? null : this.derive(errs));
+    return [make(yes), make(no)];
+  }
+  /** Builds a group of the same kind with other errors (used by `split`). */
+  derive(exceptions: readonly Error[]): ExceptionGroup {
+    return new ExceptionGroup(this.message, exceptions);
+  }
+}
+
+/**
+ * An error from the operating system, with Python's positive `errno` and Node's `code`.
+ * @see Python `OSError`
+ */
+export class OSError extends Error {
+  override readonly name: string = 'OSError';
+  constructor(
+    message: string,
+    /** Python's positive errno, e.g. `os.constants.errno.ECONNRESET`. */
+    readonly errno?: number,
+    /** Node's error code, e.g. `'ECONNRESET'`. */
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+/** The operation would block a non-blocking socket (EAGAIN). @see Python `BlockingIOError` */
+export class BlockingIOError extends OSError { override readonly name: string = 'BlockingIOError'; }
+/** A connection-related OS error. @see Python `ConnectionError` */
+export class ConnectionError extends OSError { override readonly name: string = 'ConnectionError'; }
+/** The peer reset the connection (ECONNRESET). @see Python `ConnectionResetError` */
+export class ConnectionResetError extends ConnectionError { override readonly name: string = 'ConnectionResetError'; }
+/** The peer refused the connection (ECONNREFUSED). @see Python `ConnectionRefusedError` */
+export class ConnectionRefusedError extends ConnectionError { override readonly name: string = 'ConnectionRefusedError'; }
+/** The connection was aborted (ECONNABORTED). @see Python `ConnectionAbortedError` */
+export class ConnectionAbortedError extends ConnectionError { override readonly name: string = 'ConnectionAbortedError'; }
+/** Writing to a connection whose other end is closed (EPIPE). @see Python `BrokenPipeError` */
+export class BrokenPipeError extends ConnectionError { override readonly name: string = 'BrokenPipeError'; }
+
+/**
+ * Turns any thrown value into an `Error`: errors pass through, anything else is wrapped with the
+ * value kept as `cause`. Futures hold only errors.
+ * @see Python: none (Python can only raise exceptions)
+ */
+export function toError(x: unknown): Error {
+  if (x instanceof Error) return x;
+  return new Error(typeof x === 'string' ? x : `non-Error value thrown: ${String(x)}`, { cause: x });
+}

@@ -1,0 +1,365 @@
+// Python: asyncio/futures.py and coroutines.py (3.11).
+// A Future goes PENDING -> FINISHED or CANCELLED once. Done-callbacks are always scheduled on
+// the loop, never called inline, in the order they were added.
+import { copyContext, type Context } from './contextvars';
+import { CancelledError, InvalidStateError, RuntimeError, toError } from './exceptions';
+import { getEventLoop, _getRunningLoop } from './events';
+import { describe } from './internal/introspect';
+import type { BaseEventLoop } from './base-events';
+import type { Task } from './tasks';
+
+/**
+ * A coroutine: the generator object a `function*` returns. Python `async def f() -> T` is
+ * `function* f(): Coroutine<T>`, and `await x` is `yield* x`.
+ * @see Python `collections.abc.Coroutine`
+ */
+export type Coroutine<T = void> = Generator<unknown, T, unknown>;
+
+/**
+ * Anything `yield*` can await: an object whose iterator returns `T` (Python's `__await__`).
+ * Futures, Tasks and coroutine objects are Awaitables.
+ * @see Python `collections.abc.Awaitable`
+ */
+export interface Awaitable<T> {
+  [Symbol.iterator](): Iterator<unknown, T, unknown>;
+}
+
+const PENDING = 0;
+const CANCELLED = 1;
+const FINISHED = 2;
+const STATE_NAMES = ['PENDING', 'CANCELLED', 'FINISHED'] as const;
+
+/** @internal A done-callback with the context it runs in. */
+export class DoneCallback {
+  constructor(
+    readonly fn: (fut: never) => unknown,
+    readonly context: Context,
+  ) {}
+}
+
+/** @internal A Task waiting on a future is stored as the callback itself: no closure, no Handle. */
+type DoneEntry = DoneCallback | Task<unknown>;
+
+interface Unretrieved {
+  loop: BaseEventLoop;
+  exception: Error;
+  label: string;
+  isTask: boolean;
+}
+
+const unretrievedRegistry = new FinalizationRegistry<Unretrieved>((u) => {
+  if (!u.loop.isClosed()) reportUnretrieved(u);
+});
+
+function reportUnretrieved(u: Unretrieved): void {
+  u.loop.callExceptionHandler({
+    message: `${u.isTask ? 'Task' : 'Future'} exception was never retrieved`,
+    exception: u.exception,
+    future: u.label as never,
+  });
+}
+
+/**
+ * The result of an operation that will finish later; tasks await it with `yield*`.
+ * @see Python `asyncio.Future`
+ * Differences:
+ * - It is also `PromiseLike`, so `await fut` works in an `async function`.
+ * - `exception()` returns `null` (Python: `None`) when the future succeeded.
+ */
+export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
+  /** @internal */
+  _loop: BaseEventLoop;
+  /** @internal */
+  _state: 0 | 1 | 2 = PENDING;
+  /** @internal */
+  _result: T | undefined = undefined;
+  /** @internal */
+  _exception: Error | null = null;
+  /** @internal First done-callback, kept out of an array for the common single-waiter case. */
+  _cb0: DoneEntry | null = null;
+  /** @internal The done-callbacks after the first. */
+  _cbs: DoneEntry[] | null = null;
+  /** @internal */
+  _cancelMessage: unknown = undefined;
+  /** @internal */
+  _cancelledExc: CancelledError | null = null;
+  /** @internal Python's `_asyncio_future_blocking`: set by `yield*` so a Task knows it was awaited. */
+  _blocking = false;
+  /** @internal The exception was set and nobody has looked at it yet. */
+  _logTraceback = false;
+
+  /** A pending future attached to `loop` (default: the current event loop). */
+  constructor(opts?: { loop?: BaseEventLoop }) {
+    this._loop = opts?.loop ?? _getRunningLoop() ?? getEventLoop();
+  }
+
+  /** The loop the future is attached to. */
+  getLoop(): BaseEventLoop {
+    return this._loop;
+  }
+
+  /** Whether the future has a result, an exception, or was cancelled. */
+  done(): boolean {
+    return this._state !== PENDING;
+  }
+
+  /** Whether the future was cancelled. */
+  cancelled(): boolean {
+    return this._state === CANCELLED;
+  }
+
+  /**
+   * Cancels the future and schedules its callbacks; returns false if it was already done.
+   * @param msg passed on to the `CancelledError` the awaiter receives
+   */
+  cancel(msg?: unknown): boolean {
+    this._markRetrieved();
+    if (this._state !== PENDING) return false;
+    this._state = CANCELLED;
+    this._cancelMessage = msg;
+    this._scheduleCallbacks();
+    return true;
+  }
+
+  /**
+   * The result; throws the future's exception, or `CancelledError` if it was cancelled.
+   * @throws {InvalidStateError} "Result is not set" while pending
+   */
+  result(): T {
+    if (this._state === CANCELLED) throw this._makeCancelledError();
+    if (this._state !== FINISHED) throw new InvalidStateError('Result is not set.');
+    this._markRetrieved();
+    if (this._exception !== null) throw this._exception;
+    return this._result as T;
+  }
+
+  /**
+   * The exception the future finished with, or `null` if it succeeded.
+   * @throws {CancelledError} if it was cancelled
+   * @throws {InvalidStateError} "Exception is not set" while pending
+   */
+  exception(): Error | null {
+    if (this._state === CANCELLED) throw this._makeCancelledError();
+    if (this._state !== FINISHED) throw new InvalidStateError('Exception is not set.');
+    this._markRetrieved();
+    return this._exception;
+  }
+
+  /**
+   * Marks the future done with `result` and schedules its callbacks.
+   * @throws {InvalidStateError} if it is already done
+   */
+  setResult(result: T): void {
+    if (this._state !== PENDING) throw new InvalidStateError(`invalid state: ${STATE_NAMES[this._state]}: ${this.toString()}`);
+    this._result = result;
+    this._state = FINISHED;
+    this._scheduleCallbacks();
+  }
+
+  /**
+   * Marks the future done with an error and schedules its callbacks. An error class is
+   * instantiated; a value that is not an Error is wrapped (see `toError`).
+   * @throws {InvalidStateError} if it is already done
+   */
+  setException(exception: unknown): void {
+    if (this._state !== PENDING) throw new InvalidStateError(`invalid state: ${STATE_NAMES[this._state]}: ${this.toString()}`);
+    let exc = exception;
+    if (typeof exc === 'function' && (exc.prototype instanceof Error || exc === Error)) exc = new (exc as new () => Error)();
+    this._exception = toError(exc);
+    this._state = FINISHED;
+    this._logTraceback = true;
+    const label = this._label();
+    const u: Unretrieved = { loop: this._loop, exception: this._exception, label, isTask: label.startsWith('<Task') };
+    unretrievedRegistry.register(this, u, this);
+    this._loop._trackUnretrieved(this);
+    this._scheduleCallbacks();
+  }
+
+  /**
+   * Calls `fn(fut)` on the loop once the future is done (at once, scheduled, if it already is).
+   * @param opts.context the context `fn` runs in (default: a copy of the current one)
+   */
+  addDoneCallback(fn: (fut: this) => unknown, opts?: { context?: Context }): void {
+    const context = opts?.context ?? copyContext();
+    if (this._state !== PENDING) {
+      this._loop.callSoon(fn as (fut: unknown) => unknown, this, { context });
+      return;
+    }
+    this._addEntry(new DoneCallback(fn, context));
+  }
+
+  /** Removes every registration of `fn`; returns how many were removed. */
+  removeDoneCallback(fn: (fut: this) => unknown): number {
+    return this._removeEntries((e) => e instanceof DoneCallback && e.fn === fn);
+  }
+
+  /** @internal */
+  _addEntry(e: DoneEntry): void {
+    if (this._cb0 === null && this._cbs === null) this._cb0 = e;
+    else (this._cbs ??= []).push(e);
+  }
+
+  /** @internal */
+  _removeEntries(match: (e: DoneEntry) => boolean): number {
+    let n = 0;
+    if (this._cb0 !== null && match(this._cb0)) {
+      this._cb0 = null;
+      n++;
+    }
+    if (this._cbs !== null) {
+      const kept = this._cbs.filter((e) => !match(e));
+      n += this._cbs.length - kept.length;
+      this._cbs = kept.length === 0 ? null : kept;
+    }
+    return n;
+  }
+
+  /** @internal Schedules every done-callback; a waiting Task is pushed onto the ready queue as is. */
+  _scheduleCallbacks(): void {
+    const first = this._cb0;
+    const rest = this._cbs;
+    if (first === null && rest === null) return;
+    this._cb0 = null;
+    this._cbs = null;
+    const loop = this._loop;
+    loop._checkClosed();
+    if (first !== null) this.#schedule(loop, first);
+    if (rest !== null) for (const e of rest) this.#schedule(loop, e);
+  }
+
+  #schedule(loop: BaseEventLoop, e: DoneEntry): void {
+    if (e instanceof DoneCallback) loop.callSoon(e.fn as (fut: unknown) => unknown, this, { context: e.context });
+    else loop._pushReady(e);
+  }
+
+  /** @internal Python's `_make_cancelled_error`. */
+  _makeCancelledError(): CancelledError {
+    if (this._cancelledExc !== null) {
+      const exc = this._cancelledExc;
+      this._cancelledExc = null;
+      return exc;
+    }
+    return new CancelledError(this._cancelMessage);
+  }
+
+  /** @internal The exception was looked at: it will not be reported as never retrieved. */
+  _markRetrieved(): void {
+    if (this._logTraceback) {
+      this._logTraceback = false;
+      unretrievedRegistry.unregister(this);
+    }
+  }
+
+  /** @internal */
+  static _reportUnretrieved(u: Unretrieved): void {
+    reportUnretrieved(u);
+  }
+
+  /** @see Python `Future.__await__`: yields itself once, then pulls the result. */
+  *[Symbol.iterator](): Coroutine<T> {
+    if (this._state === PENDING) {
+      this._blocking = true;
+      yield this;
+      // The Task resumes us only once we are done; anything else drove this iterator by hand.
+      if ((this._state as number) === PENDING) throw new RuntimeError("await wasn't used with future");
+    }
+    return this.result();
+  }
+
+  /** Lets `await fut` work in an `async function`. */
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    const p = new Promise<T>((resolve, reject) => {
+      const settle = (): void => {
+        try {
+          resolve(this.result());
+        } catch (e) {
+          reject(toError(e));
+        }
+      };
+      if (this._state !== PENDING) settle();
+      else this.addDoneCallback(settle);
+    });
+    return p.then(onfulfilled, onrejected);
+  }
+
+  /** @internal Short label for reports, without the coroutine. */
+  _label(): string {
+    return `<${this.constructor.name} ${this._stateText()}>`;
+  }
+
+  /** @internal */
+  _stateText(): string {
+    if (this._state === PENDING) return 'pending';
+    if (this._state === CANCELLED) return 'cancelled';
+    if (this._exception !== null) return `finished exception=${this._exception.name}(${JSON.stringify(this._exception.message)})`;
+    return `finished result=${describe(this._result)}`;
+  }
+
+  toString(): string {
+    return this._label();
+  }
+}
+
+/** Whether `x` is a tsyncio Future (or Task). @see Python `asyncio.isfuture()` */
+export function isFuture(x: unknown): x is Future<unknown> {
+  return x instanceof Future;
+}
+
+const GeneratorProto = Object.getPrototypeOf(function* () {
+  /* empty */
+}.prototype) as object;
+
+/**
+ * Whether `x` is a coroutine object, i.e. a generator object.
+ * @see Python `asyncio.iscoroutine()`
+ */
+export function iscoroutine(x: unknown): x is Coroutine<unknown> {
+  return typeof x === 'object' && x !== null && Object.prototype.isPrototypeOf.call(GeneratorProto, x);
+}
+
+/** @internal Whether `x` is a generator *function* (a common slip: `createTask(main)`). */
+export function _isGeneratorFunction(x: unknown): boolean {
+  const proto: unknown = typeof x === 'function' ? x.prototype : undefined;
+  return typeof proto === 'object' && proto !== null && Object.prototype.isPrototypeOf.call(GeneratorProto, proto);
+}
+
+/** @internal Whether `x` is a Promise or any thenable. */
+export function _isThenable(x: unknown): x is PromiseLike<unknown> {
+  return (typeof x === 'object' || typeof x === 'function') && x !== null && typeof (x as { then?: unknown }).then === 'function';
+}
+
+/**
+ * A Future of `loop` that settles like `promise`. The promise keeps running if the future is
+ * cancelled (a Promise cannot be cancelled); its late outcome is then ignored.
+ * @see Python `asyncio.wrap_future()`
+ * Differences:
+ * - Wraps a Promise or thenable rather than a `concurrent.futures.Future`.
+ */
+export function wrapPromise<T>(promise: PromiseLike<T>, opts?: { loop?: BaseEventLoop }): Future<T> {
+  if (promise instanceof Future) return promise as Future<T>;
+  const loop = opts?.loop ?? _getRunningLoop() ?? getEventLoop();
+  const fut = loop.createFuture<T>();
+  loop._external++;
+  const settle = (ok: boolean, value: unknown): void => {
+    loop._external--;
+    if (loop.isClosed()) return;
+    loop.callSoonThreadsafe(() => {
+      if (fut.done()) return;
+      if (ok) fut.setResult(value as T);
+      else fut.setException(value);
+    });
+  };
+  Promise.resolve(promise).then(
+    (v) => { settle(true, v); },
+    (e: unknown) => { settle(false, e); },
+  );
+  return fut;
+}
+
+/** @internal Sets `fut`'s result unless it was cancelled meanwhile (Python's `_set_result_unless_cancelled`). */
+export function _setResultUnlessCancelled<T>(fut: Future<T>, result: T): void {
+  if (!fut.done()) fut.setResult(result);
+}

@@ -1,0 +1,130 @@
+// Python: asyncio/tasks.py gather() and _GatheringFuture (3.11).
+// Results come back in argument order; the first failure settles the gather without cancelling
+// the others; cancelling the gather cancels every unfinished child.
+import { CancelledError } from './exceptions';
+import { getEventLoop, _getRunningLoop } from './events';
+import { Future, iscoroutine, isFuture, _isThenable, type Awaitable } from './futures';
+import { ensureFuture } from './tasks';
+import type { BaseEventLoop } from './base-events';
+
+/** What awaiting `A` gives. */
+export type AwaitedOf<A> = A extends Awaitable<infer T> ? T : A extends PromiseLike<infer P> ? P : never;
+/** The tuple of results of `gather(...A)`. */
+export type GatherResults<A extends readonly unknown[]> = { -readonly [K in keyof A]: AwaitedOf<A[K]> };
+/** The tuple of results of `gather(...A, { returnExceptions: true })`. */
+export type GatherResultsOrErrors<A extends readonly unknown[]> = { -readonly [K in keyof A]: AwaitedOf<A[K]> | Error };
+/** The options `gather` takes as its last argument. */
+export interface GatherOptions {
+  /** Put errors in the results instead of failing the gather. */
+  returnExceptions?: boolean;
+}
+type AnyAwaitable = Awaitable<unknown> | PromiseLike<unknown>;
+
+/**
+ * The future `gather` returns: cancelling it cancels the children.
+ * @see Python `asyncio.tasks._GatheringFuture`
+ */
+export class GatheringFuture<T> extends Future<T> {
+  /** @internal */
+  _cancelRequested = false;
+  /** @internal */
+  readonly _children: readonly Future<unknown>[];
+
+  /** @internal */
+  constructor(children: readonly Future<unknown>[], loop: BaseEventLoop) {
+    super({ loop });
+    this._children = children;
+  }
+
+  /** Cancels every unfinished child; returns whether any was cancelled. */
+  override cancel(msg?: unknown): boolean {
+    if (this.done()) return false;
+    let ret = false;
+    for (const child of this._children) if (child.cancel(msg)) ret = true;
+    // Propagate the cancellation even with returnExceptions (bpo-32684).
+    if (ret) this._cancelRequested = true;
+    return ret;
+  }
+}
+
+function isOptions(x: unknown): x is GatherOptions {
+  return typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype && !_isThenable(x) && !iscoroutine(x) && !isFuture(x);
+}
+
+/**
+ * Runs awaitables concurrently and returns a Future of their results, in argument order.
+ * Coroutines are wrapped in Tasks. With `{ returnExceptions: true }` last, errors (and
+ * `CancelledError`s of cancelled children) are returned in the results instead.
+ * @see Python `asyncio.gather()`
+ * Differences:
+ * - Options are a trailing `{ returnExceptions }` object.
+ * - Arguments are spread, so V8 limits them to about 100,000; gather an array of more with
+ *   `gather(...chunk)` per chunk.
+ * @example
+ * const [a, b] = yield* gather(fetch('a'), fetch('b'));
+ */
+export function gather<const A extends readonly AnyAwaitable[]>(...aws: A): Future<GatherResults<A>>;
+export function gather<const A extends readonly AnyAwaitable[]>(...args: [...A, { returnExceptions: true }]): Future<GatherResultsOrErrors<A>>;
+export function gather<const A extends readonly AnyAwaitable[]>(...args: [...A, GatherOptions]): Future<GatherResults<A> | GatherResultsOrErrors<A>>;
+export function gather(...args: unknown[]): Future<unknown[]> {
+  let returnExceptions = false;
+  if (args.length > 0 && isOptions(args[args.length - 1])) {
+    returnExceptions = (args.pop() as GatherOptions).returnExceptions === true;
+  }
+  return _gather(args as AnyAwaitable[], returnExceptions);
+}
+
+/** @internal `gather` over an array, without spreading it again. */
+export function _gather(aws: readonly AnyAwaitable[], returnExceptions: boolean): Future<unknown[]> {
+  if (aws.length === 0) {
+    const loop = _getRunningLoop() ?? getEventLoop();
+    const outer = loop.createFuture<unknown[]>();
+    outer.setResult([]);
+    return outer;
+  }
+  let outer: GatheringFuture<unknown[]> | null = null;
+  let nfuts = 0;
+  let nfinished = 0;
+  const children: Future<unknown>[] = [];
+  const done = (fut: Future<unknown>): void => {
+    nfinished++;
+    if (outer === null || outer.done()) {
+      if (!fut.cancelled()) fut.exception(); // mark retrieved: no "never retrieved" report
+      return;
+    }
+    if (!returnExceptions) {
+      if (fut.cancelled()) {
+        outer.setException(fut._makeCancelledError());
+        return;
+      }
+      const exc = fut.exception();
+      if (exc !== null) {
+        outer.setException(exc);
+        return;
+      }
+    }
+    if (nfinished === nfuts) {
+      const results = children.map((f) => {
+        if (f.cancelled()) return new CancelledError(f._cancelMessage);
+        return f.exception() ?? f._result;
+      });
+      if (outer._cancelRequested) outer.setException(fut._makeCancelledError());
+      else outer.setResult(results);
+    }
+  };
+  const argToFut = new Map<unknown, Future<unknown>>();
+  let loop: BaseEventLoop | undefined;
+  for (const arg of aws) {
+    let fut = argToFut.get(arg);
+    if (fut === undefined) {
+      fut = ensureFuture(arg, loop === undefined ? undefined : { loop });
+      loop ??= fut._loop;
+      nfuts++;
+      argToFut.set(arg, fut);
+      fut.addDoneCallback(done);
+    }
+    children.push(fut);
+  }
+  outer = new GatheringFuture<unknown[]>(children, loop as BaseEventLoop);
+  return outer;
+}

@@ -1,0 +1,38 @@
+// tsyncio: Python's asyncio for TypeScript on Node.js. An explicit list of the public names,
+// grouped like asyncio/__init__.py; nothing internal leaks through `export *`.
+
+// Errors (asyncio/exceptions.py and the OS errors).
+export {
+  CancelledError, TimeoutError, InvalidStateError, IncompleteReadError, LimitOverrunError,
+  QueueEmpty, QueueFull, QueueShutDown, BrokenBarrierError, ExceptionGroup,
+  RuntimeError, DeadlockError, FatalError,
+  OSError, BlockingIOError, ConnectionError, ConnectionResetError, ConnectionRefusedError,
+  ConnectionAbortedError, BrokenPipeError,
+  isCancelledError, toError,
+} from './exceptions';
+
+// Coroutines and futures (coroutines.py, futures.py).
+export { Future, isFuture, iscoroutine, wrapPromise } from './futures';
+export type { Coroutine, Awaitable } from './futures';
+
+// Events and loops (events.py, base_events.py).
+export { Handle, TimerHandle, getRunningLoop, getEventLoop, setEventLoop, newEventLoop } from './events';
+export type { ExceptionContext, ExceptionHandler } from './events';
+export { BaseEventLoop, EventLoop } from './base-events';
+export type { EventLoopOptions, TaskOptions, TaskFactory, CallbackOptions } from './base-events';
+export { VirtualClock, MonotonicClock } from './clock';
+export type { Clock } from './clock';
+
+// Tasks (tasks.py).
+export { Task, createTask, currentTask, allTasks, ensureFuture, eagerTaskFactory } from './tasks';
+export type { TaskConstructorOptions } from './tasks';
+export { sleep } from './sleep';
+export { gather, GatheringFuture } from './gather';
+export type { GatherOptions, GatherResults, GatherResultsOrErrors, AwaitedOf } from './gather';
+
+// Context variables (contextvars).
+export { Context, ContextVar, Token, copyContext } from './contextvars';
+
+// Runners (runners.py).
+export { run, runSync, Runner } from './runners';
+export type { RunOptions } from './runners';

@@ -1,0 +1,225 @@
+// Python: asyncio/runners.py (3.11): run() and Runner.
+// A runner owns one loop: it runs the main coroutine, then cancels what is left, waits for it
+// (for a bounded grace period) and closes the loop, reporting whatever went wrong on the way.
+import { EventLoop, type BaseEventLoop, type EventLoopOptions } from './base-events';
+import type { Clock } from './clock';
+import { copyContext, type Context } from './contextvars';
+import { RuntimeError } from './exceptions';
+import { setEventLoop, _getRunningLoop } from './events';
+import { iscoroutine, _isGeneratorFunction, type Coroutine, type Future } from './futures';
+import { _gather } from './gather';
+import { describe } from './internal/introspect';
+import { allTasks, type Task } from './tasks';
+
+/** Options of `run`, `runSync` and `Runner`. */
+export interface RunOptions {
+  /** Debug mode (slow-callback warnings). */
+  debug?: boolean;
+  /** The loop's clock: pass a `VirtualClock` to make timers jump. */
+  clock?: Clock;
+  /**
+   * Seconds (loop time) to wait at shutdown for cancelled leftover tasks to finish. A task still
+   * running after that is reported as ignoring cancellation and abandoned. Default 5.
+   */
+  shutdownTimeout?: number;
+}
+
+function closeCoro(coro: unknown): void {
+  if (iscoroutine(coro)) {
+    try {
+      coro.return(undefined); // safe before its first step: no body code runs
+    } catch {
+      // it was running: nothing more to do
+    }
+  }
+}
+
+function checkMain(main: unknown, who: string): void {
+  if (!iscoroutine(main)) {
+    const hint = _isGeneratorFunction(main) ? ' (a generator function: did you forget to call it?)' : '';
+    throw new TypeError(`a coroutine was expected, got ${describe(main)}${hint}`);
+  }
+  if (_getRunningLoop() !== null) {
+    closeCoro(main);
+    throw new RuntimeError(`${who} cannot be called from a running event loop`);
+  }
+}
+
+/**
+ * Runs coroutines on one loop of its own, then closes it.
+ * @see Python `asyncio.Runner` (3.11)
+ * Differences:
+ * - `run` and `close` return Promises; `runSync` and `closeSync` are the synchronous twins for
+ *   programs that only use timers.
+ */
+export class Runner {
+  #state: 'created' | 'initialized' | 'closed' = 'created';
+  #loop: BaseEventLoop | null = null;
+  #context: Context | null = null;
+  readonly #opts: RunOptions;
+
+  constructor(opts?: RunOptions) {
+    this.#opts = opts ?? {};
+  }
+
+  /** The runner's loop (created on first use). @throws {RuntimeError} "Runner is closed" */
+  getLoop(): BaseEventLoop {
+    return this.#lazyInit();
+  }
+
+  /**
+   * Runs `coro` in a task on the runner's loop until it finishes; returns its result.
+   * @throws {TypeError} if `coro` is not a coroutine
+   * @throws {RuntimeError} "Runner.run() cannot be called from a running event loop"
+   */
+  run<T>(coro: Coroutine<T>, opts?: { context?: Context }): Promise<T> {
+    const [loop, task] = this.#start(coro, opts);
+    return loop.runUntilComplete(task);
+  }
+
+  /** `run`, synchronously: timers block the thread (or jump with a virtual clock). */
+  runSync<T>(coro: Coroutine<T>, opts?: { context?: Context }): T {
+    const [loop, task] = this.#start(coro, opts);
+    return loop.runUntilCompleteSync(task);
+  }
+
+  #start<T>(coro: Coroutine<T>, opts?: { context?: Context }): [BaseEventLoop, Task<T>] {
+    checkMain(coro, 'Runner.run()');
+    const loop = this.#lazyInit();
+    return [loop, loop.createTask(coro, { context: opts?.context ?? (this.#context as Context) })];
+  }
+
+  /** Cancels the tasks left on the loop, waits for them (within the grace period) and closes the loop. */
+  async close(): Promise<void> {
+    if (this.#state !== 'initialized') return;
+    const loop = this.#loop as BaseEventLoop;
+    try {
+      const waiter = this.#cancelAll(loop);
+      if (waiter !== null) {
+        await loop.runUntilComplete(waiter);
+        this.#reportLeftovers(loop);
+      }
+    } finally {
+      this.#finish(loop);
+    }
+  }
+
+  /** `close`, synchronously. */
+  closeSync(): void {
+    if (this.#state !== 'initialized') return;
+    const loop = this.#loop as BaseEventLoop;
+    try {
+      const waiter = this.#cancelAll(loop);
+      if (waiter !== null) {
+        loop.runUntilCompleteSync(waiter);
+        this.#reportLeftovers(loop);
+      }
+    } finally {
+      this.#finish(loop);
+    }
+  }
+
+  #leftovers: Task<unknown>[] = [];
+
+  /** Cancels every task; returns a future done when they all are, or when the grace period ends. */
+  #cancelAll(loop: BaseEventLoop): Future<void> | null {
+    const toCancel = [...allTasks(loop)];
+    this.#leftovers = toCancel;
+    if (toCancel.length === 0) return null;
+    for (const task of toCancel) task.cancel();
+    const waiter = loop.createFuture<void>();
+    const finish = (): void => {
+      if (!waiter.done()) waiter.setResult(undefined);
+    };
+    _gather(toCancel, true).addDoneCallback(finish);
+    const grace = loop.callLater(this.#opts.shutdownTimeout ?? 5, finish);
+    waiter.addDoneCallback(() => { grace.cancel(); });
+    return waiter;
+  }
+
+  #reportLeftovers(loop: BaseEventLoop): void {
+    for (const task of this.#leftovers) {
+      if (!task.done()) {
+        loop._tasks.delete(task);
+        loop.callExceptionHandler({ message: `Task ${task.getName()} ignored cancellation during shutdown`, task });
+      } else if (!task.cancelled()) {
+        const exception = task.exception();
+        if (exception !== null) {
+          loop.callExceptionHandler({ message: 'unhandled exception during asyncio.run() shutdown', exception, task });
+        }
+      }
+    }
+    this.#leftovers = [];
+  }
+
+  #finish(loop: BaseEventLoop): void {
+    setEventLoop(null);
+    loop.close();
+    this.#loop = null;
+    this.#state = 'closed';
+  }
+
+  #lazyInit(): BaseEventLoop {
+    if (this.#state === 'closed') throw new RuntimeError('Runner is closed');
+    if (this.#loop !== null) return this.#loop;
+    const loopOpts: EventLoopOptions = {};
+    if (this.#opts.clock !== undefined) loopOpts.clock = this.#opts.clock;
+    if (this.#opts.debug !== undefined) loopOpts.debug = this.#opts.debug;
+    const loop = new EventLoop(loopOpts);
+    setEventLoop(loop);
+    this.#loop = loop;
+    this.#context = copyContext();
+    this.#state = 'initialized';
+    return loop;
+  }
+}
+
+/**
+ * Runs `main` on a new event loop, then cancels the tasks left over, waits for them and closes
+ * the loop. The Promise settles with `main`'s result or error.
+ * @see Python `asyncio.run()`
+ * Differences:
+ * - Returns a Promise: Node's own event loop must keep turning (use `runSync` for a plain value).
+ * - Leftover tasks that ignore cancellation are waited for at most `shutdownTimeout` seconds,
+ *   then reported through the exception handler (asyncio waits forever).
+ * @throws {TypeError} "a coroutine was expected, got …" (synchronously)
+ * @throws {RuntimeError} "asyncio.run() cannot be called from a running event loop" (synchronously)
+ * @example
+ * function* main(): Coroutine<void> {
+ *   console.log('Hello ...');
+ *   yield* sleep(1);
+ *   console.log('...world!');
+ * }
+ * void run(main());
+ */
+export function run<T>(main: Coroutine<T>, opts?: RunOptions): Promise<T> {
+  checkMain(main, 'asyncio.run()');
+  const runner = new Runner(opts);
+  const go = async (): Promise<T> => {
+    try {
+      return await runner.run(main);
+    } finally {
+      await runner.close();
+    }
+  };
+  return go();
+}
+
+/**
+ * `run`, synchronously: returns `main`'s result. For programs that only use timers; with the real
+ * clock a sleep blocks the thread, with a `VirtualClock` it takes no time.
+ * @see Python `asyncio.run()`
+ * Differences:
+ * - Node cannot deliver I/O or settle Promises while the thread is busy, so awaiting either is
+ *   a `RuntimeError` that says to use `run`.
+ * @throws {DeadlockError} if the program waits for something that can never happen
+ */
+export function runSync<T>(main: Coroutine<T>, opts?: RunOptions): T {
+  checkMain(main, 'asyncio.runSync()');
+  const runner = new Runner(opts);
+  try {
+    return runner.runSync(main);
+  } finally {
+    runner.closeSync();
+  }
+}

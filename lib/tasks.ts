@@ -1,0 +1,431 @@
+// Python: asyncio/tasks.py (3.11/3.12), Task.__step and Task.__wakeup transliterated.
+// A Task drives one coroutine: it is put on the ready queue itself (no Handle per step), waits on
+// at most one future at a time (_futWaiter), and awaits yielded coroutine objects inline on a stack.
+import { BaseEventLoop, type TaskOptions } from './base-events';
+import { _enterContext, _exitContext, copyContext, type Context } from './contextvars';
+import { CancelledError, FatalError, InvalidStateError, RuntimeError, toError } from './exceptions';
+import { getEventLoop, getRunningLoop, _getRunningLoop, type Runnable } from './events';
+import {
+  Future, iscoroutine, wrapPromise, _isGeneratorFunction, _isThenable,
+  type Awaitable, type Coroutine,
+} from './futures';
+import { coroRepr, describe } from './internal/introspect';
+
+/** Marks a generator object with the task that drives it, so it cannot be driven twice. */
+const kOwner: unique symbol = Symbol('tsyncio.owner');
+type Owned = Coroutine<unknown> & { [kOwner]?: Task<unknown> };
+
+let taskNameCounter = 0;
+
+/** Options for `new Task(...)`. */
+export interface TaskConstructorOptions extends TaskOptions {
+  loop?: BaseEventLoop;
+  /** Run the first step synchronously, now, if the loop is running (Python 3.12 `eager_start`). */
+  eagerStart?: boolean;
+}
+
+function notACoroutine(coro: unknown): TypeError {
+  const hint = _isGeneratorFunction(coro) ? ' (a generator function: did you forget to call it?)' : '';
+  return new TypeError(`a coroutine was expected, got ${describe(coro)}${hint}`);
+}
+
+/**
+ * Runs a coroutine on the loop: each step resumes it until it yields a future to wait on.
+ * @see Python `asyncio.Task`
+ * Differences:
+ * - A coroutine object yielded by the coroutine (`yield coro`) is awaited inline, on a stack
+ *   the task keeps; `yield promise` awaits the Promise (it cannot be cancelled, only abandoned).
+ * - A task that awaits a task which (transitively) awaits it gets a `RuntimeError` ("await
+ *   cycle detected") instead of hanging, and `cancel()` walks await chains without recursion
+ *   (asyncio hangs and then overflows the stack, cpython#80637).
+ * - `setResult`/`setException` throw `RuntimeError`, as in Python.
+ */
+export class Task<out T> extends Future<T> implements Runnable {
+  /** @internal The coroutine the task was created with. */
+  _coro: Coroutine<unknown>;
+  /** @internal The coroutine being driven now: `_coro`, or one awaited inline. */
+  _gen: Coroutine<unknown>;
+  /** @internal Coroutines suspended under `_gen` (inline awaits), innermost last. */
+  _stack: Coroutine<unknown>[] | null = null;
+  /** @internal */
+  _name: string | null;
+  /** @internal */
+  readonly _num: number;
+  /** @internal */
+  readonly _context: Context;
+  /** @internal The future this task waits on (Python `_fut_waiter`). */
+  _futWaiter: Future<unknown> | null = null;
+  /** @internal */
+  _mustCancel = false;
+  /** @internal */
+  _numCancelsRequested = 0;
+  /** @internal An error to throw into the coroutine at the next step. */
+  _stepExc: Error | null = null;
+
+  constructor(coro: Coroutine<T>, opts?: TaskConstructorOptions) {
+    super({ loop: opts?.loop ?? _getRunningLoop() ?? getEventLoop() });
+    if (!iscoroutine(coro)) throw notACoroutine(coro);
+    const owner = (coro as Owned)[kOwner];
+    if (owner !== undefined) throw new RuntimeError(`cannot reuse already awaited coroutine (it belongs to ${owner.getName()})`);
+    const loop = this._loop;
+    loop._checkClosed();
+    (coro as Owned)[kOwner] = this;
+    this._coro = coro;
+    this._gen = coro;
+    const name = opts?.name;
+    this._name = name ?? null;
+    this._num = this._name === null ? ++taskNameCounter : 0;
+    this._context = opts?.context ?? copyContext();
+    if (opts?.eagerStart === true && loop.isRunning()) {
+      this._step(undefined, undefined);
+      if (this._state === 0) loop._tasks.add(this);
+    } else {
+      loop._pushReady(this);
+      loop._tasks.add(this);
+    }
+  }
+
+  /** The task's name (`Task-N` unless one was given). */
+  getName(): string {
+    return this._name ?? `Task-${this._num}`;
+  }
+
+  /** Renames the task. */
+  setName(value: unknown): void {
+    this._name = String(value);
+  }
+
+  /** The coroutine the task wraps. */
+  getCoro(): Coroutine<T> {
+    return this._coro as Coroutine<T>;
+  }
+
+  /** The context the task runs in. */
+  getContext(): Context {
+    return this._context;
+  }
+
+  /** Best effort: the coroutines the task has suspended, outermost first. */
+  getStack(): Coroutine<unknown>[] {
+    if (this.done()) return [];
+    return this._stack === null ? [this._gen] : [...this._stack, this._gen];
+  }
+
+  /** @throws {RuntimeError} always: a task sets its own result */
+  override setResult(_result: T): never {
+    throw new RuntimeError('Task does not support set_result operation');
+  }
+
+  /** @throws {RuntimeError} always: a task sets its own exception */
+  override setException(_exception: unknown): never {
+    throw new RuntimeError('Task does not support set_exception operation');
+  }
+
+  /**
+   * Requests cancellation: a `CancelledError` is thrown into the coroutine at its next
+   * suspension point (after cancelling the future it waits on). Returns false if already done.
+   */
+  override cancel(msg?: unknown): boolean {
+    this._markRetrieved();
+    if (this._state !== 0) return false;
+    // Iterative form of Python's `self._fut_waiter.cancel(msg)` recursion down an await chain.
+    let t: Task<unknown> = this;
+    for (;;) {
+      t._numCancelsRequested++;
+      const w = t._futWaiter;
+      if (w !== null) {
+        if (w instanceof Task && w.cancel === Task.prototype.cancel) {
+          w._markRetrieved();
+          if (w._state === 0) {
+            t = w; // w.cancel(msg) returns true: t's own cancel is done, go on with w's
+            continue;
+          }
+        } else if (w.cancel(msg)) {
+          return true;
+        }
+      }
+      t._mustCancel = true;
+      t._cancelMessage = msg;
+      return true;
+    }
+  }
+
+  /** How many cancellation requests are pending (`cancel()` calls minus `uncancel()` calls). */
+  cancelling(): number {
+    return this._numCancelsRequested;
+  }
+
+  /**
+   * Takes back one cancellation request; returns the number left. When none is left, a
+   * cancellation not yet delivered is withdrawn (3.12).
+   */
+  uncancel(): number {
+    if (this._numCancelsRequested > 0) {
+      this._numCancelsRequested--;
+      if (this._numCancelsRequested === 0) this._mustCancel = false;
+    }
+    return this._numCancelsRequested;
+  }
+
+  /** @internal Run by the loop: the first step, a step after a bare `yield`, or a wake-up (Python `__wakeup`). */
+  _run(): void {
+    const w = this._futWaiter;
+    if (w !== null) {
+      if (w._state === 2 && w._exception === null) {
+        this._step(undefined, w._result);
+        return;
+      }
+      let value: unknown;
+      try {
+        value = w.result();
+      } catch (e) {
+        this._step(toError(e), undefined);
+        return;
+      }
+      this._step(undefined, value);
+      return;
+    }
+    const exc = this._stepExc;
+    this._stepExc = null;
+    this._step(exc ?? undefined, undefined);
+  }
+
+  /** @internal Python `Task.__step`. */
+  _step(exc: Error | undefined, value: unknown): void {
+    if (this._state !== 0) throw new InvalidStateError(`_step(): already done: ${this.toString()}`);
+    if (this._mustCancel) {
+      if (!(exc instanceof CancelledError)) exc = this._makeCancelledError();
+      this._mustCancel = false;
+    }
+    this._futWaiter = null;
+    const loop = this._loop;
+    const prevTask = loop._currentTask;
+    loop._currentTask = this;
+    const ctx = this._context;
+    const prevCtx = _enterContext(ctx);
+    try {
+      this.#drive(exc, value);
+    } finally {
+      _exitContext(ctx, prevCtx);
+      loop._currentTask = prevTask;
+    }
+  }
+
+  /** Resumes the coroutine and keeps going while it yields things that need no waiting. */
+  #drive(exc: unknown, value: unknown): void {
+    const loop = this._loop;
+    let gen = this._gen;
+    for (;;) {
+      let out: IteratorResult<unknown, unknown>;
+      try {
+        out = exc === undefined ? gen.next(value) : gen.throw(exc);
+      } catch (err) {
+        const parent = this._stack?.pop();
+        if (parent !== undefined) {
+          gen = this._gen = parent;
+          exc = err;
+          continue;
+        }
+        this.#finishWithError(err);
+        return;
+      }
+      exc = undefined;
+      if (out.done === true) {
+        const parent = this._stack?.pop();
+        if (parent !== undefined) {
+          gen = this._gen = parent;
+          value = out.value;
+          continue;
+        }
+        this.#finishWithResult(out.value as T);
+        return;
+      }
+      const y = out.value;
+      if (y === undefined) {
+        loop._pushReady(this); // bare yield: one loop iteration, like sleep(0)
+        return;
+      }
+      if (y instanceof Future) {
+        if (y._loop !== loop) {
+          this.#throwInLater(new RuntimeError(`Task ${this.getName()} got Future ${y.toString()} attached to a different loop`));
+          return;
+        }
+        if (y === this) {
+          this.#throwInLater(new RuntimeError(`Task cannot await on itself: ${this.getName()}`));
+          return;
+        }
+        y._blocking = false;
+        if (y._state !== 0) {
+          // Already done: resume in this same step, without a loop iteration.
+          if (y._state === 2 && y._exception === null) value = y._result;
+          else {
+            try {
+              value = y.result();
+            } catch (e) {
+              exc = e;
+            }
+          }
+          continue;
+        }
+        if (y instanceof Task) {
+          const cycle = this.#cycleThrough(y);
+          if (cycle !== null) {
+            this.#throwInLater(new RuntimeError(`await cycle detected: ${cycle}`));
+            return;
+          }
+        }
+        this.#park(y);
+        return;
+      }
+      if (iscoroutine(y)) {
+        const owner = (y as Owned)[kOwner];
+        if (owner !== undefined) {
+          exc = new RuntimeError(`cannot reuse already awaited coroutine (it belongs to ${owner.getName()})`);
+          continue;
+        }
+        (y as Owned)[kOwner] = this;
+        (this._stack ??= []).push(gen);
+        gen = this._gen = y;
+        value = undefined;
+        continue;
+      }
+      if (_isThenable(y)) {
+        this.#park(wrapPromise(y, { loop }));
+        return;
+      }
+      const hint = _isGeneratorFunction(y) ? ' (a generator function: call it and yield* the result)' : '';
+      this.#throwInLater(new TypeError(`Task got bad yield: ${describe(y)}${hint}`));
+      return;
+    }
+  }
+
+  #park(fut: Future<unknown>): void {
+    fut._addEntry(this);
+    this._futWaiter = fut;
+    if (this._mustCancel && fut.cancel(this._cancelMessage)) this._mustCancel = false;
+  }
+
+  #throwInLater(exc: Error): void {
+    this._stepExc = exc;
+    this._loop._pushReady(this);
+  }
+
+  /** `null`, or the cycle `this -> y -> ... -> this` as names, if `y` transitively awaits this task. */
+  #cycleThrough(y: Task<unknown>): string | null {
+    let t: Future<unknown> | null = y;
+    while (t instanceof Task) {
+      const w: Future<unknown> | null = t._futWaiter;
+      if (w === this) {
+        const names = [this.getName()];
+        for (let u: Future<unknown> | null = y; u instanceof Task && u !== this; u = u._futWaiter) names.push(u.getName());
+        names.push(this.getName());
+        return names.join(' -> ');
+      }
+      t = w;
+    }
+    return null;
+  }
+
+  #finishWithResult(result: T): void {
+    this._stack = null;
+    this._loop._tasks.delete(this);
+    if (this._mustCancel) {
+      // Cancelled after the last suspension point: the result is discarded (Python does the same).
+      this._mustCancel = false;
+      super.cancel(this._cancelMessage);
+    } else {
+      super.setResult(result);
+    }
+  }
+
+  #finishWithError(err: unknown): void {
+    this._stack = null;
+    this._loop._tasks.delete(this);
+    if (err instanceof CancelledError) {
+      this._cancelledExc = err;
+      super.cancel();
+    } else {
+      super.setException(err);
+      if (err instanceof FatalError) throw err;
+    }
+  }
+
+  /** @internal */
+  override _label(): string {
+    return `<Task ${this._stateText()} name='${this.getName()}'>`;
+  }
+
+  /** @internal For deadlock reports. */
+  _waitDescription(): string {
+    const w = this._futWaiter;
+    const on = w === null ? 'nothing' : w instanceof Task ? w.getName() : w.toString();
+    return `${this.getName()} (waiting on ${on})`;
+  }
+
+  override toString(): string {
+    let state = this._stateText();
+    if (this._state === 0 && this._numCancelsRequested > 0) state = 'cancelling';
+    const parts = [state, `name='${this.getName()}'`, `coro=<${coroRepr(this._coro)}>`];
+    if (this._futWaiter !== null) parts.push(`wait_for=${this._futWaiter.toString()}`);
+    return `<Task ${parts.join(' ')}>`;
+  }
+}
+
+BaseEventLoop._defaultTaskFactory = (loop, coro, opts) => new Task(coro, { loop, name: opts?.name, context: opts?.context });
+
+/**
+ * A task factory whose tasks run their first step synchronously, inside `createTask`, until
+ * the coroutine first suspends.
+ * @see Python `asyncio.eager_task_factory` (3.12)
+ */
+export function eagerTaskFactory(loop: BaseEventLoop, coro: Coroutine<unknown>, opts?: TaskOptions): Task<unknown> {
+  return new Task(coro, { loop, name: opts?.name, context: opts?.context, eagerStart: true });
+}
+
+/**
+ * Schedules a coroutine to run as a Task on the running loop.
+ * @see Python `asyncio.create_task()`
+ * @throws {TypeError} "a coroutine was expected, got …" (with a hint for a generator function)
+ * @throws {RuntimeError} "no running event loop"
+ * @example
+ * function* main(): Coroutine<void> {
+ *   const task = createTask(work());
+ *   const result = yield* task;
+ * }
+ */
+export function createTask<T>(coro: Coroutine<T>, opts?: TaskOptions): Task<T> {
+  if (!iscoroutine(coro)) throw notACoroutine(coro);
+  return getRunningLoop().createTask(coro, opts);
+}
+
+/** The task running now on `loop` (default: the running loop), or `null` between tasks. @see Python `asyncio.current_task()` */
+export function currentTask(loop?: BaseEventLoop): Task<unknown> | null {
+  return (loop ?? getRunningLoop())._currentTask;
+}
+
+/** The unfinished tasks of `loop` (default: the running loop). @see Python `asyncio.all_tasks()` */
+export function allTasks(loop?: BaseEventLoop): Set<Task<unknown>> {
+  const l = loop ?? getRunningLoop();
+  const out = new Set<Task<unknown>>();
+  for (const t of l._tasks) if (!t.done()) out.add(t);
+  return out;
+}
+
+/**
+ * A Future for `aw`: a Future is returned as is, a coroutine becomes a Task, a Promise is wrapped.
+ * @see Python `asyncio.ensure_future()`
+ * @throws {TypeError} for anything else
+ */
+export function ensureFuture<T>(aw: Awaitable<T> | PromiseLike<T>, opts?: { loop?: BaseEventLoop }): Future<T> {
+  if (aw instanceof Future) {
+    if (opts?.loop !== undefined && aw._loop !== opts.loop) {
+      throw new RangeError('The future belongs to a different loop than the one specified as the loop argument');
+    }
+    return aw as Future<T>;
+  }
+  const loop = opts?.loop ?? _getRunningLoop() ?? getEventLoop();
+  if (iscoroutine(aw)) return loop.createTask(aw as Coroutine<T>);
+  if (_isThenable(aw)) return wrapPromise(aw, { loop });
+  const hint = _isGeneratorFunction(aw) ? ' (a generator function: did you forget to call it?)' : '';
+  throw new TypeError(`An asyncio.Future, a coroutine or an awaitable is required, got ${describe(aw)}${hint}`);
+}
