@@ -1,6 +1,17 @@
 // Python: asyncio/exceptions.py (3.11), plus the errors of queues.py, locks.py and the OS errors.
 // Every error a user can meet is a class here, named as in Python, with a message that names the problem.
 
+function messageOf(msg: unknown): string {
+  if (msg === undefined || msg === null) return '';
+  if (typeof msg === 'string') return msg;
+  try {
+    const json: unknown = JSON.stringify(msg);
+    return typeof json === 'string' ? json : typeof msg;
+  } catch {
+    return typeof msg;
+  }
+}
+
 /**
  * Raised inside a task when it is cancelled; it carries the cancel message, if any.
  * @see Python `asyncio.CancelledError`
@@ -13,7 +24,7 @@ export class CancelledError extends Error {
   /** Python's `exc.args`: `[msg]` when a message was given, else `[]`. */
   readonly args: unknown[];
   constructor(msg?: unknown) {
-    super(msg === undefined || msg === null ? '' : typeof msg === 'string' ? msg : (JSON.stringify(msg) as string | undefined) ?? typeof msg);
+    super(messageOf(msg));
     this.args = msg === undefined || msg === null ? [] : [msg];
   }
 }
