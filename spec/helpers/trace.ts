@@ -1,6 +1,4 @@
 // Ordering assertions: a Set in the expected sequence marks a group whose inner order is free.
-import { expect } from '@jest/globals';
-
 /** Asserts `log` matches `expected`, where a Set stands for its members in any order. */
 export function expectSequence(log: readonly unknown[], expected: readonly unknown[]): void {
   let i = 0;
