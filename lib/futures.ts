@@ -287,15 +287,19 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
 
   /** @internal Short label for reports, without the coroutine. */
   _label(): string {
-    return `<${this.constructor.name} ${this._stateText()}>`;
+    return `<${this.constructor.name} ${this._stateText()}${this._outcomeText()}>`;
   }
 
-  /** @internal */
+  /** @internal Python's state name in lower case. */
   _stateText(): string {
-    if (this._state === PENDING) return 'pending';
-    if (this._state === CANCELLED) return 'cancelled';
-    if (this._exception !== null) return `finished exception=${this._exception.name}(${JSON.stringify(this._exception.message)})`;
-    return `finished result=${describe(this._result)}`;
+    return this._state === PENDING ? 'pending' : this._state === CANCELLED ? 'cancelled' : 'finished';
+  }
+
+  /** @internal ` result=…` or ` exception=…` once finished, else empty. */
+  _outcomeText(): string {
+    if (this._state !== FINISHED) return '';
+    if (this._exception !== null) return ` exception=${this._exception.name}(${JSON.stringify(this._exception.message)})`;
+    return ` result=${describe(this._result)}`;
   }
 
   toString(): string {

@@ -352,7 +352,7 @@ export class Task<out T> extends Future<T> implements Runnable {
 
   /** @internal */
   override _label(): string {
-    return `<Task ${this._stateText()} name='${this.getName()}'>`;
+    return `<Task ${this._stateText()} name='${this.getName()}'${this._outcomeText()}>`;
   }
 
   /** @internal For deadlock reports. */
@@ -367,7 +367,7 @@ export class Task<out T> extends Future<T> implements Runnable {
     if (this._state === 0 && this._numCancelsRequested > 0) state = 'cancelling';
     const parts = [state, `name='${this.getName()}'`, `coro=<${coroRepr(this._coro)}>`];
     if (this._futWaiter !== null) parts.push(`wait_for=${this._futWaiter.toString()}`);
-    return `<Task ${parts.join(' ')}>`;
+    return `<Task ${parts.join(' ')}${this._outcomeText()}>`;
   }
 }
 
