@@ -52,7 +52,7 @@ export interface TaskOptions {
 export type TaskFactory = (loop: BaseEventLoop, coro: Coroutine<unknown>, opts?: TaskOptions) => Task<unknown>;
 
 function validateTime(value: unknown, what: string): number {
-  if (value === null || value === undefined) throw new TypeError(`${what} must not be ${String(value)}`);
+  if (value === null || value === undefined) throw new TypeError(`${what} must not be null`);
   if (typeof value !== 'number') throw new TypeError(`${what} must be a number, got ${typeof value}`);
   if (Number.isNaN(value)) throw new RangeError(`${what} must be a number (finite or Infinity), got NaN`);
   return value;

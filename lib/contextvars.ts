@@ -1,7 +1,13 @@
 // Python: contextvars (PEP 567), as asyncio uses it: each task and callback runs in a Context.
 // A Context maps ContextVars to values; copies share their map until one of them is written to.
+// Tasks and callbacks keep only the map (a pointer) and run in a pooled scratch Context, so the
+// hot path allocates no Context at all; one is made only when user code asks for it.
 
 import { RuntimeError } from './exceptions';
+
+/** The variables of a context: a map that is never mutated once made (copy-on-write). @internal */
+export type Vars = ReadonlyMap<ContextVar<unknown>, unknown>;
+const EMPTY: Vars = new Map();
 
 let current: Context | null = null;
 
@@ -11,12 +17,12 @@ let current: Context | null = null;
  */
 export class Context {
   /** @internal Copy-on-write: never mutated once shared. */
-  _vars: Map<ContextVar<unknown>, unknown>;
+  _vars: Vars;
   /** @internal */
   _entered = false;
 
   constructor() {
-    this._vars = new Map();
+    this._vars = EMPTY;
   }
 
   /** Calls `fn(...args)` with this context as the current one, then restores the previous one. */
@@ -31,9 +37,7 @@ export class Context {
 
   /** A shallow copy. @see Python `Context.copy()` */
   copy(): Context {
-    const c = new Context();
-    c._vars = this._vars;
-    return c;
+    return _contextFromVars(this._vars);
   }
 
   /** The value of `v` in this context, or `dflt`. */
@@ -76,6 +80,45 @@ export function _exitContext(ctx: Context, prev: Context | null): void {
 
 function currentContext(): Context {
   return current ?? rootContext;
+}
+
+/** @internal A new Context holding `vars`. */
+export function _contextFromVars(vars: Vars): Context {
+  const c = new Context();
+  c._vars = vars;
+  return c;
+}
+
+/** @internal The current variables: what a copy of the current context would hold (no allocation). */
+export function _currentVars(): Vars {
+  return (current ?? rootContext)._vars;
+}
+
+const scratch: Context[] = [];
+let scratchDepth = 0;
+
+/**
+ * @internal Enters a pooled Context holding `vars`; returns the previous context for `_exitVars`.
+ * Nobody outside can get hold of a scratch Context (they only see copies), so reusing it is safe.
+ */
+export function _enterVars(vars: Vars): Context | null {
+  if (scratchDepth === scratch.length) scratch.push(new Context());
+  const c = scratch[scratchDepth++];
+  c._vars = vars;
+  c._entered = true;
+  const prev = current;
+  current = c;
+  return prev;
+}
+
+/** @internal Leaves the scratch Context entered by `_enterVars`; returns its variables as they ended. */
+export function _exitVars(prev: Context | null): Vars {
+  const c = scratch[--scratchDepth];
+  const vars = c._vars;
+  c._vars = EMPTY;
+  c._entered = false;
+  current = prev;
+  return vars;
 }
 
 /** A copy of the current context. @see Python `contextvars.copy_context()` */

@@ -1,7 +1,7 @@
 // Python: asyncio/events.py (3.11): Handle, TimerHandle, the running-loop registry.
 // The running loop is set only while the loop runs synchronous code (one iteration), so two
 // loops may be driven by Node at once, but a callback can never start a nested run.
-import { _enterContext, _exitContext, copyContext, type Context } from './contextvars';
+import { _contextFromVars, _currentVars, _enterContext, _enterVars, _exitContext, _exitVars, type Context, type Vars } from './contextvars';
 import { FatalError, RuntimeError, toError } from './exceptions';
 import { describe } from './internal/introspect';
 import type { BaseEventLoop } from './base-events';
@@ -43,15 +43,18 @@ export class Handle implements Runnable {
   _args: unknown[] | null;
   /** @internal */
   readonly _loop: BaseEventLoop;
-  /** @internal */
-  readonly _context: Context;
+  /** @internal The context given, or made on demand by `getContext()`. */
+  _context: Context | null;
+  /** @internal Without a given context: the variables of a copy of the context current at creation. */
+  _vars: Vars;
 
   /** @internal */
-  constructor(callback: (...args: never[]) => unknown, args: unknown[], loop: BaseEventLoop, context?: Context) {
+  constructor(callback: ((...args: never[]) => unknown) | null, args: unknown[] | null, loop: BaseEventLoop, context?: Context) {
     this._callback = callback;
     this._args = args;
     this._loop = loop;
-    this._context = context ?? copyContext();
+    this._context = context ?? null;
+    this._vars = context === undefined ? _currentVars() : (context._vars);
   }
 
   /** Cancels the callback: it will not run. Calling it again does nothing. */
@@ -70,22 +73,31 @@ export class Handle implements Runnable {
 
   /** The context the callback runs in. */
   getContext(): Context {
-    return this._context;
+    return (this._context ??= _contextFromVars(this._vars));
   }
 
   /** @internal Runs the callback in its context; an error goes to the loop's exception handler. */
   _run(): void {
     if (this._cancelled) return;
     const ctx = this._context;
-    const prev = _enterContext(ctx);
+    const prev = ctx !== null ? _enterContext(ctx) : _enterVars(this._vars);
     try {
-      (this._callback as (...args: unknown[]) => unknown)(...(this._args as unknown[]));
+      this._invoke();
     } catch (exc) {
       if (exc instanceof FatalError) throw exc;
       this._loop.callExceptionHandler({ message: `Exception in callback ${this.toString()}`, exception: toError(exc), handle: this });
     } finally {
-      _exitContext(ctx, prev);
+      if (ctx !== null) _exitContext(ctx, prev);
+      else {
+        const vars = _exitVars(prev);
+        if (this._context !== null) this._context._vars = vars; // getContext() was called meanwhile
+      }
     }
+  }
+
+  /** @internal Calls the callback. */
+  _invoke(): void {
+    (this._callback as (...args: unknown[]) => unknown)(...(this._args as unknown[]));
   }
 
   toString(): string {

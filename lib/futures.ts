@@ -1,9 +1,9 @@
 // Python: asyncio/futures.py and coroutines.py (3.11).
 // A Future goes PENDING -> FINISHED or CANCELLED once. Done-callbacks are always scheduled on
 // the loop, never called inline, in the order they were added.
-import { copyContext, type Context } from './contextvars';
+import type { Context } from './contextvars';
 import { CancelledError, InvalidStateError, RuntimeError, toError } from './exceptions';
-import { getEventLoop, _getRunningLoop } from './events';
+import { getEventLoop, Handle, _getRunningLoop } from './events';
 import { describe } from './internal/introspect';
 import type { BaseEventLoop } from './base-events';
 import type { Task } from './tasks';
@@ -29,12 +29,26 @@ const CANCELLED = 1;
 const FINISHED = 2;
 const STATE_NAMES = ['PENDING', 'CANCELLED', 'FINISHED'] as const;
 
-/** @internal A done-callback with the context it runs in. */
-export class DoneCallback {
+/**
+ * @internal A done-callback: a Handle that calls `fn(fut)`. It is put on the ready queue itself
+ * when the future is done, so scheduling it allocates nothing.
+ */
+export class DoneCallback extends Handle {
   constructor(
-    readonly fn: (fut: never) => unknown,
-    readonly context: Context,
-  ) {}
+    fn: (fut: never) => unknown,
+    readonly _fut: Future<unknown>,
+    context: Context | undefined,
+  ) {
+    super(fn, null, _fut._loop, context);
+  }
+
+  override _invoke(): void {
+    (this._callback as (fut: unknown) => unknown)(this._fut);
+  }
+
+  override toString(): string {
+    return `<Handle ${this._callback?.name || 'anonymous'}(${this._fut._label()})>`;
+  }
 }
 
 /** @internal A Task waiting on a future is stored as the callback itself: no closure, no Handle. */
@@ -180,17 +194,18 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
    * @param opts.context the context `fn` runs in (default: a copy of the current one)
    */
   addDoneCallback(fn: (fut: this) => unknown, opts?: { context?: Context }): void {
-    const context = opts?.context ?? copyContext();
+    const entry = new DoneCallback(fn, this, opts?.context);
     if (this._state !== PENDING) {
-      this._loop.callSoon(fn as (fut: unknown) => unknown, this, { context });
+      this._loop._checkClosed();
+      this._loop._pushReady(entry);
       return;
     }
-    this._addEntry(new DoneCallback(fn, context));
+    this._addEntry(entry);
   }
 
   /** Removes every registration of `fn`; returns how many were removed. */
   removeDoneCallback(fn: (fut: this) => unknown): number {
-    return this._removeEntries((e) => e instanceof DoneCallback && e.fn === fn);
+    return this._removeEntries((e) => e instanceof DoneCallback && e._callback === fn);
   }
 
   /** @internal */
@@ -228,8 +243,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
   }
 
   #schedule(loop: BaseEventLoop, e: DoneEntry): void {
-    if (e instanceof DoneCallback) loop.callSoon(e.fn as (fut: unknown) => unknown, this, { context: e.context });
-    else loop._pushReady(e);
+    loop._pushReady(e); // a DoneCallback runs fn(fut); a Task wakes up on its _futWaiter
   }
 
   /** @internal Python's `_make_cancelled_error`. */

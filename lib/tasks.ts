@@ -2,7 +2,7 @@
 // A Task drives one coroutine: it is put on the ready queue itself (no Handle per step), waits on
 // at most one future at a time (_futWaiter), and awaits yielded coroutine objects inline on a stack.
 import { BaseEventLoop, type TaskOptions } from './base-events';
-import { _enterContext, _exitContext, copyContext, type Context } from './contextvars';
+import { _contextFromVars, _currentVars, _enterContext, _enterVars, _exitContext, _exitVars, type Context, type Vars } from './contextvars';
 import { CancelledError, FatalError, InvalidStateError, RuntimeError, toError } from './exceptions';
 import { getEventLoop, getRunningLoop, _getRunningLoop, type Runnable } from './events';
 import {
@@ -51,8 +51,10 @@ export class Task<out T> extends Future<T> implements Runnable {
   _name: string | null;
   /** @internal */
   readonly _num: number;
-  /** @internal */
-  readonly _context: Context;
+  /** @internal The context given, or made on demand by `getContext()`. */
+  _context: Context | null;
+  /** @internal Without a context object: the task's variables (a copy of its creator's, copy-on-write). */
+  _vars: Vars;
   /** @internal The future this task waits on (Python `_fut_waiter`). */
   _futWaiter: Future<unknown> | null = null;
   /** @internal */
@@ -75,7 +77,8 @@ export class Task<out T> extends Future<T> implements Runnable {
     const name = opts?.name;
     this._name = name ?? null;
     this._num = this._name === null ? ++taskNameCounter : 0;
-    this._context = opts?.context ?? copyContext();
+    this._context = opts?.context ?? null;
+    this._vars = _currentVars();
     if (opts?.eagerStart === true && loop.isRunning()) {
       this._step(undefined, undefined);
       if (this._state === 0) loop._tasks.add(this);
@@ -102,7 +105,7 @@ export class Task<out T> extends Future<T> implements Runnable {
 
   /** The context the task runs in. */
   getContext(): Context {
-    return this._context;
+    return (this._context ??= _contextFromVars(this._vars));
   }
 
   /** Best effort: the coroutines the task has suspended, outermost first. */
@@ -202,11 +205,16 @@ export class Task<out T> extends Future<T> implements Runnable {
     const prevTask = loop._currentTask;
     loop._currentTask = this;
     const ctx = this._context;
-    const prevCtx = _enterContext(ctx);
+    const prevCtx = ctx !== null ? _enterContext(ctx) : _enterVars(this._vars);
     try {
       this.#drive(exc, value);
     } finally {
-      _exitContext(ctx, prevCtx);
+      if (ctx !== null) _exitContext(ctx, prevCtx);
+      else {
+        const vars = _exitVars(prevCtx);
+        if (this._context !== null) this._context._vars = vars; // getContext() was called during the step
+        else this._vars = vars;
+      }
       loop._currentTask = prevTask;
     }
   }
