@@ -269,15 +269,35 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
     reportUnretrieved(u);
   }
 
-  /** @see Python `Future.__await__`: yields itself once, then pulls the result. */
-  *[Symbol.iterator](): Coroutine<T> {
-    if (this._state === PENDING) {
-      this._blocking = true;
-      yield this;
-      // The Task resumes us only once we are done; anything else drove this iterator by hand.
-      if ((this._state as number) === PENDING) throw new RuntimeError("await wasn't used with future");
-    }
-    return this.result();
+  /**
+   * `yield* fut` iterates the future itself (no iterator object per await): it yields itself
+   * while pending, then returns the result.
+   * @see Python `Future.__await__`
+   */
+  [Symbol.iterator](): Iterator<unknown, T, unknown> {
+    return this;
+  }
+
+  /**
+   * @internal The iterator protocol behind `yield* fut`. Pending: yield the future (a Task parks
+   * on it and clears `_blocking`). Done: return the result, or throw the error.
+   */
+  next(): IteratorResult<unknown, T> {
+    if (this._state !== PENDING) return { done: true, value: this.result() };
+    // Yielded before and no Task took it: the iterator is being driven by hand.
+    if (this._blocking) throw new RuntimeError("await wasn't used with future");
+    this._blocking = true;
+    return { done: false, value: this };
+  }
+
+  /** @internal `gen.throw(err)` on a coroutine suspended in `yield* fut` lands here: re-throw it. */
+  throw(err: unknown): never {
+    throw err;
+  }
+
+  /** @internal `gen.return(v)` through `yield* fut`. */
+  return(value?: unknown): IteratorResult<unknown, T> {
+    return { done: true, value: value as T };
   }
 
   /** Lets `await fut` work in an `async function`. */
