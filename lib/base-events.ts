@@ -29,7 +29,7 @@ const MAX_NODE_TIMEOUT_MS = 2 ** 31 - 1;
 const FAIRNESS_SLICE_MS = 10;
 const FAIRNESS_CHECK_EVERY = 16;
 
-/** Options for a new event loop. */
+/** Options for a new event loop. @see Python `asyncio.new_event_loop()` (and the loop's `set_debug`) */
 export interface EventLoopOptions {
   /** Where time comes from (default: the real monotonic clock). A `VirtualClock` makes timers jump. */
   clock?: Clock;
@@ -37,12 +37,12 @@ export interface EventLoopOptions {
   debug?: boolean;
 }
 
-/** The trailing options object of `callSoon`/`callLater`/`callAt`: the context the callback runs in. */
+/** The trailing options object of `callSoon`/`callLater`/`callAt`: the context the callback runs in. @see Python `loop.call_soon(..., context=)` */
 export interface CallbackOptions {
   context: Context;
 }
 
-/** Options a task factory receives. */
+/** Options a task factory receives. @see Python `loop.create_task(coro, name=, context=)` */
 export interface TaskOptions {
   name?: string | null;
   context?: Context;

@@ -7,13 +7,13 @@ import { Future, iscoroutine, isFuture, _isThenable, type Awaitable } from './fu
 import { ensureFuture } from './tasks';
 import type { BaseEventLoop } from './base-events';
 
-/** What awaiting `A` gives. */
+/** What awaiting `A` gives. @see Python `typing.Awaitable[T]` */
 export type AwaitedOf<A> = A extends Awaitable<infer T> ? T : A extends PromiseLike<infer P> ? P : never;
-/** The tuple of results of `gather(...A)`. */
+/** The tuple of results of `gather(...A)`. @see Python `asyncio.gather()` */
 export type GatherResults<A extends readonly unknown[]> = { -readonly [K in keyof A]: AwaitedOf<A[K]> };
-/** The tuple of results of `gather(...A, { returnExceptions: true })`. */
+/** The tuple of results of `gather(...A, { returnExceptions: true })`. @see Python `asyncio.gather(return_exceptions=True)` */
 export type GatherResultsOrErrors<A extends readonly unknown[]> = { -readonly [K in keyof A]: AwaitedOf<A[K]> | Error };
-/** The options `gather` takes as its last argument. */
+/** The options `gather` takes as its last argument. @see Python `asyncio.gather(return_exceptions=)` */
 export interface GatherOptions {
   /** Put errors in the results instead of failing the gather. */
   returnExceptions?: boolean;

@@ -11,7 +11,7 @@ import { _gather } from './gather';
 import { describe } from './internal/introspect';
 import { allTasks, type Task } from './tasks';
 
-/** Options of `run`, `runSync` and `Runner`. */
+/** Options of `run`, `runSync` and `Runner`. @see Python `asyncio.run(main, debug=)` */
 export interface RunOptions {
   /** Debug mode (slow-callback warnings). */
   debug?: boolean;

@@ -17,7 +17,7 @@ type Owned = Coroutine<unknown> & { [kOwner]?: Task<unknown> };
 
 let taskNameCounter = 0;
 
-/** Options for `new Task(...)`. */
+/** Options for `new Task(...)`. @see Python `asyncio.Task(coro, loop=, name=, context=, eager_start=)` */
 export interface TaskConstructorOptions extends TaskOptions {
   loop?: BaseEventLoop;
   /** Run the first step synchronously, now, if the loop is running (Python 3.12 `eager_start`). */

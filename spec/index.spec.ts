@@ -1,0 +1,59 @@
+// The package entry point: every name the API contract lists for the core is exported, and every
+// public symbol in lib/ carries a doc comment with a `@see` line (STYLE.md §5).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as asyncio from '../lib';
+
+const CORE_NAMES = [
+  // API.md §1-2
+  'iscoroutine', 'isFuture', 'ensureFuture', 'wrapPromise', 'Future', 'Task', 'createTask', 'currentTask',
+  'allTasks', 'Handle', 'TimerHandle',
+  // §3
+  'EventLoop', 'newEventLoop', 'getRunningLoop', 'getEventLoop', 'setEventLoop', 'eagerTaskFactory',
+  'run', 'Runner', 'runSync', 'VirtualClock',
+  // §4 (core part)
+  'sleep', 'gather',
+  // §7
+  'CancelledError', 'TimeoutError', 'InvalidStateError', 'IncompleteReadError', 'LimitOverrunError',
+  'QueueEmpty', 'QueueFull', 'QueueShutDown', 'BrokenBarrierError', 'ExceptionGroup', 'OSError',
+  'BlockingIOError', 'ConnectionError', 'ConnectionResetError', 'ConnectionRefusedError',
+  'ConnectionAbortedError', 'BrokenPipeError',
+];
+
+const LIB = path.join(__dirname, '..', 'lib');
+
+/** Exported declarations of a file, with the text just before each (where its doc comment is). */
+function exportedDeclarations(file: string): { name: string; before: string }[] {
+  const src = fs.readFileSync(file, 'utf8');
+  const out: { name: string; before: string }[] = [];
+  const re = /^export\s+(?:declare\s+)?(?:abstract\s+)?(?:class|function\*?|interface|type|const|let|enum)\s+([A-Za-z_$][\w$]*)/gm;
+  const seen = new Set<string>();
+  for (let m = re.exec(src); m !== null; m = re.exec(src)) {
+    const name = m[1]!;
+    if (seen.has(name)) continue; // overloads: the first signature carries the doc
+    seen.add(name);
+    out.push({ name, before: src.slice(Math.max(0, m.index - 1500), m.index) });
+  }
+  return out;
+}
+
+describe('index', () => {
+  test.each(CORE_NAMES)('exports %s', (name) => {
+    expect((asyncio as Record<string, unknown>)[name]).toBeDefined();
+  });
+
+  test('every public export in lib/ has a doc comment with @see (internal ones are marked @internal)', () => {
+    const missing: string[] = [];
+    const files = fs.readdirSync(LIB).filter((f) => f.endsWith('.ts') && f !== 'index.ts');
+    for (const f of files) {
+      for (const { name, before } of exportedDeclarations(path.join(LIB, f))) {
+        const doc = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*$/.exec(before)?.[1];
+        if (doc === undefined) missing.push(`${f}: ${name} has no doc comment`);
+        else if (!doc.includes('@internal') && !doc.includes('@see')) {
+          missing.push(`${f}: ${name} has no @see`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+});
