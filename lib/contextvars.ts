@@ -183,7 +183,7 @@ export class ContextVar<T> {
 
   /** Restores the value the variable had before the `set()` that made `token`. */
   reset(token: Token<T>): void {
-    if (token._used) throw new Error('Token has already been used once');
+    if (token._used) throw new RuntimeError('Token has already been used once');
     if (token.var_ !== this) throw new RangeError('Token was created by a different ContextVar');
     const ctx = currentContext();
     if (token._ctx !== ctx) throw new RangeError('Token was created in a different Context');

@@ -342,6 +342,10 @@ export class Task<out T> extends Future<T> implements Runnable {
       this._mustCancel = false;
       super.cancel(this._cancelMessage);
     } else {
+      if (this._numCancelsRequested > 0 && this._loop.getDebug()) {
+        // JS `catch (e)` catches CancelledError too: make a swallowed cancellation visible.
+        console.warn(`Task ${this.getName()} swallowed ${this._numCancelsRequested} cancellation request(s) and returned normally; re-throw CancelledError (isCancelledError) or call uncancel()`);
+      }
       super.setResult(result);
     }
   }
