@@ -27,6 +27,8 @@ type AnyAwaitable = Awaitable<unknown> | PromiseLike<unknown>;
 export class GatheringFuture<T> extends Future<T> {
   /** @internal */
   _cancelRequested = false;
+  /** @internal Set while cancel() runs: an await cycle through this gather must not recurse forever. */
+  _inCancel = false;
   /** @internal */
   readonly _children: readonly Future<unknown>[];
 
@@ -39,8 +41,14 @@ export class GatheringFuture<T> extends Future<T> {
   /** Cancels every unfinished child; returns whether any was cancelled. */
   override cancel(msg?: unknown): boolean {
     if (this.done()) return false;
+    if (this._inCancel) return true; // re-entered through an await cycle: the outer call is cancelling us
     let ret = false;
-    for (const child of this._children) if (child.cancel(msg)) ret = true;
+    this._inCancel = true;
+    try {
+      for (const child of this._children) if (child.cancel(msg)) ret = true;
+    } finally {
+      this._inCancel = false;
+    }
     // Propagate the cancellation even with returnExceptions (bpo-32684).
     if (ret) this._cancelRequested = true;
     return ret;

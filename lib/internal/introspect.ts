@@ -3,7 +3,40 @@
 import * as inspector from 'node:inspector';
 
 let session: inspector.Session | null | undefined;
+/** The inspector's id for the JS context (realm) this module runs in; found once, by trying each. */
+let contextId: number | undefined;
 const names = new WeakMap<object, string>();
+
+/** The remote object id of `globalThis.__tsyncioProbe` in our own realm (jest runs specs in a vm context). */
+function probeObjectId(s: inspector.Session): string | undefined {
+  // The inspector answers synchronously: the callbacks below run before post() returns.
+  const out: { found?: string } = {};
+  const evaluate = (id: number | undefined): void => {
+    const params: inspector.Runtime.EvaluateParameterType = { expression: 'globalThis.__tsyncioProbe' };
+    if (id !== undefined) params.contextId = id;
+    s.post('Runtime.evaluate', params, (err, res) => {
+      if (err === null && res.result.type === 'object') out.found = res.result.objectId;
+    });
+  };
+  evaluate(contextId);
+  if (out.found !== undefined) return out.found;
+  const ids: number[] = [];
+  const onContext = (m: { params: { context: { id: number } } }): void => {
+    ids.push(m.params.context.id);
+  };
+  s.on('Runtime.executionContextCreated', onContext);
+  s.post('Runtime.enable');
+  s.post('Runtime.disable');
+  s.off('Runtime.executionContextCreated', onContext);
+  for (const id of ids) {
+    evaluate(id);
+    if (out.found !== undefined) {
+      contextId = id;
+      break;
+    }
+  }
+  return out.found;
+}
 
 interface GeneratorInfo {
   name: string;
@@ -24,22 +57,21 @@ function probe(gen: object): GeneratorInfo {
   const g = globalThis as { __tsyncioProbe?: object };
   g.__tsyncioProbe = gen;
   try {
-    session.post('Runtime.evaluate', { expression: 'globalThis.__tsyncioProbe' }, (err, res) => {
-      const objectId = res.result.objectId;
-      if (err !== null || objectId === undefined) return;
-      session?.post('Runtime.getProperties', { objectId, ownProperties: true }, (err2, props) => {
-        if (err2 === null) {
-          for (const p of props.internalProperties ?? []) {
-            if (p.name === '[[GeneratorState]]') info.state = p.value?.value as GeneratorInfo['state'];
-            if (p.name === '[[GeneratorFunction]]') {
-              const m = /^(?:async\s+)?function\s*\*\s*([\w$]+)/.exec(p.value?.description ?? '');
-              if (m?.[1] !== undefined) info.name = m[1];
-            }
+    const s = session;
+    const objectId = probeObjectId(s);
+    if (objectId !== undefined) {
+      s.post('Runtime.getProperties', { objectId, ownProperties: true }, (err, props) => {
+        if (err !== null) return;
+        for (const p of props.internalProperties ?? []) {
+          if (p.name === '[[GeneratorState]]') info.state = p.value?.value as GeneratorInfo['state'];
+          if (p.name === '[[GeneratorFunction]]') {
+            const m = /^(?:async\s+)?function\s*\*\s*([\w$]+)/.exec(p.value?.description ?? '');
+            if (m?.[1] !== undefined) info.name = m[1];
           }
         }
-        session?.post('Runtime.releaseObject', { objectId });
       });
-    });
+      s.post('Runtime.releaseObject', { objectId });
+    }
   } catch {
     // No inspector: fall back to what we know.
   } finally {
