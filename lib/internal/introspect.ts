@@ -19,6 +19,7 @@ function probeObjectId(s: inspector.Session): string | undefined {
     });
   };
   evaluate(contextId);
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the synchronous callback
   if (out.found !== undefined) return out.found;
   const ids: number[] = [];
   const onContext = (m: { params: { context: { id: number } } }): void => {
@@ -30,6 +31,7 @@ function probeObjectId(s: inspector.Session): string | undefined {
   s.off('Runtime.executionContextCreated', onContext);
   for (const id of ids) {
     evaluate(id);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the synchronous callback
     if (out.found !== undefined) {
       contextId = id;
       break;

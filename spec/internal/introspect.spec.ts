@@ -32,7 +32,9 @@ describe('introspect', () => {
     expect(describeValue(null)).toBe('null');
     expect(describeValue(undefined)).toBe('undefined');
     expect(describeValue(function named() {})).toBe('<function named>');
-    class Thing {}
+    class Thing {
+      readonly kind = 'thing';
+    }
     expect(describeValue(new Thing())).toBe('<Thing object>');
     expect(describeValue({ toString: () => 'custom' })).toBe('custom');
   });
