@@ -19,7 +19,6 @@ function probeObjectId(s: inspector.Session): string | undefined {
     });
   };
   evaluate(contextId);
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by the synchronous callback
   if (out.found !== undefined) return out.found;
   const ids: number[] = [];
   const onContext = (m: { params: { context: { id: number } } }): void => {
