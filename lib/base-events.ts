@@ -495,8 +495,15 @@ export class BaseEventLoop {
 
   /** @internal The deadlock report: which tasks are stuck, and on what. */
   _deadlockMessage(): string {
-    const stuck = [...this._tasks].map((t) => t._waitDescription());
-    return `deadlock: nothing is ready, no timer is scheduled and nothing outside the loop can wake it; stuck: ${stuck.length === 0 ? 'no tasks' : stuck.join(', ')}`;
+    const shown: string[] = [];
+    for (const t of this._tasks) {
+      if (shown.length === 20) {
+        shown.push(`and ${this._tasks.size - 20} more`);
+        break;
+      }
+      shown.push(t._waitDescription());
+    }
+    return `deadlock: nothing is ready, no timer is scheduled and nothing outside the loop can wake it; stuck: ${shown.length === 0 ? 'no tasks' : shown.join(', ')}`;
   }
 
   /**
