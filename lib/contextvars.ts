@@ -20,6 +20,8 @@ export class Context {
   _vars: Vars;
   /** @internal */
   _entered = false;
+  /** @internal The task or handle this context belongs to, when it stands in for one (see `_enterVars`). */
+  _owner: object | null = null;
 
   constructor() {
     this._vars = EMPTY;
@@ -82,10 +84,16 @@ function currentContext(): Context {
   return current ?? rootContext;
 }
 
+/** Which logical context `ctx` is: the task or handle a pooled or on-demand Context stands in for, else itself. */
+function contextIdentity(ctx: Context): object {
+  return ctx._owner ?? ctx;
+}
+
 /** @internal A new Context holding `vars`. */
-export function _contextFromVars(vars: Vars): Context {
+export function _contextFromVars(vars: Vars, owner: object | null = null): Context {
   const c = new Context();
   c._vars = vars;
+  c._owner = owner;
   return c;
 }
 
@@ -101,10 +109,11 @@ let scratchDepth = 0;
  * @internal Enters a pooled Context holding `vars`; returns the previous context for `_exitVars`.
  * Nobody outside can get hold of a scratch Context (they only see copies), so reusing it is safe.
  */
-export function _enterVars(vars: Vars): Context | null {
+export function _enterVars(vars: Vars, owner: object): Context | null {
   if (scratchDepth === scratch.length) scratch.push(new Context());
   const c = scratch[scratchDepth++];
   c._vars = vars;
+  c._owner = owner;
   c._entered = true;
   const prev = current;
   current = c;
@@ -116,6 +125,7 @@ export function _exitVars(prev: Context | null): Vars {
   const c = scratch[--scratchDepth];
   const vars = c._vars;
   c._vars = EMPTY;
+  c._owner = null;
   c._entered = false;
   current = prev;
   return vars;
@@ -139,7 +149,7 @@ export class Token<T> {
   constructor(
     readonly var_: ContextVar<T>,
     /** @internal */ readonly _old: T | typeof MISSING,
-    /** @internal */ readonly _ctx: Context,
+    /** @internal The identity of the context it was made in (see `contextIdentity`). */ readonly _ctx: object,
   ) {}
   /** The value before `set()`, or `Token.MISSING`. */
   get oldValue(): T | typeof MISSING {
@@ -178,7 +188,7 @@ export class ContextVar<T> {
     const vars = new Map(ctx._vars);
     vars.set(this, value);
     ctx._vars = vars;
-    return new Token(this, old, ctx);
+    return new Token(this, old, contextIdentity(ctx));
   }
 
   /** Restores the value the variable had before the `set()` that made `token`. */
@@ -186,7 +196,7 @@ export class ContextVar<T> {
     if (token._used) throw new RuntimeError('Token has already been used once');
     if (token.var_ !== this) throw new RangeError('Token was created by a different ContextVar');
     const ctx = currentContext();
-    if (token._ctx !== ctx) throw new RangeError('Token was created in a different Context');
+    if (token._ctx !== contextIdentity(ctx)) throw new RangeError('Token was created in a different Context');
     const vars = new Map(ctx._vars);
     if (token._old === MISSING) vars.delete(this);
     else vars.set(this, token._old);

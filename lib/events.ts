@@ -73,14 +73,14 @@ export class Handle implements Runnable {
 
   /** The context the callback runs in. */
   getContext(): Context {
-    return (this._context ??= _contextFromVars(this._vars));
+    return (this._context ??= _contextFromVars(this._vars, this));
   }
 
   /** @internal Runs the callback in its context; an error goes to the loop's exception handler. */
   _run(): void {
     if (this._cancelled) return;
     const ctx = this._context;
-    const prev = ctx !== null ? _enterContext(ctx) : _enterVars(this._vars);
+    const prev = ctx !== null ? _enterContext(ctx) : _enterVars(this._vars, this);
     try {
       this._invoke();
     } catch (exc) {

@@ -105,7 +105,7 @@ export class Task<out T> extends Future<T> implements Runnable {
 
   /** The context the task runs in. */
   getContext(): Context {
-    return (this._context ??= _contextFromVars(this._vars));
+    return (this._context ??= _contextFromVars(this._vars, this));
   }
 
   /** Best effort: the coroutines the task has suspended, outermost first. */
@@ -205,7 +205,7 @@ export class Task<out T> extends Future<T> implements Runnable {
     const prevTask = loop._currentTask;
     loop._currentTask = this;
     const ctx = this._context;
-    const prevCtx = ctx !== null ? _enterContext(ctx) : _enterVars(this._vars);
+    const prevCtx = ctx !== null ? _enterContext(ctx) : _enterVars(this._vars, this);
     try {
       this.#drive(exc, value);
     } finally {

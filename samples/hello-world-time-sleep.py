@@ -1,0 +1,8 @@
+import time
+
+def main():
+    print('Hello ...')
+    time.sleep(1)
+    print('...world!')
+
+main()

@@ -1,0 +1,8 @@
+import asyncio
+
+async def hello():
+    print('Hello ...')
+    await asyncio.sleep(1)
+    print('...world!')
+
+asyncio.run(hello())

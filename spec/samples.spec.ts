@@ -1,0 +1,67 @@
+// Every sample next to its CPython original: `python3 -u samples/<name>.py` and
+// `node dist/samples/<name>.js` run at the same time, and the port must print the same lines, in
+// the same order, at the same moments (within 10% + 0.15 s), and take as long in total.
+// All samples run at once (start-ups staggered), so the spec takes about as long as the longest
+// sample (3 s) plus the start-ups. Moments are wall-clock: a sample whose output matched but whose
+// timing missed is rerun alone up to twice (with a warning) before it fails.
+// It runs the compiled samples: `npm test` builds first; alone, run `npm run build` before it.
+import {
+  SAMPLES, checkAll, closeInTime, missingBuilds, normalise, pythonAvailable, staleBuilds, tolerance,
+  type Verdict,
+} from '../samples/sidebyside';
+
+const withPython = pythonAvailable();
+if (!withPython) {
+  console.warn('samples.spec: python3 not found, so the samples are NOT compared with CPython; only checking that each tsyncio sample runs cleanly');
+}
+
+function round(t: number): number {
+  return Math.round(t * 100) / 100;
+}
+
+describe('samples: each tsyncio port next to its CPython original', () => {
+  const results = new Map<string, Verdict>();
+
+  beforeAll(async () => {
+    const missing = missingBuilds();
+    if (missing.length > 0) {
+      throw new Error(`compiled samples missing: run \`npm run build\` first (npm test does it). Missing: ${missing.join(', ')}`);
+    }
+    const stale = staleBuilds();
+    if (stale.length > 0) console.warn(`samples.spec: compiled samples older than their source, run \`npm run build\`: ${stale.join(', ')}`);
+    for (const v of await checkAll(SAMPLES, { withPython })) {
+      if (v.attempts > 1) console.warn(`samples.spec: ${v.sample.name} was run ${v.attempts} times, as its timing missed (busy machine?)`);
+      results.set(v.sample.name, v);
+    }
+  }, 30000);
+
+  for (const sample of SAMPLES) {
+    test(`${sample.name}: ${sample.description} (same lines at the same moments as python3)`, () => {
+      const { python, tsyncio } = results.get(sample.name)!;
+      expect({ spawnError: tsyncio.spawnError, code: tsyncio.code, signal: tsyncio.signal }).toEqual({
+        spawnError: undefined, code: 0, signal: null,
+      });
+      if (python === null) return; // no python3: warned above
+      expect({ code: python.code, signal: python.signal }).toEqual({ code: 0, signal: null });
+
+      // The same lines in the same order, clock readings blanked.
+      expect(tsyncio.lines.map((l) => normalise(l.text))).toEqual(python.lines.map((l) => normalise(l.text)));
+      if (sample.stdoutOnly !== true) expect(tsyncio.stderr).toBe(python.stderr);
+
+      // Each line when Python printed it, and the whole run as long as Python's.
+      const late = python.lines
+        .map((l, i) => ({ line: l.text, python: round(l.at), tsyncio: round(tsyncio.lines[i].at), tolerance: round(tolerance(l.at)) }))
+        .filter((t) => !closeInTime(t.python, t.tsyncio));
+      expect(late).toEqual([]);
+      const total = { python: round(python.elapsed), tsyncio: round(tsyncio.elapsed), tolerance: round(tolerance(python.elapsed)) };
+      expect(closeInTime(python.elapsed, tsyncio.elapsed) ? [] : [total]).toEqual([]);
+    });
+  }
+
+  test('coroutine-not-awaited: Python warns on stderr; tsyncio, which cannot detect it, shows the diagnosis', () => {
+    const { python, tsyncio } = results.get('coroutine-not-awaited')!;
+    expect(tsyncio.lines).toEqual([]);
+    expect(tsyncio.stderr).toContain('[object Generator] (iscoroutine: true) that was never awaited');
+    if (python !== null) expect(python.stderr).toContain("RuntimeWarning: coroutine 'hello' was never awaited");
+  });
+});

@@ -1,0 +1,226 @@
+// Ports CPython 3.11 test_asyncio/test_tasks.py SleepTests, test_sleep and test_sleep_cancel,
+// plus tsyncio's documented delay checks (NaN and non-numbers are refused, SEMANTICS.md "do the fixed thing").
+import {
+  CancelledError, Task, createTask, getRunningLoop, sleep,
+  type BaseEventLoop, type Coroutine, type TimerHandle,
+} from '../lib';
+import { runVirtual, virtualLoop } from './helpers/virtual';
+
+/** Python's test_utils.run_briefly: run the loop for a few iterations (one bare-yield task). */
+function runBriefly(loop: BaseEventLoop): void {
+  function* once(): Coroutine {
+    yield;
+  }
+  loop.runUntilCompleteSync(once());
+}
+
+afterEach(() => {
+  expect(() => getRunningLoop()).toThrow('no running event loop');
+});
+
+describe('sleep()', () => {
+  test('test_sleep_zero: a callSoon queued before sleep(0) has run when it returns; sleep(0, 10) returns 10', () => {
+    const loop = virtualLoop();
+    let result = 0;
+    const incResult = (num: number): void => {
+      result += num;
+    };
+    const seen: number[] = [];
+    function* coro(): Coroutine {
+      loop.callSoon(incResult, 1);
+      seen.push(result);
+      const num = yield* sleep(0, 10);
+      seen.push(result); // inc'ed by callSoon
+      incResult(num); // num should be 10
+    }
+    loop.runUntilCompleteSync(coro());
+    expect(seen).toEqual([0, 1]);
+    expect(result).toBe(11);
+    expect(loop.time()).toBe(0);
+    loop.close();
+  });
+
+  test('sleep(0) gives up control for exactly one iteration', () => {
+    const log: string[] = [];
+    function* other(): Coroutine {
+      log.push('other 1');
+      yield* sleep(0);
+      log.push('other 2');
+      yield* sleep(0);
+      log.push('other 3');
+    }
+    function* main(): Coroutine {
+      const t = createTask(other());
+      log.push('main 1');
+      yield* sleep(0);
+      log.push('main 2');
+      yield* sleep(0);
+      log.push('main 3');
+      yield* t;
+    }
+    runVirtual(main());
+    expect(log).toEqual(['main 1', 'other 1', 'main 2', 'other 2', 'main 3', 'other 3']);
+  });
+
+  test('test_sleep: two half sleeps take the whole delay and the second returns its result', () => {
+    const loop = virtualLoop();
+    function* sleeper(dt: number, arg: string): Coroutine<string> {
+      yield* sleep(dt / 2);
+      const res = yield* sleep(dt / 2, arg);
+      return res;
+    }
+    const t = new Task(sleeper(0.1, 'yeah'), { loop });
+    loop.runUntilCompleteSync(t);
+    expect(t.done()).toBe(true);
+    expect(t.result()).toBe('yeah');
+    expect(loop.time()).toBeCloseTo(0.1, 9);
+    loop.close();
+  });
+
+  test("the timer starts when the sleep is awaited, not when sleep() is called", () => {
+    function* main(): Coroutine<number[]> {
+      const loop = getRunningLoop();
+      const s = sleep(1, 'late');
+      yield* sleep(5);
+      const before = loop.time();
+      yield* s;
+      return [before, loop.time()];
+    }
+    const { result, elapsed } = runVirtual(main());
+    expect(result).toEqual([5, 6]);
+    expect(elapsed).toBe(6);
+  });
+
+  test('calling sleep() schedules nothing until it is awaited', () => {
+    const loop = virtualLoop();
+    const spy = jest.spyOn(loop, 'callLater');
+    function* main(): Coroutine<number> {
+      const s = sleep(3);
+      const before = spy.mock.calls.length;
+      yield* s;
+      return before;
+    }
+    expect(loop.runUntilCompleteSync(main())).toBe(0);
+    expect(spy.mock.calls).toHaveLength(1);
+    expect(spy.mock.calls[0][0]).toBe(3);
+    loop.close();
+  });
+
+  test('test_sleep_cancel: cancelling a sleeping task cancels its timer handle', () => {
+    const loop = virtualLoop();
+    const spy = jest.spyOn(loop, 'callLater');
+    const t = new Task(sleep(10.0, 'yeah'), { loop });
+    runBriefly(loop);
+    expect(spy.mock.results).toHaveLength(1);
+    const handle = spy.mock.results[0].value as TimerHandle;
+    expect(handle.when()).toBe(10);
+    expect(handle.cancelled()).toBe(false);
+    expect(t.cancel()).toBe(true);
+    runBriefly(loop);
+    expect(handle.cancelled()).toBe(true);
+    expect(t.cancelled()).toBe(true);
+    expect(loop.time()).toBe(0);
+    loop.close();
+  });
+
+  test('test_task_cancel_sleeping_task: the awaiter of a cancelled sleeper sees CancelledError at the cancel time', () => {
+    const loop = virtualLoop();
+    function* doit(): Coroutine<string> {
+      const sleeper = createTask(sleep(5000));
+      loop.callLater(0.1, () => sleeper.cancel());
+      try {
+        yield* sleeper;
+      } catch (e) {
+        if (e instanceof CancelledError) return 'cancelled';
+        throw e;
+      }
+      return 'slept in';
+    }
+    expect(loop.runUntilCompleteSync(doit())).toBe('cancelled');
+    expect(loop.time()).toBeCloseTo(0.1, 9);
+    loop.close();
+  });
+
+  test('a negative delay behaves as sleep(0): one iteration, no timer, no time passes', () => {
+    function trace(delay: number): [string[], number, number] {
+      const log: string[] = [];
+      const loop = virtualLoop();
+      const spy = jest.spyOn(loop, 'callLater');
+      function* other(): Coroutine {
+        log.push('other');
+      }
+      function* main(): Coroutine<string> {
+        createTask(other());
+        loop.callSoon(() => log.push('soon'));
+        log.push('before');
+        const r = yield* sleep(delay, 'r');
+        log.push(`after ${r}`);
+        return r;
+      }
+      loop.runUntilCompleteSync(main());
+      const out: [string[], number, number] = [log, spy.mock.calls.length, loop.time()];
+      loop.close();
+      return out;
+    }
+    const zero = trace(0);
+    expect(zero).toEqual([['before', 'other', 'soon', 'after r'], 0, 0]);
+    expect(trace(-1)).toEqual(zero);
+    expect(trace(-Infinity)).toEqual(zero);
+  });
+
+  test('sleep(Infinity) waits until it is cancelled', () => {
+    function* main(): Coroutine<[boolean, boolean, number]> {
+      const loop = getRunningLoop();
+      const t = createTask(sleep(Infinity));
+      yield* sleep(1000);
+      const doneBefore = t.done();
+      t.cancel();
+      try {
+        yield* t;
+      } catch (e) {
+        if (!(e instanceof CancelledError)) throw e;
+      }
+      return [doneBefore, t.cancelled(), loop.time()];
+    }
+    const { result } = runVirtual(main());
+    expect(result).toEqual([false, true, 1000]);
+  });
+
+  test('sleep(NaN) is a RangeError naming delay (Python misorders NaN timers)', () => {
+    expect(() => sleep(NaN)).toThrow(RangeError);
+    expect(() => sleep(NaN)).toThrow(/delay/);
+  });
+
+  test('a non-number delay is a TypeError naming delay', () => {
+    expect(() => sleep('1' as unknown as number)).toThrow(TypeError);
+    expect(() => sleep('1' as unknown as number)).toThrow(/delay/);
+    expect(() => sleep(undefined as unknown as number)).toThrow(TypeError);
+    expect(() => sleep(null as unknown as number)).toThrow(/delay/);
+  });
+
+  test('sleep does not swallow CancelledError: a cancelled sleep raises it into the sleeper, whose finally runs', () => {
+    const log: string[] = [];
+    function* sleeper(): Coroutine {
+      try {
+        yield* sleep(10);
+        log.push('woke');
+      } finally {
+        log.push('finally');
+      }
+    }
+    function* main(): Coroutine<[boolean, number]> {
+      const t = createTask(sleeper());
+      yield* sleep(2);
+      t.cancel();
+      try {
+        yield* t;
+      } catch (e) {
+        log.push((e as Error).name);
+      }
+      return [t.cancelled(), getRunningLoop().time()];
+    }
+    const { result } = runVirtual(main());
+    expect(result).toEqual([true, 2]);
+    expect(log).toEqual(['finally', 'CancelledError']);
+  });
+});
