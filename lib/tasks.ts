@@ -17,6 +17,13 @@ type Owned = Coroutine<unknown> & { [kOwner]?: Task<unknown> };
 
 let taskNameCounter = 0;
 
+/**
+ * Bumped whenever a task stops waiting on another task (the only way a link of an await chain
+ * breaks). A task's cached chain root is trusted only within the epoch it was computed in, which
+ * keeps cycle detection O(1) amortised while chains only grow.
+ */
+let chainEpoch = 0;
+
 /** Options for `new Task(...)`. @see Python `asyncio.Task(coro, loop=, name=, context=, eager_start=)` */
 export interface TaskConstructorOptions extends TaskOptions {
   loop?: BaseEventLoop;
@@ -63,6 +70,10 @@ export class Task<out T> extends Future<T> implements Runnable {
   _numCancelsRequested = 0;
   /** @internal An error to throw into the coroutine at the next step. */
   _stepExc: Error | null = null;
+  /** @internal The last task of this task's await chain, as of `_rootEpoch` (see `chainEpoch`). */
+  _root: Task<unknown> | null = null;
+  /** @internal */
+  _rootEpoch = -1;
 
   constructor(coro: Coroutine<T>, opts?: TaskConstructorOptions) {
     super({ loop: opts?.loop ?? _getRunningLoop() ?? getEventLoop() });
@@ -200,6 +211,7 @@ export class Task<out T> extends Future<T> implements Runnable {
       if (!(exc instanceof CancelledError)) exc = this._makeCancelledError();
       this._mustCancel = false;
     }
+    if (this._futWaiter instanceof Task) chainEpoch++; // a link of an await chain breaks
     this._futWaiter = null;
     const loop = this._loop;
     const prevTask = loop._currentTask;
@@ -276,11 +288,13 @@ export class Task<out T> extends Future<T> implements Runnable {
           continue;
         }
         if (y instanceof Task) {
-          const cycle = this.#cycleThrough(y);
-          if (cycle !== null) {
-            this.#throwInLater(new RuntimeError(`await cycle detected: ${cycle}`));
+          const root = chainRoot(y);
+          if (root === this) {
+            this.#throwInLater(new RuntimeError(`await cycle detected: ${this.#cycleNames(y)}`));
             return;
           }
+          this._root = root;
+          this._rootEpoch = chainEpoch;
         }
         this.#park(y);
         return;
@@ -318,20 +332,12 @@ export class Task<out T> extends Future<T> implements Runnable {
     this._loop._pushReady(this);
   }
 
-  /** `null`, or the cycle `this -> y -> ... -> this` as names, if `y` transitively awaits this task. */
-  #cycleThrough(y: Task<unknown>): string | null {
-    let t: Future<unknown> | null = y;
-    while (t instanceof Task) {
-      const w: Future<unknown> | null = t._futWaiter;
-      if (w === this) {
-        const names = [this.getName()];
-        for (let u: Future<unknown> | null = y; u instanceof Task && u !== this; u = u._futWaiter) names.push(u.getName());
-        names.push(this.getName());
-        return names.join(' -> ');
-      }
-      t = w;
-    }
-    return null;
+  /** The cycle `this -> y -> ... -> this` as names, for the error message. */
+  #cycleNames(y: Task<unknown>): string {
+    const names = [this.getName()];
+    for (let u: Future<unknown> | null = y; u instanceof Task && u !== this; u = u._futWaiter) names.push(u.getName());
+    names.push(this.getName());
+    return names.join(' -> ');
   }
 
   #finishWithResult(result: T): void {
@@ -380,6 +386,24 @@ export class Task<out T> extends Future<T> implements Runnable {
     const parts = [state, `name='${this.getName()}'`, `coro=<${coroRepr(this._coro)}>`];
     if (this._futWaiter !== null) parts.push(`wait_for=${this._futWaiter.toString()}`);
     return `<Task ${parts.join(' ')}${this._outcomeText()}>`;
+  }
+}
+
+/**
+ * The last task of `t`'s await chain: follow the tasks each one waits on until one waits on
+ * something else (or nothing). A running task is always the root of its own chain, so a task about
+ * to wait on `t` closes a cycle exactly when it is `chainRoot(t)`. Cached roots from the current
+ * epoch are jumps along a chain that is still intact.
+ */
+function chainRoot(t: Task<unknown>): Task<unknown> {
+  for (;;) {
+    if (t._rootEpoch === chainEpoch && t._root !== null && t._root !== t) {
+      t = t._root;
+      continue;
+    }
+    const w = t._futWaiter;
+    if (w instanceof Task && w._state === 0) t = w;
+    else return t;
   }
 }
 

@@ -5,7 +5,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import {
   CancelledError, Context, ContextVar, EventLoop, FatalError, Future, RuntimeError, Task, VirtualClock,
-  allTasks, createTask, currentTask, eagerTaskFactory, gather, isCancelledError, run, sleep,
+  allTasks, createTask, currentTask, eagerTaskFactory, gather, getRunningLoop, isCancelledError, run, sleep,
   type Coroutine, type TaskFactory,
 } from '../lib';
 import { runVirtual, virtualLoop } from './helpers/virtual';
@@ -707,6 +707,65 @@ describe('await cycles', () => {
       return 'no error';
     }
     expect(runVirtual(main()).result).toBe('await cycle detected: C -> A -> B -> C');
+  });
+
+  test('a chain that broke and re-formed: the cycle is still found, and a former chain is not a false cycle', () => {
+    const log: string[] = [];
+    function* main(): Coroutine<string[]> {
+      const loop = getRunningLoop();
+      const gate = loop.createFuture<void>();
+      let taskA: Task<unknown> | null = null;
+      function* c(): Coroutine {
+        yield* gate; // A -> B -> C, waiting on a plain future
+      }
+      const taskC = createTask(c(), { name: 'C' });
+      function* b(): Coroutine {
+        yield* taskC; // the link B -> C breaks when C finishes
+        log.push('B woke');
+        try {
+          yield* taskA!; // B now closes A -> B -> A
+        } catch (e) {
+          log.push((e as Error).message);
+        }
+      }
+      const taskB = createTask(b(), { name: 'B' });
+      function* a(): Coroutine {
+        yield* taskB;
+      }
+      taskA = createTask(a(), { name: 'A' });
+      yield* sleep(0);
+      yield* sleep(0); // A -> B -> C are parked; cycle checks have cached C as their chain's end
+      function* d(): Coroutine {
+        yield* taskA!; // D -> A -> B -> C: no cycle
+      }
+      const taskD = createTask(d(), { name: 'D' });
+      yield* sleep(0);
+      gate.setResult(undefined);
+      yield* gather(taskA, taskD);
+      return log;
+    }
+    expect(runVirtual(main()).result).toEqual(['B woke', 'await cycle detected: B -> A -> B']);
+  });
+
+  test('checking for cycles stays cheap on a 100,000-task chain built from the bottom up', () => {
+    const N = 100_000;
+    function* main(): Coroutine<number> {
+      const gate = getRunningLoop().createFuture<number>();
+      const tasks: Task<number>[] = new Array<Task<number>>(N);
+      function* leaf(): Coroutine<number> {
+        return yield* gate;
+      }
+      function* link(i: number): Coroutine<number> {
+        return (yield* tasks[i + 1]) + 1;
+      }
+      tasks[N - 1] = createTask(leaf());
+      for (let i = N - 2; i >= 0; i--) tasks[i] = createTask(link(i)); // each awaits a task that already awaits
+      yield* sleep(0);
+      yield* sleep(0);
+      gate.setResult(0);
+      return yield* tasks[0];
+    }
+    expect(runVirtual(main()).result).toBe(N - 1);
   });
 });
 
