@@ -5,15 +5,7 @@ import {
   CancelledError, Future, InvalidStateError, RuntimeError, Task, createTask, getRunningLoop, isFuture,
   iscoroutine, setEventLoop, sleep, wrapPromise, type BaseEventLoop, type Coroutine, type ExceptionContext,
 } from '../lib';
-import { virtualLoop } from './helpers/virtual';
-
-/** Python's test_utils.run_briefly: run the loop for a few iterations (one bare-yield task). */
-function runBriefly(loop: BaseEventLoop): void {
-  function* once(): Coroutine {
-    yield;
-  }
-  loop.runUntilCompleteSync(once());
-}
+import { runBriefly, virtualLoop } from './helpers/virtual';
 
 /** Records every call of the loop's exception handler. */
 function recordErrors(loop: BaseEventLoop): ExceptionContext[] {

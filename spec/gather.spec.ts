@@ -4,15 +4,7 @@ import {
   CancelledError, Future, RuntimeError, createTask, ensureFuture, gather, getRunningLoop, sleep,
   type BaseEventLoop, type Coroutine, type ExceptionContext, type Task,
 } from '../lib';
-import { runVirtual, virtualLoop } from './helpers/virtual';
-
-/** Python's test_utils.run_briefly: run the loop for a few iterations (one bare-yield task). */
-function runBriefly(loop: BaseEventLoop): void {
-  function* once(): Coroutine {
-    yield;
-  }
-  loop.runUntilCompleteSync(once());
-}
+import { runBriefly, runVirtual, virtualLoop } from './helpers/virtual';
 
 /** Python's GatherTestsBase._run_loop: run until nothing is ready. */
 function runLoop(loop: BaseEventLoop): void {

@@ -29,7 +29,7 @@ function exportedDeclarations(file: string): { name: string; before: string }[] 
   const re = /^export\s+(?:declare\s+)?(?:abstract\s+)?(?:class|function\*?|interface|type|const|let|enum)\s+([A-Za-z_$][\w$]*)/gm;
   const seen = new Set<string>();
   for (let m = re.exec(src); m !== null; m = re.exec(src)) {
-    const name = m[1]!;
+    const name = m[1];
     if (seen.has(name)) continue; // overloads: the first signature carries the doc
     seen.add(name);
     out.push({ name, before: src.slice(Math.max(0, m.index - 1500), m.index) });

@@ -2,17 +2,9 @@
 // plus tsyncio's documented delay checks (NaN and non-numbers are refused, SEMANTICS.md "do the fixed thing").
 import {
   CancelledError, Task, createTask, getRunningLoop, sleep,
-  type BaseEventLoop, type Coroutine, type TimerHandle,
+  type Coroutine, type TimerHandle,
 } from '../lib';
-import { runVirtual, virtualLoop } from './helpers/virtual';
-
-/** Python's test_utils.run_briefly: run the loop for a few iterations (one bare-yield task). */
-function runBriefly(loop: BaseEventLoop): void {
-  function* once(): Coroutine {
-    yield;
-  }
-  loop.runUntilCompleteSync(once());
-}
+import { runBriefly, runVirtual, virtualLoop } from './helpers/virtual';
 
 afterEach(() => {
   expect(() => getRunningLoop()).toThrow('no running event loop');

@@ -2,39 +2,11 @@
 // cancel() throws CancelledError into the coroutine at its suspension point, never gen.return(),
 // is edge-triggered and counted by cancelling()/uncancel(), and walks await chains iteratively.
 import {
-  CancelledError, EventLoop, Future, Task, TimerHandle,
+  CancelledError, Future, Task, TimerHandle,
   createTask, currentTask, gather, isCancelledError, sleep,
   type Coroutine,
 } from '../lib';
-import { runVirtual, virtualLoop } from './helpers/virtual';
-
-/** Runs `body` with a fresh virtual-clock loop and always closes it. */
-function withLoop<T>(body: (loop: EventLoop) => T): T {
-  const loop = virtualLoop();
-  try {
-    return body(loop);
-  } finally {
-    loop.close();
-  }
-}
-
-/** Python's `test_utils.run_briefly`: run the loop for the two iterations an empty task takes. */
-function runBriefly(loop: EventLoop): void {
-  function* once(): Coroutine {
-    /* done in its first step */
-  }
-  loop.runUntilCompleteSync(once());
-}
-
-/** The error `body` throws (fails the test if it throws nothing). */
-function caught(body: () => unknown): unknown {
-  try {
-    body();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected an error, none was thrown');
-}
+import { caught, runBriefly, runVirtual, withLoop } from './helpers/virtual';
 
 describe('cancelling a task that is not waiting', () => {
   test('test_cancel_with_message_before_starting_task: the body never runs, not even finally; the message is kept', () => {

@@ -8,35 +8,7 @@ import {
   allTasks, createTask, currentTask, eagerTaskFactory, gather, getRunningLoop, isCancelledError, run, sleep,
   type Coroutine, type TaskFactory,
 } from '../lib';
-import { runVirtual, virtualLoop } from './helpers/virtual';
-
-/** Runs `body` with a fresh virtual-clock loop and always closes it. */
-function withLoop<T>(body: (loop: EventLoop) => T): T {
-  const loop = virtualLoop();
-  try {
-    return body(loop);
-  } finally {
-    loop.close();
-  }
-}
-
-/** Python's `test_utils.run_briefly`: run the loop for the two iterations an empty task takes. */
-function runBriefly(loop: EventLoop): void {
-  function* once(): Coroutine {
-    /* done in its first step: the loop runs two iterations */
-  }
-  loop.runUntilCompleteSync(once());
-}
-
-/** The error `body` throws (fails the test if it throws nothing). */
-function caught(body: () => unknown): unknown {
-  try {
-    body();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected an error, none was thrown');
-}
+import { caught, runBriefly, runVirtual, virtualLoop, withLoop } from './helpers/virtual';
 
 describe('Task basics', () => {
   test('test_task_basics: a task returns what its coroutine returns, through nested awaits', () => {
