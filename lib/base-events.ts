@@ -11,6 +11,7 @@ import {
 import { Future, iscoroutine, isFuture, wrapPromise, _isGeneratorFunction, _isThenable, type Awaitable, type Coroutine } from './futures';
 import { Deque } from './internal/deque';
 import { TimerHeap } from './internal/heap';
+import { IList } from './internal/ilist';
 import { describe } from './internal/introspect';
 import type { Task } from './tasks';
 
@@ -105,7 +106,7 @@ export class BaseEventLoop {
   /** @internal */
   _timerCancelledCount = 0;
   /** @internal Unfinished tasks, held strongly. */
-  readonly _tasks = new Set<Task<unknown>>();
+  readonly _tasks = new IList<Task<unknown>>();
   /** @internal */
   _currentTask: Task<unknown> | null = null;
   /** @internal Pending outside sources (wrapped Promises, I/O) that may wake the loop. */

@@ -4,7 +4,7 @@
 import { CancelledError } from './exceptions';
 import { getEventLoop, _getRunningLoop } from './events';
 import { Future, iscoroutine, isFuture, _isThenable, type Awaitable } from './futures';
-import { ensureFuture } from './tasks';
+import { ensureFuture, _coroOwner } from './tasks';
 import type { BaseEventLoop } from './base-events';
 
 /** What awaiting `A` gives. @see Python `typing.Awaitable[T]` */
@@ -120,15 +120,24 @@ export function _gather(aws: readonly AnyAwaitable[], returnExceptions: boolean)
       else outer.setResult(results);
     }
   };
-  const argToFut = new Map<unknown, Future<unknown>>();
+  // Python dedupes with a dict of arg -> future. A coroutine passed twice is owned, the second
+  // time, by the task made for it here, so only futures and thenables need the map.
+  let argToFut: Map<unknown, Future<unknown>> | null = null;
   let loop: BaseEventLoop | undefined;
   for (const arg of aws) {
-    let fut = argToFut.get(arg);
+    let fut: Future<unknown> | undefined;
+    const isCoro = iscoroutine(arg);
+    if (isCoro) {
+      const owner = _coroOwner(arg);
+      if (owner !== undefined && children.includes(owner)) fut = owner; // rare: O(n) only for a repeated coroutine
+    } else {
+      fut = argToFut?.get(arg);
+    }
     if (fut === undefined) {
       fut = ensureFuture(arg, loop === undefined ? undefined : { loop });
       loop ??= fut._loop;
       nfuts++;
-      argToFut.set(arg, fut);
+      if (!isCoro) (argToFut ??= new Map()).set(arg, fut);
       fut.addDoneCallback(done);
     }
     children.push(fut);

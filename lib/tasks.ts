@@ -74,6 +74,12 @@ export class Task<out T> extends Future<T> implements Runnable {
   _root: Task<unknown> | null = null;
   /** @internal */
   _rootEpoch = -1;
+  /** @internal Links in the loop's list of unfinished tasks. */
+  _prev: Task<unknown> | null = null;
+  /** @internal */
+  _next: Task<unknown> | null = null;
+  /** @internal */
+  _listed = false;
 
   constructor(coro: Coroutine<T>, opts?: TaskConstructorOptions) {
     super({ loop: opts?.loop ?? _getRunningLoop() ?? getEventLoop() });
@@ -387,6 +393,11 @@ export class Task<out T> extends Future<T> implements Runnable {
     if (this._futWaiter !== null) parts.push(`wait_for=${this._futWaiter.toString()}`);
     return `<Task ${parts.join(' ')}${this._outcomeText()}>`;
   }
+}
+
+/** @internal The task that drives (or drove) coroutine `coro`, if any. */
+export function _coroOwner(coro: Coroutine<unknown>): Task<unknown> | undefined {
+  return (coro as Owned)[kOwner];
 }
 
 /**

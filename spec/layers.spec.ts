@@ -7,6 +7,7 @@ const LAYERS: Record<string, number> = {
   'exceptions': 0,
   'internal/deque': 0,
   'internal/heap': 0,
+  'internal/ilist': 0,
   'internal/introspect': 0,
   'selectors': 1,
   'contextvars': 1,
