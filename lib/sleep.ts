@@ -37,7 +37,7 @@ function* sleepFor<T>(delay: number, result: T): Coroutine<T> {
  * - The delay is checked when `sleep()` is called: a non-number is a `TypeError`, NaN a
  *   `RangeError` (Python accepts NaN and misorders its timers).
  */
-export function sleep(delay: number): Coroutine<void>;
+export function sleep(delay: number): Coroutine;
 export function sleep<T>(delay: number, result: T): Coroutine<T>;
 export function sleep<T>(delay: number, result?: T): Coroutine<T | undefined> {
   _validateDelay(delay);
