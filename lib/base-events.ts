@@ -6,7 +6,7 @@ import type { Context } from './contextvars';
 import { DeadlockError, FatalError, RuntimeError, toError } from './exceptions';
 import {
   _getRunningLoop, _hooks, _setRunningLoop, Handle, TimerHandle,
-  type ExceptionContext, type ExceptionHandler, type Runnable,
+  type ExceptionContext, type ExceptionHandler, type Runnable, type Timer,
 } from './events';
 import { Future, iscoroutine, isFuture, wrapPromise, _isGeneratorFunction, _isThenable, type Awaitable, type Coroutine } from './futures';
 import { Deque } from './internal/deque';
@@ -102,7 +102,7 @@ export class BaseEventLoop {
   /** @internal */
   readonly _ready = new Deque<Runnable>(64);
   /** @internal */
-  readonly _scheduled = new TimerHeap<TimerHandle>();
+  readonly _scheduled = new TimerHeap<Timer>();
   /** @internal */
   _timerCancelledCount = 0;
   /** @internal Unfinished tasks, held strongly. */
@@ -193,10 +193,8 @@ export class BaseEventLoop {
     this._checkClosed();
     this.#checkCallable(callback, 'callAt');
     const a = args;
-    const timer = new TimerHandle(when, this.#seq++, callback, a, this, splitContext(a));
-    timer._scheduled = true;
-    this._scheduled.push(timer);
-    if (this.#waker !== null && when < this.#wakeAt) this.#wake();
+    const timer = new TimerHandle(when, 0, callback, a, this, splitContext(a));
+    this._schedule(timer, when);
     return timer;
   }
 
@@ -207,8 +205,17 @@ export class BaseEventLoop {
   }
 
   /** @internal */
-  _timerHandleCancelled(handle: TimerHandle): void {
-    if (handle._scheduled) this._timerCancelledCount++;
+  _timerHandleCancelled(timer: Timer): void {
+    if (timer._scheduled) this._timerCancelledCount++;
+  }
+
+  /** @internal Puts `timer` in the heap for the absolute time `when` (already validated). */
+  _schedule(timer: Timer, when: number): void {
+    timer._when = when;
+    timer._seq = this.#seq++;
+    timer._scheduled = true;
+    this._scheduled.push(timer);
+    if (this.#waker !== null && when < this.#wakeAt) this.#wake();
   }
 
   /** A new Future attached to this loop. @see Python `loop.create_future()` */

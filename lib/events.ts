@@ -14,6 +14,18 @@ export interface Runnable {
 }
 
 /**
+ * Something the loop's timer heap holds: a TimerHandle, or a sleep's future, which is its own
+ * timer. Ordered by `(_when, _seq)`; cancelled ones stay in the heap until they come due. @internal
+ */
+export interface Timer extends Runnable {
+  _when: number;
+  _seq: number;
+  /** In the heap now. */
+  _scheduled: boolean;
+  _cancelled: boolean;
+}
+
+/**
  * What an exception handler receives: a message and, when known, the error and the object
  * it came from.
  * @see Python `loop.call_exception_handler(context)`
@@ -112,7 +124,7 @@ export class Handle implements Runnable {
  * A callback scheduled for a point in time by `callLater`/`callAt`.
  * @see Python `asyncio.TimerHandle`
  */
-export class TimerHandle extends Handle {
+export class TimerHandle extends Handle implements Timer {
   /** @internal */
   _when: number;
   /** @internal Tie-breaker: equal deadlines run in the order scheduled. */

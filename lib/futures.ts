@@ -396,8 +396,3 @@ export function wrapPromise<T>(promise: PromiseLike<T>, opts?: { loop?: BaseEven
   );
   return fut;
 }
-
-/** @internal Sets `fut`'s result unless it was cancelled meanwhile (Python's `_set_result_unless_cancelled`). */
-export function _setResultUnlessCancelled<T>(fut: Future<T>, result: T): void {
-  if (!fut.done()) fut.setResult(result);
-}

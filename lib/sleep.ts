@@ -1,8 +1,9 @@
 // Python: asyncio/tasks.py sleep() and __sleep0() (3.11).
 // sleep(0) is exactly one bare `yield`: one loop iteration, no timer.
 import { _validateDelay } from './base-events';
-import { getRunningLoop, type TimerHandle } from './events';
-import { Future, _setResultUnlessCancelled, type Coroutine } from './futures';
+import { getRunningLoop, type Timer } from './events';
+import { Future, type Coroutine } from './futures';
+import type { BaseEventLoop } from './base-events';
 
 function* sleep0<T>(result: T): Coroutine<T> {
   yield; // the only bare yield in lib/: give up control for exactly one iteration
@@ -10,22 +11,42 @@ function* sleep0<T>(result: T): Coroutine<T> {
 }
 
 /**
- * The future a sleep waits on: cancelling it (as cancelling the sleeping task does) cancels its
- * timer too, which is Python's `finally: h.cancel()` without a try/finally in the coroutine.
+ * The future a sleep waits on, which is also its own timer in the loop's heap: Python's
+ * `call_later(delay, _set_result_unless_cancelled, future, result)` without a separate handle.
+ * Cancelling it (as cancelling the sleeping task does) cancels the timer too, which is Python's
+ * `finally: h.cancel()`.
  */
-class SleepFuture<T> extends Future<T> {
-  _handle: TimerHandle | null = null;
+class SleepFuture<T> extends Future<T> implements Timer {
+  _when = 0;
+  _seq = 0;
+  _scheduled = false;
+  _cancelled = false;
+  constructor(
+    loop: BaseEventLoop,
+    readonly _sleepResult: T,
+  ) {
+    super({ loop });
+  }
+
+  /** The timer fired. */
+  _run(): void {
+    if (!this._cancelled && this._state === 0) this.setResult(this._sleepResult);
+  }
 
   override cancel(msg?: unknown): boolean {
-    this._handle?.cancel();
+    if (!this._cancelled) {
+      this._loop._timerHandleCancelled(this);
+      this._cancelled = true;
+    }
     return super.cancel(msg);
   }
 }
 
 function* sleepFor<T>(delay: number, result: T): Coroutine<T> {
   const loop = getRunningLoop();
-  const future = new SleepFuture<T>({ loop });
-  future._handle = loop.callLater(delay, _setResultUnlessCancelled, future, result);
+  loop._checkClosed();
+  const future = new SleepFuture<T>(loop, result);
+  loop._schedule(future, loop.time() + delay);
   return yield* future;
 }
 

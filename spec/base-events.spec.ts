@@ -208,7 +208,7 @@ describe('BaseEventLoop: ready queue and timers', () => {
 
     iterate(loop);
     expect(loop._scheduled.size).toBe(notCancelledCount);
-    expect(loop._scheduled.toArray().every((h) => !h.cancelled())).toBe(true);
+    expect(loop._scheduled.toArray().every((h) => !h._cancelled)).toBe(true);
     expect(loop._timerCancelledCount).toBe(0);
     loop.close();
   });
