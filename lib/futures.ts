@@ -2,8 +2,8 @@
 // A Future goes PENDING -> FINISHED or CANCELLED once. Done-callbacks are always scheduled on
 // the loop, never called inline, in the order they were added.
 import type { Context } from './contextvars';
-import { CancelledError, InvalidStateError, RuntimeError, toError } from './exceptions';
-import { getEventLoop, Handle, _getRunningLoop } from './events';
+import { CancelledError, FatalError, InvalidStateError, RuntimeError, toError } from './exceptions';
+import { getEventLoop, Handle, _getRunningLoop, type Runnable } from './events';
 import { describe } from './internal/introspect';
 import type { BaseEventLoop } from './base-events';
 import type { Task } from './tasks';
@@ -51,8 +51,33 @@ export class DoneCallback extends Handle {
   }
 }
 
+/**
+ * @internal Something told, on the loop and in callback order, that a future it watches is done:
+ * one object can watch many futures (gather) without a callback object per future.
+ */
+export abstract class FutureWatcher {
+  abstract _childDone(fut: Future<unknown>): void;
+}
+
+/** A watcher's notification on the ready queue, made when the watched future is done. */
+class WatcherCall implements Runnable {
+  constructor(
+    readonly watcher: FutureWatcher,
+    readonly fut: Future<unknown>,
+  ) {}
+
+  _run(): void {
+    try {
+      this.watcher._childDone(this.fut);
+    } catch (exc) {
+      if (exc instanceof FatalError) throw exc;
+      this.fut._loop.callExceptionHandler({ message: `Exception in callback ${this.watcher.constructor.name}(${this.fut._label()})`, exception: toError(exc) });
+    }
+  }
+}
+
 /** @internal A Task waiting on a future is stored as the callback itself: no closure, no Handle. */
-type DoneEntry = DoneCallback | Task<unknown>;
+type DoneEntry = DoneCallback | Task<unknown> | FutureWatcher;
 
 interface Unretrieved {
   loop: BaseEventLoop;
@@ -208,6 +233,12 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
     return this._removeEntries((e) => e instanceof DoneCallback && e._callback === fn);
   }
 
+  /** @internal A watcher's call for this (done) future, as `addDoneCallback` schedules it when already done. */
+  _watcherCall(w: FutureWatcher): Runnable {
+    this._loop._checkClosed();
+    return new WatcherCall(w, this);
+  }
+
   /** @internal */
   _addEntry(e: DoneEntry): void {
     if (this._cb0 === null && this._cbs === null) this._cb0 = e;
@@ -243,7 +274,8 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
   }
 
   #schedule(loop: BaseEventLoop, e: DoneEntry): void {
-    loop._pushReady(e); // a DoneCallback runs fn(fut); a Task wakes up on its _futWaiter
+    // A DoneCallback runs fn(fut); a Task wakes up on its _futWaiter; a watcher gets a call.
+    loop._pushReady(e instanceof FutureWatcher ? new WatcherCall(e, this) : e);
   }
 
   /** @internal Python's `_make_cancelled_error`. */

@@ -3,7 +3,7 @@
 // the others; cancelling the gather cancels every unfinished child.
 import { CancelledError } from './exceptions';
 import { getEventLoop, _getRunningLoop } from './events';
-import { Future, iscoroutine, isFuture, _isThenable, type Awaitable } from './futures';
+import { Future, FutureWatcher, iscoroutine, isFuture, _isThenable, type Awaitable } from './futures';
 import { ensureFuture, _coroOwner } from './tasks';
 import type { BaseEventLoop } from './base-events';
 
@@ -82,25 +82,27 @@ export function gather(...args: unknown[]): Future<unknown[]> {
   return _gather(args as AnyAwaitable[], returnExceptions);
 }
 
-/** @internal `gather` over an array, without spreading it again. */
-export function _gather(aws: readonly AnyAwaitable[], returnExceptions: boolean): Future<unknown[]> {
-  if (aws.length === 0) {
-    const loop = _getRunningLoop() ?? getEventLoop();
-    const outer = loop.createFuture<unknown[]>();
-    outer.setResult([]);
-    return outer;
+/**
+ * Python's per-child `_done_callback` of gather, as one watcher for all the children: it counts
+ * them and settles the outer future (`outer` is null while the children are still being made).
+ */
+class GatherState extends FutureWatcher {
+  outer: GatheringFuture<unknown[]> | null = null;
+  nfuts = 0;
+  nfinished = 0;
+  readonly children: Future<unknown>[] = [];
+  constructor(readonly returnExceptions: boolean) {
+    super();
   }
-  let outer: GatheringFuture<unknown[]> | null = null;
-  let nfuts = 0;
-  let nfinished = 0;
-  const children: Future<unknown>[] = [];
-  const done = (fut: Future<unknown>): void => {
-    nfinished++;
+
+  _childDone(fut: Future<unknown>): void {
+    this.nfinished++;
+    const outer = this.outer;
     if (outer === null || outer.done()) {
       if (!fut.cancelled()) fut.exception(); // mark retrieved: no "never retrieved" report
       return;
     }
-    if (!returnExceptions) {
+    if (!this.returnExceptions) {
       if (fut.cancelled()) {
         outer.setException(fut._makeCancelledError());
         return;
@@ -111,15 +113,27 @@ export function _gather(aws: readonly AnyAwaitable[], returnExceptions: boolean)
         return;
       }
     }
-    if (nfinished === nfuts) {
-      const results = children.map((f) => {
+    if (this.nfinished === this.nfuts) {
+      const results = this.children.map((f) => {
         if (f.cancelled()) return new CancelledError(f._cancelMessage);
         return f.exception() ?? f._result;
       });
       if (outer._cancelRequested) outer.setException(fut._makeCancelledError());
       else outer.setResult(results);
     }
-  };
+  }
+}
+
+/** @internal `gather` over an array, without spreading it again. */
+export function _gather(aws: readonly AnyAwaitable[], returnExceptions: boolean): Future<unknown[]> {
+  if (aws.length === 0) {
+    const loop = _getRunningLoop() ?? getEventLoop();
+    const outer = loop.createFuture<unknown[]>();
+    outer.setResult([]);
+    return outer;
+  }
+  const state = new GatherState(returnExceptions);
+  const children = state.children;
   // Python dedupes with a dict of arg -> future. A coroutine passed twice is owned, the second
   // time, by the task made for it here, so only futures and thenables need the map.
   let argToFut: Map<unknown, Future<unknown>> | null = null;
@@ -136,12 +150,14 @@ export function _gather(aws: readonly AnyAwaitable[], returnExceptions: boolean)
     if (fut === undefined) {
       fut = ensureFuture(arg, loop === undefined ? undefined : { loop });
       loop ??= fut._loop;
-      nfuts++;
+      state.nfuts++;
       if (!isCoro) (argToFut ??= new Map()).set(arg, fut);
-      fut.addDoneCallback(done);
+      if (fut.done()) fut._loop._pushReady(fut._watcherCall(state));
+      else fut._addEntry(state);
     }
     children.push(fut);
   }
-  outer = new GatheringFuture<unknown[]>(children, loop as BaseEventLoop);
+  const outer = new GatheringFuture<unknown[]>(children, loop as BaseEventLoop);
+  state.outer = outer;
   return outer;
 }
