@@ -30,6 +30,10 @@ export { sleep } from './sleep';
 export { gather, GatheringFuture } from './gather';
 export type { GatherOptions, GatherResults, GatherResultsOrErrors, AwaitedOf } from './gather';
 
+// The `async with` protocol (contextlib).
+export { asyncWith } from './contextlib';
+export type { AsyncContextManager } from './contextlib';
+
 // Context variables (contextvars).
 export { Context, ContextVar, Token, copyContext } from './contextvars';
 
