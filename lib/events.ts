@@ -8,20 +8,29 @@ import type { BaseEventLoop } from './base-events';
 import type { Future } from './futures';
 import type { Task } from './tasks';
 
-/** Something the loop's ready queue can run: a Handle, or a Task's next step. @internal */
+/**
+ * Something the loop's ready queue can run: a Handle, or a Task's next step. Its `_run` is internal.
+ * @see Python: none (asyncio's ready queue holds only Handles)
+ */
 export interface Runnable {
+  /** @internal */
   _run(): void;
 }
 
 /**
  * Something the loop's timer heap holds: a TimerHandle, or a sleep's future, which is its own
- * timer. Ordered by `(_when, _seq)`; cancelled ones stay in the heap until they come due. @internal
+ * timer. Ordered by `(_when, _seq)`; cancelled ones stay in the heap until they come due. Its
+ * fields are internal.
+ * @see Python: none (asyncio's heap holds only TimerHandles)
  */
 export interface Timer extends Runnable {
+  /** @internal */
   _when: number;
+  /** @internal */
   _seq: number;
-  /** In the heap now. */
+  /** @internal In the heap now. */
   _scheduled: boolean;
+  /** @internal */
   _cancelled: boolean;
 }
 
