@@ -96,13 +96,9 @@ export class Task<out T> extends Future<T> implements Runnable {
     this._num = this._name === null ? ++taskNameCounter : 0;
     this._context = opts?.context ?? null;
     this._vars = _currentVars();
-    if (opts?.eagerStart === true && loop.isRunning()) {
-      this._step(undefined, undefined);
-      if (this._state === 0) loop._tasks.add(this);
-    } else {
-      loop._pushReady(this);
-      loop._tasks.add(this);
-    }
+    loop._tasks.add(this); // listed during an eager first step too, as in 3.12; finishing unlists it
+    if (opts?.eagerStart === true && loop.isRunning()) this._step(undefined, undefined);
+    else loop._pushReady(this);
   }
 
   /** The task's name (`Task-N` unless one was given). */
