@@ -39,27 +39,37 @@ export class Context {
 
   /** A shallow copy. @see Python `Context.copy()` */
   copy(): Context {
-    return _contextFromVars(this._vars);
+    return _contextFromVars(this._live());
   }
 
   /** The value of `v` in this context, or `dflt`. */
   get<T>(v: ContextVar<T>, dflt?: T): T | undefined {
-    return this._vars.has(v) ? (this._vars.get(v) as T) : dflt;
+    const vars = this._live();
+    return vars.has(v) ? (vars.get(v) as T) : dflt;
   }
 
   /** Whether `v` has a value in this context. */
   has(v: ContextVar<unknown>): boolean {
-    return this._vars.has(v);
+    return this._live().has(v);
   }
 
   /** The number of variables set. */
   get size(): number {
-    return this._vars.size;
+    return this._live().size;
   }
 
   /** The variables and their values. */
   entries(): IterableIterator<[ContextVar<unknown>, unknown]> {
-    return this._vars.entries();
+    return this._live().entries();
+  }
+
+  /**
+   * @internal The variables as they are now. A Context made by `getContext()` for a task or
+   * handle that is running right now reads the live ones from the scratch Context it runs in.
+   */
+  _live(): Vars {
+    const live = this._owner === null ? null : scratchOf(this._owner, this);
+    return live === null ? this._vars : live._vars;
   }
 }
 
@@ -67,7 +77,10 @@ const rootContext = new Context();
 
 /** @internal Makes `ctx` current and returns the previous one, for `_exitContext`. */
 export function _enterContext(ctx: Context): Context | null {
-  if (ctx._entered) throw new RuntimeError('cannot enter context: the context is already entered');
+  // A task's or handle's context is entered while it runs, even when it runs in a scratch Context.
+  if (ctx._entered || (ctx._owner !== null && scratchOf(ctx._owner, ctx) !== null)) {
+    throw new RuntimeError('cannot enter context: the context is already entered');
+  }
   ctx._entered = true;
   const prev = current;
   current = ctx;
@@ -104,6 +117,12 @@ export function _currentVars(): Vars {
 
 const scratch: Context[] = [];
 let scratchDepth = 0;
+
+/** The scratch Context that `owner` (a task or handle) is running in now, other than `self`, if any. */
+function scratchOf(owner: object, self: Context): Context | null {
+  for (let i = scratchDepth - 1; i >= 0; i--) if (scratch[i]._owner === owner && scratch[i] !== self) return scratch[i];
+  return null;
+}
 
 /**
  * @internal Enters a pooled Context holding `vars`; returns the previous context for `_exitVars`.

@@ -30,9 +30,23 @@ export { sleep } from './sleep';
 export { gather, GatheringFuture } from './gather';
 export type { GatherOptions, GatherResults, GatherResultsOrErrors, AwaitedOf } from './gather';
 
+// Combinators (timeouts.py; tasks.py wait, wait_for, as_completed, shield).
+export { Timeout, TimeoutState, timeout, timeoutAt } from './timeouts';
+export { wait, waitFor, asCompleted, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED } from './wait';
+export type { WaitOptions, AsCompletedOptions, ReturnWhen } from './wait';
+export { shield } from './shield';
+
 // The `async with` protocol (contextlib).
 export { asyncWith } from './contextlib';
 export type { AsyncContextManager } from './contextlib';
+
+// Structured concurrency (taskgroups.py).
+export { TaskGroup } from './taskgroups';
+
+// Synchronisation and queues (locks.py, queues.py).
+export { Lock, Event, Condition, Semaphore, BoundedSemaphore, Barrier } from './locks';
+export { Queue, PriorityQueue, LifoQueue } from './queues';
+export type { PriorityQueueOptions } from './queues';
 
 // Context variables (contextvars).
 export { Context, ContextVar, Token, copyContext } from './contextvars';

@@ -35,6 +35,21 @@ export const SAMPLES: readonly SampleInfo[] = [
   { name: 'two-tasks-reversed-await', description: 'await task2 before task1: same output, 1 s' },
   { name: 'say-after-sequential', description: 'docs: await say_after twice runs in sequence, 3 s' },
   { name: 'say-after-tasks', description: 'docs: say_after wrapped in create_task runs concurrently, 2 s' },
+  { name: 'timeout', description: 'docs: async with asyncio.timeout(1) turns the cancel into TimeoutError, 1 s' },
+  { name: 'timeout-reschedule', description: 'docs: timeout(None), then reschedule() to 1 s; expired() afterwards' },
+  { name: 'wait-for', description: 'docs: wait_for(eternity(), timeout=1.0) prints timeout!, 1 s' },
+  { name: 'shield', description: 'docs: cancelling the waiter of shield(task) leaves the task running, 2 s' },
+  { name: 'as-completed', description: 'docs: as_completed gives results fastest first (0.5, 1.0, 1.5 s)' },
+  { name: 'taskgroup', description: 'docs: say_after in a TaskGroup; leaving async with waits for both, 2 s' },
+  { name: 'gather-return-exceptions', description: 'docs gather (factorial) with return_exceptions: B fails, A and C finish, 3 s' },
+  { name: 'contextvar-request-id', description: 'a request ID in a ContextVar: three concurrent requests log their own, 0.7 s' },
+  { name: 'queue-workers', description: 'docs Queue example: three workers drain 20 fixed timings; join() after 2.5 s' },
+  { name: 'event-wait', description: 'docs Event example: a waiter wakes when main sets the event, 1 s' },
+  { name: 'lock-shared-counter', description: 'docs Lock: async with lock makes three read-modify-writes whole, FIFO, 0.6 s' },
+  { name: 'semaphore-limit', description: 'docs Semaphore: five downloads, two at a time, first come first served, 0.9 s' },
+  { name: 'condition-notify', description: 'docs Condition: notify() one consumer per item, then notify_all(), 1 s' },
+  { name: 'barrier', description: 'docs Barrier example: filling 2/3, the third wait passes, draining, filling' },
+  { name: 'go-channel-sum', description: 'seed 003: Go goroutines summing into a channel, as tasks and an asyncio.Queue' },
 ];
 
 /** A stdout line and the moment it arrived, in seconds since the process was spawned. */

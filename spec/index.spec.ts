@@ -13,11 +13,18 @@ const CORE_NAMES = [
   'run', 'Runner', 'runSync', 'VirtualClock',
   // §4 (core part)
   'sleep', 'gather',
+  'TaskGroup',
+  // §4 Combinators
+  'wait', 'waitFor', 'asCompleted', 'FIRST_COMPLETED', 'FIRST_EXCEPTION', 'ALL_COMPLETED', 'timeout',
+  'timeoutAt', 'Timeout', 'TimeoutState', 'shield',
   // §7
   'CancelledError', 'TimeoutError', 'InvalidStateError', 'IncompleteReadError', 'LimitOverrunError',
   'QueueEmpty', 'QueueFull', 'QueueShutDown', 'BrokenBarrierError', 'ExceptionGroup', 'OSError',
   'BlockingIOError', 'ConnectionError', 'ConnectionResetError', 'ConnectionRefusedError',
   'ConnectionAbortedError', 'BrokenPipeError',
+  // §5 Synchronisation and queues
+  'Lock', 'Event', 'Condition', 'Semaphore', 'BoundedSemaphore', 'Barrier', 'Queue', 'PriorityQueue',
+  'LifoQueue',
 ];
 
 const LIB = path.join(__dirname, '..', 'lib');

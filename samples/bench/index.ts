@@ -10,7 +10,7 @@ type Impl = 'tsyncio' | 'cpython' | 'node';
 type Result = Record<string, unknown>;
 type Results = Partial<Record<Impl, Result>>;
 
-const WORKLOADS = ['spawn-gather', 'chain', 'sleep-many', 'memory'] as const;
+const WORKLOADS = ['spawn-gather', 'chain', 'sleep-many', 'memory', 'switch'] as const;
 type Workload = (typeof WORKLOADS)[number];
 /** Node flags per workload (the memory programs force GC). */
 const NODE_FLAGS: Partial<Record<Workload, string[]>> = { memory: ['--expose-gc'] };
@@ -90,6 +90,7 @@ function rows(all: Record<Workload, Results>): Row[] {
   const ch = all.chain;
   const sm = all['sleep-many'];
   const mem = all.memory;
+  const sw = all.switch;
   const tsStar = num(ch.tsyncio, 'yieldStarRate');
   const tsCoro = num(ch.tsyncio, 'yieldCoroRate');
   const tsOverhead = num(sm.tsyncio, 'overhead');
@@ -128,6 +129,11 @@ function rows(all: Record<Workload, Results>): Row[] {
       name: 'memory (bytes/task)', fmt: bytes, goal: '<= 600 B',
       ts: tsBytes, py: num(mem.cpython, 'bytesPerTask'), node: num(mem.node, 'bytesPerTask'),
       checks: [tsBytes === undefined ? undefined : tsBytes <= 600],
+    },
+    {
+      name: 'switch via Queue (switches/s)', fmt: rate, goal: '>=10x CPython, >=0.3x Node',
+      ts: num(sw.tsyncio, 'rate'), py: num(sw.cpython, 'rate'), node: num(sw.node, 'rate'),
+      checks: [atLeast(num(sw.tsyncio, 'rate'), num(sw.cpython, 'rate'), 10), atLeast(num(sw.tsyncio, 'rate'), num(sw.node, 'rate'), 0.3)],
     },
   ];
 }
