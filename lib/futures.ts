@@ -239,6 +239,11 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
     return new WatcherCall(w, this);
   }
 
+  /** @internal Whether `e` is among the done-callbacks (a gather checks for a repeated argument). */
+  _hasEntry(e: DoneEntry): boolean {
+    return this._cb0 === e || (this._cbs !== null && this._cbs.includes(e));
+  }
+
   /** @internal */
   _addEntry(e: DoneEntry): void {
     if (this._cb0 === null && this._cbs === null) this._cb0 = e;

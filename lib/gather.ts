@@ -134,14 +134,16 @@ export function _gather(aws: readonly AnyAwaitable[], returnExceptions: boolean)
   }
   const state = new GatherState(returnExceptions);
   const children = state.children;
-  // Python dedupes with a dict of arg -> future. A coroutine passed twice is owned, the second
-  // time, by the task made for it here, so only futures and thenables need the map.
+  // Python dedupes with a dict of arg -> future. Here a repeated argument is recognised without
+  // one: a coroutine seen before is owned by the task made for it here, and a pending future seen
+  // before already has this gather among its callbacks. Only done futures and thenables need a map.
   let argToFut: Map<unknown, Future<unknown>> | null = null;
   let loop: BaseEventLoop | undefined;
   for (const arg of aws) {
     let fut: Future<unknown> | undefined;
-    const isCoro = iscoroutine(arg);
-    if (isCoro) {
+    if (arg instanceof Future) {
+      if (arg._state === 0 ? arg._hasEntry(state) : argToFut?.has(arg) === true) fut = arg;
+    } else if (iscoroutine(arg)) {
       const owner = _coroOwner(arg);
       if (owner !== undefined && children.includes(owner)) fut = owner; // rare: O(n) only for a repeated coroutine
     } else {
@@ -151,9 +153,13 @@ export function _gather(aws: readonly AnyAwaitable[], returnExceptions: boolean)
       fut = ensureFuture(arg, loop === undefined ? undefined : { loop });
       loop ??= fut._loop;
       state.nfuts++;
-      if (!isCoro) (argToFut ??= new Map()).set(arg, fut);
-      if (fut.done()) fut._loop._pushReady(fut._watcherCall(state));
-      else fut._addEntry(state);
+      if (fut.done()) {
+        (argToFut ??= new Map()).set(arg, fut);
+        fut._loop._pushReady(fut._watcherCall(state));
+      } else {
+        if (!(arg instanceof Future) && !iscoroutine(arg)) (argToFut ??= new Map()).set(arg, fut);
+        fut._addEntry(state);
+      }
     }
     children.push(fut);
   }
