@@ -1,14 +1,17 @@
 // Python: asyncio/tasks.py sleep() and __sleep0() (3.11).
-// sleep(0) is exactly one bare `yield`: one loop iteration, no timer.
+// sleep(0) is exactly one bare `yield`: one loop iteration, no timer. A longer sleep waits on a
+// future that is its own timer. Both are hand-written coroutine objects, not generators: a sleeping
+// task is the hottest and most numerous thing a loop holds, so it is kept to a few fields.
 import { _validateDelay } from './base-events';
 import { getRunningLoop, type Timer } from './events';
 import { Future, type Coroutine } from './futures';
+import { nameCoroutineClass } from './internal/introspect';
 import type { BaseEventLoop } from './base-events';
 
-function* sleep0<T>(result: T): Coroutine<T> {
-  yield; // the only bare yield in lib/: give up control for exactly one iteration
-  return result;
-}
+/** The prototype of generator objects: inheriting from it makes `iscoroutine()` true. */
+const GeneratorPrototype = Object.getPrototypeOf(function* () {
+  /* empty */
+}.prototype) as object;
 
 /**
  * The future a sleep waits on, which is also its own timer in the loop's heap: Python's
@@ -42,13 +45,68 @@ class SleepFuture<T> extends Future<T> implements Timer {
   }
 }
 
-function* sleepFor<T>(delay: number, result: T): Coroutine<T> {
-  const loop = getRunningLoop();
-  loop._checkClosed();
-  const future = new SleepFuture<T>(loop, result);
-  loop._schedule(future, loop.time() + delay);
-  return yield* future;
+const NOT_STARTED = 0;
+const WAITING = 1;
+const FINISHED = 2;
+
+/**
+ * The coroutine object `sleep()` returns: behaves as
+ * `async def sleep(delay, result): ...; return await future` (or a bare `yield` for delay ≤ 0)
+ * would, through the generator protocol (`next`/`throw`/`return`), with three fields.
+ */
+class SleepCoroutine<T> {
+  #state = NOT_STARTED;
+  #future: Future<T> | null = null;
+  constructor(
+    readonly delay: number,
+    readonly result: T,
+  ) {}
+
+  next(): IteratorResult<unknown, T> {
+    if (this.#state === NOT_STARTED) {
+      this.#state = WAITING;
+      if (this.delay <= 0) return { done: false, value: undefined }; // give up exactly one iteration
+      const loop = getRunningLoop();
+      loop._checkClosed();
+      const future = new SleepFuture<T>(loop, this.result);
+      this.#future = future;
+      loop._schedule(future, loop.time() + this.delay); // the timer starts when awaited
+      return future.next();
+    }
+    if (this.#state === WAITING) {
+      const future = this.#future;
+      if (future === null) {
+        this.#state = FINISHED;
+        return { done: true, value: this.result };
+      }
+      const out = future.next();
+      if (out.done === true) this.#finish();
+      return out;
+    }
+    return { done: true, value: undefined as T };
+  }
+
+  throw(err: unknown): never {
+    this.#finish();
+    throw err;
+  }
+
+  return(value?: unknown): IteratorResult<unknown, T> {
+    this.#finish();
+    return { done: true, value: value as T };
+  }
+
+  #finish(): void {
+    this.#state = FINISHED;
+    this.#future = null;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
 }
+Object.setPrototypeOf(SleepCoroutine.prototype, GeneratorPrototype);
+nameCoroutineClass(SleepCoroutine.prototype, 'sleep');
 
 /**
  * A coroutine that finishes after `delay` seconds with `result`; the timer starts when it is
@@ -62,5 +120,5 @@ export function sleep(delay: number): Coroutine;
 export function sleep<T>(delay: number, result: T): Coroutine<T>;
 export function sleep<T>(delay: number, result?: T): Coroutine<T | undefined> {
   _validateDelay(delay);
-  return delay <= 0 ? sleep0(result) : sleepFor(delay, result);
+  return new SleepCoroutine(delay, result) as unknown as Coroutine<T | undefined>;
 }

@@ -82,6 +82,11 @@ function probe(gen: object): GeneratorInfo {
   return info;
 }
 
+/** Names the coroutine objects made by a hand-written coroutine class (one without a generator function). @internal */
+export function nameCoroutineClass(proto: object, name: string): void {
+  names.set(proto, name);
+}
+
 /** The name of the generator function that made `gen`, e.g. `main`; `'<generator>'` if unknown. @internal */
 export function coroName(gen: object): string {
   return probe(gen).name || '<generator>';
