@@ -1,7 +1,7 @@
 // Ports CPython 3.11 test_asyncio/test_tasks.py SleepTests, test_sleep and test_sleep_cancel,
 // plus tsyncio's documented delay checks (NaN and non-numbers are refused, SEMANTICS.md "do the fixed thing").
 import {
-  CancelledError, Task, createTask, getRunningLoop, sleep,
+  CancelledError, Task, createTask, getRunningLoop, iscoroutine, sleep,
   type Coroutine,
 } from '../lib';
 import { runBriefly, runVirtual, virtualLoop } from './helpers/virtual';
@@ -215,5 +215,41 @@ describe('sleep()', () => {
     const { result } = runVirtual(main());
     expect(result).toEqual([true, 2]);
     expect(log).toEqual(['finally', 'CancelledError']);
+  });
+});
+
+describe('the coroutine object sleep() returns', () => {
+  test('is a coroutine: createTask takes it, yield* and a bare yield of it await it, the repr names sleep()', () => {
+    function* main(): Coroutine<unknown[]> {
+      const s = sleep(1, 'a');
+      const t = createTask(sleep(2, 'b'));
+      const inline = (yield sleep(0.5, 'c')) as string; // awaited inline, in this task
+      const awaited = yield* s;
+      return [iscoroutine(s), inline, awaited, yield* t, t.toString()];
+    }
+    const { result, elapsed } = runVirtual(main());
+    expect(result.slice(0, 4)).toEqual([true, 'c', 'a', 'b']);
+    expect(result[4]).toContain('coro=<sleep()>');
+    expect(elapsed).toBe(2);
+  });
+
+  test('cannot be awaited twice, and return()/throw() finish it as a generator would', () => {
+    function* main(): Coroutine<string> {
+      const s = sleep(1);
+      yield s; // awaited inline by this task, which now owns it
+      try {
+        createTask(s);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    }
+    expect(runVirtual(main()).result).toContain('cannot reuse already awaited coroutine');
+    const s = sleep(5, 'x');
+    expect(s.return('y')).toEqual({ done: true, value: 'y' });
+    expect(s.next()).toEqual({ done: true, value: undefined });
+    const t = sleep(5);
+    expect(() => t.throw(new RangeError('in'))).toThrow('in');
+    expect(t.next().done).toBe(true);
   });
 });
