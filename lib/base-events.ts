@@ -204,6 +204,14 @@ export class BaseEventLoop {
     if (this.#waker !== null) this.#wake();
   }
 
+  /**
+   * @internal Wakes the loop if it is idle-waiting, so that its next iteration polls again: for
+   * outside sources (an I/O selector, a settled Promise) whose readiness `_pollEvents` collects.
+   */
+  _notify(): void {
+    if (this.#waker !== null) this.#wake();
+  }
+
   /** @internal */
   _timerHandleCancelled(timer: Timer): void {
     if (timer._scheduled) this._timerCancelledCount++;
