@@ -8,22 +8,12 @@ import {
   type Coroutine,
 } from '../lib';
 import { runVirtual, virtualLoop, withLoop } from './helpers/virtual';
+import { mulberry32 } from './helpers/prng';
 
 afterEach(() => {
   expect(() => getRunningLoop()).toThrow('no running event loop');
 });
 
-/** A seeded PRNG (mulberry32) standing in for Python's `random` in test_context_3. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('test_tasks.py context tests', () => {
   test('test_context_1: a child sees the value at its creation, not what the parent sets later; its own set does not leak', () => {

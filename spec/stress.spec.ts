@@ -17,18 +17,8 @@ import {
   currentTask, gather, getRunningLoop, sleep, timeout, waitFor, type Coroutine, type Future, type Task,
 } from '../lib';
 import { runVirtual } from './helpers/virtual';
+import { mulberry32 as prng } from './helpers/prng';
 
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SEEDS: number[] = process.env.STRESS_SEED !== undefined
   ? [Number(process.env.STRESS_SEED)]

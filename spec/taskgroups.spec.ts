@@ -10,6 +10,7 @@ import {
 } from '../lib';
 import { expectSequence } from './helpers/trace';
 import { virtualLoop } from './helpers/virtual';
+import { mulberry32 } from './helpers/prng';
 
 afterEach(() => {
   expect(() => getRunningLoop()).toThrow('no running event loop');
@@ -1221,17 +1222,6 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
 
 // ---- the cancel-accounting invariant, randomized (SEMANTICS.md §3 item 3, cpython#116720) ----
 
-/** A small deterministic PRNG (mulberry32): a failing seed can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Node =
   | { kind: 'sleep'; d: number }

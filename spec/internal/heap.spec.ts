@@ -1,5 +1,6 @@
 // The loop's timer heap (Python heapq over TimerHandle): ordered by (when, seq), so equal deadlines are FIFO.
 import { TimerHeap, type HeapItem } from '../../lib/internal/heap';
+import { mulberry32 as prng } from '../helpers/prng';
 
 interface Item extends HeapItem {
   label: string;
@@ -16,17 +17,6 @@ function drain(h: TimerHeap<Item>): string[] {
   return out;
 }
 
-/** A small seeded PRNG (mulberry32), so a failing run can be replayed from its printed seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('TimerHeap', () => {
   test('pops in deadline order', () => {
