@@ -5,7 +5,7 @@ import { MonotonicClock, type Clock } from './clock';
 import type { Context } from './contextvars';
 import { DeadlockError, FatalError, RuntimeError, toError } from './exceptions';
 import {
-  _getRunningLoop, _hooks, _setRunningLoop, Handle, TimerHandle,
+  _getRunningLoop, _setRunningLoop, Handle, TimerHandle,
   type ExceptionContext, type ExceptionHandler, type Runnable, type Timer,
 } from './events';
 import { Future, iscoroutine, isFuture, wrapPromise, _isGeneratorFunction, _isThenable, type Awaitable, type Coroutine } from './futures';
@@ -472,7 +472,8 @@ export class BaseEventLoop {
     if (clock.virtual) {
       // Let Node deliver what is already on its way (settled Promises, socket data) first.
       if (this._external > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      if (this._ready.length > 0 || this.#stopping) return;
+      // _nextTimeout() also sees I/O that became ready during that turn (the selector loop's override).
+      if (this._ready.length > 0 || this.#stopping || this._nextTimeout() === 0) return;
       const next = this._scheduled.peek();
       if (next !== undefined) {
         clock.advanceTo?.(next._when);
@@ -649,11 +650,3 @@ export class BaseEventLoop {
     return `<${this.constructor.name} running=${String(this.#running)} closed=${String(this.#closed)} debug=${String(this.#debug)}>`;
   }
 }
-
-/**
- * The event loop users create: `new EventLoop()` or `newEventLoop()`.
- * @see Python `asyncio.new_event_loop()` (the default loop class)
- */
-export class EventLoop extends BaseEventLoop {}
-
-_hooks.newEventLoop = () => new EventLoop();

@@ -18,7 +18,9 @@ export type { Coroutine, Awaitable } from './futures';
 // Events and loops (events.py, base_events.py).
 export { Handle, TimerHandle, getRunningLoop, getEventLoop, setEventLoop, newEventLoop } from './events';
 export type { ExceptionContext, ExceptionHandler } from './events';
-export { BaseEventLoop, EventLoop } from './base-events';
+export { BaseEventLoop } from './base-events';
+export { SelectorEventLoop, EventLoop } from './selector-events';
+export type { SelectorEventLoopOptions } from './selector-events';
 export type { EventLoopOptions, TaskOptions, TaskFactory, CallbackOptions } from './base-events';
 export { VirtualClock, MonotonicClock } from './clock';
 export type { Clock } from './clock';
@@ -50,6 +52,14 @@ export type { PriorityQueueOptions } from './queues';
 
 // Context variables (contextvars).
 export { Context, ContextVar, Token, copyContext } from './contextvars';
+
+// I/O: selectors, sockets (selectors.py, socket.py).
+export { EVENT_READ, EVENT_WRITE, SelectorKey, Selector, DefaultSelector } from './selectors';
+export {
+  Socket, AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SHUT_RD, SHUT_WR, SHUT_RDWR, SOL_SOCKET, SO_ERROR,
+  SEND_BUFFER_SIZE, osError, errnoError,
+} from './sockets';
+export type { Address, Selectable } from './sockets';
 
 // Runners (runners.py).
 export { run, runSync, Runner } from './runners';

@@ -1,7 +1,8 @@
 // Python: asyncio/runners.py (3.11): run() and Runner.
 // A runner owns one loop: it runs the main coroutine, then cancels what is left, waits for it
 // (for a bounded grace period) and closes the loop, reporting whatever went wrong on the way.
-import { EventLoop, type BaseEventLoop, type EventLoopOptions } from './base-events';
+import type { BaseEventLoop, EventLoopOptions } from './base-events';
+import { EventLoop } from './selector-events';
 import type { Clock } from './clock';
 import { copyContext, type Context } from './contextvars';
 import { RuntimeError } from './exceptions';

@@ -25,6 +25,8 @@ const CORE_NAMES = [
   // §5 Synchronisation and queues
   'Lock', 'Event', 'Condition', 'Semaphore', 'BoundedSemaphore', 'Barrier', 'Queue', 'PriorityQueue',
   'LifoQueue',
+  // §6 I/O (first layer: selector, sockets, the selector loop)
+  'EVENT_READ', 'EVENT_WRITE', 'SelectorKey', 'Selector', 'DefaultSelector', 'Socket', 'SelectorEventLoop',
 ];
 
 const LIB = path.join(__dirname, '..', 'lib');

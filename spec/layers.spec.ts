@@ -10,6 +10,7 @@ const LAYERS: Record<string, number> = {
   'internal/ilist': 0,
   'internal/introspect': 0,
   'selectors': 1,
+  'sockets': 1,
   'contextvars': 1,
   'clock': 1,
   'events': 2,
@@ -31,7 +32,7 @@ const LAYERS: Record<string, number> = {
   'index': 16,
 };
 /** The only lib files that may import Node's own modules. */
-const NODE_IMPORTERS = new Set(['selectors', 'selector-events', 'runners', 'internal/introspect']);
+const NODE_IMPORTERS = new Set(['selectors', 'sockets', 'selector-events', 'runners', 'internal/introspect']);
 
 const LIB = path.join(__dirname, '..', 'lib');
 

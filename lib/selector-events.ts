@@ -1,0 +1,331 @@
+// Python: asyncio/selector_events.py (3.11): the loop whose I/O goes through a selector.
+// Every iteration polls the selector (without waiting) before timers, turning ready keys into
+// reader/writer callbacks. sock* try the non-blocking call first and only then wait for readiness.
+import { BaseEventLoop, type EventLoopOptions } from './base-events';
+import { _hooks, Handle } from './events';
+import { BlockingIOError } from './exceptions';
+import type { Coroutine, Future } from './futures';
+import { DefaultSelector, EVENT_READ, EVENT_WRITE, type Selector } from './selectors';
+import { errnoError, SO_ERROR, SOL_SOCKET, type Address, type Selectable, type Socket } from './sockets';
+
+type IOData = [Handle | null, Handle | null];
+
+/** Options of a selector event loop. @see Python `asyncio.SelectorEventLoop(selector=None)` */
+export interface SelectorEventLoopOptions extends EventLoopOptions {
+  /** The selector to use (default: a new `DefaultSelector`). */
+  selector?: Selector;
+}
+
+function formatAddress(address: Address): string {
+  return `('${address[0]}', ${address[1]})`;
+}
+
+/**
+ * An event loop whose I/O goes through a selector: readers and writers, and the `sock*` coroutines.
+ * @see Python `asyncio.SelectorEventLoop`
+ * Differences:
+ * - The selector is polled every iteration; Node socket events wake an idle loop.
+ * - Registered readers and writers count as outside sources, so `runSync` refuses to wait on I/O
+ *   and a VirtualClock waits for it instead of reporting a deadlock.
+ */
+export class SelectorEventLoop extends BaseEventLoop {
+  /** @internal */
+  readonly _selector: Selector<IOData>;
+  #io = 0;
+
+  constructor(options?: SelectorEventLoopOptions) {
+    super(options);
+    this._selector = (options?.selector ?? new DefaultSelector()) as Selector<IOData>;
+    this._selector._setWakeup(() => {
+      if (!this.isClosed()) this._notify();
+    });
+  }
+
+  /** @internal Python `_process_events`: ready keys become callbacks on this iteration's ready queue. */
+  override _pollEvents(): void {
+    if (!this._selector._hasPending()) return;
+    for (const [key, mask] of this._selector.poll()) {
+      const [reader, writer] = key.data;
+      if ((mask & EVENT_READ) !== 0 && reader !== null) {
+        if (reader._cancelled) this._removeReader(key.fileobj);
+        else this._ready.push(reader);
+      }
+      if ((mask & EVENT_WRITE) !== 0 && writer !== null) {
+        if (writer._cancelled) this._removeWriter(key.fileobj);
+        else this._ready.push(writer);
+      }
+    }
+  }
+
+  /** @internal A key that may be ready means there is work now: do not sleep. */
+  override _nextTimeout(): number {
+    if (this._selector._hasPending()) return 0;
+    return super._nextTimeout();
+  }
+
+  /**
+   * Closes the loop and its selector (the sockets stay open: they belong to their users).
+   * @see Python `SelectorEventLoop.close()`
+   * @throws {RuntimeError} "Cannot close a running event loop"
+   */
+  override close(): void {
+    const wasClosed = this.isClosed();
+    super.close();
+    if (wasClosed) return;
+    this._selector.close();
+    this._external -= this.#io;
+    this.#io = 0;
+  }
+
+  /** @internal Python `_add_reader`: returns the Handle. */
+  _addReader<A extends unknown[]>(fileobj: Selectable, callback: (...args: A) => unknown, ...args: A): Handle {
+    this._checkClosed();
+    const handle = new Handle(callback, args, this);
+    let key;
+    try {
+      key = this._selector.getKey(fileobj);
+    } catch {
+      this._selector.register(fileobj, EVENT_READ, [handle, null]);
+      this.#count(1);
+      return handle;
+    }
+    const [reader, writer] = key.data;
+    this._selector.modify(fileobj, key.events | EVENT_READ, [handle, writer]);
+    if (reader !== null) reader.cancel();
+    else this.#count(1);
+    return handle;
+  }
+
+  /** @internal Python `_remove_reader`. */
+  _removeReader(fileobj: Selectable): boolean {
+    if (this.isClosed()) return false;
+    let key;
+    try {
+      key = this._selector.getKey(fileobj);
+    } catch {
+      return false;
+    }
+    const [reader, writer] = key.data;
+    const mask = key.events & ~EVENT_READ;
+    if (mask === 0) this._selector.unregister(fileobj);
+    else this._selector.modify(fileobj, mask, [null, writer]);
+    if (reader === null) return false;
+    reader.cancel();
+    this.#count(-1);
+    return true;
+  }
+
+  /** @internal Python `_add_writer`: returns the Handle. */
+  _addWriter<A extends unknown[]>(fileobj: Selectable, callback: (...args: A) => unknown, ...args: A): Handle {
+    this._checkClosed();
+    const handle = new Handle(callback, args, this);
+    let key;
+    try {
+      key = this._selector.getKey(fileobj);
+    } catch {
+      this._selector.register(fileobj, EVENT_WRITE, [null, handle]);
+      this.#count(1);
+      return handle;
+    }
+    const [reader, writer] = key.data;
+    this._selector.modify(fileobj, key.events | EVENT_WRITE, [reader, handle]);
+    if (writer !== null) writer.cancel();
+    else this.#count(1);
+    return handle;
+  }
+
+  /** @internal Python `_remove_writer`. */
+  _removeWriter(fileobj: Selectable): boolean {
+    if (this.isClosed()) return false;
+    let key;
+    try {
+      key = this._selector.getKey(fileobj);
+    } catch {
+      return false;
+    }
+    const [reader, writer] = key.data;
+    const mask = key.events & ~EVENT_WRITE;
+    if (mask === 0) this._selector.unregister(fileobj);
+    else this._selector.modify(fileobj, mask, [reader, null]);
+    if (writer === null) return false;
+    writer.cancel();
+    this.#count(-1);
+    return true;
+  }
+
+  #count(delta: number): void {
+    this.#io += delta;
+    this._external += delta;
+  }
+
+  /**
+   * Calls `callback(...args)` whenever `fileobj` is readable (replacing an earlier reader).
+   * @see Python `loop.add_reader()`
+   * @throws {RuntimeError} "Event loop is closed"; {RangeError} for an object that cannot be watched
+   */
+  addReader<A extends unknown[]>(fileobj: Selectable, callback: (...args: A) => unknown, ...args: A): void {
+    this._addReader(fileobj, callback, ...args);
+  }
+
+  /** Stops watching `fileobj` for reading; returns whether a reader was registered. @see Python `loop.remove_reader()` */
+  removeReader(fileobj: Selectable): boolean {
+    return this._removeReader(fileobj);
+  }
+
+  /**
+   * Calls `callback(...args)` whenever `fileobj` is writable (replacing an earlier writer).
+   * @see Python `loop.add_writer()`
+   * @throws {RuntimeError} "Event loop is closed"; {RangeError} for an object that cannot be watched
+   */
+  addWriter<A extends unknown[]>(fileobj: Selectable, callback: (...args: A) => unknown, ...args: A): void {
+    this._addWriter(fileobj, callback, ...args);
+  }
+
+  /** Stops watching `fileobj` for writing; returns whether a writer was registered. @see Python `loop.remove_writer()` */
+  removeWriter(fileobj: Selectable): boolean {
+    return this._removeWriter(fileobj);
+  }
+
+  /**
+   * Receives up to `n` bytes from `sock` (an empty Buffer at end of stream).
+   * @see Python `loop.sock_recv()`
+   * @throws {ConnectionResetError} and other OS errors of the socket
+   */
+  *sockRecv(sock: Socket, n: number): Coroutine<Buffer> {
+    try {
+      return sock.recv(n);
+    } catch (e) {
+      if (!(e instanceof BlockingIOError)) throw e;
+    }
+    const fut = this.createFuture<Buffer>();
+    const handle = this._addReader(sock, sockRecvCb, fut, sock, n);
+    fut.addDoneCallback(() => { sockReadDone(this, sock, handle); });
+    return yield* fut;
+  }
+
+  /**
+   * Sends all of `data`, waiting while the socket's send buffer is full.
+   * @see Python `loop.sock_sendall()`
+   * @throws {BrokenPipeError}, {ConnectionResetError} and other OS errors of the socket
+   */
+  *sockSendall(sock: Socket, data: Uint8Array): Coroutine {
+    let n: number;
+    try {
+      n = sock.send(data);
+    } catch (e) {
+      if (!(e instanceof BlockingIOError)) throw e;
+      n = 0;
+    }
+    if (n === data.length) return;
+    const fut = this.createFuture<void>();
+    const handle = this._addWriter(sock, sockSendallCb, fut, sock, data, [n]);
+    fut.addDoneCallback(() => { sockWriteDone(this, sock, handle); });
+    yield* fut;
+  }
+
+  /**
+   * Connects `sock` to `address` (`[host, port]`).
+   * @see Python `loop.sock_connect()`
+   * Differences:
+   * - The host is resolved by Node's connect, not by a separate getaddrinfo step.
+   * @throws {ConnectionRefusedError} "[Errno 111] Connect call failed ('127.0.0.1', port)" and other OS errors
+   */
+  *sockConnect(sock: Socket, address: Address): Coroutine {
+    const fut = this.createFuture<void>();
+    try {
+      sock.connect(address);
+      fut.setResult(undefined);
+    } catch (e) {
+      if (!(e instanceof BlockingIOError)) throw e;
+      const handle = this._addWriter(sock, sockConnectCb, fut, sock, address);
+      fut.addDoneCallback(() => { sockWriteDone(this, sock, handle); });
+    }
+    yield* fut;
+  }
+
+  /**
+   * Accepts a connection on the listening `sock`: `[socket, address]`.
+   * @see Python `loop.sock_accept()`
+   * @throws {OSError} if the socket is not listening
+   */
+  *sockAccept(sock: Socket): Coroutine<[Socket, Address]> {
+    const fut = this.createFuture<[Socket, Address]>();
+    sockAcceptCb(this, fut, sock);
+    return yield* fut;
+  }
+}
+
+function sockReadDone(loop: SelectorEventLoop, sock: Socket, handle: Handle): void {
+  if (!handle.cancelled()) loop._removeReader(sock);
+}
+
+function sockWriteDone(loop: SelectorEventLoop, sock: Socket, handle: Handle): void {
+  if (!handle.cancelled()) loop._removeWriter(sock);
+}
+
+function sockRecvCb(fut: Future<Buffer>, sock: Socket, n: number): void {
+  if (fut.done()) return;
+  let data: Buffer;
+  try {
+    data = sock.recv(n);
+  } catch (e) {
+    if (e instanceof BlockingIOError) return;
+    fut.setException(e);
+    return;
+  }
+  fut.setResult(data);
+}
+
+function sockSendallCb(fut: Future<void>, sock: Socket, data: Uint8Array, pos: [number]): void {
+  if (fut.done()) return;
+  let n: number;
+  try {
+    n = sock.send(data.subarray(pos[0]));
+  } catch (e) {
+    if (e instanceof BlockingIOError) return;
+    fut.setException(e);
+    return;
+  }
+  pos[0] += n;
+  if (pos[0] === data.length) fut.setResult(undefined);
+}
+
+function sockConnectCb(fut: Future<void>, sock: Socket, address: Address): void {
+  if (fut.done() || sock._connecting()) return;
+  let err: number;
+  try {
+    err = sock.getsockopt(SOL_SOCKET, SO_ERROR);
+  } catch (e) {
+    if (e instanceof BlockingIOError) return;
+    fut.setException(e);
+    return;
+  }
+  if (err !== 0) fut.setException(errnoError(err, `Connect call failed ${formatAddress(address)}`));
+  else fut.setResult(undefined);
+}
+
+function sockAcceptCb(loop: SelectorEventLoop, fut: Future<[Socket, Address]>, sock: Socket): void {
+  if (fut.done()) return;
+  let pair: [Socket, Address];
+  try {
+    pair = sock.accept();
+    pair[0].setblocking(false);
+  } catch (e) {
+    if (e instanceof BlockingIOError) {
+      const handle = loop._addReader(sock, sockAcceptCb, loop, fut, sock);
+      fut.addDoneCallback(() => { sockReadDone(loop, sock, handle); });
+      return;
+    }
+    fut.setException(e);
+    return;
+  }
+  fut.setResult(pair);
+}
+
+/**
+ * The event loop users create: `new EventLoop()` or `newEventLoop()`; its I/O goes through a selector.
+ * @see Python `asyncio.new_event_loop()` (the default loop class)
+ */
+export class EventLoop extends SelectorEventLoop {}
+
+_hooks.newEventLoop = () => new EventLoop();

@@ -1,0 +1,231 @@
+// Python: selectors.py (3.11), in its Node form: readiness is what Node has already delivered.
+// Level-triggered like epoll: a key stays ready while its socket is ready. Node events only mark
+// keys as candidates (and wake a waiter); poll() checks candidates against the socket's buffers.
+import { RuntimeError } from './exceptions';
+import type { Selectable } from './sockets';
+
+/** The file object is ready for reading. @see Python `selectors.EVENT_READ` */
+export const EVENT_READ = 1;
+/** The file object is ready for writing. @see Python `selectors.EVENT_WRITE` */
+export const EVENT_WRITE = 2;
+
+/** A registered file object, its number, the events it is watched for and the caller's data. @see Python `selectors.SelectorKey` */
+export class SelectorKey<D = unknown> {
+  constructor(
+    readonly fileobj: Selectable,
+    readonly fd: number,
+    readonly events: number,
+    readonly data: D,
+  ) {}
+}
+
+function describeObj(fileobj: unknown): string {
+  if (typeof fileobj === 'object' && fileobj !== null) return (fileobj as { toString(): string }).toString();
+  return typeof fileobj === 'string' ? JSON.stringify(fileobj) : String(fileobj);
+}
+
+/**
+ * Watches sockets for readiness: `register` them, then `poll()` (never waits) or `await select()`.
+ * @see Python `selectors.DefaultSelector`
+ * Differences:
+ * - `select(timeout)` returns a Promise (Node cannot block); `poll()` is the non-waiting form
+ *   the event loop calls every iteration.
+ * - Only tsyncio `Socket`s (objects with readiness) can be registered, not bare descriptors;
+ *   a number is accepted wherever a registered file object is looked up.
+ * - Python's `KeyError`s are `RangeError`s with Python's messages.
+ */
+export class Selector<D = unknown> {
+  #map = new Map<number, SelectorKey<D>>();
+  #watchers = new Map<number, () => void>();
+  #candidates = new Set<number>();
+  #wakeup: (() => void) | null = null;
+  #waiter: (() => void) | null = null;
+  #closed = false;
+
+  #lookup(fileobj: Selectable | number): number {
+    if (typeof fileobj === 'number') {
+      if (!Number.isInteger(fileobj) || fileobj < 0) throw new RangeError(`Invalid file descriptor: ${fileobj}`);
+      return fileobj;
+    }
+    for (const key of this.#map.values()) if (key.fileobj === fileobj) return key.fd;
+    if (typeof fileobj !== 'object' || typeof (fileobj as Partial<Selectable>).fileno !== 'function') {
+      throw new RangeError(`Invalid file object: ${describeObj(fileobj)}`);
+    }
+    const fd = fileobj.fileno();
+    if (fd < 0) throw new RangeError(`Invalid file descriptor: ${fd}`);
+    return fd;
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new RuntimeError('Selector is closed');
+  }
+
+  /**
+   * Starts watching `fileobj` for `events` (a mask of EVENT_READ and EVENT_WRITE).
+   * @see Python `selector.register()`
+   * @throws {RangeError} "Invalid events: …", "Invalid file object: …", or "… is already registered"
+   */
+  register(fileobj: Selectable, events: number, data: D = null as D): SelectorKey<D> {
+    this.#checkOpen();
+    if (!Number.isInteger(events) || events === 0 || (events & ~(EVENT_READ | EVENT_WRITE)) !== 0) {
+      throw new RangeError(`Invalid events: ${String(events)}`);
+    }
+    if (typeof fileobj !== 'object' || typeof (fileobj as Partial<Selectable>)._readReady !== 'function') {
+      throw new RangeError(`Invalid file object: ${describeObj(fileobj)} (only tsyncio Sockets can be watched)`);
+    }
+    const fd = this.#lookup(fileobj);
+    if (this.#map.has(fd)) throw new RangeError(`${describeObj(fileobj)} (FD ${fd}) is already registered`);
+    const key = new SelectorKey(fileobj, fd, events, data);
+    this.#map.set(fd, key);
+    const watcher = (): void => {
+      this.#candidates.add(fd);
+      this.#wakeup?.();
+      this.#waiter?.();
+    };
+    this.#watchers.set(fd, watcher);
+    fileobj._watchers.add(watcher);
+    this.#candidates.add(fd);
+    return key;
+  }
+
+  /**
+   * Stops watching `fileobj`; returns its key.
+   * @see Python `selector.unregister()`
+   * @throws {RangeError} "… is not registered"
+   */
+  unregister(fileobj: Selectable | number): SelectorKey<D> {
+    const fd = this.#lookup(fileobj);
+    const key = this.#map.get(fd);
+    if (key === undefined) throw new RangeError(`${describeObj(fileobj)} is not registered`);
+    this.#map.delete(fd);
+    this.#candidates.delete(fd);
+    const w = this.#watchers.get(fd);
+    if (w !== undefined) key.fileobj._watchers.delete(w);
+    this.#watchers.delete(fd);
+    return key;
+  }
+
+  /**
+   * Changes the events or data of a registered file object; returns the new key.
+   * @see Python `selector.modify()`
+   * @throws {RangeError} "… is not registered" or "Invalid events: …"
+   */
+  modify(fileobj: Selectable | number, events: number, data: D = null as D): SelectorKey<D> {
+    const fd = this.#lookup(fileobj);
+    const key = this.#map.get(fd);
+    if (key === undefined) throw new RangeError(`${describeObj(fileobj)} is not registered`);
+    if (events !== key.events) {
+      this.unregister(key.fileobj);
+      return this.register(key.fileobj, events, data);
+    }
+    if (data !== key.data) {
+      const next = new SelectorKey(key.fileobj, fd, events, data);
+      this.#map.set(fd, next);
+      return next;
+    }
+    return key;
+  }
+
+  /**
+   * The key of a registered file object.
+   * @see Python `selector.get_key()`
+   * @throws {RangeError} "… is not registered"; {RuntimeError} "Selector is closed"
+   */
+  getKey(fileobj: Selectable | number): SelectorKey<D> {
+    this.#checkOpen();
+    const key = this.#map.get(this.#lookup(fileobj));
+    if (key === undefined) throw new RangeError(`${describeObj(fileobj)} is not registered`);
+    return key;
+  }
+
+  /** The registered keys by file number (read-only), or `null` once closed. @see Python `selector.get_map()` */
+  getMap(): ReadonlyMap<number, SelectorKey<D>> | null {
+    return this.#closed ? null : this.#map;
+  }
+
+  /**
+   * The keys that are ready now, each with the mask of events it is ready for. Never waits.
+   * @see Python `selector.select(0)`
+   */
+  poll(): [SelectorKey<D>, number][] {
+    const out: [SelectorKey<D>, number][] = [];
+    if (this.#candidates.size === 0) return out;
+    for (const fd of this.#candidates) {
+      const key = this.#map.get(fd);
+      let mask = 0;
+      if (key !== undefined) {
+        if ((key.events & EVENT_READ) !== 0 && key.fileobj._readReady()) mask |= EVENT_READ;
+        if ((key.events & EVENT_WRITE) !== 0 && key.fileobj._writeReady()) mask |= EVENT_WRITE;
+      }
+      if (mask === 0) this.#candidates.delete(fd);
+      else out.push([key as SelectorKey<D>, mask]);
+    }
+    return out;
+  }
+
+  /**
+   * Waits until at least one key is ready or `timeout` seconds pass (`null`/undefined: no limit;
+   * 0 or less: do not wait), then returns the ready keys.
+   * @see Python `selector.select()`
+   * Differences:
+   * - Returns a Promise.
+   * @throws {RuntimeError} "Selector is closed"
+   */
+  select(timeout?: number | null): Promise<[SelectorKey<D>, number][]> {
+    this.#checkOpen();
+    const now = this.poll();
+    if (now.length > 0 || (timeout != null && timeout <= 0)) return Promise.resolve(now);
+    if (this.#waiter !== null) return Promise.reject(new RuntimeError('select() is already waiting on this selector'));
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const finish = (r: [SelectorKey<D>, number][]): void => {
+        this.#waiter = null;
+        clearTimeout(timer);
+        resolve(r);
+      };
+      this.#waiter = () => {
+        // A watcher runs inside Node's event: let the socket finish updating before polling.
+        queueMicrotask(() => {
+          if (this.#waiter === null) return;
+          if (this.#closed) {
+            finish([]);
+            return;
+          }
+          const r = this.poll();
+          if (r.length > 0) finish(r);
+        });
+      };
+      if (timeout != null) timer = setTimeout(() => { finish(this.#closed ? [] : this.poll()); }, Math.min(Math.ceil(timeout * 1000), 2 ** 31 - 1));
+    });
+  }
+
+  /** Stops watching everything; a pending `select()` resolves empty. Idempotent. @see Python `selector.close()` */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const [fd, key] of this.#map) {
+      const w = this.#watchers.get(fd);
+      if (w !== undefined) key.fileobj._watchers.delete(w);
+    }
+    this.#map.clear();
+    this.#watchers.clear();
+    this.#candidates.clear();
+    this.#wakeup = null;
+    this.#waiter?.();
+  }
+
+  /** @internal Whether some key may be ready (the loop then does not sleep). */
+  _hasPending(): boolean {
+    return this.#candidates.size > 0;
+  }
+
+  /** @internal Called when a Node event may have made a key ready (the loop's `_notify`). */
+  _setWakeup(fn: (() => void) | null): void {
+    this.#wakeup = fn;
+  }
+}
+
+/** The selector for this platform (there is one). @see Python `selectors.DefaultSelector` */
+export const DefaultSelector = Selector;
+/** @see Python `selectors.DefaultSelector` */
+export type DefaultSelector<D = unknown> = Selector<D>;

@@ -1,0 +1,551 @@
+// Python: socket.py (3.11), the non-blocking subset asyncio's selector loop uses.
+// A Socket never blocks: an operation that would wait throws BlockingIOError, and readiness is
+// what Node has already delivered (bytes buffered here, a pending accept, a finished connect).
+import * as net from 'node:net';
+import { constants as osConstants } from 'node:os';
+import { getSystemErrorMap, getSystemErrorName } from 'node:util';
+import {
+  BlockingIOError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError, OSError,
+} from './exceptions';
+
+/** Address family: Unix domain sockets. @see Python `socket.AF_UNIX` */
+export const AF_UNIX = 1;
+/** Address family: IPv4. @see Python `socket.AF_INET` */
+export const AF_INET = 2;
+/** Address family: IPv6 (Linux's value). @see Python `socket.AF_INET6` */
+export const AF_INET6 = 10;
+/** Socket type: a byte stream (TCP). @see Python `socket.SOCK_STREAM` */
+export const SOCK_STREAM = 1;
+/** `shutdown()`: no more receives. @see Python `socket.SHUT_RD` */
+export const SHUT_RD = 0;
+/** `shutdown()`: no more sends (sends FIN). @see Python `socket.SHUT_WR` */
+export const SHUT_WR = 1;
+/** `shutdown()`: both directions. @see Python `socket.SHUT_RDWR` */
+export const SHUT_RDWR = 2;
+
+/** `getsockopt` level for socket options. @see Python `socket.SOL_SOCKET` */
+export const SOL_SOCKET = 1;
+/** `getsockopt` option: the pending error. @see Python `socket.SO_ERROR` */
+export const SO_ERROR = 4;
+
+/** An address: `[host, port]` for IPv4, `[host, port, flowinfo, scopeid]` for IPv6. @see Python socket addresses */
+export type Address = [string, number] | [string, number, number, number];
+
+/**
+ * How many bytes a socket accepts into its send buffer before `send()` throws
+ * BlockingIOError (the role of the kernel's SO_SNDBUF).
+ * @see Python `socket.SO_SNDBUF`
+ */
+export const SEND_BUFFER_SIZE = 256 * 1024;
+/** Received bytes buffered before the socket stops reading from the kernel (SO_RCVBUF's role). */
+const RECV_BUFFER_SIZE = 256 * 1024;
+
+const ERRNO = osConstants.errno as Record<string, number | undefined>;
+const STRERROR = new Map<number, string>();
+for (const [neg, [, text]] of getSystemErrorMap()) STRERROR.set(-neg, text.charAt(0).toUpperCase() + text.slice(1));
+
+function errnoOf(code: string): number | undefined {
+  return ERRNO[code];
+}
+
+const CLASSES: Record<string, new (message: string, errno?: number, code?: string) => OSError> = {
+  ECONNRESET: ConnectionResetError,
+  ECONNREFUSED: ConnectionRefusedError,
+  ECONNABORTED: ConnectionAbortedError,
+  EPIPE: BrokenPipeError,
+  EAGAIN: BlockingIOError,
+  EWOULDBLOCK: BlockingIOError,
+  EINPROGRESS: BlockingIOError,
+  EALREADY: BlockingIOError,
+};
+
+/**
+ * The Python OS error for a Node error code, e.g. `'ECONNRESET'` → ConnectionResetError with
+ * errno 104 and the message `[Errno 104] Connection reset by peer` (plus `detail`, if given).
+ * @see Python `OSError(errno, strerror)` (which picks the subclass from the errno)
+ */
+export function osError(code: string, detail?: string): OSError {
+  const errno = errnoOf(code);
+  const text = errno === undefined ? code : STRERROR.get(errno) ?? code;
+  const message = `${errno === undefined ? '' : `[Errno ${errno}] `}${text}${detail === undefined ? '' : `: ${detail}`}`;
+  const Cls = CLASSES[code] ?? OSError;
+  return new Cls(message, errno, code);
+}
+
+/**
+ * The Python OS error for an errno number, with Python's `[Errno N] message` text.
+ * @see Python `OSError(errno, message)`
+ */
+export function errnoError(errno: number, message: string): OSError {
+  let code: string | undefined;
+  for (const [k, v] of Object.entries(ERRNO)) {
+    if (v === errno) {
+      code = k;
+      break;
+    }
+  }
+  const Cls = (code === undefined ? undefined : CLASSES[code]) ?? OSError;
+  return new Cls(`[Errno ${errno}] ${message}`, errno, code);
+}
+
+/** Turns a Node socket error into the Python OS error class (keeps the original as `cause`). */
+function fromNodeError(err: Error): OSError {
+  if (err instanceof OSError) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === undefined || errnoOf(code) === undefined) {
+    const e = new OSError(err.message, undefined, code);
+    (e as { cause?: unknown }).cause = err;
+    return e;
+  }
+  const e = osError(code);
+  (e as { cause?: unknown }).cause = err;
+  return e;
+}
+
+interface TcpHandle {
+  bind(host: string, port: number): number;
+  bind6(host: string, port: number, flags: number): number;
+  getsockname(out: Record<string, unknown>): number;
+  close(): void;
+  readonly fd: number;
+}
+interface TcpWrap {
+  TCP: new (type: number) => TcpHandle;
+  constants: { SERVER: number };
+}
+let tcpWrap: TcpWrap | null = null;
+/** Node binds a server only inside `listen()` (after a lookup); a bound handle makes `bind` synchronous, like Python's. */
+function tcpBinding(): TcpWrap {
+  return (tcpWrap ??= (process as unknown as { binding(name: string): TcpWrap }).binding('tcp_wrap'));
+}
+
+let nextFd = 1000;
+
+/**
+ * Something a selector can watch: it says whether it is ready and calls watchers when that may change.
+ * @see Python `selectors` "file object" (anything with `fileno()`)
+ */
+export interface Selectable {
+  fileno(): number;
+  /** @internal Whether a read (recv/accept) would not block. */
+  _readReady(): boolean;
+  /** @internal Whether a write (send/connect completion) would not block. */
+  _writeReady(): boolean;
+  /** @internal Called whenever Node delivers something that may change readiness. */
+  _watchers: Set<() => void>;
+}
+
+/**
+ * A non-blocking TCP socket over Node's `net`, with Python's socket methods.
+ * @see Python `socket.socket` (with `setblocking(False)`)
+ * Differences:
+ * - Always non-blocking: `setblocking(true)` throws. `fileno()` is a stable per-process number,
+ *   not an OS descriptor (Node hides descriptors); it is -1 once closed.
+ * - Sends are buffered by Node up to {@link SEND_BUFFER_SIZE} bytes, then BlockingIOError.
+ * - `bind` before `connect` only sets the local address used by the connect.
+ * - Unix domain sockets are not supported yet.
+ */
+export class Socket implements Selectable {
+  readonly family: number;
+  readonly type: number;
+  /** @internal */
+  readonly _watchers = new Set<() => void>();
+  #fd: number;
+  #closed = false;
+  #bindAddr: Address | null = null;
+  #bound: TcpHandle | null = null;
+  #server: net.Server | null = null;
+  #pending: [Socket, Address][] = [];
+  #conn: net.Socket | null = null;
+  #connecting = false;
+  #connectError: OSError | null = null;
+  #error: OSError | null = null;
+  #chunks: Buffer[] = [];
+  #buffered = 0;
+  #eof = false;
+  #readShut = false;
+  #writeShut = false;
+  #peer: Address | null = null;
+
+  /**
+   * A new, unconnected socket of the given family (`AF_INET` or `AF_INET6`).
+   * @throws {OSError} for an unsupported family or type
+   */
+  constructor(family: number = AF_INET, type: number = SOCK_STREAM) {
+    if (family !== AF_INET && family !== AF_INET6) throw osError('EAFNOSUPPORT', `family ${family} (only AF_INET and AF_INET6 are supported)`);
+    if (type !== SOCK_STREAM) throw osError('EPROTONOSUPPORT', `type ${type} (only SOCK_STREAM is supported)`);
+    this.family = family;
+    this.type = type;
+    this.#fd = nextFd++;
+  }
+
+  /** @internal Wraps a connection Node accepted or made. */
+  static _fromNode(conn: net.Socket, family: number): Socket {
+    const s = new Socket(family);
+    s.#attach(conn);
+    return s;
+  }
+
+  #notify(): void {
+    for (const w of this._watchers) w();
+  }
+
+  #attach(conn: net.Socket): void {
+    this.#conn = conn;
+    conn.setNoDelay(true);
+    conn.on('error', (err) => {
+      const e = fromNodeError(err);
+      if (this.#connecting) this.#connectError = e;
+      else this.#error ??= e;
+      this.#notify();
+    });
+    conn.on('data', (chunk: Buffer) => {
+      if (this.#readShut || this.#closed) return;
+      this.#chunks.push(chunk);
+      this.#buffered += chunk.length;
+      if (this.#buffered >= RECV_BUFFER_SIZE) conn.pause();
+      this.#notify();
+    });
+    conn.on('end', () => {
+      this.#eof = true;
+      this.#notify();
+    });
+    conn.on('drain', () => { this.#notify(); });
+    conn.on('close', () => {
+      this.#eof = true;
+      this.#notify();
+    });
+  }
+
+  /** The socket's number (a stable per-process id), or -1 once closed. @see Python `socket.fileno()` */
+  fileno(): number {
+    return this.#fd;
+  }
+
+  /**
+   * Only non-blocking mode exists.
+   * @see Python `socket.setblocking()`
+   * @throws {RangeError} for `true`: Node cannot block on a socket
+   */
+  setblocking(flag: boolean): void {
+    if (flag) throw new RangeError('tsyncio sockets are always non-blocking: setblocking(true) is not supported (Node cannot block on a socket)');
+  }
+
+  /** Always 0: the socket is non-blocking. @see Python `socket.gettimeout()` */
+  gettimeout(): number {
+    return 0;
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw osError('EBADF');
+  }
+
+  #checkAddress(address: unknown): Address {
+    if (!Array.isArray(address) || typeof address[0] !== 'string' || typeof address[1] !== 'number') {
+      throw new TypeError(`${this.family === AF_INET6 ? 'AF_INET6' : 'AF_INET'} address must be [host, port], got ${JSON.stringify(address)}`);
+    }
+    const port = address[1];
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError('port must be 0-65535.');
+    return address as Address;
+  }
+
+  /**
+   * Binds the socket to a local address (port 0 picks a free port; `getsockname()` shows it).
+   * @see Python `socket.bind()`
+   * @throws {OSError} EADDRINUSE and the like; EINVAL if already bound
+   */
+  bind(address: Address): void {
+    this.#checkOpen();
+    const addr = this.#checkAddress(address);
+    if (this.#bindAddr !== null || this.#conn !== null) throw osError('EINVAL');
+    const { TCP, constants } = tcpBinding();
+    const handle = new TCP(constants.SERVER);
+    const host = addr[0] === '' ? (this.family === AF_INET6 ? '::' : '0.0.0.0') : addr[0];
+    const err = this.family === AF_INET6 ? handle.bind6(host, addr[1], 0) : handle.bind(host, addr[1]);
+    if (err !== 0) {
+      handle.close();
+      throw osError(getSystemErrorName(err), `bind ${JSON.stringify(addr)}`);
+    }
+    this.#bound = handle;
+    this.#bindAddr = this.#sockname(handle) ?? addr;
+  }
+
+  #sockname(handle: TcpHandle): Address | null {
+    const out: Record<string, unknown> = {};
+    if (handle.getsockname(out) !== 0) return null;
+    return this.#toAddress(out.address as string, out.port as number);
+  }
+
+  #toAddress(host: string | undefined, port: number | undefined): Address {
+    if (this.family === AF_INET6) return [host ?? '::', port ?? 0, 0, 0];
+    return [host ?? '0.0.0.0', port ?? 0];
+  }
+
+  /**
+   * Starts accepting connections on the bound address.
+   * @see Python `socket.listen()`
+   * @throws {OSError} EINVAL if the socket is not bound or is connected
+   */
+  listen(backlog = 128): void {
+    this.#checkOpen();
+    if (this.#server !== null) return;
+    if (this.#bound === null || this.#conn !== null) throw osError('EINVAL', 'listen() needs a bound, unconnected socket');
+    const server = net.createServer({ allowHalfOpen: true });
+    server.on('error', (err) => {
+      this.#error ??= fromNodeError(err);
+      this.#notify();
+    });
+    server.on('connection', (conn: net.Socket) => {
+      const s = Socket._fromNode(conn, this.family);
+      if (this.#closed) {
+        conn.destroy();
+        return;
+      }
+      s.#peer = this.#toAddress(conn.remoteAddress, conn.remotePort);
+      this.#pending.push([s, s.#peer]);
+      this.#notify();
+    });
+    (server.listen as (handle: unknown, backlog: number) => net.Server)(this.#bound, backlog);
+    this.#server = server;
+  }
+
+  /**
+   * Takes one pending connection: `[socket, address]`.
+   * @see Python `socket.accept()`
+   * @throws {BlockingIOError} when no connection is waiting; {OSError} EINVAL if not listening
+   */
+  accept(): [Socket, Address] {
+    this.#checkOpen();
+    if (this.#server === null) throw osError('EINVAL', 'accept() on a socket that is not listening');
+    const err = this.#error;
+    if (err !== null) {
+      this.#error = null;
+      throw err;
+    }
+    const next = this.#pending.shift();
+    if (next === undefined) throw osError('EAGAIN');
+    return next;
+  }
+
+  /**
+   * Starts connecting to `address`. Non-blocking: the first call throws BlockingIOError
+   * (EINPROGRESS); wait until the socket is writable, then read `getsockopt(SOL_SOCKET, SO_ERROR)`
+   * or call `connect` again (EALREADY while in progress, the failure, or nothing once connected).
+   * @see Python `socket.connect()` on a non-blocking socket
+   * @throws {BlockingIOError} while the connection is in progress; {OSError} its failure
+   */
+  connect(address: Address): void {
+    this.#checkOpen();
+    if (this.#connecting) throw osError('EALREADY');
+    const failed = this.#connectError;
+    if (failed !== null) {
+      this.#connectError = null;
+      throw failed;
+    }
+    if (this.#conn !== null) {
+      if (this.#peer !== null) return;
+      throw osError('EISCONN');
+    }
+    if (this.#server !== null) throw osError('EISCONN');
+    const addr = this.#checkAddress(address);
+    const conn = new net.Socket({ allowHalfOpen: true });
+    this.#connecting = true;
+    this.#attach(conn);
+    conn.once('connect', () => {
+      this.#connecting = false;
+      this.#peer = this.#toAddress(conn.remoteAddress, conn.remotePort);
+      this.#notify();
+    });
+    conn.once('close', () => {
+      if (this.#connecting) {
+        this.#connecting = false;
+        this.#connectError ??= osError('ECONNREFUSED');
+        this.#conn = null;
+        this.#notify();
+      }
+    });
+    const local = this.#bindAddr;
+    if (this.#bound !== null) {
+      this.#bound.close();
+      this.#bound = null;
+    }
+    conn.connect({
+      host: addr[0], port: addr[1], family: this.family === AF_INET6 ? 6 : 4,
+      ...(local !== null ? { localAddress: local[0], localPort: local[1] } : {}),
+    });
+    throw osError('EINPROGRESS');
+  }
+
+  /**
+   * The pending error (0 when none), cleared by reading it: how a non-blocking connect reports.
+   * @see Python `socket.getsockopt(SOL_SOCKET, SO_ERROR)`
+   */
+  getsockopt(level: number, option: number): number {
+    this.#checkOpen();
+    if (level !== SOL_SOCKET || option !== SO_ERROR) throw osError('ENOPROTOOPT', 'only SOL_SOCKET/SO_ERROR is supported');
+    const e = this.#connectError;
+    this.#connectError = null;
+    return e?.errno ?? 0;
+  }
+
+  /** @internal Whether a connect is still in progress. */
+  _connecting(): boolean {
+    return this.#connecting;
+  }
+
+  /**
+   * Up to `n` received bytes; an empty Buffer at end of stream. Bytes received before a reset
+   * are returned first; the reset is thrown by the next call.
+   * @see Python `socket.recv()`
+   * @throws {BlockingIOError} when nothing is buffered yet; {ConnectionResetError} and other OS errors
+   */
+  recv(n: number): Buffer {
+    this.#checkOpen();
+    if (!Number.isInteger(n) || n < 0) throw new RangeError('negative buffersize in recv');
+    if (this.#buffered === 0) {
+      const err = this.#error;
+      if (err !== null) {
+        this.#error = null;
+        this.#eof = true;
+        throw err;
+      }
+      if (this.#eof || this.#readShut) return Buffer.alloc(0);
+      if (this.#conn === null || this.#connecting) throw osError(this.#connecting ? 'EAGAIN' : 'ENOTCONN');
+      throw osError('EAGAIN');
+    }
+    if (n === 0) return Buffer.alloc(0);
+    const out: Buffer[] = [];
+    let want = n;
+    while (want > 0 && this.#chunks.length > 0) {
+      const c = this.#chunks[0];
+      if (c.length <= want) {
+        out.push(c);
+        this.#chunks.shift();
+        want -= c.length;
+      } else {
+        out.push(c.subarray(0, want));
+        this.#chunks[0] = c.subarray(want);
+        want = 0;
+      }
+    }
+    const got = n - want;
+    this.#buffered -= got;
+    const conn = this.#conn;
+    if (conn !== null && conn.isPaused() && this.#buffered < RECV_BUFFER_SIZE / 2) conn.resume();
+    return out.length === 1 ? out[0] : Buffer.concat(out, got);
+  }
+
+  /**
+   * Sends what fits in the send buffer and returns how many bytes that was.
+   * @see Python `socket.send()`
+   * @throws {BlockingIOError} when the send buffer is full; {BrokenPipeError} after shutdown; other OS errors
+   */
+  send(data: Uint8Array): number {
+    this.#checkOpen();
+    if (!(data instanceof Uint8Array)) throw new TypeError(`a bytes-like object is required, not '${typeof data}'`);
+    const conn = this.#conn;
+    if (conn === null) throw osError('ENOTCONN');
+    if (this.#connecting) throw osError('EAGAIN');
+    const err = this.#error;
+    if (err !== null) {
+      this.#error = null;
+      throw err;
+    }
+    if (this.#writeShut || conn.writableEnded || conn.destroyed) throw osError('EPIPE');
+    const room = SEND_BUFFER_SIZE - conn.writableLength;
+    if (room <= 0) throw osError('EAGAIN');
+    if (data.length === 0) return 0;
+    const k = Math.min(room, data.length);
+    conn.write(Buffer.from(data.subarray(0, k)));
+    return k;
+  }
+
+  /**
+   * Shuts down one or both directions (`SHUT_WR` sends FIN once what is buffered is sent).
+   * @see Python `socket.shutdown()`
+   * @throws {OSError} ENOTCONN if the socket is not connected
+   */
+  shutdown(how: number): void {
+    this.#checkOpen();
+    const conn = this.#conn;
+    if (conn === null || this.#connecting) throw osError('ENOTCONN');
+    if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) throw osError('EINVAL');
+    if (how !== SHUT_WR) {
+      this.#readShut = true;
+      this.#chunks = [];
+      this.#buffered = 0;
+    }
+    if (how !== SHUT_RD && !this.#writeShut) {
+      this.#writeShut = true;
+      if (!conn.writableEnded && !conn.destroyed) conn.end();
+    }
+    this.#notify();
+  }
+
+  /** Closes the socket (a connection is closed after what was sent is flushed); idempotent. @see Python `socket.close()` */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#fd = -1;
+    const conn = this.#conn;
+    if (conn !== null) {
+      if (this.#connecting || this.#error !== null) conn.destroy();
+      else if (!conn.writableEnded && !conn.destroyed) conn.end(() => conn.destroy());
+      else conn.destroy();
+      conn.resume();
+    }
+    this.#bound?.close();
+    this.#bound = null;
+    this.#server?.close();
+    for (const [s] of this.#pending) s.close();
+    this.#pending = [];
+    this.#chunks = [];
+    this.#buffered = 0;
+    this.#notify();
+  }
+
+  /** @internal Drops the connection at once, with a reset where the OS allows (tests' misbehaving peer). */
+  _abort(): void {
+    this.#conn?.resetAndDestroy();
+    this.close();
+  }
+
+  /** The local address. @see Python `socket.getsockname()` @throws {OSError} EBADF once closed */
+  getsockname(): Address {
+    this.#checkOpen();
+    const conn = this.#conn;
+    if (conn !== null && !this.#connecting) return this.#toAddress(conn.localAddress, conn.localPort);
+    if (this.#bound !== null) return this.#bindAddr as Address;
+    const a = this.#server?.address();
+    if (a != null && typeof a === 'object') return this.#toAddress(a.address, a.port);
+    return this.#toAddress(undefined, undefined);
+  }
+
+  /** The peer's address. @see Python `socket.getpeername()` @throws {OSError} ENOTCONN if not connected */
+  getpeername(): Address {
+    this.#checkOpen();
+    if (this.#peer === null) throw osError('ENOTCONN');
+    return this.#peer;
+  }
+
+  /** @internal */
+  _readReady(): boolean {
+    if (this.#closed) return false;
+    if (this.#server !== null) return this.#pending.length > 0 || this.#error !== null;
+    return this.#buffered > 0 || this.#eof || this.#readShut || this.#error !== null;
+  }
+
+  /** @internal */
+  _writeReady(): boolean {
+    if (this.#closed) return false;
+    const conn = this.#conn;
+    if (this.#connectError !== null) return true;
+    if (conn === null || this.#connecting) return false;
+    return this.#error !== null || this.#writeShut || conn.destroyed || conn.writableLength < SEND_BUFFER_SIZE;
+  }
+
+  toString(): string {
+    const kind = this.family === AF_INET6 ? 'AF_INET6' : 'AF_INET';
+    return `<Socket fd=${this.#fd}, family=${kind}, type=SOCK_STREAM${this.#peer !== null ? `, raddr=${JSON.stringify(this.#peer)}` : ''}>`;
+  }
+}
