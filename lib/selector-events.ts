@@ -79,63 +79,49 @@ export class SelectorEventLoop extends BaseEventLoop {
 
   /** @internal Python `_add_reader`: returns the Handle. */
   _addReader<A extends unknown[]>(fileobj: Selectable, callback: (...args: A) => unknown, ...args: A): Handle {
-    this._checkClosed();
-    const handle = new Handle(callback, args, this);
-    let key;
-    try {
-      key = this._selector.getKey(fileobj);
-    } catch {
-      this._selector.register(fileobj, EVENT_READ, [handle, null]);
-      this.#count(1);
-      return handle;
-    }
-    const [reader, writer] = key.data;
-    this._selector.modify(fileobj, key.events | EVENT_READ, [handle, writer]);
-    if (reader !== null) reader.cancel();
-    else this.#count(1);
-    return handle;
+    return this.#addCallback(fileobj, EVENT_READ, new Handle(callback, args, this));
   }
 
   /** @internal Python `_remove_reader`. */
   _removeReader(fileobj: Selectable): boolean {
-    if (this.isClosed()) return false;
-    let key;
-    try {
-      key = this._selector.getKey(fileobj);
-    } catch {
-      return false;
-    }
-    const [reader, writer] = key.data;
-    const mask = key.events & ~EVENT_READ;
-    if (mask === 0) this._selector.unregister(fileobj);
-    else this._selector.modify(fileobj, mask, [null, writer]);
-    if (reader === null) return false;
-    reader.cancel();
-    this.#count(-1);
-    return true;
+    return this.#removeCallback(fileobj, EVENT_READ);
   }
 
   /** @internal Python `_add_writer`: returns the Handle. */
   _addWriter<A extends unknown[]>(fileobj: Selectable, callback: (...args: A) => unknown, ...args: A): Handle {
-    this._checkClosed();
-    const handle = new Handle(callback, args, this);
-    let key;
-    try {
-      key = this._selector.getKey(fileobj);
-    } catch {
-      this._selector.register(fileobj, EVENT_WRITE, [null, handle]);
-      this.#count(1);
-      return handle;
-    }
-    const [reader, writer] = key.data;
-    this._selector.modify(fileobj, key.events | EVENT_WRITE, [reader, handle]);
-    if (writer !== null) writer.cancel();
-    else this.#count(1);
-    return handle;
+    return this.#addCallback(fileobj, EVENT_WRITE, new Handle(callback, args, this));
   }
 
   /** @internal Python `_remove_writer`. */
   _removeWriter(fileobj: Selectable): boolean {
+    return this.#removeCallback(fileobj, EVENT_WRITE);
+  }
+
+  /** Python's `_add_reader`/`_add_writer`: the key's data is `[reader, writer]`; `event` picks the slot. */
+  #addCallback(fileobj: Selectable, event: typeof EVENT_READ | typeof EVENT_WRITE, handle: Handle): Handle {
+    this._checkClosed();
+    const slot = event === EVENT_READ ? 0 : 1;
+    let key;
+    try {
+      key = this._selector.getKey(fileobj);
+    } catch {
+      const data: [Handle | null, Handle | null] = [null, null];
+      data[slot] = handle;
+      this._selector.register(fileobj, event, data);
+      this.#count(1);
+      return handle;
+    }
+    const data: [Handle | null, Handle | null] = [key.data[0], key.data[1]];
+    const old = data[slot];
+    data[slot] = handle;
+    this._selector.modify(fileobj, key.events | event, data);
+    if (old !== null) old.cancel();
+    else this.#count(1);
+    return handle;
+  }
+
+  /** Python's `_remove_reader`/`_remove_writer`. */
+  #removeCallback(fileobj: Selectable, event: typeof EVENT_READ | typeof EVENT_WRITE): boolean {
     if (this.isClosed()) return false;
     let key;
     try {
@@ -143,12 +129,15 @@ export class SelectorEventLoop extends BaseEventLoop {
     } catch {
       return false;
     }
-    const [reader, writer] = key.data;
-    const mask = key.events & ~EVENT_WRITE;
+    const slot = event === EVENT_READ ? 0 : 1;
+    const data: [Handle | null, Handle | null] = [key.data[0], key.data[1]];
+    const old = data[slot];
+    data[slot] = null;
+    const mask = key.events & ~event;
     if (mask === 0) this._selector.unregister(fileobj);
-    else this._selector.modify(fileobj, mask, [reader, null]);
-    if (writer === null) return false;
-    writer.cancel();
+    else this._selector.modify(fileobj, mask, data);
+    if (old === null) return false;
+    old.cancel();
     this.#count(-1);
     return true;
   }
