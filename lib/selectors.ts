@@ -47,13 +47,14 @@ export class Selector<D = unknown> {
       if (!Number.isInteger(fileobj) || fileobj < 0) throw new RangeError(`Invalid file descriptor: ${fileobj}`);
       return fileobj;
     }
-    for (const key of this.#map.values()) if (key.fileobj === fileobj) return key.fd;
-    if (typeof fileobj !== 'object' || typeof (fileobj as Partial<Selectable>).fileno !== 'function') {
+    if (typeof fileobj !== 'object' || typeof (fileobj as Partial<Selectable> | null)?.fileno !== 'function') {
       throw new RangeError(`Invalid file object: ${describeObj(fileobj)}`);
     }
     const fd = fileobj.fileno();
-    if (fd < 0) throw new RangeError(`Invalid file descriptor: ${fd}`);
-    return fd;
+    if (fd >= 0) return fd;
+    // Python's _fileobj_lookup: a closed object (fileno -1) is found by an exhaustive search.
+    for (const key of this.#map.values()) if (key.fileobj === fileobj) return key.fd;
+    throw new RangeError(`Invalid file descriptor: ${fd}`);
   }
 
   #checkOpen(): void {
