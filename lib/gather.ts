@@ -141,9 +141,11 @@ export function _gather(aws: readonly AnyAwaitable[], returnExceptions: boolean)
   let loop: BaseEventLoop | undefined;
   for (const arg of aws) {
     let fut: Future<unknown> | undefined;
-    if (arg instanceof Future) {
+    const isFut = arg instanceof Future;
+    const isCoro = !isFut && iscoroutine(arg);
+    if (isFut) {
       if (arg._state === 0 ? arg._hasEntry(state) : argToFut?.has(arg) === true) fut = arg;
-    } else if (iscoroutine(arg)) {
+    } else if (isCoro) {
       const owner = _coroOwner(arg);
       if (owner !== undefined && children.includes(owner)) fut = owner; // rare: O(n) only for a repeated coroutine
     } else {
@@ -157,7 +159,7 @@ export function _gather(aws: readonly AnyAwaitable[], returnExceptions: boolean)
         (argToFut ??= new Map()).set(arg, fut);
         fut._loop._pushReady(fut._watcherCall(state));
       } else {
-        if (!(arg instanceof Future) && !iscoroutine(arg)) (argToFut ??= new Map()).set(arg, fut);
+        if (!isFut && !isCoro) (argToFut ??= new Map()).set(arg, fut); // a thenable: wrapped anew each time
         fut._addEntry(state);
       }
     }
