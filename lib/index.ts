@@ -61,6 +61,14 @@ export {
 } from './sockets';
 export type { Address, Selectable } from './sockets';
 
+// Transports and protocols (transports.py, protocols.py, selector_events.py, base_events.Server).
+export { BaseProtocol, Protocol } from './protocols';
+export { BaseTransport, FlowControlTransport, WRITE_HIGH_WATER } from './transports';
+export type { ReadTransport, WriteTransport, Transport } from './transports';
+export { SelectorSocketTransport } from './selector-transport';
+export { Server } from './server';
+export type { CreateConnectionOptions, CreateServerOptions, CreateUnixServerOptions } from './selector-events';
+
 // Runners (runners.py).
 export { run, runSync, Runner } from './runners';
 export type { RunOptions } from './runners';
