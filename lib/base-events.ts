@@ -126,6 +126,8 @@ export class BaseEventLoop {
   #waker: (() => void) | null = null;
   #wakeAt = Infinity;
   #nodeTimer: NodeJS.Timeout | undefined;
+  /** When the armed Node timer fires (performance.now() ms), or -1 when none is armed. */
+  #nodeTimerAt = -1;
   #iterations = 0;
 
   constructor(options?: EventLoopOptions) {
@@ -391,6 +393,10 @@ export class BaseEventLoop {
   #stopRunning(): void {
     this.#stopping = false;
     this.#running = false;
+    if (this.#nodeTimerAt >= 0) {
+      clearTimeout(this.#nodeTimer);
+      this.#nodeTimerAt = -1;
+    }
   }
 
   /** @internal One iteration with this loop as the running loop. */
@@ -487,16 +493,27 @@ export class BaseEventLoop {
       this.#wakeAt = clock.virtual ? Infinity : clock.time() + timeout;
       const ms = timeout === Infinity ? MAX_NODE_TIMEOUT_MS : Math.min(Math.ceil(timeout * 1000), MAX_NODE_TIMEOUT_MS);
       // A timer is armed even for "forever": like Python, a loop waiting on nothing keeps the process alive.
-      this.#nodeTimer = setTimeout(() => { this.#wake(); }, ms);
+      // A wake-up leaves it armed, and the next wait keeps it if it is due at the same moment (an I/O
+      // loop waits "forever" again and again): arming a Node timer per wait costs more than the wait.
+      const at = timeout === Infinity ? Infinity : performance.now() + ms;
+      const armed = this.#nodeTimerAt;
+      if (armed >= 0 && (at === Infinity ? armed === Infinity : armed <= at + 0.5 && armed >= at - 1)) return;
+      if (armed >= 0) clearTimeout(this.#nodeTimer);
+      this.#nodeTimerAt = at;
+      this.#nodeTimer = setTimeout(this.#onNodeTimer, ms);
     });
   }
+
+  readonly #onNodeTimer = (): void => {
+    this.#nodeTimerAt = -1;
+    this.#wake();
+  };
 
   #wake(): void {
     const w = this.#waker;
     if (w === null) return;
     this.#waker = null;
     this.#wakeAt = Infinity;
-    clearTimeout(this.#nodeTimer);
     w();
   }
 
