@@ -174,6 +174,8 @@ export class OSError extends Error {
 }
 /** The operation would block a non-blocking socket (EAGAIN). @see Python `BlockingIOError` */
 export class BlockingIOError extends OSError { override readonly name: string = 'BlockingIOError'; }
+/** A path that does not exist, e.g. connecting to a missing Unix socket file (ENOENT). @see Python `FileNotFoundError` */
+export class FileNotFoundError extends OSError { override readonly name: string = 'FileNotFoundError'; }
 /** A connection-related OS error. @see Python `ConnectionError` */
 export class ConnectionError extends OSError { override readonly name: string = 'ConnectionError'; }
 /** The peer reset the connection (ECONNRESET). @see Python `ConnectionResetError` */

@@ -7,7 +7,7 @@ export {
   QueueEmpty, QueueFull, QueueShutDown, BrokenBarrierError, ExceptionGroup,
   RuntimeError, DeadlockError, FatalError,
   OSError, BlockingIOError, ConnectionError, ConnectionResetError, ConnectionRefusedError,
-  ConnectionAbortedError, BrokenPipeError,
+  ConnectionAbortedError, BrokenPipeError, FileNotFoundError,
   isCancelledError, toError,
 } from './exceptions';
 
@@ -59,7 +59,7 @@ export {
   Socket, AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SHUT_RD, SHUT_WR, SHUT_RDWR, SOL_SOCKET, SO_ERROR,
   SEND_BUFFER_SIZE, osError, errnoError,
 } from './sockets';
-export type { Address, Selectable } from './sockets';
+export type { Address, InetAddress, Selectable } from './sockets';
 
 // Transports and protocols (transports.py, protocols.py, selector_events.py, base_events.Server).
 export { BaseProtocol, Protocol } from './protocols';
@@ -68,6 +68,16 @@ export type { ReadTransport, WriteTransport, Transport } from './transports';
 export { SelectorSocketTransport } from './selector-transport';
 export { Server } from './server';
 export type { CreateConnectionOptions, CreateServerOptions, CreateUnixServerOptions } from './selector-events';
+
+// Streams (streams.py).
+export {
+  StreamReader, StreamWriter, StreamReaderProtocol, FlowControlMixin,
+  openConnection, startServer, openUnixConnection, startUnixServer,
+} from './streams';
+export type {
+  StreamReaderOptions, ClientConnectedCallback, OpenConnectionOptions, StartServerOptions,
+  OpenUnixConnectionOptions, StartUnixServerOptions,
+} from './streams';
 
 // Runners (runners.py).
 export { run, runSync, Runner } from './runners';

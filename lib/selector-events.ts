@@ -219,11 +219,13 @@ export class SelectorEventLoop extends BaseEventLoop {
    * @throws {RuntimeError} "Event loop is closed"; {RangeError} for an object that cannot be watched
    */
   addReader<A extends unknown[]>(fileobj: Selectable, callback: (...args: A) => unknown, ...args: A): void {
+    this._ensureFdNoTransport(fileobj);
     this._addReader(fileobj, callback, ...args);
   }
 
   /** Stops watching `fileobj` for reading; returns whether a reader was registered. @see Python `loop.remove_reader()` */
   removeReader(fileobj: Selectable): boolean {
+    this._ensureFdNoTransport(fileobj);
     return this._removeReader(fileobj);
   }
 
@@ -233,11 +235,13 @@ export class SelectorEventLoop extends BaseEventLoop {
    * @throws {RuntimeError} "Event loop is closed"; {RangeError} for an object that cannot be watched
    */
   addWriter<A extends unknown[]>(fileobj: Selectable, callback: (...args: A) => unknown, ...args: A): void {
+    this._ensureFdNoTransport(fileobj);
     this._addWriter(fileobj, callback, ...args);
   }
 
   /** Stops watching `fileobj` for writing; returns whether a writer was registered. @see Python `loop.remove_writer()` */
   removeWriter(fileobj: Selectable): boolean {
+    this._ensureFdNoTransport(fileobj);
     return this._removeWriter(fileobj);
   }
 
@@ -252,8 +256,27 @@ export class SelectorEventLoop extends BaseEventLoop {
     } catch (e) {
       if (!(e instanceof BlockingIOError)) throw e;
     }
+    this._ensureFdNoTransport(sock);
     const fut = this.createFuture<Buffer>();
     const handle = this._addReader(sock, sockRecvCb, fut, sock, n);
+    fut.addDoneCallback(() => { sockReadDone(this, sock, handle); });
+    return yield* fut;
+  }
+
+  /**
+   * Receives into `buf` (up to its length); returns how many bytes (0 at end of stream).
+   * @see Python `loop.sock_recv_into()`
+   * @throws {ConnectionResetError} and other OS errors of the socket
+   */
+  *sockRecvInto(sock: Socket, buf: Uint8Array): Coroutine<number> {
+    try {
+      return sock.recvInto(buf);
+    } catch (e) {
+      if (!(e instanceof BlockingIOError)) throw e;
+    }
+    this._ensureFdNoTransport(sock);
+    const fut = this.createFuture<number>();
+    const handle = this._addReader(sock, sockRecvIntoCb, fut, sock, buf);
     fut.addDoneCallback(() => { sockReadDone(this, sock, handle); });
     return yield* fut;
   }
@@ -272,6 +295,7 @@ export class SelectorEventLoop extends BaseEventLoop {
       n = 0;
     }
     if (n === data.length) return;
+    this._ensureFdNoTransport(sock);
     const fut = this.createFuture<void>();
     const handle = this._addWriter(sock, sockSendallCb, fut, sock, data, [n]);
     fut.addDoneCallback(() => { sockWriteDone(this, sock, handle); });
@@ -279,11 +303,12 @@ export class SelectorEventLoop extends BaseEventLoop {
   }
 
   /**
-   * Connects `sock` to `address` (`[host, port]`).
+   * Connects `sock` to `address` (`[host, port]`, or a path for a Unix socket).
    * @see Python `loop.sock_connect()`
    * Differences:
    * - The host is resolved by Node's connect, not by a separate getaddrinfo step.
-   * @throws {ConnectionRefusedError} "[Errno 111] Connect call failed ('127.0.0.1', port)" and other OS errors
+   * @throws {ConnectionRefusedError} "[Errno 111] Connect call failed ('127.0.0.1', port)" (a stale
+   *   Unix socket file: "[Errno 111] Connection refused"); {FileNotFoundError} for a missing Unix path; other OS errors
    */
   *sockConnect(sock: Socket, address: Address): Coroutine {
     const fut = this.createFuture<void>();
@@ -292,6 +317,7 @@ export class SelectorEventLoop extends BaseEventLoop {
       fut.setResult(undefined);
     } catch (e) {
       if (!(e instanceof BlockingIOError)) throw e;
+      this._ensureFdNoTransport(sock);
       const handle = this._addWriter(sock, sockConnectCb, fut, sock, address);
       fut.addDoneCallback(() => { sockWriteDone(this, sock, handle); });
     }
@@ -311,6 +337,8 @@ export class SelectorEventLoop extends BaseEventLoop {
 
   /** @internal Python `_ensure_fd_no_transport`: a socket with a live transport belongs to it. */
   _ensureFdNoTransport(fileobj: Selectable): void {
+    const obj: unknown = fileobj;
+    if (typeof (obj as Partial<Selectable> | null)?.fileno !== 'function') throw new RangeError(`Invalid file object: ${String(obj)}`);
     const transport = this._transports.get(fileobj.fileno());
     if (transport !== undefined && !transport.isClosing()) {
       throw new RuntimeError(`File descriptor ${fileobj.fileno()} is used by transport ${String(transport)}`);
@@ -368,7 +396,7 @@ export class SelectorEventLoop extends BaseEventLoop {
       if (path == null) throw new RangeError('no path and sock were specified');
       const s = new Socket(AF_UNIX);
       try {
-        yield* this.sockConnect(s, path as unknown as Address);
+        yield* this.sockConnect(s, path);
       } catch (e) {
         s.close();
         throw e;
@@ -459,7 +487,7 @@ export class SelectorEventLoop extends BaseEventLoop {
       removeStaleSocketFile(path);
       sock = new Socket(AF_UNIX);
       try {
-        sock.bind(path as unknown as Address);
+        sock.bind(path);
       } catch (e) {
         sock.close();
         throw e;
@@ -511,6 +539,19 @@ function sockRecvCb(fut: Future<Buffer>, sock: Socket, n: number): void {
   fut.setResult(data);
 }
 
+function sockRecvIntoCb(fut: Future<number>, sock: Socket, buf: Uint8Array): void {
+  if (fut.done()) return;
+  let n: number;
+  try {
+    n = sock.recvInto(buf);
+  } catch (e) {
+    if (e instanceof BlockingIOError) return;
+    fut.setException(e);
+    return;
+  }
+  fut.setResult(n);
+}
+
 function sockSendallCb(fut: Future<void>, sock: Socket, data: Uint8Array, pos: [number]): void {
   if (fut.done()) return;
   let n: number;
@@ -535,7 +576,8 @@ function sockConnectCb(fut: Future<void>, sock: Socket, address: Address): void 
     fut.setException(e);
     return;
   }
-  if (err !== 0) fut.setException(errnoError(err, `Connect call failed ${formatAddress(address)}`));
+  // A Unix connect fails inside Python's connect() itself, with the plain system message.
+  if (err !== 0) fut.setException(typeof address === 'string' ? errnoError(err) : errnoError(err, `Connect call failed ${formatAddress(address)}`));
   else fut.setResult(undefined);
 }
 

@@ -41,6 +41,9 @@ export class Selector<D = unknown> {
   #wakeup: (() => void) | null = null;
   #waiter: (() => void) | null = null;
   #closed = false;
+  /** The last select() resolved without waiting and Node has not had a turn since. */
+  #spinning = false;
+  readonly #turn = (): void => { this.#spinning = false; };
 
   #lookup(fileobj: Selectable | number): number {
     if (typeof fileobj === 'number') {
@@ -170,12 +173,23 @@ export class Selector<D = unknown> {
    * @see Python `selector.select()`
    * Differences:
    * - Returns a Promise.
+   * - Python blocks in the kernel, which keeps receiving meanwhile; Node delivers I/O and fires
+   *   timers only between its own turns. So when the previous call resolved at once and Node has
+   *   not had a turn since, this call first yields one turn (`setImmediate`): a loop that keeps
+   *   finding a key ready and ignores it does not starve every other socket and timer.
    * @throws {RuntimeError} "Selector is closed"
    */
   select(timeout?: number | null): Promise<[SelectorKey<D>, number][]> {
     this.#checkOpen();
+    if (this.#spinning) {
+      return new Promise<void>((resolve) => { setImmediate(resolve); }).then(() => (this.#closed ? [] : this.select(timeout)));
+    }
     const now = this.poll();
-    if (now.length > 0 || (timeout != null && timeout <= 0)) return Promise.resolve(now);
+    if (now.length > 0 || (timeout != null && timeout <= 0)) {
+      this.#spinning = true;
+      setImmediate(this.#turn);
+      return Promise.resolve(now);
+    }
     if (this.#waiter !== null) return Promise.reject(new RuntimeError('select() is already waiting on this selector'));
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;

@@ -1,11 +1,14 @@
 // Python: socket.py (3.11), the non-blocking subset asyncio's selector loop uses.
 // A Socket never blocks: an operation that would wait throws BlockingIOError, and readiness is
 // what Node has already delivered (bytes buffered here, a pending accept, a finished connect).
+import { existsSync, statSync } from 'node:fs';
 import * as net from 'node:net';
 import { constants as osConstants } from 'node:os';
+import { dirname } from 'node:path';
 import { getSystemErrorMap, getSystemErrorName } from 'node:util';
 import {
-  BlockingIOError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError, OSError,
+  BlockingIOError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError,
+  FileNotFoundError, OSError,
 } from './exceptions';
 
 /** Address family: Unix domain sockets. @see Python `socket.AF_UNIX` */
@@ -28,8 +31,17 @@ export const SOL_SOCKET = 1;
 /** `getsockopt` option: the pending error. @see Python `socket.SO_ERROR` */
 export const SO_ERROR = 4;
 
-/** An address: `[host, port]` for IPv4, `[host, port, flowinfo, scopeid]` for IPv6. @see Python socket addresses */
-export type Address = [string, number] | [string, number, number, number];
+/** An IP address: `[host, port]` for IPv4, `[host, port, flowinfo, scopeid]` for IPv6. @see Python socket addresses */
+export type InetAddress = [string, number] | [string, number, number, number];
+/**
+ * A socket address: an {@link InetAddress} for AF_INET/AF_INET6, a path string for AF_UNIX
+ * ('' for an unnamed socket, e.g. the client end of a Unix connection).
+ * @see Python socket addresses
+ */
+export type Address = InetAddress | string;
+
+/** The longest Unix socket path (`sizeof(sun_path) - 1` on Linux). */
+const UNIX_PATH_MAX = 107;
 
 /**
  * How many bytes a socket accepts into its send buffer before `send()` throws
@@ -57,6 +69,7 @@ const CLASSES: Record<string, new (message: string, errno?: number, code?: strin
   EWOULDBLOCK: BlockingIOError,
   EINPROGRESS: BlockingIOError,
   EALREADY: BlockingIOError,
+  ENOENT: FileNotFoundError,
 };
 
 /**
@@ -73,10 +86,11 @@ export function osError(code: string, detail?: string): OSError {
 }
 
 /**
- * The Python OS error for an errno number, with Python's `[Errno N] message` text.
+ * The Python OS error for an errno number, with Python's `[Errno N] message` text (the
+ * system's text for `errno` when no message is given).
  * @see Python `OSError(errno, message)`
  */
-export function errnoError(errno: number, message: string): OSError {
+export function errnoError(errno: number, message: string = STRERROR.get(errno) ?? `Unknown error ${errno}`): OSError {
   let code: string | undefined;
   for (const [k, v] of Object.entries(ERRNO)) {
     if (v === errno) {
@@ -105,18 +119,70 @@ function fromNodeError(err: Error): OSError {
 interface TcpHandle {
   bind(host: string, port: number): number;
   bind6(host: string, port: number, flags: number): number;
+  listen(backlog: number): number;
   getsockname(out: Record<string, unknown>): number;
   close(): void;
-  readonly fd: number;
+}
+interface PipeHandle {
+  bind(path: string): number;
+  close(): void;
 }
 interface TcpWrap {
   TCP: new (type: number) => TcpHandle;
   constants: { SERVER: number };
 }
-let tcpWrap: TcpWrap | null = null;
-/** Node binds a server only inside `listen()` (after a lookup); a bound handle makes `bind` synchronous, like Python's. */
-function tcpBinding(): TcpWrap {
-  return (tcpWrap ??= (process as unknown as { binding(name: string): TcpWrap }).binding('tcp_wrap'));
+interface PipeWrap {
+  Pipe: new (type: number) => PipeHandle;
+  constants: { SERVER: number };
+}
+
+// Node binds a server only inside listen(), and for an IP host only after a (next-tick) lookup:
+// `server.address()` is null right after `listen({host, port: 0})`. Python's `bind()` is
+// synchronous and `getsockname()` shows the real port before `listen()`, which only a bound
+// libuv handle gives. `tcp_wrap`/`pipe_wrap` are on Node's `process.binding` allowlist and print
+// nothing (except a DEP0111 notice under --pending-deprecation). Where process.binding is refused
+// (the permission model), bind() only records the address and listen() binds (see `Socket`).
+const bindings = new Map<string, TcpWrap | PipeWrap | null>();
+function loadBinding(name: 'tcp_wrap'): TcpWrap | null;
+function loadBinding(name: 'pipe_wrap'): PipeWrap | null;
+function loadBinding(name: string): TcpWrap | PipeWrap | null {
+  let b = bindings.get(name);
+  if (b === undefined) {
+    try {
+      b = (process as unknown as { binding(name: string): TcpWrap | PipeWrap }).binding(name);
+    } catch {
+      b = null;
+    }
+    bindings.set(name, b);
+  }
+  return b;
+}
+
+/** Node's error name for a negative libuv errno, e.g. -98 → 'EADDRINUSE'. */
+function uvCode(err: number): string {
+  try {
+    return getSystemErrorName(err);
+  } catch {
+    return 'EINVAL';
+  }
+}
+
+/** Python's errors for a Unix socket path; the path itself is returned. */
+function checkUnixPath(address: unknown): string {
+  if (typeof address !== 'string') {
+    const kind = Array.isArray(address) ? 'tuple' : address === null ? 'NoneType' : typeof address === 'number' ? 'int' : typeof address;
+    throw new TypeError(`a bytes-like object is required, not '${kind}'`);
+  }
+  if (address === '' || address.startsWith('\0')) throw osError('EINVAL', 'the abstract namespace (autobind) is not supported');
+  if (Buffer.byteLength(address) > UNIX_PATH_MAX) throw new OSError('AF_UNIX path too long');
+  return address;
+}
+
+/** libuv reports a missing directory as EACCES (Windows compatibility); Python says ENOENT. */
+function unixBindError(err: number, path: string): OSError {
+  const code = uvCode(err);
+  if (code === 'EACCES' && !existsSync(dirname(path))) return osError('ENOENT');
+  return osError(code);
 }
 
 let nextFd = 1000;
@@ -136,14 +202,23 @@ export interface Selectable {
 }
 
 /**
- * A non-blocking TCP socket over Node's `net`, with Python's socket methods.
+ * A non-blocking socket over Node's `net`: TCP over IPv4/IPv6, or a Unix domain stream socket,
+ * with Python's socket methods.
  * @see Python `socket.socket` (with `setblocking(False)`)
  * Differences:
  * - Always non-blocking: `setblocking(true)` throws. `fileno()` is a stable per-process number,
  *   not an OS descriptor (Node hides descriptors); it is -1 once closed.
  * - Sends are buffered by Node up to {@link SEND_BUFFER_SIZE} bytes, then BlockingIOError.
- * - `bind` before `connect` only sets the local address used by the connect.
- * - Unix domain sockets are not supported yet.
+ * - `bind` before `connect` only sets the local address used by the connect (TCP); a Unix socket
+ *   cannot be bound before `connect` (Node has no local path for Unix clients).
+ * - libuv binds TCP with SO_REUSEADDR: binding a port that another socket has bound but not yet
+ *   listened on succeeds, and the second `listen()` throws EADDRINUSE (Python fails at `bind`).
+ *   Binding a port that is listening throws EADDRINUSE at `bind`, as in Python.
+ * - Closing a bound or listening Unix socket removes its socket file (libuv does so; Python leaves
+ *   it, and asyncio's `create_unix_server` removes a stale one). No abstract namespace.
+ * - Where Node refuses `process.binding` (the permission model), `bind` only records the address:
+ *   a TCP port 0 shows in `getsockname()` one Node turn after `listen()`, and bind errors reach
+ *   `accept()`; a Unix socket file appears at `listen()`.
  */
 export class Socket implements Selectable {
   readonly family: number;
@@ -152,8 +227,10 @@ export class Socket implements Selectable {
   readonly _watchers = new Set<() => void>();
   #fd: number;
   #closed = false;
+  /** The local address once bound (an accepted Unix connection: its server's path). */
   #bindAddr: Address | null = null;
-  #bound: TcpHandle | null = null;
+  /** The bound handle until listen() or connect() takes over. */
+  #bound: TcpHandle | PipeHandle | null = null;
   #server: net.Server | null = null;
   #pending: [Socket, Address][] = [];
   #conn: net.Socket | null = null;
@@ -168,11 +245,13 @@ export class Socket implements Selectable {
   #peer: Address | null = null;
 
   /**
-   * A new, unconnected socket of the given family (`AF_INET` or `AF_INET6`).
+   * A new, unconnected socket of the given family (`AF_INET`, `AF_INET6` or `AF_UNIX`).
    * @throws {OSError} for an unsupported family or type
    */
   constructor(family: number = AF_INET, type: number = SOCK_STREAM) {
-    if (family !== AF_INET && family !== AF_INET6) throw osError('EAFNOSUPPORT', `family ${family} (only AF_INET and AF_INET6 are supported)`);
+    if (family !== AF_INET && family !== AF_INET6 && family !== AF_UNIX) {
+      throw osError('EAFNOSUPPORT', `family ${family} (only AF_INET, AF_INET6 and AF_UNIX are supported)`);
+    }
     if (type !== SOCK_STREAM) throw osError('EPROTONOSUPPORT', `type ${type} (only SOCK_STREAM is supported)`);
     this.family = family;
     this.type = type;
@@ -192,7 +271,7 @@ export class Socket implements Selectable {
 
   #attach(conn: net.Socket): void {
     this.#conn = conn;
-    conn.setNoDelay(true);
+    if (this.family !== AF_UNIX) conn.setNoDelay(true);
     conn.on('error', (err) => {
       const e = fromNodeError(err);
       if (this.#connecting) this.#connectError = e;
@@ -240,77 +319,132 @@ export class Socket implements Selectable {
     if (this.#closed) throw osError('EBADF');
   }
 
-  #checkAddress(address: unknown): Address {
+  #checkAddress(address: unknown): InetAddress {
     if (!Array.isArray(address) || typeof address[0] !== 'string' || typeof address[1] !== 'number') {
       throw new TypeError(`${this.family === AF_INET6 ? 'AF_INET6' : 'AF_INET'} address must be [host, port], got ${JSON.stringify(address)}`);
     }
     const port = address[1];
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError('port must be 0-65535.');
-    return address as Address;
+    return address as InetAddress;
   }
 
   /**
-   * Binds the socket to a local address (port 0 picks a free port; `getsockname()` shows it).
+   * Binds the socket to a local address: `[host, port]` (port 0 picks a free port, which
+   * `getsockname()` shows at once), or a path for AF_UNIX (the socket file is created now).
    * @see Python `socket.bind()`
-   * @throws {OSError} EADDRINUSE and the like; EINVAL if already bound
+   * @throws {OSError} `[Errno 98] Address already in use` (a listening port, an existing path),
+   *   FileNotFoundError for a path in a missing directory, EINVAL if already bound
    */
   bind(address: Address): void {
     this.#checkOpen();
+    if (this.#bindAddr !== null || this.#conn !== null || this.#server !== null) throw osError('EINVAL');
+    if (this.family === AF_UNIX) {
+      this.#bindUnix(checkUnixPath(address));
+      return;
+    }
     const addr = this.#checkAddress(address);
-    if (this.#bindAddr !== null || this.#conn !== null) throw osError('EINVAL');
-    const { TCP, constants } = tcpBinding();
-    const handle = new TCP(constants.SERVER);
     const host = addr[0] === '' ? (this.family === AF_INET6 ? '::' : '0.0.0.0') : addr[0];
-    const err = this.family === AF_INET6 ? handle.bind6(host, addr[1], 0) : handle.bind(host, addr[1]);
+    const wrap = loadBinding('tcp_wrap');
+    if (wrap === null) {
+      this.#bindAddr = this.#toAddress(host, addr[1]);
+      return;
+    }
+    const handle = new wrap.TCP(wrap.constants.SERVER);
+    let err = this.family === AF_INET6 ? handle.bind6(host, addr[1], 0) : handle.bind(host, addr[1]);
+    // libuv defers a bind's EADDRINUSE to listen()/connect(); getsockname() reports it at once.
+    const out: Record<string, unknown> = {};
+    if (err === 0) err = handle.getsockname(out);
     if (err !== 0) {
       handle.close();
-      throw osError(getSystemErrorName(err), `bind ${JSON.stringify(addr)}`);
+      throw osError(uvCode(err));
     }
     this.#bound = handle;
-    this.#bindAddr = this.#sockname(handle) ?? addr;
+    this.#bindAddr = this.#toAddress(out.address as string, out.port as number);
   }
 
-  #sockname(handle: TcpHandle): Address | null {
-    const out: Record<string, unknown> = {};
-    if (handle.getsockname(out) !== 0) return null;
-    return this.#toAddress(out.address as string, out.port as number);
+  #bindUnix(path: string): void {
+    const wrap = loadBinding('pipe_wrap');
+    if (wrap === null) {
+      if (statSync(path, { throwIfNoEntry: false }) !== undefined) throw osError('EADDRINUSE');
+      if (!existsSync(dirname(path))) throw osError('ENOENT');
+      this.#bindAddr = path;
+      return;
+    }
+    const handle = new wrap.Pipe(wrap.constants.SERVER);
+    const err = handle.bind(path);
+    if (err !== 0) {
+      handle.close();
+      throw unixBindError(err, path);
+    }
+    this.#bound = handle;
+    this.#bindAddr = path;
   }
 
-  #toAddress(host: string | undefined, port: number | undefined): Address {
+  #toAddress(host: string | undefined, port: number | undefined): InetAddress {
     if (this.family === AF_INET6) return [host ?? '::', port ?? 0, 0, 0];
     return [host ?? '0.0.0.0', port ?? 0];
   }
 
   /**
-   * Starts accepting connections on the bound address.
+   * Starts accepting connections on the bound address (an unbound TCP socket is bound to a free
+   * port on all interfaces first, as Linux does).
    * @see Python `socket.listen()`
-   * @throws {OSError} EINVAL if the socket is not bound or is connected
+   * @throws {OSError} `[Errno 98] Address already in use`; EINVAL if connected or an unbound Unix socket
    */
   listen(backlog = 128): void {
     this.#checkOpen();
     if (this.#server !== null) return;
-    if (this.#bound === null || this.#conn !== null) throw osError('EINVAL', 'listen() needs a bound, unconnected socket');
+    if (this.#conn !== null) throw osError('EINVAL', 'listen() on a connected socket');
+    if (this.#bindAddr === null) {
+      if (this.family === AF_UNIX) throw osError('EINVAL', 'listen() needs a bound Unix socket (no autobind)');
+      this.bind(['', 0]);
+    }
+    const bound = this.#bound;
+    if (bound !== null && this.family !== AF_UNIX) {
+      const err = (bound as TcpHandle).listen(backlog);
+      if (err !== 0) throw osError(uvCode(err));
+    }
     const server = net.createServer({ allowHalfOpen: true });
     server.on('error', (err) => {
+      if (this.#server !== server) return;
       this.#error ??= fromNodeError(err);
       this.#notify();
     });
     server.on('connection', (conn: net.Socket) => {
-      const s = Socket._fromNode(conn, this.family);
       if (this.#closed) {
         conn.destroy();
         return;
       }
-      s.#peer = this.#toAddress(conn.remoteAddress, conn.remotePort);
+      const s = Socket._fromNode(conn, this.family);
+      if (this.family === AF_UNIX) {
+        s.#bindAddr = this.#bindAddr;
+        s.#peer = '';
+      } else {
+        s.#peer = this.#toAddress(conn.remoteAddress, conn.remotePort);
+      }
       this.#pending.push([s, s.#peer]);
       this.#notify();
     });
-    (server.listen as (handle: unknown, backlog: number) => net.Server)(this.#bound, backlog);
+    if (this.family === AF_UNIX) {
+      // Node cannot listen on a pipe handle it did not make (it would share the descriptor), so
+      // the bound handle is closed (libuv unlinks its file at once) and Node binds the path
+      // again, synchronously, inside listen().
+      this.#bound = null;
+      bound?.close();
+      server.listen({ path: this.#bindAddr as string, backlog });
+      if (!server.listening) throw osError('EADDRINUSE');
+    } else if (bound !== null) {
+      this.#bound = null;
+      (server.listen as (handle: unknown, backlog: number) => net.Server)(bound, backlog);
+    } else {
+      const [host, port] = this.#bindAddr as InetAddress;
+      server.listen({ host, port, backlog });
+    }
     this.#server = server;
   }
 
   /**
-   * Takes one pending connection: `[socket, address]`.
+   * Takes one pending connection: `[socket, address]` (the address is '' for a Unix peer).
    * @see Python `socket.accept()`
    * @throws {BlockingIOError} when no connection is waiting; {OSError} EINVAL if not listening
    */
@@ -328,11 +462,13 @@ export class Socket implements Selectable {
   }
 
   /**
-   * Starts connecting to `address`. Non-blocking: the first call throws BlockingIOError
-   * (EINPROGRESS); wait until the socket is writable, then read `getsockopt(SOL_SOCKET, SO_ERROR)`
-   * or call `connect` again (EALREADY while in progress, the failure, or nothing once connected).
+   * Starts connecting to `address` (`[host, port]`, or a path for AF_UNIX). Non-blocking: the
+   * first call throws BlockingIOError (EINPROGRESS); wait until the socket is writable, then read
+   * `getsockopt(SOL_SOCKET, SO_ERROR)` or call `connect` again (EALREADY while in progress, the
+   * failure, or nothing once connected).
    * @see Python `socket.connect()` on a non-blocking socket
-   * @throws {BlockingIOError} while the connection is in progress; {OSError} its failure
+   * @throws {BlockingIOError} while the connection is in progress; {FileNotFoundError} at once for
+   *   a missing Unix path; {OSError} the failure
    */
   connect(address: Address): void {
     this.#checkOpen();
@@ -347,13 +483,29 @@ export class Socket implements Selectable {
       throw osError('EISCONN');
     }
     if (this.#server !== null) throw osError('EISCONN');
-    const addr = this.#checkAddress(address);
+    let target: net.NetConnectOpts;
+    let peer: Address | null = null;
+    if (this.family === AF_UNIX) {
+      const path = checkUnixPath(address);
+      if (this.#bindAddr !== null) throw osError('EINVAL', 'a bound Unix socket cannot connect (Node has no local path for Unix clients)');
+      // Linux fails a Unix connect to a missing path at once (Python raises it from connect()).
+      if (statSync(path, { throwIfNoEntry: false }) === undefined) throw osError('ENOENT');
+      target = { path };
+      peer = path;
+    } else {
+      const addr = this.#checkAddress(address);
+      const local = this.#bindAddr as InetAddress | null;
+      target = {
+        host: addr[0], port: addr[1], family: this.family === AF_INET6 ? 6 : 4,
+        ...(local !== null ? { localAddress: local[0], localPort: local[1] } : {}),
+      };
+    }
     const conn = new net.Socket({ allowHalfOpen: true });
     this.#connecting = true;
     this.#attach(conn);
     conn.once('connect', () => {
       this.#connecting = false;
-      this.#peer = this.#toAddress(conn.remoteAddress, conn.remotePort);
+      this.#peer = peer ?? this.#toAddress(conn.remoteAddress, conn.remotePort);
       this.#notify();
     });
     conn.once('close', () => {
@@ -364,15 +516,11 @@ export class Socket implements Selectable {
         this.#notify();
       }
     });
-    const local = this.#bindAddr;
     if (this.#bound !== null) {
       this.#bound.close();
       this.#bound = null;
     }
-    conn.connect({
-      host: addr[0], port: addr[1], family: this.family === AF_INET6 ? 6 : 4,
-      ...(local !== null ? { localAddress: local[0], localPort: local[1] } : {}),
-    });
+    conn.connect(target);
     throw osError('EINPROGRESS');
   }
 
@@ -393,6 +541,43 @@ export class Socket implements Selectable {
     return this.#connecting;
   }
 
+  /** Checks that a read may take bytes now: returns false at end of stream; throws what a read throws. */
+  #readable(): boolean {
+    if (this.#buffered > 0) return true;
+    const err = this.#error;
+    if (err !== null) {
+      this.#error = null;
+      this.#eof = true;
+      throw err;
+    }
+    if (this.#eof || this.#readShut) return false;
+    if (this.#conn === null || this.#connecting) throw osError(this.#connecting ? 'EAGAIN' : 'ENOTCONN');
+    throw osError('EAGAIN');
+  }
+
+  /** Takes up to `n` buffered bytes (n > 0, something buffered): copied into `into`, or returned. */
+  #take(n: number, into: Uint8Array | null): Buffer | number {
+    const out: Buffer[] = [];
+    let got = 0;
+    while (got < n && this.#chunks.length > 0) {
+      let c = this.#chunks[0];
+      if (c.length <= n - got) {
+        this.#chunks.shift();
+      } else {
+        this.#chunks[0] = c.subarray(n - got);
+        c = c.subarray(0, n - got);
+      }
+      if (into !== null) into.set(c, got);
+      else out.push(c);
+      got += c.length;
+    }
+    this.#buffered -= got;
+    const conn = this.#conn;
+    if (conn !== null && conn.isPaused() && this.#buffered < RECV_BUFFER_SIZE / 2) conn.resume();
+    if (into !== null) return got;
+    return out.length === 1 ? out[0] : Buffer.concat(out, got);
+  }
+
   /**
    * Up to `n` received bytes; an empty Buffer at end of stream. Bytes received before a reset
    * are returned first; the reset is thrown by the next call.
@@ -402,37 +587,24 @@ export class Socket implements Selectable {
   recv(n: number): Buffer {
     this.#checkOpen();
     if (!Number.isInteger(n) || n < 0) throw new RangeError('negative buffersize in recv');
-    if (this.#buffered === 0) {
-      const err = this.#error;
-      if (err !== null) {
-        this.#error = null;
-        this.#eof = true;
-        throw err;
-      }
-      if (this.#eof || this.#readShut) return Buffer.alloc(0);
-      if (this.#conn === null || this.#connecting) throw osError(this.#connecting ? 'EAGAIN' : 'ENOTCONN');
-      throw osError('EAGAIN');
-    }
-    if (n === 0) return Buffer.alloc(0);
-    const out: Buffer[] = [];
-    let want = n;
-    while (want > 0 && this.#chunks.length > 0) {
-      const c = this.#chunks[0];
-      if (c.length <= want) {
-        out.push(c);
-        this.#chunks.shift();
-        want -= c.length;
-      } else {
-        out.push(c.subarray(0, want));
-        this.#chunks[0] = c.subarray(want);
-        want = 0;
-      }
-    }
-    const got = n - want;
-    this.#buffered -= got;
-    const conn = this.#conn;
-    if (conn !== null && conn.isPaused() && this.#buffered < RECV_BUFFER_SIZE / 2) conn.resume();
-    return out.length === 1 ? out[0] : Buffer.concat(out, got);
+    if (!this.#readable() || n === 0) return Buffer.alloc(0);
+    return this.#take(n, null) as Buffer;
+  }
+
+  /**
+   * Receives up to `nbytes` bytes (0: the buffer's length) into `buffer`; returns how many
+   * (0 at end of stream). Errors as for `recv`.
+   * @see Python `socket.recv_into()`
+   * @throws {RangeError} "buffer too small for requested bytes"; {BlockingIOError}; OS errors
+   */
+  recvInto(buffer: Uint8Array, nbytes = 0): number {
+    this.#checkOpen();
+    if (!(buffer instanceof Uint8Array)) throw new TypeError(`recv_into() argument 'buffer' must be read-write bytes-like object, not ${typeof buffer}`);
+    if (!Number.isInteger(nbytes) || nbytes < 0) throw new RangeError('negative buffersize in recv_into');
+    if (nbytes > buffer.length) throw new RangeError('buffer too small for requested bytes');
+    const n = nbytes === 0 ? buffer.length : nbytes;
+    if (!this.#readable() || n === 0) return 0;
+    return this.#take(n, buffer) as number;
   }
 
   /**
@@ -510,18 +682,26 @@ export class Socket implements Selectable {
     this.close();
   }
 
-  /** The local address. @see Python `socket.getsockname()` @throws {OSError} EBADF once closed */
+  /**
+   * The local address: `[host, port]`, or for AF_UNIX the bound path ('' for a client).
+   * @see Python `socket.getsockname()`
+   * @throws {OSError} EBADF once closed
+   */
   getsockname(): Address {
     this.#checkOpen();
+    if (this.family === AF_UNIX) return this.#bindAddr ?? '';
     const conn = this.#conn;
-    if (conn !== null && !this.#connecting) return this.#toAddress(conn.localAddress, conn.localPort);
-    if (this.#bound !== null) return this.#bindAddr as Address;
+    if (conn !== null && conn.localPort !== undefined) return this.#toAddress(conn.localAddress, conn.localPort);
     const a = this.#server?.address();
     if (a != null && typeof a === 'object') return this.#toAddress(a.address, a.port);
-    return this.#toAddress(undefined, undefined);
+    return this.#bindAddr ?? this.#toAddress(undefined, undefined);
   }
 
-  /** The peer's address. @see Python `socket.getpeername()` @throws {OSError} ENOTCONN if not connected */
+  /**
+   * The peer's address: `[host, port]`, or for AF_UNIX the server's path ('' for an accepted client).
+   * @see Python `socket.getpeername()`
+   * @throws {OSError} ENOTCONN if not connected
+   */
   getpeername(): Address {
     this.#checkOpen();
     if (this.#peer === null) throw osError('ENOTCONN');
@@ -545,7 +725,8 @@ export class Socket implements Selectable {
   }
 
   toString(): string {
-    const kind = this.family === AF_INET6 ? 'AF_INET6' : 'AF_INET';
-    return `<Socket fd=${this.#fd}, family=${kind}, type=SOCK_STREAM${this.#peer !== null ? `, raddr=${JSON.stringify(this.#peer)}` : ''}>`;
+    const kind = this.family === AF_INET6 ? 'AF_INET6' : this.family === AF_UNIX ? 'AF_UNIX' : 'AF_INET';
+    const laddr = this.#closed || this.family !== AF_UNIX || this.#bindAddr === null ? '' : `, laddr=${JSON.stringify(this.#bindAddr)}`;
+    return `<Socket fd=${this.#fd}, family=${kind}, type=SOCK_STREAM${laddr}${this.#peer !== null ? `, raddr=${JSON.stringify(this.#peer)}` : ''}>`;
   }
 }

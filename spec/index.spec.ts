@@ -27,6 +27,11 @@ const CORE_NAMES = [
   'LifoQueue',
   // §6 I/O (first layer: selector, sockets, the selector loop)
   'EVENT_READ', 'EVENT_WRITE', 'SelectorKey', 'Selector', 'DefaultSelector', 'Socket', 'SelectorEventLoop',
+  // §6 Streams (streams.py)
+  'StreamReader', 'StreamWriter', 'StreamReaderProtocol', 'FlowControlMixin', 'openConnection', 'startServer',
+  'openUnixConnection', 'startUnixServer',
+  // §6 Unix sockets (issue 5)
+  'AF_UNIX', 'FileNotFoundError',
 ];
 
 const LIB = path.join(__dirname, '..', 'lib');

@@ -2,7 +2,7 @@
 // reader/writer API from test_selector_events.py, over real sockets on 127.0.0.1 port 0.
 import * as net from 'node:net';
 import {
-  ConnectionRefusedError, ConnectionResetError, EventLoop, RuntimeError, getRunningLoop, Socket, VirtualClock, runSync, type Address, type Coroutine,
+  ConnectionRefusedError, ConnectionResetError, EventLoop, RuntimeError, getRunningLoop, Socket, VirtualClock, runSync, type Address, type Coroutine, type InetAddress,
 } from '../lib';
 
 function listener(): Socket {
@@ -120,7 +120,7 @@ describe('SelectorEventLoop sock_* (test_sock_lowlevel.py)', () => {
   test('sock_accept from a raw Node client; EOF gives an empty Buffer', async () => {
     await withLoop(function* (loop) {
       const srv = listener();
-      const port = srv.getsockname()[1];
+      const port = (srv.getsockname() as InetAddress)[1];
       const raw = net.connect(port, '127.0.0.1', () => { raw.end('bye'); });
       raw.on('error', () => undefined);
       const [conn] = yield* loop.sockAccept(srv);
@@ -205,7 +205,7 @@ describe('SelectorEventLoop readers and writers (test_selector_events.py)', () =
           yield;
         }
       })());
-      const raw = net.connect(srv.getsockname()[1], '127.0.0.1');
+      const raw = net.connect((srv.getsockname() as InetAddress)[1], '127.0.0.1');
       raw.on('error', () => undefined);
       const reader = loop.createTask((function* (): Coroutine {
         const data = yield* loop.sockRecv(conn, 10);
