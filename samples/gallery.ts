@@ -1,10 +1,14 @@
 // The sample gallery (`npm start`): runs every sample in samples/ one after the other, each next to
 // its CPython original when python3 is present, and prints what the tsyncio port printed, when,
-// and a one-line verdict. Exits with 1 if a sample crashes or behaves differently from Python.
-import { SAMPLES, checkSample, crashed, missingBuilds, pythonAvailable, type ProcessRun } from './sidebyside';
+// and a one-line verdict. A client/server pair shows its tsyncio server and client talking, then a
+// verdict for each program of each run (tsyncio with tsyncio, and each with the Python other side).
+// Exits with 1 if a sample crashes or behaves differently from Python.
+import {
+  SAMPLES, checkSample, missingBuilds, passed, pythonAvailable, type Check, type ProcessRun, type Verdict,
+} from './sidebyside';
 
 function seconds(t: number): string {
-  return `${t.toFixed(2)} s`;
+  return `${(Math.abs(t) < 0.005 ? 0 : t).toFixed(2)} s`; // no "-0.00"
 }
 
 function printRun(run: ProcessRun, indent: string): void {
@@ -14,6 +18,47 @@ function printRun(run: ProcessRun, indent: string): void {
   if (stderr !== '') for (const line of stderr.split('\n')) console.log(`${indent}stderr: ${line}`);
   if (run.spawnError !== undefined) console.log(`${indent}could not start: ${run.spawnError}`);
   else if (run.code !== 0) console.log(`${indent}exit: ${run.signal ?? `code ${run.code}`}`);
+}
+
+/** One line saying how a program's run compared with its Python original, then the differences. */
+function printCheck(v: Verdict, check: Check, indent: string): void {
+  const { python, run, comparison: cmp } = check;
+  if (python === null || cmp === null) return;
+  const stdoutOnly = v.sample.stdoutOnly === true;
+  const verdict = (cmp.sameOutput ? 'same output' : 'DIFFERENT output') + (stdoutOnly ? ' (stdout)' : '');
+  const timing = cmp.sameTiming ? 'same timing' : 'DIFFERENT timing';
+  const tries = v.attempts > 1 ? `; ${v.attempts} runs, as the timing of the first missed` : '';
+  const who = v.sample.pair === undefined ? 'vs python3' : `${check.label} vs python3`;
+  console.log(`${indent}${who}: ${verdict}, ${timing} (python ${seconds(python.elapsed)}, this run ${seconds(run.elapsed)}${tries})`);
+  for (const problem of cmp.problems) console.log(`${indent}  ${problem}`);
+}
+
+/** A single program: what the port printed and when, then how it compares with Python's. */
+function printSingle(v: Verdict): void {
+  const [check] = v.checks;
+  printRun(check.run, '   ');
+  console.log(`   tsyncio took ${seconds(check.run.elapsed)}`);
+  const python = check.python;
+  if (python !== null && v.sample.stdoutOnly === true && python.stderr.trim() !== '') {
+    console.log('   python3 stderr (not compared):');
+    for (const line of python.stderr.trimEnd().split('\n')) console.log(`     ${line}`);
+  }
+  printCheck(v, check, '   ');
+}
+
+/** A pair: the tsyncio server and client talking to each other, then every run's verdicts. */
+function printPair(v: Verdict): void {
+  const show = (check: Check): void => {
+    const shift = check.run.rebasedBy;
+    const from = shift === undefined ? '' : `; moments from the exchange's start, ${seconds(shift)} after the spawn`;
+    console.log(`   ${check.label}, ${seconds(check.run.elapsed)}${from}:`);
+    printRun(check.run, '     ');
+  };
+  for (const check of v.checks) if (check.setup === v.runs[0].setup) show(check);
+  for (const check of v.checks) {
+    if (check.setup !== v.runs[0].setup && check.comparison !== null && !(check.comparison.sameOutput && check.comparison.sameTiming)) show(check);
+  }
+  for (const check of v.checks) printCheck(v, check, '   ');
 }
 
 async function gallery(): Promise<number> {
@@ -28,22 +73,10 @@ async function gallery(): Promise<number> {
   const started = performance.now();
   for (const [i, sample] of SAMPLES.entries()) {
     console.log(`== ${i + 1}. ${sample.name}: ${sample.description}`);
-    const { python, tsyncio, comparison: cmp, attempts } = await checkSample(sample, { withPython });
-    printRun(tsyncio, '   ');
-    console.log(`   tsyncio took ${seconds(tsyncio.elapsed)}`);
-    if (crashed(tsyncio)) failures++;
-    if (python !== null && cmp !== null) {
-      if (sample.stdoutOnly === true && python.stderr.trim() !== '') {
-        console.log('   python3 stderr (not compared):');
-        for (const line of python.stderr.trimEnd().split('\n')) console.log(`     ${line}`);
-      }
-      const verdict = (cmp.sameOutput ? 'same output' : 'DIFFERENT output') + (sample.stdoutOnly === true ? ' (stdout)' : '');
-      const timing = cmp.sameTiming ? 'same timing' : 'DIFFERENT timing';
-      const tries = attempts > 1 ? `; ${attempts} runs, as the timing of the first missed` : '';
-      console.log(`   vs python3: ${verdict}, ${timing} (python ${seconds(python.elapsed)}, tsyncio ${seconds(tsyncio.elapsed)}${tries})`);
-      for (const problem of cmp.problems) console.log(`     ${problem}`);
-      if (!crashed(tsyncio) && !(cmp.sameOutput && cmp.sameTiming)) failures++;
-    }
+    const v = await checkSample(sample, { withPython });
+    if (sample.pair === undefined) printSingle(v);
+    else printPair(v);
+    if (!passed(v)) failures++;
     console.log('');
   }
   const total = seconds((performance.now() - started) / 1000);

@@ -4,10 +4,13 @@
 // All samples run at once (start-ups staggered), so the spec takes about as long as the longest
 // sample (3 s) plus the start-ups. Moments are wall-clock: a sample whose output matched but whose
 // timing missed is rerun alone up to twice (with a warning) before it fails.
+// A client/server pair is checked in three runs besides the all-Python one: tsyncio server and
+// client, Python server with the tsyncio client, tsyncio server with the Python client; every
+// program of each run must print what its role printed in the all-Python run (ports masked).
 // It runs the compiled samples: `npm test` builds first; alone, run `npm run build` before it.
 import {
-  SAMPLES, checkAll, closeInTime, missingBuilds, normalise, pythonAvailable, staleBuilds, tolerance,
-  type Verdict,
+  SAMPLES, checkAll, closeInTime, missingBuilds, normalise, plannedChecks, pythonAvailable, staleBuilds, tolerance,
+  type Check, type Verdict,
 } from '../samples/sidebyside';
 
 const withPython = pythonAvailable();
@@ -33,35 +36,51 @@ describe('samples: each tsyncio port next to its CPython original', () => {
       if (v.attempts > 1) console.warn(`samples.spec: ${v.sample.name} was run ${v.attempts} times, as its timing missed (busy machine?)`);
       results.set(v.sample.name, v);
     }
-  }, 30000);
+  }, 60000);
+
+  function checkOf(name: string, label: string): Check {
+    const check = results.get(name)?.checks.find((c) => c.label === label);
+    if (check === undefined) throw new Error(`no run of ${name} (${label}): see beforeAll`);
+    return check;
+  }
+
+  /** The program ran cleanly and printed the lines Python's did, at the same moments. */
+  function expectLikePython(check: Check, stdoutOnly: boolean): void {
+    const { python, run } = check;
+    expect({ spawnError: run.spawnError, code: run.code, signal: run.signal }).toEqual({
+      spawnError: undefined, code: 0, signal: null,
+    });
+    if (python === null) return; // no python3: warned above
+    expect({ code: python.code, signal: python.signal }).toEqual({ code: 0, signal: null });
+
+    // The same lines in the same order, clock readings and ports masked.
+    expect(run.lines.map((l) => normalise(l.text))).toEqual(python.lines.map((l) => normalise(l.text)));
+    if (!stdoutOnly) expect(run.stderr).toBe(python.stderr);
+
+    // Each line when Python printed it, and the whole run as long as Python's.
+    const late = python.lines
+      .map((l, i) => ({ line: l.text, python: round(l.at), run: round(run.lines[i].at), tolerance: round(tolerance(l.at)) }))
+      .filter((t) => !closeInTime(t.python, t.run));
+    expect(late).toEqual([]);
+    const total = { python: round(python.elapsed), run: round(run.elapsed), tolerance: round(tolerance(python.elapsed)) };
+    expect(closeInTime(python.elapsed, run.elapsed) ? [] : [total]).toEqual([]);
+  }
 
   for (const sample of SAMPLES) {
-    test(`${sample.name}: ${sample.description} (same lines at the same moments as python3)`, () => {
-      const { python, tsyncio } = results.get(sample.name)!;
-      expect({ spawnError: tsyncio.spawnError, code: tsyncio.code, signal: tsyncio.signal }).toEqual({
-        spawnError: undefined, code: 0, signal: null,
+    for (const { label } of plannedChecks(sample, withPython)) {
+      const title = sample.pair === undefined
+        ? `${sample.name}: ${sample.description} (same lines at the same moments as python3)`
+        : `${sample.name}, ${label}: the same lines at the same moments as with python3 on both sides (${sample.description})`;
+      test(title, () => {
+        expectLikePython(checkOf(sample.name, label), sample.stdoutOnly === true);
       });
-      if (python === null) return; // no python3: warned above
-      expect({ code: python.code, signal: python.signal }).toEqual({ code: 0, signal: null });
-
-      // The same lines in the same order, clock readings blanked.
-      expect(tsyncio.lines.map((l) => normalise(l.text))).toEqual(python.lines.map((l) => normalise(l.text)));
-      if (sample.stdoutOnly !== true) expect(tsyncio.stderr).toBe(python.stderr);
-
-      // Each line when Python printed it, and the whole run as long as Python's.
-      const late = python.lines
-        .map((l, i) => ({ line: l.text, python: round(l.at), tsyncio: round(tsyncio.lines[i].at), tolerance: round(tolerance(l.at)) }))
-        .filter((t) => !closeInTime(t.python, t.tsyncio));
-      expect(late).toEqual([]);
-      const total = { python: round(python.elapsed), tsyncio: round(tsyncio.elapsed), tolerance: round(tolerance(python.elapsed)) };
-      expect(closeInTime(python.elapsed, tsyncio.elapsed) ? [] : [total]).toEqual([]);
-    });
+    }
   }
 
   test('coroutine-not-awaited: Python warns on stderr; tsyncio, which cannot detect it, shows the diagnosis', () => {
-    const { python, tsyncio } = results.get('coroutine-not-awaited')!;
-    expect(tsyncio.lines).toEqual([]);
-    expect(tsyncio.stderr).toContain('[object Generator] (iscoroutine: true) that was never awaited');
+    const { python, run } = checkOf('coroutine-not-awaited', 'tsyncio');
+    expect(run.lines).toEqual([]);
+    expect(run.stderr).toContain('[object Generator] (iscoroutine: true) that was never awaited');
     if (python !== null) expect(python.stderr).toContain("RuntimeWarning: coroutine 'hello' was never awaited");
   });
 });
