@@ -5,6 +5,7 @@ import { _contextFromVars, _currentVars, _enterContext, _enterVars, _exitContext
 import { FatalError, RuntimeError, toError } from './exceptions';
 import { describe } from './internal/introspect';
 import type { BaseEventLoop } from './base-events';
+import type { SelectorEventLoop } from './selector-events';
 import type { Future } from './futures';
 import type { Task } from './tasks';
 
@@ -166,16 +167,20 @@ export class TimerHandle extends Handle implements Timer {
 let runningLoop: BaseEventLoop | null = null;
 let localLoop: BaseEventLoop | null = null;
 /** @internal Installed by base-events so this module need not import it. */
-export const _hooks: { newEventLoop: (() => BaseEventLoop) | null } = { newEventLoop: null };
+export const _hooks: { newEventLoop: (() => SelectorEventLoop) | null } = { newEventLoop: null };
 
 /**
  * The loop running the current callback or task.
  * @see Python `asyncio.get_running_loop()`
+ * Differences:
+ * - Typed as the selector loop (every loop tsyncio makes is one), so its I/O methods need no cast;
+ *   a bare `BaseEventLoop` you run yourself has no I/O methods.
  * @throws {RuntimeError} "no running event loop" outside a callback or task
  */
-export function getRunningLoop(): BaseEventLoop {
+export function getRunningLoop(): SelectorEventLoop {
   if (runningLoop === null) throw new RuntimeError('no running event loop');
-  return runningLoop;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- every loop tsyncio makes is one
+  return runningLoop as SelectorEventLoop;
 }
 
 /** @internal The running loop or null. @see Python `asyncio._get_running_loop()` */
@@ -197,13 +202,15 @@ export function _setRunningLoop(loop: BaseEventLoop | null): BaseEventLoop | nul
  * Differences:
  * - Creates a loop when none is set, as 3.11 did in the main thread, without a warning.
  */
-export function getEventLoop(): BaseEventLoop {
-  if (runningLoop !== null) return runningLoop;
+export function getEventLoop(): SelectorEventLoop {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- see getRunningLoop
+  if (runningLoop !== null) return runningLoop as SelectorEventLoop;
   if (localLoop === null || localLoop.isClosed()) {
     if (_hooks.newEventLoop === null) throw new Error('Internal error: no event loop factory installed');
     localLoop = _hooks.newEventLoop();
   }
-  return localLoop;
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- see getRunningLoop
+  return localLoop as SelectorEventLoop;
 }
 
 /** Sets the loop that `getEventLoop()` returns when none is running. @see Python `asyncio.set_event_loop()` */
@@ -212,7 +219,7 @@ export function setEventLoop(loop: BaseEventLoop | null): void {
 }
 
 /** A new event loop (not set as the current one). @see Python `asyncio.new_event_loop()` */
-export function newEventLoop(): BaseEventLoop {
+export function newEventLoop(): SelectorEventLoop {
   if (_hooks.newEventLoop === null) throw new Error('Internal error: no event loop factory installed');
   return _hooks.newEventLoop();
 }

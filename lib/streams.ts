@@ -762,8 +762,8 @@ export interface StartUnixServerOptions extends CreateUnixServerOptions {
 
 /** The running loop, which the stream functions need to be a selector loop (as every tsyncio loop is). */
 function selectorLoop(): SelectorEventLoop {
-  const loop = getRunningLoop();
-  if (!(loop instanceof SelectorEventLoop)) throw new TypeError(`the running loop has no socket support: ${loop.toString()}`);
+  const loop: unknown = getRunningLoop();
+  if (!(loop instanceof SelectorEventLoop)) throw new TypeError(`the running loop has no socket support: ${String(loop)}`);
   return loop;
 }
 

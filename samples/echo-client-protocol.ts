@@ -5,7 +5,7 @@
 // Shows: loop.createConnection with a Protocol; main waits on the onConLost future that the
 // protocol's connectionLost resolves, then closes the transport.
 import {
-  Protocol, getRunningLoop, run, type Coroutine, type Future, type SelectorEventLoop, type Transport,
+  Protocol, getRunningLoop, run, type Coroutine, type Future, type Transport,
 } from '../lib';
 import { repr } from './pyrepr';
 
@@ -34,7 +34,7 @@ class EchoClientProtocol extends Protocol {
 export function* main(): Coroutine {
   // Get a reference to the event loop as we plan to use
   // low-level APIs.
-  const loop = getRunningLoop() as unknown as SelectorEventLoop;
+  const loop = getRunningLoop();
 
   const onConLost = loop.createFuture<boolean>();
   const message = 'Hello World!';

@@ -7,7 +7,7 @@
 // Shows: loop.createServer with a Protocol: connectionMade, dataReceived (echo, then close the
 // transport), connectionLost.
 import {
-  Protocol, asyncWith, getRunningLoop, run, type Coroutine, type Future, type SelectorEventLoop, type Transport,
+  Protocol, asyncWith, getRunningLoop, run, type Coroutine, type Future, type Transport,
 } from '../lib';
 import { repr } from './pyrepr';
 
@@ -45,7 +45,7 @@ class EchoServerProtocol extends Protocol {
 export function* main(): Coroutine {
   // Get a reference to the event loop as we plan to use
   // low-level APIs.
-  const loop = getRunningLoop() as unknown as SelectorEventLoop;
+  const loop = getRunningLoop();
 
   const onConLost = loop.createFuture<boolean>();
 

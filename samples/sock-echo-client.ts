@@ -4,13 +4,13 @@
 // sock-echo-client.py next to this file (the docs give the methods, not a program).
 // Shows: an echo client on a non-blocking Socket: connect, send a message, read the echo, close.
 // Usage: node sock-echo-client.js [PORT] (default 8888).
-import { AF_INET, SOCK_STREAM, Socket, getRunningLoop, run, type Coroutine, type SelectorEventLoop } from '../lib';
+import { AF_INET, SOCK_STREAM, Socket, getRunningLoop, run, type Coroutine } from '../lib';
 import { repr } from './pyrepr';
 
 const PORT = process.argv.length > 2 ? Number(process.argv[2]) : 8888;
 
 export function* main(): Coroutine {
-  const loop = getRunningLoop() as unknown as SelectorEventLoop;
+  const loop = getRunningLoop();
 
   const sock = new Socket(AF_INET, SOCK_STREAM);
   sock.setblocking(false);

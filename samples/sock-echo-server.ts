@@ -23,7 +23,7 @@ function* handleClient(loop: SelectorEventLoop, client: Socket, addr: Address): 
 }
 
 export function* main(): Coroutine {
-  const loop = getRunningLoop() as unknown as SelectorEventLoop;
+  const loop = getRunningLoop();
 
   const server = new Socket(AF_INET, SOCK_STREAM);
   server.bind(['127.0.0.1', PORT]);

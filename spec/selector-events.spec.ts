@@ -230,7 +230,7 @@ describe('SelectorEventLoop readers and writers (test_selector_events.py)', () =
     let err: unknown = null;
     try {
       runSync((function* (): Coroutine {
-        const loop = getRunningLoop() as unknown as EventLoop;  
+        const loop = getRunningLoop();  
         yield* loop.sockConnect(cli, srv.getsockname());
       })());
     } catch (e) {

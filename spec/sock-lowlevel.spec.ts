@@ -22,7 +22,7 @@ function socket(family?: number): Socket {
 }
 
 function loop(): SelectorEventLoop {
-  return getRunningLoop() as unknown as SelectorEventLoop;
+  return getRunningLoop();
 }
 
 function* caught(co: Coroutine<unknown>): Coroutine<unknown> {

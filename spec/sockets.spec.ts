@@ -38,7 +38,7 @@ function* caughtCo(co: Coroutine<unknown>): Coroutine<unknown> {
 }
 
 function loop(): SelectorEventLoop {
-  return getRunningLoop() as unknown as SelectorEventLoop;
+  return getRunningLoop();
 }
 
 describe('Socket', () => {
