@@ -70,12 +70,14 @@ export { Server } from './server';
 export type { CreateConnectionOptions, CreateServerOptions, CreateUnixServerOptions } from './selector-events';
 
 // Streams (streams.py).
+export { StreamReader } from './stream-reader';
+export type { StreamReaderOptions } from './stream-reader';
 export {
-  StreamReader, StreamWriter, StreamReaderProtocol, FlowControlMixin,
+  StreamWriter, StreamReaderProtocol, FlowControlMixin,
   openConnection, startServer, openUnixConnection, startUnixServer,
 } from './streams';
 export type {
-  StreamReaderOptions, ClientConnectedCallback, OpenConnectionOptions, StartServerOptions,
+  ClientConnectedCallback, OpenConnectionOptions, StartServerOptions,
   OpenUnixConnectionOptions, StartUnixServerOptions,
 } from './streams';
 

@@ -1,0 +1,329 @@
+// Python: asyncio/streams.py (3.11) `StreamReader`: bytes fed by a protocol, read by coroutines.
+// A read consumes buffered bytes only after its wait is over, so cancelling a read never drops data.
+// Reading pauses the transport above 2*limit buffered bytes and resumes it at <= limit.
+import type { BaseEventLoop } from './base-events';
+import { _getRunningLoop, getEventLoop } from './events';
+import { IncompleteReadError, LimitOverrunError, RuntimeError } from './exceptions';
+import type { Coroutine, Future } from './futures';
+import { ByteBuffer } from './internal/bytebuffer';
+import type { ReadTransport } from './transports';
+/** The default buffer limit of a StreamReader: 64 KiB. @see Python `asyncio.streams._DEFAULT_LIMIT` */
+export const _DEFAULT_LIMIT = 2 ** 16;
+
+const NEWLINE = Buffer.from('\n');
+
+function errorRepr(e: Error): string {
+  return e.message === '' ? `${e.name}()` : `${e.name}('${e.message}')`;
+}
+
+/** @internal A transport's repr (its own toString, as the selector transport has). */
+export function reprOf(x: object): string {
+  return (x as { toString(): string }).toString();
+}
+
+function checkCount(n: number, what: string): void {
+  if (!Number.isInteger(n)) throw new TypeError(`${what} must be an integer, got ${String(n)}`);
+}
+
+/** Options of a {@link StreamReader}. @see Python `asyncio.StreamReader(limit, loop)` */
+export interface StreamReaderOptions {
+  /** The buffer limit in bytes (default 64 KiB): the longest line `readline()` accepts; reading pauses at twice it. */
+  limit?: number;
+  /** The loop (default: the running loop, else the current one). */
+  loop?: BaseEventLoop;
+}
+
+/**
+ * A buffer of bytes received from a transport, with coroutines to read them: `read`, `readline`,
+ * `readexactly`, `readuntil`. Only one coroutine may wait for data at a time.
+ * @see Python `asyncio.StreamReader`
+ * Differences:
+ * - The limit errors say the limit and how far the search went (Python's message is a prefix).
+ * - A transport that cannot pause reading is not detected (Python catches NotImplementedError).
+ * - No `async for`: loop on `yield* reader.readline()` until it returns an empty Buffer.
+ */
+export class StreamReader {
+  /** @internal */
+  readonly _limit: number;
+  /** @internal */
+  _loop: BaseEventLoop;
+  /** @internal */
+  readonly _buffer = new ByteBuffer();
+  /** @internal Whether EOF was fed. */
+  _eof = false;
+  /** @internal The future a `_waitForData()` waits on. */
+  _waiter: Future<void> | null = null;
+  /** @internal */
+  _exception: Error | null = null;
+  /** @internal */
+  _transport: ReadTransport | null = null;
+  /** @internal Whether we paused the transport's reading. */
+  _paused = false;
+
+  /**
+   * @throws {RangeError} "Limit cannot be <= 0"
+   */
+  constructor(opts?: StreamReaderOptions) {
+    const limit = opts?.limit ?? _DEFAULT_LIMIT;
+    // The line length limit is a security feature; it also doubles as half the buffer limit.
+    if (!(limit > 0)) throw new RangeError('Limit cannot be <= 0');
+    this._limit = limit;
+    this._loop = opts?.loop ?? _getRunningLoop() ?? getEventLoop();
+  }
+
+  /** Python's repr: `<StreamReader 4 bytes eof limit=123 …>`. */
+  toString(): string {
+    const info = ['StreamReader'];
+    if (this._buffer.length > 0) info.push(`${this._buffer.length} bytes`);
+    if (this._eof) info.push('eof');
+    if (this._limit !== _DEFAULT_LIMIT) info.push(`limit=${this._limit}`);
+    if (this._waiter !== null) info.push(`waiter=${this._waiter.toString()}`);
+    if (this._exception !== null) info.push(`exception=${errorRepr(this._exception)}`);
+    if (this._transport !== null) info.push(`transport=${reprOf(this._transport)}`);
+    if (this._paused) info.push('paused');
+    return `<${info.join(' ')}>`;
+  }
+
+  /** The error set by `setException()`, or `null`. @see Python `StreamReader.exception()` */
+  exception(): Error | null {
+    return this._exception;
+  }
+
+  /** Makes every later read throw `exc`, and wakes a waiting read with it. @see Python `StreamReader.set_exception()` */
+  setException(exc: Error): void {
+    this._exception = exc;
+    const waiter = this._waiter;
+    if (waiter !== null) {
+      this._waiter = null;
+      if (!waiter.cancelled()) waiter.setException(exc);
+    }
+  }
+
+  /** Wakes up the read waiting for data or EOF. */
+  #wakeupWaiter(): void {
+    const waiter = this._waiter;
+    if (waiter !== null) {
+      this._waiter = null;
+      if (!waiter.cancelled()) waiter.setResult(undefined);
+    }
+  }
+
+  /**
+   * Attaches the transport the reader pauses and resumes.
+   * @see Python `StreamReader.set_transport()`
+   * @throws {RuntimeError} "Transport already set"
+   */
+  setTransport(transport: ReadTransport): void {
+    if (this._transport !== null) throw new RuntimeError('Transport already set');
+    this._transport = transport;
+  }
+
+  /** @internal Python `_maybe_resume_transport`. */
+  _maybeResumeTransport(): void {
+    if (this._paused && this._buffer.length <= this._limit) {
+      this._paused = false;
+      (this._transport as ReadTransport).resumeReading();
+    }
+  }
+
+  /** Records the end of the stream and wakes a waiting read. @see Python `StreamReader.feed_eof()` */
+  feedEof(): void {
+    this._eof = true;
+    this.#wakeupWaiter();
+  }
+
+  /** Whether EOF was fed and the buffer is empty. @see Python `StreamReader.at_eof()` */
+  atEof(): boolean {
+    return this._eof && this._buffer.length === 0;
+  }
+
+  /**
+   * Appends received bytes (copied) and wakes a waiting read; pauses the transport above 2*limit.
+   * @see Python `StreamReader.feed_data()`
+   * @throws {TypeError} if `data` is not a Buffer/Uint8Array
+   * @throws {RuntimeError} "feedData() after feedEof()"
+   */
+  feedData(data: Uint8Array): void {
+    if (!(data instanceof Uint8Array)) throw new TypeError(`data must be a Buffer or Uint8Array, not ${typeof data}`);
+    if (this._eof) throw new RuntimeError('feedData() after feedEof()');
+    if (data.length === 0) return;
+
+    this._buffer.extend(data);
+    this.#wakeupWaiter();
+
+    if (this._transport !== null && !this._paused && this._buffer.length > 2 * this._limit) {
+      this._transport.pauseReading();
+      this._paused = true;
+    }
+  }
+
+  /**
+   * @internal Waits until `feedData()` or `feedEof()` is called, resuming a paused transport first.
+   * @throws {RuntimeError} "<funcName>() called while another coroutine is already waiting for incoming data"
+   */
+  *_waitForData(funcName: string): Coroutine {
+    // StreamReader uses a future to link the protocol's feedData() to a read coroutine. Two read
+    // coroutines at the same time could not know which one gets the next data.
+    if (this._waiter !== null) {
+      throw new RuntimeError(`${funcName}() called while another coroutine is already waiting for incoming data`);
+    }
+    if (this._eof) throw new Error('Internal error: _waitForData after EOF');
+
+    // Waiting for data while paused would deadlock, so resume. This is essential for
+    // readexactly(n) with n > limit.
+    if (this._paused) {
+      this._paused = false;
+      (this._transport as ReadTransport).resumeReading();
+    }
+
+    this._waiter = this._loop.createFuture<void>();
+    try {
+      yield* this._waiter;
+    } finally {
+      this._waiter = null;
+    }
+  }
+
+  /**
+   * Reads up to and including the next `\n`. At EOF it returns the partial line, or an empty
+   * Buffer when nothing is left.
+   * @see Python `StreamReader.readline()`
+   * @throws {RangeError} (Python's ValueError) when the line without its `\n` is longer than the
+   *   limit: the line and its `\n` are discarded if the `\n` was seen, else the whole buffer is
+   */
+  *readline(): Coroutine<Buffer> {
+    const sep = NEWLINE;
+    const seplen = sep.length;
+    try {
+      return yield* this.readuntil(sep);
+    } catch (e) {
+      if (e instanceof IncompleteReadError) return e.partial;
+      if (!(e instanceof LimitOverrunError)) throw e;
+      if (this._buffer.startsWith(sep, e.consumed)) this._buffer.discard(e.consumed + seplen);
+      else this._buffer.clear();
+      this._maybeResumeTransport();
+      throw new RangeError(e.message, { cause: e });
+    }
+  }
+
+  /**
+   * Reads up to and including `separator` (a string is utf8-encoded). The limit bounds the data
+   * before the separator.
+   * @see Python `StreamReader.readuntil()`
+   * @throws {RangeError} "Separator should be at least one-byte string"
+   * @throws {IncompleteReadError} at EOF before the separator (`partial` has all the bytes; the buffer is emptied)
+   * @throws {LimitOverrunError} over the limit; the data stays buffered (`consumed` says how far it looked)
+   */
+  *readuntil(separator: Uint8Array | string = NEWLINE): Coroutine<Buffer> {
+    const sep = typeof separator === 'string' ? Buffer.from(separator, 'utf8') : separator;
+    const seplen = sep.length;
+    if (seplen === 0) throw new RangeError('Separator should be at least one-byte string');
+
+    if (this._exception !== null) throw this._exception;
+
+    // Consume the whole buffer except the last seplen - 1 bytes, which may be the start of a
+    // separator whose last bytes have not arrived yet. `offset` is the number of bytes from the
+    // start of the buffer where there is no occurrence of `separator`.
+    let offset = 0;
+    let isep: number;
+
+    // Loop until the separator is in the buffer, the buffer is over the limit, or EOF.
+    for (;;) {
+      const buflen = this._buffer.length;
+
+      // Is there now enough data in the buffer for the separator to fit?
+      if (buflen - offset >= seplen) {
+        isep = this._buffer.find(sep, offset);
+        if (isep !== -1) break;
+
+        offset = buflen + 1 - seplen;
+        if (offset > this._limit) {
+          throw new LimitOverrunError(
+            `Separator is not found, and chunk exceed the limit (limit ${this._limit} bytes, ${offset} searched; raise it with the limit option)`,
+            offset,
+          );
+        }
+      }
+
+      // A complete message may be in the buffer even with the EOF flag set (the last chunk can
+      // complete the separator), so EOF is checked *after* searching the buffer.
+      if (this._eof) {
+        const chunk = this._buffer.take(buflen);
+        throw new IncompleteReadError(chunk, null);
+      }
+
+      // _waitForData() resumes reading if the stream was paused.
+      yield* this._waitForData('readuntil');
+    }
+
+    if (isep > this._limit) {
+      throw new LimitOverrunError(
+        `Separator is found, but chunk is longer than limit (limit ${this._limit} bytes, separator at ${isep}; raise it with the limit option)`,
+        isep,
+      );
+    }
+
+    const chunk = this._buffer.take(isep + seplen);
+    this._maybeResumeTransport();
+    return chunk;
+  }
+
+  /**
+   * Reads up to `n` bytes as soon as at least one is buffered; with `n < 0` (the default), reads
+   * until EOF. At EOF it returns an empty Buffer. The limit does not apply.
+   * @see Python `StreamReader.read()`
+   * @throws {TypeError} if `n` is not an integer
+   */
+  *read(n = -1): Coroutine<Buffer> {
+    checkCount(n, 'n');
+    if (this._exception !== null) throw this._exception;
+
+    if (n === 0) return Buffer.alloc(0);
+
+    if (n < 0) {
+      // Reading the whole stream in limit-sized blocks keeps the transport flowing instead of
+      // waiting for a buffer that pausing would never let fill up.
+      const blocks: Buffer[] = [];
+      for (;;) {
+        const block = yield* this.read(this._limit);
+        if (block.length === 0) break;
+        blocks.push(block);
+      }
+      return blocks.length === 1 ? blocks[0] : Buffer.concat(blocks);
+    }
+
+    if (this._buffer.length === 0 && !this._eof) yield* this._waitForData('read');
+
+    // This works even if the buffer holds fewer than n bytes.
+    const data = this._buffer.take(n);
+    this._maybeResumeTransport();
+    return data;
+  }
+
+  /**
+   * Reads exactly `n` bytes (more than the limit is fine).
+   * @see Python `StreamReader.readexactly()`
+   * @throws {RangeError} "readexactly size can not be less than zero"
+   * @throws {IncompleteReadError} at EOF before `n` bytes (`partial` has them; the buffer is emptied)
+   */
+  *readexactly(n: number): Coroutine<Buffer> {
+    checkCount(n, 'n');
+    if (n < 0) throw new RangeError('readexactly size can not be less than zero');
+
+    if (this._exception !== null) throw this._exception;
+
+    if (n === 0) return Buffer.alloc(0);
+
+    while (this._buffer.length < n) {
+      if (this._eof) {
+        const incomplete = this._buffer.take(this._buffer.length);
+        throw new IncompleteReadError(incomplete, n);
+      }
+      yield* this._waitForData('readexactly');
+    }
+
+    const data = this._buffer.take(n);
+    this._maybeResumeTransport();
+    return data;
+  }
+}
