@@ -214,6 +214,11 @@ export class BaseEventLoop {
     if (this.#waker !== null) this.#wake();
   }
 
+  /** @internal Whether the loop is idle, waiting for a timer or a `_notify()`. */
+  _isWaiting(): boolean {
+    return this.#waker !== null;
+  }
+
   /** @internal */
   _timerHandleCancelled(timer: Timer): void {
     if (timer._scheduled) this._timerCancelledCount++;

@@ -10,7 +10,7 @@ import { BlockingIOError, CancelledError, ConnectionAbortedError, OSError, Runti
 import type { Coroutine, Future } from './futures';
 import type { Protocol } from './protocols';
 import { SelectorSocketTransport } from './selector-transport';
-import { DefaultSelector, EVENT_READ, EVENT_WRITE, type Selector } from './selectors';
+import { DefaultSelector, EVENT_READ, EVENT_WRITE, type Selector, type SelectorKey } from './selectors';
 import { Server } from './server';
 import {
   AF_INET, AF_INET6, AF_UNIX, errnoError, Socket, SO_ERROR, SOL_SOCKET, type Address, type Selectable,
@@ -102,26 +102,42 @@ export class SelectorEventLoop extends BaseEventLoop {
   constructor(options?: SelectorEventLoopOptions) {
     super(options);
     this._selector = (options?.selector ?? new DefaultSelector()) as Selector<IOData>;
-    this._selector._setWakeup(() => {
-      if (!this.isClosed()) this._notify();
-    });
+    this._selector._setWakeup(this.#ioWakeup);
   }
+
+  #ioWakeScheduled = false;
+  /**
+   * A socket event may have made a key ready. An idle loop is woken once per Node turn, from
+   * `setImmediate`: Node delivers every socket event of its poll phase first, so one iteration
+   * handles them all (waking on each event costs one iteration per message under load).
+   */
+  readonly #ioWakeup = (): void => {
+    if (this.#ioWakeScheduled || !this._isWaiting()) return;
+    this.#ioWakeScheduled = true;
+    setImmediate(this.#ioWake);
+  };
+
+  readonly #ioWake = (): void => {
+    this.#ioWakeScheduled = false;
+    if (!this.isClosed()) this._notify();
+  };
 
   /** @internal Python `_process_events`: ready keys become callbacks on this iteration's ready queue. */
   override _pollEvents(): void {
-    if (!this._selector._hasPending()) return;
-    for (const [key, mask] of this._selector.poll()) {
-      const [reader, writer] = key.data;
-      if ((mask & EVENT_READ) !== 0 && reader !== null) {
-        if (reader._cancelled) this._removeReader(key.fileobj);
-        else this._ready.push(reader);
-      }
-      if ((mask & EVENT_WRITE) !== 0 && writer !== null) {
-        if (writer._cancelled) this._removeWriter(key.fileobj);
-        else this._ready.push(writer);
-      }
-    }
+    if (this._selector._hasPending()) this._selector._pollEach(this.#onReady);
   }
+
+  readonly #onReady = (key: SelectorKey<IOData>, mask: number): void => {
+    const [reader, writer] = key.data;
+    if ((mask & EVENT_READ) !== 0 && reader !== null) {
+      if (reader._cancelled) this._removeReader(key.fileobj);
+      else this._ready.push(reader);
+    }
+    if ((mask & EVENT_WRITE) !== 0 && writer !== null) {
+      if (writer._cancelled) this._removeWriter(key.fileobj);
+      else this._ready.push(writer);
+    }
+  };
 
   /** @internal A key that may be ready means there is work now: do not sleep. */
   override _nextTimeout(): number {
@@ -167,10 +183,8 @@ export class SelectorEventLoop extends BaseEventLoop {
   #addCallback(fileobj: Selectable, event: typeof EVENT_READ | typeof EVENT_WRITE, handle: Handle): Handle {
     this._checkClosed();
     const slot = event === EVENT_READ ? 0 : 1;
-    let key;
-    try {
-      key = this._selector.getKey(fileobj);
-    } catch {
+    const key = this._selector._keyOrNull(fileobj);
+    if (key === null) {
       const data: [Handle | null, Handle | null] = [null, null];
       data[slot] = handle;
       this._selector.register(fileobj, event, data);
@@ -189,12 +203,8 @@ export class SelectorEventLoop extends BaseEventLoop {
   /** Python's `_remove_reader`/`_remove_writer`. */
   #removeCallback(fileobj: Selectable, event: typeof EVENT_READ | typeof EVENT_WRITE): boolean {
     if (this.isClosed()) return false;
-    let key;
-    try {
-      key = this._selector.getKey(fileobj);
-    } catch {
-      return false;
-    }
+    const key = this._selector._keyOrNull(fileobj);
+    if (key === null) return false;
     const slot = event === EVENT_READ ? 0 : 1;
     const data: [Handle | null, Handle | null] = [key.data[0], key.data[1]];
     const old = data[slot];
@@ -251,11 +261,8 @@ export class SelectorEventLoop extends BaseEventLoop {
    * @throws {ConnectionResetError} and other OS errors of the socket
    */
   *sockRecv(sock: Socket, n: number): Coroutine<Buffer> {
-    try {
-      return sock.recv(n);
-    } catch (e) {
-      if (!(e instanceof BlockingIOError)) throw e;
-    }
+    const now = sock._tryRecv(n);
+    if (now !== null) return now;
     this._ensureFdNoTransport(sock);
     const fut = this.createFuture<Buffer>();
     const handle = this._addReader(sock, sockRecvCb, fut, sock, n);
@@ -269,11 +276,8 @@ export class SelectorEventLoop extends BaseEventLoop {
    * @throws {ConnectionResetError} and other OS errors of the socket
    */
   *sockRecvInto(sock: Socket, buf: Uint8Array): Coroutine<number> {
-    try {
-      return sock.recvInto(buf);
-    } catch (e) {
-      if (!(e instanceof BlockingIOError)) throw e;
-    }
+    const now = sock._tryRecvInto(buf);
+    if (now >= 0) return now;
     this._ensureFdNoTransport(sock);
     const fut = this.createFuture<number>();
     const handle = this._addReader(sock, sockRecvIntoCb, fut, sock, buf);
@@ -528,28 +532,26 @@ function sockWriteDone(loop: SelectorEventLoop, sock: Socket, handle: Handle): v
 
 function sockRecvCb(fut: Future<Buffer>, sock: Socket, n: number): void {
   if (fut.done()) return;
-  let data: Buffer;
+  let data: Buffer | null;
   try {
-    data = sock.recv(n);
+    data = sock._tryRecv(n);
   } catch (e) {
-    if (e instanceof BlockingIOError) return;
     fut.setException(e);
     return;
   }
-  fut.setResult(data);
+  if (data !== null) fut.setResult(data);
 }
 
 function sockRecvIntoCb(fut: Future<number>, sock: Socket, buf: Uint8Array): void {
   if (fut.done()) return;
   let n: number;
   try {
-    n = sock.recvInto(buf);
+    n = sock._tryRecvInto(buf);
   } catch (e) {
-    if (e instanceof BlockingIOError) return;
     fut.setException(e);
     return;
   }
-  fut.setResult(n);
+  if (n >= 0) fut.setResult(n);
 }
 
 function sockSendallCb(fut: Future<void>, sock: Socket, data: Uint8Array, pos: [number]): void {
@@ -583,17 +585,16 @@ function sockConnectCb(fut: Future<void>, sock: Socket, address: Address): void 
 
 function sockAcceptCb(loop: SelectorEventLoop, fut: Future<[Socket, Address]>, sock: Socket): void {
   if (fut.done()) return;
-  let pair: [Socket, Address];
+  let pair: [Socket, Address] | null;
   try {
-    pair = sock.accept();
-    pair[0].setblocking(false);
+    pair = sock._tryAccept();
   } catch (e) {
-    if (e instanceof BlockingIOError) {
-      const handle = loop._addReader(sock, sockAcceptCb, loop, fut, sock);
-      fut.addDoneCallback(() => { sockReadDone(loop, sock, handle); });
-      return;
-    }
     fut.setException(e);
+    return;
+  }
+  if (pair === null) {
+    const handle = loop._addReader(sock, sockAcceptCb, loop, fut, sock);
+    fut.addDoneCallback(() => { sockReadDone(loop, sock, handle); });
     return;
   }
   fut.setResult(pair);
@@ -623,11 +624,9 @@ function removeStaleSocketFile(path: string): void {
 /** Python `_accept_connection`: accept up to `backlog` connections, each wired up by a task. */
 function acceptConnection(loop: SelectorEventLoop, protocolFactory: () => Protocol, sock: Socket, server: Server, backlog: number): void {
   for (let i = 0; i < backlog; i++) {
-    let conn: Socket;
-    let addr: Address | string;
+    let pair: [Socket, Address] | null;
     try {
-      [conn, addr] = sock.accept();
-      conn.setblocking(false);
+      pair = sock._tryAccept();
     } catch (e) {
       if (e instanceof BlockingIOError || e instanceof ConnectionAbortedError) return;
       if (e instanceof OSError && e.code !== undefined && OUT_OF_RESOURCES.has(e.code)) {
@@ -638,7 +637,8 @@ function acceptConnection(loop: SelectorEventLoop, protocolFactory: () => Protoc
       }
       throw e; // The loop reports it (Python: "The event loop will catch, log and ignore it").
     }
-    loop.createTask(acceptConnection2(loop, protocolFactory, conn, { peername: addr }, server));
+    if (pair === null) return;
+    loop.createTask(acceptConnection2(loop, protocolFactory, pair[0], { peername: pair[1] }, server));
   }
 }
 

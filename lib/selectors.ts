@@ -119,8 +119,14 @@ export class Selector<D = unknown> {
     const key = this.#map.get(fd);
     if (key === undefined) throw new RangeError(`${describeObj(fileobj)} is not registered`);
     if (events !== key.events) {
-      this.unregister(key.fileobj);
-      return this.register(key.fileobj, events, data);
+      if (!Number.isInteger(events) || events === 0 || (events & ~(EVENT_READ | EVENT_WRITE)) !== 0) {
+        throw new RangeError(`Invalid events: ${String(events)}`);
+      }
+      // Same file object, same watcher: only the key changes (and it may be ready for the new events).
+      const next = new SelectorKey(key.fileobj, fd, events, data);
+      this.#map.set(fd, next);
+      this.#candidates.add(fd);
+      return next;
     }
     if (data !== key.data) {
       const next = new SelectorKey(key.fileobj, fd, events, data);
@@ -142,6 +148,15 @@ export class Selector<D = unknown> {
     return key;
   }
 
+  /** @internal `getKey` without the throw: the key, or null when not registered (the loop's path). */
+  _keyOrNull(fileobj: Selectable): SelectorKey<D> | null {
+    if (this.#closed) return null;
+    const fd = fileobj.fileno();
+    if (fd >= 0) return this.#map.get(fd) ?? null;
+    for (const key of this.#map.values()) if (key.fileobj === fileobj) return key;
+    return null;
+  }
+
   /** The registered keys by file number (read-only), or `null` once closed. @see Python `selector.get_map()` */
   getMap(): ReadonlyMap<number, SelectorKey<D>> | null {
     return this.#closed ? null : this.#map;
@@ -153,7 +168,12 @@ export class Selector<D = unknown> {
    */
   poll(): [SelectorKey<D>, number][] {
     const out: [SelectorKey<D>, number][] = [];
-    if (this.#candidates.size === 0) return out;
+    if (this.#candidates.size > 0) this._pollEach((key, mask) => { out.push([key, mask]); });
+    return out;
+  }
+
+  /** @internal `poll()` without the result array: calls `fn(key, mask)` for each ready key (the loop's path). */
+  _pollEach(fn: (key: SelectorKey<D>, mask: number) => void): void {
     for (const fd of this.#candidates) {
       const key = this.#map.get(fd);
       let mask = 0;
@@ -162,9 +182,8 @@ export class Selector<D = unknown> {
         if ((key.events & EVENT_WRITE) !== 0 && key.fileobj._writeReady()) mask |= EVENT_WRITE;
       }
       if (mask === 0) this.#candidates.delete(fd);
-      else out.push([key as SelectorKey<D>, mask]);
+      else fn(key as SelectorKey<D>, mask);
     }
-    return out;
   }
 
   /**

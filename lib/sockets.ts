@@ -449,6 +449,13 @@ export class Socket implements Selectable {
    * @throws {BlockingIOError} when no connection is waiting; {OSError} EINVAL if not listening
    */
   accept(): [Socket, Address] {
+    const pair = this._tryAccept();
+    if (pair === null) throw osError('EAGAIN');
+    return pair;
+  }
+
+  /** @internal `accept` that returns null where it would throw BlockingIOError. */
+  _tryAccept(): [Socket, Address] | null {
     this.#checkOpen();
     if (this.#server === null) throw osError('EINVAL', 'accept() on a socket that is not listening');
     const err = this.#error;
@@ -456,9 +463,7 @@ export class Socket implements Selectable {
       this.#error = null;
       throw err;
     }
-    const next = this.#pending.shift();
-    if (next === undefined) throw osError('EAGAIN');
-    return next;
+    return this.#pending.shift() ?? null;
   }
 
   /**
@@ -541,18 +546,18 @@ export class Socket implements Selectable {
     return this.#connecting;
   }
 
-  /** Checks that a read may take bytes now: returns false at end of stream; throws what a read throws. */
-  #readable(): boolean {
-    if (this.#buffered > 0) return true;
+  /** Whether a read may take bytes now: 1 bytes are buffered, 0 end of stream, -1 it would block; throws what a read throws. */
+  #readable(): number {
+    if (this.#buffered > 0) return 1;
     const err = this.#error;
     if (err !== null) {
       this.#error = null;
       this.#eof = true;
       throw err;
     }
-    if (this.#eof || this.#readShut) return false;
-    if (this.#conn === null || this.#connecting) throw osError(this.#connecting ? 'EAGAIN' : 'ENOTCONN');
-    throw osError('EAGAIN');
+    if (this.#eof || this.#readShut) return 0;
+    if (this.#conn === null && !this.#connecting) throw osError('ENOTCONN');
+    return -1;
   }
 
   /** Takes up to `n` buffered bytes (n > 0, something buffered): copied into `into`, or returned. */
@@ -585,9 +590,18 @@ export class Socket implements Selectable {
    * @throws {BlockingIOError} when nothing is buffered yet; {ConnectionResetError} and other OS errors
    */
   recv(n: number): Buffer {
+    const data = this._tryRecv(n);
+    if (data === null) throw osError('EAGAIN');
+    return data;
+  }
+
+  /** @internal `recv` that returns null where it would throw BlockingIOError (the loop's fast path: no error object per wait). */
+  _tryRecv(n: number): Buffer | null {
     this.#checkOpen();
     if (!Number.isInteger(n) || n < 0) throw new RangeError('negative buffersize in recv');
-    if (!this.#readable() || n === 0) return Buffer.alloc(0);
+    const r = this.#readable();
+    if (r < 0) return null;
+    if (r === 0 || n === 0) return Buffer.alloc(0);
     return this.#take(n, null) as Buffer;
   }
 
@@ -598,12 +612,21 @@ export class Socket implements Selectable {
    * @throws {RangeError} "buffer too small for requested bytes"; {BlockingIOError}; OS errors
    */
   recvInto(buffer: Uint8Array, nbytes = 0): number {
+    const n = this._tryRecvInto(buffer, nbytes);
+    if (n < 0) throw osError('EAGAIN');
+    return n;
+  }
+
+  /** @internal `recvInto` that returns -1 where it would throw BlockingIOError. */
+  _tryRecvInto(buffer: Uint8Array, nbytes = 0): number {
     this.#checkOpen();
     if (!(buffer instanceof Uint8Array)) throw new TypeError(`recv_into() argument 'buffer' must be read-write bytes-like object, not ${typeof buffer}`);
     if (!Number.isInteger(nbytes) || nbytes < 0) throw new RangeError('negative buffersize in recv_into');
     if (nbytes > buffer.length) throw new RangeError('buffer too small for requested bytes');
     const n = nbytes === 0 ? buffer.length : nbytes;
-    if (!this.#readable() || n === 0) return 0;
+    const r = this.#readable();
+    if (r < 0) return -1;
+    if (r === 0 || n === 0) return 0;
     return this.#take(n, buffer) as number;
   }
 

@@ -97,6 +97,25 @@ export class FakeSocket {
     return [conn.asSocket(), addr];
   }
 
+  /** The loop's non-throwing forms (`Socket._tryRecv`/`_tryAccept`): null where the script says BlockingIOError. */
+  _tryRecv(n: number): Buffer | null {
+    try {
+      return this.recv(n);
+    } catch (e) {
+      if (e instanceof BlockingIOError) return null;
+      throw e;
+    }
+  }
+
+  _tryAccept(): [Socket, Address] | null {
+    try {
+      return this.accept();
+    } catch (e) {
+      if (e instanceof BlockingIOError) return null;
+      throw e;
+    }
+  }
+
   /** Everything `send()` accepted, joined. */
   sentBytes(): Buffer {
     return Buffer.concat(this.sent);
