@@ -229,7 +229,13 @@ export class Selector<D = unknown> {
           if (r.length > 0) finish(r);
         });
       };
-      if (timeout != null) timer = setTimeout(() => { finish(this.#closed ? [] : this.poll()); }, Math.min(Math.ceil(timeout * 1000), 2 ** 31 - 1));
+      // Without a timeout the timer only keeps the process alive while select() waits (sockets do not).
+      const ms = timeout == null ? 2 ** 31 - 1 : Math.min(Math.ceil(timeout * 1000), 2 ** 31 - 1);
+      const onTimer = (): void => {
+        if (timeout == null && !this.#closed) timer = setTimeout(onTimer, ms);
+        else finish(this.#closed ? [] : this.poll());
+      };
+      timer = setTimeout(onTimer, ms);
     });
   }
 

@@ -271,6 +271,9 @@ export class Socket implements Selectable {
 
   #attach(conn: net.Socket): void {
     this.#conn = conn;
+    // As in Python, a socket alone does not keep the process alive: a running loop or a waiting
+    // select() does (each arms a timer while it waits).
+    conn.unref();
     if (this.family !== AF_UNIX) conn.setNoDelay(true);
     conn.on('error', (err) => {
       const e = fromNodeError(err);
@@ -405,6 +408,7 @@ export class Socket implements Selectable {
       if (err !== 0) throw osError(uvCode(err));
     }
     const server = net.createServer({ allowHalfOpen: true });
+    server.unref();
     server.on('error', (err) => {
       if (this.#server !== server) return;
       this.#error ??= fromNodeError(err);
