@@ -485,6 +485,13 @@ export class BaseEventLoop {
       if (this._external > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       // _nextTimeout() also sees I/O that became ready during that turn (the selector loop's override).
       if (this._ready.length > 0 || this.#stopping || this._nextTimeout() === 0) return;
+      const threshold = clock.autojumpThreshold ?? 0;
+      if (this._external > 0 && threshold > 0) {
+        // Trio's autojump threshold: with I/O or Promises in flight, time jumps only after the
+        // loop has waited this long in real time without anything arriving.
+        await this.#waitFor(threshold, Infinity);
+        if (this._nextTimeout() === 0) return; // something arrived (or stop() was called)
+      }
       const next = this._scheduled.peek();
       if (next !== undefined) {
         clock.advanceTo?.(next._when);
@@ -493,9 +500,14 @@ export class BaseEventLoop {
       if (this._external === 0) throw new DeadlockError(this._deadlockMessage());
       timeout = Infinity;
     }
-    await new Promise<void>((resolve) => {
+    await this.#waitFor(timeout, clock.virtual ? Infinity : clock.time() + timeout);
+  }
+
+  /** Waits (real time) until `timeout` seconds pass or `_notify()`/an earlier timer wakes the loop. */
+  #waitFor(timeout: number, wakeAt: number): Promise<void> {
+    return new Promise<void>((resolve) => {
       this.#waker = resolve;
-      this.#wakeAt = clock.virtual ? Infinity : clock.time() + timeout;
+      this.#wakeAt = wakeAt;
       const ms = timeout === Infinity ? MAX_NODE_TIMEOUT_MS : Math.min(Math.ceil(timeout * 1000), MAX_NODE_TIMEOUT_MS);
       // A timer is armed even for "forever": like Python, a loop waiting on nothing keeps the process alive.
       // A wake-up leaves it armed, and the next wait keeps it if it is due at the same moment (an I/O

@@ -12,6 +12,21 @@ export interface Clock {
   readonly virtual: boolean;
   /** Moves a virtual clock forward to `when` (never backwards). */
   advanceTo?(when: number): void;
+  /**
+   * Virtual clocks: real seconds the loop waits for outside events (I/O, Promises) before it
+   * jumps to the next timer; 0 (the default) jumps after one Node turn.
+   */
+  readonly autojumpThreshold?: number;
+}
+
+/** Options of a {@link VirtualClock}. @see Python: none (Trio's `MockClock(autojump_threshold)`) */
+export interface VirtualClockOptions {
+  /**
+   * Real seconds to wait for outside events (socket data, Promises) before jumping to the next
+   * timer while any are in flight (default 0: one Node turn). Raise it for tests that mix real
+   * sockets with virtual timeouts, so a timeout does not fire before a slow reply arrives.
+   */
+  autojumpThreshold?: number;
 }
 
 /** The real monotonic clock (`performance.now()` in seconds). @see Python `time.monotonic()` */
@@ -25,15 +40,22 @@ export class MonotonicClock implements Clock {
 /**
  * A clock that jumps to the next timer whenever the loop would otherwise wait, so timer-only
  * programs run in no wall time and in a deterministic order. It starts at 0.
+ * With sockets or Promises in flight it first gives Node one turn (or waits `autojumpThreshold`
+ * real seconds for them) before jumping.
  * @see Python: none (asyncio's test suite has `TestLoop`, Trio has `MockClock(autojump_threshold=0)`)
  * @example
  * const { result } = ...; await run(main(), { clock: new VirtualClock() });
  */
 export class VirtualClock implements Clock {
   readonly virtual = true;
+  readonly autojumpThreshold: number;
   #now: number;
-  constructor(start = 0) {
+  /** @throws {RangeError} for a negative or NaN `autojumpThreshold` */
+  constructor(start = 0, opts?: VirtualClockOptions) {
     this.#now = start;
+    const t = opts?.autojumpThreshold ?? 0;
+    if (!(t >= 0)) throw new RangeError(`autojumpThreshold must be a number >= 0, got ${String(t)}`);
+    this.autojumpThreshold = t;
   }
   time(): number {
     return this.#now;

@@ -23,7 +23,7 @@ export { SelectorEventLoop, EventLoop } from './selector-events';
 export type { SelectorEventLoopOptions } from './selector-events';
 export type { EventLoopOptions, TaskOptions, TaskFactory, CallbackOptions } from './base-events';
 export { VirtualClock, MonotonicClock } from './clock';
-export type { Clock } from './clock';
+export type { Clock, VirtualClockOptions } from './clock';
 
 // Tasks (tasks.py).
 export { Task, createTask, currentTask, allTasks, ensureFuture, eagerTaskFactory } from './tasks';
