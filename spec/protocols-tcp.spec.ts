@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import {
   BaseProtocol, BaseTransport, EventLoop, getRunningLoop, Protocol, run, type Coroutine, type Future, type Transport,
 } from '../lib';
+import { NullTransport } from './helpers/fake-socket';
 
 const PYTHON_TWIN = String.raw`
 import asyncio, json, sys
@@ -416,25 +417,6 @@ describe('Protocol callback order over TCP, equal to CPython asyncio', () => {
     expect(ours.server.indexOf('resume_reading')).toBeLessThan(ours.server.indexOf('data_received hello'));
   }, 15000);
 });
-
-/** Python's `mock.Mock()` transport argument: a transport that does nothing. */
-class NullTransport extends BaseTransport {
-  isClosing(): boolean {
-    return false;
-  }
-
-  close(): void {
-    // Nothing to close.
-  }
-
-  setProtocol(_protocol: Protocol): void {
-    // No protocol.
-  }
-
-  getProtocol(): Protocol {
-    return new Protocol();
-  }
-}
 
 describe('test_protocols.py ProtocolsAbsTests', () => {
   test('test_base_protocol: every BaseProtocol callback is a no-op returning undefined', () => {

@@ -5,34 +5,16 @@ import {
   BaseProtocol, BaseTransport, BlockingIOError, FlowControlTransport, getRunningLoop, Protocol, run, SelectorSocketTransport,
   SEND_BUFFER_SIZE, WRITE_HIGH_WATER, EventLoop, type Coroutine, type ExceptionContext, type Future, type Transport,
 } from '../lib';
-import { FakeSocket, RecordingProtocol } from './helpers/fake-socket';
+import { FakeSocket, NullTransport, RecordingProtocol } from './helpers/fake-socket';
 import { virtualLoop } from './helpers/virtual';
-
-class MyBaseTransport extends BaseTransport {
-  isClosing(): boolean {
-    return false;
-  }
-
-  close(): void {
-    // Nothing to close.
-  }
-
-  setProtocol(_protocol: Protocol): void {
-    // No protocol.
-  }
-
-  getProtocol(): Protocol {
-    return new Protocol();
-  }
-}
 
 describe('TransportTests (test_transports.py)', () => {
   test('test_ctor_extra_is_none: no extra gives an empty mapping', () => {
-    expect(new MyBaseTransport()._extra).toEqual({});
+    expect(new NullTransport()._extra).toEqual({});
   });
 
   test('test_get_extra_info: known keys, null for unknown ones, or the given default', () => {
-    const transport = new MyBaseTransport({ extra: 'info' });
+    const transport = new NullTransport({ extra: 'info' });
     expect(transport.getExtraInfo('extra')).toBe('info');
     expect(transport.getExtraInfo('unknown')).toBeNull();
     const dflt = {};

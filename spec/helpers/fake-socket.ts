@@ -1,7 +1,7 @@
 // Spec helpers standing in for CPython's `mock.Mock(socket.socket)` and `make_test_protocol`:
 // a FakeSocket whose recv/send results each test scripts (and whose readiness the selector sees),
 // and a Protocol that records every callback in order.
-import { BlockingIOError, Protocol, type Address, type BaseTransport, type Handle, type SelectorEventLoop, type Socket } from '../../lib';
+import { BaseTransport, BlockingIOError, Protocol, type Address, type Handle, type SelectorEventLoop, type Socket } from '../../lib';
 
 /** What `recv()` does: return this Buffer, throw this Error, or call this function. */
 export type RecvScript = Buffer | Error | ((n: number) => Buffer);
@@ -225,5 +225,24 @@ export class RecordingProtocol extends Protocol {
   /** All the received bytes, joined. */
   received(): Buffer {
     return Buffer.concat(this.data);
+  }
+}
+
+/** Python's `mock.Mock()` transport: a BaseTransport that does nothing. */
+export class NullTransport extends BaseTransport {
+  isClosing(): boolean {
+    return false;
+  }
+
+  close(): void {
+    // Nothing to close.
+  }
+
+  setProtocol(_protocol: Protocol): void {
+    // No protocol.
+  }
+
+  getProtocol(): Protocol {
+    return new Protocol();
   }
 }
