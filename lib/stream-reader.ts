@@ -147,8 +147,19 @@ export class StreamReader {
     if (!(data instanceof Uint8Array)) throw new TypeError(`data must be a Buffer or Uint8Array, not ${typeof data}`);
     if (this._eof) throw new RuntimeError('feedData() after feedEof()');
     if (data.length === 0) return;
-
     this._buffer.extend(data);
+    this.#fed();
+  }
+
+  /** @internal `feedData` for a chunk nobody else holds (what the protocol receives): kept without a copy. */
+  _feedOwned(data: Buffer): void {
+    if (this._eof) throw new RuntimeError('feedData() after feedEof()');
+    if (data.length === 0) return;
+    this._buffer.adopt(data);
+    this.#fed();
+  }
+
+  #fed(): void {
     this.#wakeupWaiter();
 
     if (this._transport !== null && !this._paused && this._buffer.length > 2 * this._limit) {

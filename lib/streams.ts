@@ -183,7 +183,7 @@ export class StreamReaderProtocol extends FlowControlMixin {
   /** Feeds the bytes to the reader. @see Python `StreamReaderProtocol.data_received()` */
   override dataReceived(data: Buffer): void {
     const reader = this._streamReader;
-    if (reader !== null) reader.feedData(data);
+    if (reader !== null) reader._feedOwned(data);
   }
 
   /** Feeds EOF to the reader and keeps the transport open for writing (not over SSL). @see Python `StreamReaderProtocol.eof_received()` */

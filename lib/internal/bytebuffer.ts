@@ -4,6 +4,7 @@
 /** Below this a buffer is never allocated smaller; above it an emptied buffer is released. */
 const MIN_CAPACITY = 1024;
 const RELEASE_CAPACITY = 256 * 1024;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * @internal Python's `bytearray` as the reader uses it: append at the end, consume from the front,
@@ -11,9 +12,14 @@ const RELEASE_CAPACITY = 256 * 1024;
  * by compacting only when it is at least as large as the live bytes, else the buffer doubles).
  */
 export class ByteBuffer {
-  #buf: Buffer = Buffer.alloc(0);
+  #buf: Buffer = EMPTY;
   #start = 0;
   #end = 0;
+  /**
+   * `#buf` is a chunk handed over by `adopt()`: never written into (bytes `take()` returned may
+   * share its memory), replaced by a fresh buffer as soon as more must be appended.
+   */
+  #adopted = false;
 
   /** The number of buffered bytes. */
   get length(): number {
@@ -28,14 +34,30 @@ export class ByteBuffer {
     this.#end += n;
   }
 
+  /**
+   * Appends `chunk` without copying when the buffer is empty (the caller hands it over and never
+   * touches it again: a socket's received chunk); otherwise as `extend`.
+   */
+  adopt(chunk: Buffer): void {
+    if (this.#end !== this.#start || chunk.length === 0) {
+      this.extend(chunk);
+      return;
+    }
+    this.#buf = chunk;
+    this.#start = 0;
+    this.#end = chunk.length;
+    this.#adopted = true;
+  }
+
   #makeRoom(n: number): void {
     const live = this.#end - this.#start;
-    if (live + n <= this.#buf.length && this.#start >= live) {
+    if (!this.#adopted && live + n <= this.#buf.length && this.#start >= live) {
       this.#buf.copyWithin(0, this.#start, this.#end);
     } else {
       const next = Buffer.allocUnsafe(Math.max(MIN_CAPACITY, 2 * (live + n)));
       this.#buf.copy(next, 0, this.#start, this.#end);
       this.#buf = next;
+      this.#adopted = false;
     }
     this.#start = 0;
     this.#end = live;
@@ -44,6 +66,12 @@ export class ByteBuffer {
   /** Removes the first `n` bytes (at most all of them) and returns them as a new Buffer. */
   take(n: number): Buffer {
     const k = Math.min(n, this.length);
+    if (this.#adopted) {
+      // Nobody writes into an adopted chunk: the bytes can be handed out as a view.
+      const view = this.#buf.subarray(this.#start, this.#start + k);
+      this.discard(k);
+      return view;
+    }
     const out = Buffer.allocUnsafe(k);
     this.#buf.copy(out, 0, this.#start, this.#start + k);
     this.discard(k);
@@ -60,7 +88,10 @@ export class ByteBuffer {
   clear(): void {
     this.#start = 0;
     this.#end = 0;
-    if (this.#buf.length > RELEASE_CAPACITY) this.#buf = Buffer.alloc(0);
+    if (this.#adopted || this.#buf.length > RELEASE_CAPACITY) {
+      this.#buf = EMPTY;
+      this.#adopted = false;
+    }
   }
 
   /** The index (from the first buffered byte) of `sep` at or after `offset`, or -1. @see Python `bytearray.find()` */
