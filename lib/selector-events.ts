@@ -49,6 +49,11 @@ export interface CreateServerOptions {
   startServing?: boolean;
   /** Only addresses of this family (`AF_INET` or `AF_INET6`); 0 for any. */
   family?: number;
+  /**
+   * At most this many connections at once (a tsyncio addition): beyond it new connections are
+   * closed at once and counted in `server.droppedConnections`. See `Server.droppedConnections`.
+   */
+  maxConnections?: number;
 }
 
 /** Options of `loop.createUnixServer`. @see Python `loop.create_unix_server()` */
@@ -59,6 +64,8 @@ export interface CreateUnixServerOptions {
   backlog?: number;
   /** Start accepting at once (default true). */
   startServing?: boolean;
+  /** At most this many connections at once (see `CreateServerOptions.maxConnections`). */
+  maxConnections?: number;
 }
 
 /** Errors `accept()` gives when the process is out of descriptors or memory. @see Python `selector_events._accept_connection` */
@@ -473,7 +480,7 @@ export class SelectorEventLoop extends BaseEventLoop {
         throw e;
       }
     }
-    return yield* this.#serve(sockets, protocolFactory, backlog, opts.startServing ?? true);
+    return yield* this.#serve(sockets, protocolFactory, backlog, opts.startServing ?? true, opts.maxConnections);
   }
 
   /**
@@ -497,11 +504,18 @@ export class SelectorEventLoop extends BaseEventLoop {
         throw e;
       }
     }
-    return yield* this.#serve([sock], protocolFactory, opts.backlog ?? 100, opts.startServing ?? true);
+    return yield* this.#serve([sock], protocolFactory, opts.backlog ?? 100, opts.startServing ?? true, opts.maxConnections);
   }
 
-  *#serve(sockets: Socket[], protocolFactory: () => Protocol, backlog: number, start: boolean): Coroutine<Server> {
-    for (const sock of sockets) sock.setblocking(false);
+  *#serve(sockets: Socket[], protocolFactory: () => Protocol, backlog: number, start: boolean, maxConnections?: number): Coroutine<Server> {
+    if (maxConnections !== undefined && !(Number.isInteger(maxConnections) && maxConnections > 0)) {
+      for (const sock of sockets) sock.close();
+      throw new RangeError(`maxConnections must be a positive integer, got ${String(maxConnections)}`);
+    }
+    for (const sock of sockets) {
+      sock.setblocking(false);
+      if (maxConnections !== undefined) sock._setMaxConnections(maxConnections);
+    }
     const server = new Server(this, sockets, protocolFactory, backlog);
     if (start) {
       server._startServing();

@@ -19,6 +19,7 @@ import type { Socket } from './sockets';
 export class Server {
   readonly #loop: SelectorEventLoop;
   #sockets: Socket[] | null;
+  readonly #listening: readonly Socket[];
   #activeCount = 0;
   #waiters: Future<void>[] | null = [];
   readonly #protocolFactory: () => Protocol;
@@ -30,6 +31,7 @@ export class Server {
   constructor(loop: SelectorEventLoop, sockets: Socket[], protocolFactory: () => Protocol, backlog: number) {
     this.#loop = loop;
     this.#sockets = sockets;
+    this.#listening = [...sockets];
     this.#protocolFactory = protocolFactory;
     this.#backlog = backlog;
   }
@@ -70,6 +72,23 @@ export class Server {
   /** Whether the server accepts connections. @see Python `Server.is_serving()` */
   isServing(): boolean {
     return this.#serving;
+  }
+
+  /** How many connections are open now. @see Python `Server._active_count` (private there) */
+  get activeConnections(): number {
+    return this.#activeCount;
+  }
+
+  /**
+   * How many connections were closed at once because `maxConnections` was reached. Set a limit
+   * when descriptors may run out: libuv then accepts and closes connections silently, with no
+   * event the loop could see (Python logs EMFILE and retries after 1 s).
+   * @see Python: none (a tsyncio addition)
+   */
+  get droppedConnections(): number {
+    let n = 0;
+    for (const sock of this.#listening) n += sock._dropped;
+    return n;
   }
 
   /** The listening sockets (empty once closed). @see Python `Server.sockets` */

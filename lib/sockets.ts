@@ -233,6 +233,9 @@ export class Socket implements Selectable {
   #bound: TcpHandle | PipeHandle | null = null;
   #server: net.Server | null = null;
   #pending: [Socket, Address][] = [];
+  #maxConnections = 0;
+  /** @internal Connections closed at once because `_setMaxConnections` was reached. */
+  _dropped = 0;
   #conn: net.Socket | null = null;
   #connecting = false;
   #connectError: OSError | null = null;
@@ -409,6 +412,8 @@ export class Socket implements Selectable {
     }
     const server = net.createServer({ allowHalfOpen: true });
     server.unref();
+    if (this.#maxConnections > 0) server.maxConnections = this.#maxConnections;
+    server.on('drop', () => { this._dropped++; });
     server.on('error', (err) => {
       if (this.#server !== server) return;
       this.#error ??= fromNodeError(err);
@@ -445,6 +450,15 @@ export class Socket implements Selectable {
       server.listen({ host, port, backlog });
     }
     this.#server = server;
+  }
+
+  /**
+   * @internal Caps the connections a listening socket holds (pending or accepted and still open);
+   * beyond it libuv closes new ones at once and `_dropped` counts them (Node's `server.maxConnections`).
+   */
+  _setMaxConnections(n: number): void {
+    this.#maxConnections = n;
+    if (this.#server !== null) this.#server.maxConnections = n;
   }
 
   /**
