@@ -67,7 +67,7 @@ export { BaseTransport, FlowControlTransport, WRITE_HIGH_WATER } from './transpo
 export type { ReadTransport, WriteTransport, Transport } from './transports';
 export { SelectorSocketTransport } from './selector-transport';
 export { Server } from './server';
-export type { CreateConnectionOptions, CreateServerOptions, CreateUnixServerOptions } from './selector-events';
+export type { CreateConnectionOptions, CreateServerOptions, CreateUnixServerOptions } from './connections';
 
 // Streams (streams.py).
 export { StreamReader } from './stream-reader';

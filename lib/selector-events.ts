@@ -1,20 +1,19 @@
 // Python: asyncio/selector_events.py (3.11): the loop whose I/O goes through a selector.
 // Every iteration polls the selector (without waiting) before timers, turning ready keys into
 // reader/writer callbacks. sock* try the non-blocking call first and only then wait for readiness.
-import { lookup } from 'node:dns';
-import { statSync, unlinkSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { BaseEventLoop, type EventLoopOptions } from './base-events';
+import {
+  acceptConnection, createConnection, createConnectionTransport, createServer, createUnixConnection, createUnixServer,
+  formatAddress, type CreateConnectionOptions, type CreateServerOptions, type CreateUnixServerOptions,
+} from './connections';
 import { _hooks, Handle } from './events';
-import { BlockingIOError, CancelledError, ConnectionAbortedError, OSError, RuntimeError } from './exceptions';
+import { BlockingIOError, RuntimeError } from './exceptions';
 import type { Coroutine, Future } from './futures';
 import type { Protocol } from './protocols';
-import { SelectorSocketTransport } from './selector-transport';
+import type { SelectorSocketTransport } from './selector-transport';
 import { DefaultSelector, EVENT_READ, EVENT_WRITE, type Selector, type SelectorKey } from './selectors';
-import { Server } from './server';
-import {
-  AF_INET, AF_INET6, AF_UNIX, errnoError, Socket, SO_ERROR, SOL_SOCKET, type Address, type Selectable,
-} from './sockets';
+import type { Server } from './server';
+import { errnoError, SO_ERROR, SOL_SOCKET, type Address, type Selectable, type Socket } from './sockets';
 import type { Transport } from './transports';
 
 type IOData = [Handle | null, Handle | null];
@@ -23,72 +22,6 @@ type IOData = [Handle | null, Handle | null];
 export interface SelectorEventLoopOptions extends EventLoopOptions {
   /** The selector to use (default: a new `DefaultSelector`). */
   selector?: Selector;
-}
-
-function formatAddress(address: Address | string): string {
-  return typeof address === 'string' ? `'${address}'` : `('${address[0]}', ${address[1]})`;
-}
-
-/** Options of `loop.createConnection`. @see Python `loop.create_connection()` */
-export interface CreateConnectionOptions {
-  /** An already connected socket to use instead of host and port. */
-  sock?: Socket;
-  /** The local `[host, port]` to bind before connecting. */
-  localAddr?: Address;
-  /** Only addresses of this family (`AF_INET` or `AF_INET6`); 0 for any. */
-  family?: number;
-}
-
-/** Options of `loop.createServer`. @see Python `loop.create_server()` */
-export interface CreateServerOptions {
-  /** An already bound socket to listen on instead of host and port. */
-  sock?: Socket;
-  /** The listen backlog (default 100). */
-  backlog?: number;
-  /** Start accepting at once (default true); otherwise call `server.startServing()`. */
-  startServing?: boolean;
-  /** Only addresses of this family (`AF_INET` or `AF_INET6`); 0 for any. */
-  family?: number;
-  /**
-   * At most this many connections at once (a tsyncio addition): beyond it new connections are
-   * closed at once and counted in `server.droppedConnections`. See `Server.droppedConnections`.
-   */
-  maxConnections?: number;
-}
-
-/** Options of `loop.createUnixServer`. @see Python `loop.create_unix_server()` */
-export interface CreateUnixServerOptions {
-  /** An already bound Unix socket to listen on instead of a path. */
-  sock?: Socket;
-  /** The listen backlog (default 100). */
-  backlog?: number;
-  /** Start accepting at once (default true). */
-  startServing?: boolean;
-  /** At most this many connections at once (see `CreateServerOptions.maxConnections`). */
-  maxConnections?: number;
-}
-
-/** Errors `accept()` gives when the process is out of descriptors or memory. @see Python `selector_events._accept_connection` */
-const OUT_OF_RESOURCES = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM']);
-/** Seconds before accepting again after running out of resources. @see Python `constants.ACCEPT_RETRY_DELAY` */
-const ACCEPT_RETRY_DELAY = 1;
-
-/** The addresses of `host` (an IP literal as is), as `[family, address]`. */
-function* resolveHost(loop: BaseEventLoop, host: string, family: number): Coroutine<[number, string][]> {
-  const literal = isIP(host);
-  if (literal !== 0) return [[literal === 6 ? AF_INET6 : AF_INET, host]];
-  const fut = loop.createFuture<[number, string][]>();
-  loop._external++;
-  lookup(host, { all: true, family: family === AF_INET6 ? 6 : family === AF_INET ? 4 : 0 }, (err, addrs) => {
-    loop._external--;
-    if (loop.isClosed()) return;
-    loop.callSoonThreadsafe(() => {
-      if (fut.done()) return;
-      if (err !== null) fut.setException(new OSError(`[Errno -2] Name or service not known: ${JSON.stringify(host)}`, -2, err.code));
-      else fut.setResult(addrs.map((a): [number, string] => [a.family === 6 ? AF_INET6 : AF_INET, a.address]));
-    });
-  });
-  return yield* fut;
 }
 
 /**
@@ -367,29 +300,7 @@ export class SelectorEventLoop extends BaseEventLoop {
   *createConnection<P extends Protocol>(
     protocolFactory: () => P, host?: string | null, port?: number | null, opts: CreateConnectionOptions = {},
   ): Coroutine<[Transport, P]> {
-    let sock = opts.sock ?? null;
-    if (sock !== null) {
-      if (host != null || port != null) throw new RangeError('host/port and sock can not be specified at the same time');
-    } else {
-      if (host == null && port == null) throw new RangeError('host and port was not specified and no sock specified');
-      const infos = yield* resolveHost(this, host ?? 'localhost', opts.family ?? 0);
-      const errors: Error[] = [];
-      for (const [family, address] of infos) {
-        const s = new Socket(family);
-        try {
-          if (opts.localAddr !== undefined) s.bind(opts.localAddr);
-          yield* this.sockConnect(s, [address, port ?? 0]);
-          sock = s;
-          break;
-        } catch (e) {
-          s.close();
-          if (!(e instanceof OSError)) throw e;
-          errors.push(e);
-        }
-      }
-      if (sock === null) throw connectErrors(errors);
-    }
-    return yield* this.#createConnectionTransport(sock, protocolFactory);
+    return yield* createConnection(this, protocolFactory, host, port, opts);
   }
 
   /**
@@ -400,21 +311,7 @@ export class SelectorEventLoop extends BaseEventLoop {
   *createUnixConnection<P extends Protocol>(
     protocolFactory: () => P, path?: string | null, opts: { sock?: Socket } = {},
   ): Coroutine<[Transport, P]> {
-    let sock = opts.sock ?? null;
-    if (sock !== null) {
-      if (path != null) throw new RangeError('path and sock can not be specified at the same time');
-    } else {
-      if (path == null) throw new RangeError('no path and sock were specified');
-      const s = new Socket(AF_UNIX);
-      try {
-        yield* this.sockConnect(s, path);
-      } catch (e) {
-        s.close();
-        throw e;
-      }
-      sock = s;
-    }
-    return yield* this.#createConnectionTransport(sock, protocolFactory);
+    return yield* createUnixConnection(this, protocolFactory, path, opts);
   }
 
   /**
@@ -422,21 +319,7 @@ export class SelectorEventLoop extends BaseEventLoop {
    * @see Python `loop.connect_accepted_socket()`
    */
   *connectAcceptedSocket<P extends Protocol>(protocolFactory: () => P, sock: Socket): Coroutine<[Transport, P]> {
-    return yield* this.#createConnectionTransport(sock, protocolFactory);
-  }
-
-  *#createConnectionTransport<P extends Protocol>(sock: Socket, protocolFactory: () => P): Coroutine<[Transport, P]> {
-    sock.setblocking(false);
-    const protocol = protocolFactory();
-    const waiter = this.createFuture<void>();
-    const transport = new SelectorSocketTransport(this, sock, protocol, waiter);
-    try {
-      yield* waiter;
-    } catch (e) {
-      transport.close();
-      throw e;
-    }
-    return [transport, protocol];
+    return yield* createConnectionTransport(this, sock, protocolFactory);
   }
 
   /**
@@ -450,37 +333,7 @@ export class SelectorEventLoop extends BaseEventLoop {
   *createServer(
     protocolFactory: () => Protocol, host?: string | readonly string[] | null, port?: number | null, opts: CreateServerOptions = {},
   ): Coroutine<Server> {
-    const backlog = opts.backlog ?? 100;
-    let sockets: Socket[];
-    if (opts.sock !== undefined) {
-      if (host != null || port != null) throw new RangeError('host/port and sock can not be specified at the same time');
-      sockets = [opts.sock];
-    } else {
-      const hosts = host == null || host === '' ? ['0.0.0.0'] : typeof host === 'string' ? [host] : host;
-      const infos: [number, string][] = [];
-      for (const h of hosts) {
-        for (const info of yield* resolveHost(this, h, opts.family ?? 0)) {
-          if (!infos.some((i) => i[0] === info[0] && i[1] === info[1])) infos.push(info);
-        }
-      }
-      sockets = [];
-      try {
-        for (const [family, address] of infos) {
-          const sock = new Socket(family);
-          sockets.push(sock);
-          try {
-            sock.bind([address, port ?? 0]);
-          } catch (e) {
-            if (!(e instanceof OSError) || e.errno === undefined) throw e;
-            throw errnoError(e.errno, `error while attempting to bind on address ${formatAddress([address, port ?? 0])}: ${strerror(e).toLowerCase()}`);
-          }
-        }
-      } catch (e) {
-        for (const sock of sockets) sock.close();
-        throw e;
-      }
-    }
-    return yield* this.#serve(sockets, protocolFactory, backlog, opts.startServing ?? true, opts.maxConnections);
+    return yield* createServer(this, protocolFactory, host, port, opts);
   }
 
   /**
@@ -489,39 +342,7 @@ export class SelectorEventLoop extends BaseEventLoop {
    * @throws {OSError} EADDRINUSE when something that is not a socket file is at `path`
    */
   *createUnixServer(protocolFactory: () => Protocol, path?: string | null, opts: CreateUnixServerOptions = {}): Coroutine<Server> {
-    let sock: Socket;
-    if (opts.sock !== undefined) {
-      if (path != null) throw new RangeError('path and sock can not be specified at the same time');
-      sock = opts.sock;
-    } else {
-      if (path == null) throw new RangeError('path was not specified, and no sock specified');
-      removeStaleSocketFile(path);
-      sock = new Socket(AF_UNIX);
-      try {
-        sock.bind(path);
-      } catch (e) {
-        sock.close();
-        throw e;
-      }
-    }
-    return yield* this.#serve([sock], protocolFactory, opts.backlog ?? 100, opts.startServing ?? true, opts.maxConnections);
-  }
-
-  *#serve(sockets: Socket[], protocolFactory: () => Protocol, backlog: number, start: boolean, maxConnections?: number): Coroutine<Server> {
-    if (maxConnections !== undefined && !(Number.isInteger(maxConnections) && maxConnections > 0)) {
-      for (const sock of sockets) sock.close();
-      throw new RangeError(`maxConnections must be a positive integer, got ${String(maxConnections)}`);
-    }
-    for (const sock of sockets) {
-      sock.setblocking(false);
-      if (maxConnections !== undefined) sock._setMaxConnections(maxConnections);
-    }
-    const server = new Server(this, sockets, protocolFactory, backlog);
-    if (start) {
-      server._startServing();
-      yield; // Python's `await tasks.sleep(0)`: let the server start
-    }
-    return server;
+    return yield* createUnixServer(this, protocolFactory, path, opts);
   }
 
   /** @internal Python `_start_serving`: accept on `sock` whenever it is readable. */
@@ -612,74 +433,6 @@ function sockAcceptCb(loop: SelectorEventLoop, fut: Future<[Socket, Address]>, s
     return;
   }
   fut.setResult(pair);
-}
-
-function strerror(e: Error): string {
-  return e.message.replace(/^\[Errno -?\d+\] /, '').split(':')[0];
-}
-
-/** Python's error when every address of a connect failed. */
-function connectErrors(errors: Error[]): Error {
-  if (errors.length === 1) return errors[0];
-  const first = errors[0]?.message;
-  if (errors.length > 0 && errors.every((e) => e.message === first)) return errors[0];
-  return new OSError(`Multiple exceptions: ${errors.map((e) => e.message).join(', ')}`);
-}
-
-/** Python `create_unix_server`: a socket file left by an earlier server is removed; anything else stays. */
-function removeStaleSocketFile(path: string): void {
-  try {
-    if (statSync(path).isSocket()) unlinkSync(path);
-  } catch {
-    // Nothing there (or not ours to remove): bind reports it.
-  }
-}
-
-/** Python `_accept_connection`: accept up to `backlog` connections, each wired up by a task. */
-function acceptConnection(loop: SelectorEventLoop, protocolFactory: () => Protocol, sock: Socket, server: Server, backlog: number): void {
-  for (let i = 0; i < backlog; i++) {
-    let pair: [Socket, Address] | null;
-    try {
-      pair = sock._tryAccept();
-    } catch (e) {
-      if (e instanceof BlockingIOError || e instanceof ConnectionAbortedError) return;
-      if (e instanceof OSError && e.code !== undefined && OUT_OF_RESOURCES.has(e.code)) {
-        loop.callExceptionHandler({ message: 'socket.accept() out of system resource', exception: e, socket: sock });
-        loop._removeReader(sock);
-        loop.callLater(ACCEPT_RETRY_DELAY, () => { if (server.isServing()) loop._startServing(protocolFactory, sock, server, backlog); });
-        return;
-      }
-      throw e; // The loop reports it (Python: "The event loop will catch, log and ignore it").
-    }
-    if (pair === null) return;
-    loop.createTask(acceptConnection2(loop, protocolFactory, pair[0], { peername: pair[1] }, server));
-  }
-}
-
-/** Python `_accept_connection2`: the protocol and transport of one accepted connection. */
-function* acceptConnection2(
-  loop: SelectorEventLoop, protocolFactory: () => Protocol, conn: Socket, extra: Record<string, unknown>, server: Server,
-): Coroutine {
-  let protocol: Protocol | null = null;
-  let transport: SelectorSocketTransport | null = null;
-  try {
-    protocol = protocolFactory();
-    const waiter = loop.createFuture<void>();
-    transport = new SelectorSocketTransport(loop, conn, protocol, waiter, extra, server);
-    try {
-      yield* waiter;
-    } catch (e) {
-      transport.close();
-      throw e;
-    }
-  } catch (e) {
-    if (e instanceof CancelledError) throw e;
-    if (transport === null) conn.close();
-    loop.callExceptionHandler({
-      message: 'Error on transport creation for incoming connection', exception: e as Error,
-      ...(protocol !== null ? { protocol } : {}), ...(transport !== null ? { transport } : {}),
-    });
-  }
 }
 
 /**

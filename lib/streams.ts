@@ -8,9 +8,8 @@ import { iscoroutine, type Coroutine, type Future } from './futures';
 import { Deque } from './internal/deque';
 import { Protocol } from './protocols';
 import { _DEFAULT_LIMIT, reprOf, StreamReader } from './stream-reader';
-import {
-  SelectorEventLoop, type CreateConnectionOptions, type CreateServerOptions, type CreateUnixServerOptions,
-} from './selector-events';
+import type { CreateConnectionOptions, CreateServerOptions, CreateUnixServerOptions } from './connections';
+import { SelectorEventLoop } from './selector-events';
 import type { Server } from './server';
 import { sleep } from './sleep';
 import type { Task } from './tasks';

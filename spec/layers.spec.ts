@@ -20,9 +20,10 @@ const LAYERS: Record<string, number> = {
   'futures': 3,
   'contextlib': 4,
   'stream-reader': 4,
+  'selector-transport': 4,
+  'server': 4,
   'base-events': 5,
-  'selector-transport': 5,
-  'server': 5,
+  'connections': 5,
   'selector-events': 6,
   'tasks': 7,
   'sleep': 8,
@@ -38,7 +39,7 @@ const LAYERS: Record<string, number> = {
   'index': 16,
 };
 /** The only lib files that may import Node's own modules. */
-const NODE_IMPORTERS = new Set(['selectors', 'sockets', 'selector-events', 'runners', 'internal/introspect']);
+const NODE_IMPORTERS = new Set(['selectors', 'sockets', 'selector-events', 'connections', 'runners', 'internal/introspect']);
 
 const LIB = path.join(__dirname, '..', 'lib');
 
