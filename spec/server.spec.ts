@@ -2,11 +2,12 @@
 // wait_closed tests) with Protocol-level servers instead of streams, plus Server's other
 // behaviour: asyncWith, isServing, sockets after close, serveForever misuse. Real sockets on
 // 127.0.0.1 port 0 (and a Unix socket in the temp directory); everything opened is closed.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  AF_UNIX, asyncWith, CancelledError, Event, EventLoop, getRunningLoop, Protocol, run, RuntimeError, Server, sleep, Socket,
+  AF_UNIX, asyncWith, CancelledError, Event, EventLoop, getRunningLoop, OSError, Protocol, run, RuntimeError, Server, sleep, Socket,
   type Address, type BaseTransport, type Coroutine, type ExceptionContext, type Future, type Task, type Transport,
 } from '../lib';
 
@@ -294,6 +295,37 @@ describe('TestServer2 wait_closed (test_server.py, 3.12 semantics)', () => {
 });
 
 describe('Server', () => {
+  test('a second server on a port in use: OSError with errno 98 and the message python3 gives', async () => {
+    const py = spawnSync('python3', ['-c', `
+import asyncio
+async def main():
+    s = await asyncio.start_server(lambda r, w: None, '127.0.0.1', 0)
+    port = s.sockets[0].getsockname()[1]
+    try:
+        await asyncio.start_server(lambda r, w: None, '127.0.0.1', port)
+    except OSError as e:
+        print(e.errno, str(e).replace(str(port), 'PORT'))
+    s.close()
+asyncio.run(main())
+`], { encoding: 'utf8' });
+    const got = await run((function* (): Coroutine<string> {
+      const loop = getRunningLoop();
+      const first = yield* loop.createServer(() => new Protocol(), '127.0.0.1', 0);
+      const port = (first.sockets[0].getsockname() as [string, number])[1];
+      try {
+        yield* loop.createServer(() => new Protocol(), '127.0.0.1', port);
+        return 'no error';
+      } catch (e) {
+        if (!(e instanceof OSError)) throw e;
+        return `${String(e.errno)} ${e.message.replace(String(port), 'PORT')}`;
+      } finally {
+        first.close();
+      }
+    })());
+    expect(py.stdout.trim()).toBe("98 [Errno 98] error while attempting to bind on address ('127.0.0.1', PORT): address already in use");
+    expect(got).toBe(py.stdout.trim());
+  });
+
   test('serve_forever cancelled: the cancel closes the server and propagates', async () => {
     await run((function* main(): Coroutine {
       const loop = theLoop();
