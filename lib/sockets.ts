@@ -135,6 +135,28 @@ interface PipeWrap {
   Pipe: new (type: number) => PipeHandle;
   constants: { SERVER: number };
 }
+/** A write request: libuv keeps it (and its buffer) until an asynchronous write completes. */
+interface WriteReq {
+  handle: StreamHandle;
+  buffer: Uint8Array | null;
+  oncomplete: (status: number) => void;
+}
+/** The libuv stream under a connected net.Socket (`LibuvStreamWrap`: TCP or Pipe). */
+interface StreamHandle {
+  onread: (this: StreamHandle, data: ArrayBuffer | undefined) => unknown;
+  reading: boolean;
+  readonly writeQueueSize: number;
+  readStart(): number;
+  readStop(): number;
+  writeBuffer(req: WriteReq, data: Uint8Array): number;
+}
+interface StreamWrap {
+  WriteWrap: new () => WriteReq;
+  kReadBytesOrError: number;
+  kArrayBufferOffset: number;
+  kLastWriteWasAsync: number;
+  streamBaseState: Int32Array;
+}
 
 // Node binds a server only inside listen(), and for an IP host only after a (next-tick) lookup:
 // `server.address()` is null right after `listen({host, port: 0})`. Python's `bind()` is
@@ -142,14 +164,15 @@ interface PipeWrap {
 // libuv handle gives. `tcp_wrap`/`pipe_wrap` are on Node's `process.binding` allowlist and print
 // nothing (except a DEP0111 notice under --pending-deprecation). Where process.binding is refused
 // (the permission model), bind() only records the address and listen() binds (see `Socket`).
-const bindings = new Map<string, TcpWrap | PipeWrap | null>();
+const bindings = new Map<string, TcpWrap | PipeWrap | StreamWrap | null>();
 function loadBinding(name: 'tcp_wrap'): TcpWrap | null;
 function loadBinding(name: 'pipe_wrap'): PipeWrap | null;
-function loadBinding(name: string): TcpWrap | PipeWrap | null {
+function loadBinding(name: 'stream_wrap'): StreamWrap | null;
+function loadBinding(name: string): TcpWrap | PipeWrap | StreamWrap | null {
   let b = bindings.get(name);
   if (b === undefined) {
     try {
-      b = (process as unknown as { binding(name: string): TcpWrap | PipeWrap }).binding(name);
+      b = (process as unknown as { binding(name: string): TcpWrap | PipeWrap | StreamWrap }).binding(name);
     } catch {
       b = null;
     }
@@ -166,6 +189,16 @@ function uvCode(err: number): string {
     return 'EINVAL';
   }
 }
+
+// DIRECT I/O. net.Socket puts a libuv stream handle behind Node's Readable/Writable machinery: a
+// pushed chunk and a 'data' event per read, a queued write with callbacks per write. A
+// selector-style socket needs none of it, so once connected a Socket takes the bytes straight
+// from the handle's `onread` into its own buffer and writes with the handle's `writeBuffer`
+// (libuv writes at once and queues only what the kernel refuses). End of stream and read errors
+// still go through Node's own `onread`, so 'end', 'error' and 'close' arrive as before, and
+// net.Socket's end()/destroy() still come after every write (libuv orders a shutdown behind the
+// queued writes). Where `process.binding('stream_wrap')` is refused, 'data' events are used.
+const streamWrap = loadBinding('stream_wrap');
 
 /** Python's errors for a Unix socket path; the path itself is returned. */
 function checkUnixPath(address: unknown): string {
@@ -242,6 +275,11 @@ export class Socket implements Selectable {
   #error: OSError | null = null;
   #chunks: Buffer[] = [];
   #buffered = 0;
+  #readPaused = false;
+  /** The libuv stream of a connection whose bytes bypass net.Socket (DIRECT I/O above), or null. */
+  #handle: StreamHandle | null = null;
+  /** A write request no asynchronous write holds (reused while writes finish at once). */
+  #req: WriteReq | null = null;
   #eof = false;
   #readShut = false;
   #writeShut = false;
@@ -284,13 +322,7 @@ export class Socket implements Selectable {
       else this.#error ??= e;
       this.#notify();
     });
-    conn.on('data', (chunk: Buffer) => {
-      if (this.#readShut || this.#closed) return;
-      this.#chunks.push(chunk);
-      this.#buffered += chunk.length;
-      if (this.#buffered >= RECV_BUFFER_SIZE) conn.pause();
-      this.#notify();
-    });
+    if (!this.#connecting) this.#takeDataPath(conn);
     conn.on('end', () => {
       this.#eof = true;
       this.#notify();
@@ -300,6 +332,91 @@ export class Socket implements Selectable {
       this.#eof = true;
       this.#notify();
     });
+  }
+
+  /**
+   * Takes the bytes of a connected `conn` for this socket: straight from its libuv handle where
+   * Node allows it (see DIRECT I/O above), else from net.Socket's 'data' events.
+   */
+  #takeDataPath(conn: net.Socket): void {
+    const handle = (conn as unknown as { _handle: StreamHandle | null })._handle;
+    if (streamWrap === null || handle === null || typeof handle.writeBuffer !== 'function') {
+      conn.on('data', (chunk: Buffer) => { this.#received(chunk); });
+      return;
+    }
+    const { streamBaseState: state, kReadBytesOrError, kArrayBufferOffset } = streamWrap;
+    const nodeOnread = handle.onread;
+    handle.onread = (data) => {
+      const n = state[kReadBytesOrError];
+      if (n > 0 && data !== undefined) {
+        this.#received(Buffer.from(data, state[kArrayBufferOffset], n));
+        return undefined;
+      }
+      // End of stream and read errors: Node's own path ('end', or 'error' and 'close').
+      return nodeOnread.call(handle, data);
+    };
+    this.#handle = handle;
+  }
+
+  #received(chunk: Buffer): void {
+    if (this.#readShut || this.#closed) return;
+    this.#chunks.push(chunk);
+    this.#buffered += chunk.length;
+    if (this.#buffered >= RECV_BUFFER_SIZE && !this.#readPaused) {
+      this.#readPaused = true;
+      const handle = this.#handle;
+      if (handle === null) {
+        this.#conn?.pause();
+      } else {
+        handle.reading = false;
+        handle.readStop();
+      }
+    }
+    this.#notify();
+  }
+
+  /** Reads from the kernel again once the buffer has room (SO_RCVBUF's role). */
+  #resumeReading(conn: net.Socket): void {
+    this.#readPaused = false;
+    const handle = this.#handle;
+    if (handle === null) {
+      conn.resume();
+    } else if (!conn.destroyed) {
+      handle.reading = true;
+      handle.readStart();
+    }
+  }
+
+  /** Bytes written but not yet taken by the kernel. */
+  #unsent(conn: net.Socket): number {
+    const handle = this.#handle;
+    return handle === null || conn.destroyed ? conn.writableLength : conn.writableLength + handle.writeQueueSize;
+  }
+
+  /** Hands `chunk` to libuv (which writes it now, or queues what the kernel refuses); throws the write's OS error. */
+  #writeDirect(handle: StreamHandle, sw: StreamWrap, chunk: Buffer): void {
+    let req = this.#req;
+    if (req === null) {
+      const r = new sw.WriteWrap();
+      r.handle = handle;
+      r.buffer = null;
+      r.oncomplete = (status) => {
+        r.buffer = null;
+        if (status < 0) this.#error ??= osError(uvCode(status));
+        this.#notify();
+      };
+      req = r;
+      this.#req = r;
+    }
+    req.buffer = chunk;
+    const err = handle.writeBuffer(req, chunk);
+    if (err !== 0) {
+      req.buffer = null;
+      throw osError(uvCode(err));
+    }
+    // An asynchronous write keeps its request until it completes; a finished one is reused.
+    if (sw.streamBaseState[sw.kLastWriteWasAsync] !== 0) this.#req = null;
+    else req.buffer = null;
   }
 
   /** The socket's number (a stable per-process id), or -1 once closed. @see Python `socket.fileno()` */
@@ -528,6 +645,7 @@ export class Socket implements Selectable {
     this.#attach(conn);
     conn.once('connect', () => {
       this.#connecting = false;
+      this.#takeDataPath(conn);
       this.#peer = peer ?? this.#toAddress(conn.remoteAddress, conn.remotePort);
       this.#notify();
     });
@@ -596,7 +714,7 @@ export class Socket implements Selectable {
     }
     this.#buffered -= got;
     const conn = this.#conn;
-    if (conn !== null && conn.isPaused() && this.#buffered < RECV_BUFFER_SIZE / 2) conn.resume();
+    if (conn !== null && this.#readPaused && this.#buffered < RECV_BUFFER_SIZE / 2) this.#resumeReading(conn);
     if (into !== null) return got;
     return out.length === 1 ? out[0] : Buffer.concat(out, got);
   }
@@ -665,11 +783,15 @@ export class Socket implements Selectable {
       throw err;
     }
     if (this.#writeShut || conn.writableEnded || conn.destroyed) throw osError('EPIPE');
-    const room = SEND_BUFFER_SIZE - conn.writableLength;
+    const room = SEND_BUFFER_SIZE - this.#unsent(conn);
     if (room <= 0) throw osError('EAGAIN');
     if (data.length === 0) return 0;
     const k = Math.min(room, data.length);
-    conn.write(Buffer.from(data.subarray(0, k)));
+    // A copy: the caller may reuse its buffer, and libuv keeps what the kernel does not take yet.
+    const chunk = Buffer.from(data.subarray(0, k));
+    const handle = this.#handle;
+    if (handle !== null && streamWrap !== null) this.#writeDirect(handle, streamWrap, chunk);
+    else conn.write(chunk);
     return k;
   }
 
@@ -762,7 +884,7 @@ export class Socket implements Selectable {
     const conn = this.#conn;
     if (this.#connectError !== null) return true;
     if (conn === null || this.#connecting) return false;
-    return this.#error !== null || this.#writeShut || conn.destroyed || conn.writableLength < SEND_BUFFER_SIZE;
+    return this.#error !== null || this.#writeShut || conn.destroyed || this.#unsent(conn) < SEND_BUFFER_SIZE;
   }
 
   toString(): string {

@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   AF_UNIX, BlockingIOError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError,
-  FileNotFoundError, OSError, Socket, errnoError, getRunningLoop, osError, run,
+  FileNotFoundError, OSError, Socket, errnoError, getRunningLoop, osError, run, sleep,
   type Coroutine, type InetAddress, type SelectorEventLoop,
 } from '../lib';
 
@@ -181,6 +181,110 @@ describe('Socket', () => {
   }, 10000);
 });
 
+describe('Socket data path (bytes straight from and to the libuv handle)', () => {
+  /** Byte i of a pattern no shifted or repeated chunk can match. */
+  function pattern(n: number): Buffer {
+    const b = Buffer.alloc(n);
+    for (let i = 0; i < n; i++) b[i] = (i * 7 + (i >> 10)) & 0xff;
+    return b;
+  }
+
+  function* pair(): Coroutine<[Socket, Socket, Socket]> {
+    const srv = new Socket();
+    srv.bind(['127.0.0.1', 0]);
+    srv.listen();
+    const cli = new Socket();
+    yield* loop().sockConnect(cli, srv.getsockname());
+    const [conn] = yield* loop().sockAccept(srv);
+    return [srv, cli, conn];
+  }
+
+  function* recvAll(sock: Socket, n: number): Coroutine<Buffer> {
+    const parts: Buffer[] = [];
+    let got = 0;
+    while (got < n) {
+      const data = yield* loop().sockRecv(sock, 1 << 20);
+      if (data.length === 0) break;
+      parts.push(data);
+      got += data.length;
+    }
+    return Buffer.concat(parts);
+  }
+
+  test('send copies: changing the buffer after send() does not change what the peer receives (as in Python)', async () => {
+    await run((function* (): Coroutine {
+      const [srv, cli, conn] = yield* pair();
+      const data = pattern(4 << 20);
+      const expected = Buffer.from(data);
+      // The peer is not reading yet, so most of this waits in libuv's queue, not the kernel.
+      let sent = 0;
+      while (sent < data.length) {
+        try {
+          sent += cli.send(data.subarray(sent));
+        } catch (e) {
+          if (!(e instanceof BlockingIOError)) throw e;
+          break;
+        }
+      }
+      expect(sent).toBeGreaterThan(0);
+      data.fill(0);
+      const got = yield* recvAll(conn, sent);
+      expect(got.length).toBe(sent);
+      expect(got.equals(expected.subarray(0, sent))).toBe(true);
+      cli.close();
+      conn.close();
+      srv.close();
+    })());
+  }, 20000);
+
+  test('a socket that is not read stops taking bytes from the kernel, then delivers every byte in order', async () => {
+    const total = 32 << 20;
+    const data = pattern(total);
+    let peerDone = false;
+    await run((function* (): Coroutine {
+      const srv = new Socket();
+      srv.bind(['127.0.0.1', 0]);
+      srv.listen();
+      const [, port] = srv.getsockname() as InetAddress;
+      const raw = net.connect(port, '127.0.0.1');
+      raw.on('error', () => undefined);
+      raw.end(data, () => { peerDone = true; });
+      const [conn] = yield* loop().sockAccept(srv);
+      // Not reading: the kernel buffers fill and the peer cannot finish (its bytes stay unsent).
+      for (let i = 0; i < 20; i++) yield* sleep(0.01);
+      expect(peerDone).toBe(false);
+      expect(raw.writableLength).toBeGreaterThan(0);
+      const got = yield* recvAll(conn, total);
+      expect(got.length).toBe(total);
+      expect(got.equals(data)).toBe(true);
+      expect(peerDone).toBe(true);
+      raw.destroy();
+      conn.close();
+      srv.close();
+    })());
+  }, 30000);
+
+  test('a write the peer resets is an OS error from a later send (the loop lives)', async () => {
+    await run((function* (): Coroutine {
+      const [srv, cli, conn] = yield* pair();
+      conn._abort();
+      let err: unknown = null;
+      for (let i = 0; i < 200 && err === null; i++) {
+        try {
+          cli.send(Buffer.alloc(1024));
+        } catch (e) {
+          err = e;
+        }
+        yield* sleep(0.005);
+      }
+      expect(err).toBeInstanceOf(OSError);
+      expect([ConnectionResetError, BrokenPipeError].some((C) => err instanceof C)).toBe(true);
+      cli.close();
+      srv.close();
+    })());
+  }, 10000);
+});
+
 describe('Socket(AF_UNIX)', () => {
   test('bind creates the socket file; getsockname is the path; an existing path is [Errno 98]', () => {
     const p = sockPath();
@@ -335,6 +439,35 @@ describe('Socket without process.binding (Node\'s permission model refuses it)',
     conn.close();
     raw.destroy();
     srv.close();
+  });
+
+  test('bytes flow both ways through net.Socket\'s own events (no direct handle access)', async () => {
+    const m = isolated();
+    const srv = new m.Socket();
+    opened.push(srv);
+    srv.listen();
+    await new Promise((r) => setImmediate(r));
+    const raw = net.connect((srv.getsockname() as InetAddress)[1], '127.0.0.1');
+    raw.on('error', () => undefined);
+    opened.push({ close: () => raw.destroy() });
+    const replies: Buffer[] = [];
+    raw.on('data', (d: Buffer) => { replies.push(d); });
+    const [conn] = await acceptOne(srv);
+    opened.push(conn);
+    raw.write('ping');
+    let got: Buffer | null = null;
+    for (let i = 0; i < 200 && got === null; i++) {
+      try {
+        got = conn.recv(100);
+      } catch (e) {
+        if (!(e instanceof Error) || e.name !== 'BlockingIOError') throw e;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+    expect(got?.toString()).toBe('ping');
+    expect(conn.send(Buffer.from('pong'))).toBe(4);
+    for (let i = 0; i < 200 && replies.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(Buffer.concat(replies).toString()).toBe('pong');
   });
 
   test('AF_UNIX: an existing path is [Errno 98] at bind; the file appears at listen()', async () => {
