@@ -7,6 +7,9 @@
 // second, timed from all clients being connected to the last reply (connecting and closing are
 // not timed). Warm-up: one run with WARMUP_ROUNDS rounds, then REPEATS full runs; the best rate
 // is reported.
+// `rawRate` is the same exchange on libuv's own TCP handles (`process.binding('tcp_wrap')`) with
+// plain callbacks: no streams, no Promises, one read callback and one write call per message.
+// Every Node runtime pays at least this much per round trip, so it is the ceiling for tsyncio here.
 import { once } from 'node:events';
 import * as net from 'node:net';
 import { emit, since } from './util';
@@ -137,11 +140,106 @@ async function echo(rounds: number): Promise<number> {
   return seconds;
 }
 
+// ---- the ceiling: libuv handles and callbacks ----
+
+interface RawHandle {
+  onread: (data: ArrayBuffer | undefined) => void;
+  onconnection: (status: number, client: RawHandle) => void;
+  bind(host: string, port: number): number;
+  listen(backlog: number): number;
+  getsockname(out: { port?: number }): number;
+  connect(req: object, host: string, port: number): number;
+  setNoDelay(on: boolean): number;
+  readStart(): number;
+  writeBuffer(req: object, data: Uint8Array): number;
+  close(cb?: () => void): void;
+}
+interface RawBindings {
+  tcp: { TCP: new (type: number) => RawHandle; TCPConnectWrap: new () => { oncomplete: (status: number) => void }; constants: { SOCKET: number; SERVER: number } };
+  stream: { WriteWrap: new () => { handle: RawHandle; oncomplete: () => void }; kReadBytesOrError: number; kArrayBufferOffset: number; kLastWriteWasAsync: number; streamBaseState: Int32Array };
+}
+
+function rawBindings(): RawBindings {
+  const binding = (process as unknown as { binding(name: string): unknown }).binding;
+  return { tcp: binding('tcp_wrap') as RawBindings['tcp'], stream: binding('stream_wrap') as RawBindings['stream'] };
+}
+
+/** Resolves to the seconds CLIENTS x rounds round trips took over bare libuv handles. */
+function rawEcho(b: RawBindings, rounds: number): Promise<number> {
+  const { TCP, TCPConnectWrap, constants } = b.tcp;
+  const { WriteWrap, kReadBytesOrError, kArrayBufferOffset, kLastWriteWasAsync, streamBaseState } = b.stream;
+  let req = new WriteWrap();
+  const write = (h: RawHandle, data: Uint8Array): void => {
+    req.handle = h;
+    req.oncomplete = () => undefined;
+    if (h.writeBuffer(req, data) !== 0) throw new Error('write failed');
+    if (streamBaseState[kLastWriteWasAsync] !== 0) req = new WriteWrap();
+  };
+  return new Promise((resolve) => {
+    const server = new TCP(constants.SERVER);
+    const accepted: RawHandle[] = [];
+    const clients: RawHandle[] = [];
+    const addr: { port?: number } = {};
+    server.bind('127.0.0.1', 0);
+    server.getsockname(addr);
+    server.listen(511);
+    server.onconnection = (_status, h) => {
+      accepted.push(h);
+      h.setNoDelay(true);
+      h.onread = (data) => {
+        const n = streamBaseState[kReadBytesOrError];
+        if (n > 0 && data !== undefined) write(h, Buffer.from(data, streamBaseState[kArrayBufferOffset], n));
+      };
+      h.readStart();
+    };
+    const msg = message(0);
+    let t0 = 0;
+    let finished = 0;
+    const start = (): void => {
+      t0 = performance.now();
+      for (const h of clients) {
+        let got = 0;
+        let count = 0;
+        h.onread = () => {
+          got += streamBaseState[kReadBytesOrError];
+          if (got < SIZE) return;
+          got -= SIZE;
+          if (++count < rounds) write(h, msg);
+          else if (++finished === CLIENTS) {
+            const seconds = since(t0);
+            for (const c of [...clients, ...accepted, server]) c.close();
+            resolve(seconds);
+          }
+        };
+        h.readStart();
+        write(h, msg);
+      }
+    };
+    for (let i = 0; i < CLIENTS; i++) {
+      const h = new TCP(constants.SOCKET);
+      const connectReq = new TCPConnectWrap();
+      connectReq.oncomplete = () => {
+        h.setNoDelay(true);
+        clients.push(h);
+        if (clients.length === CLIENTS) start();
+      };
+      h.connect(connectReq, '127.0.0.1', addr.port ?? 0);
+    }
+  });
+}
+
 async function bench(): Promise<void> {
   await echo(WARMUP_ROUNDS);
   const rates: number[] = [];
   for (let r = 0; r < REPEATS; r++) rates.push((CLIENTS * ROUNDS) / (await echo(ROUNDS)));
-  emit({ impl: 'node', workload: 'echo', clients: CLIENTS, rounds: ROUNDS, size: SIZE, rate: Math.max(...rates), rates });
+  const b = rawBindings();
+  await rawEcho(b, WARMUP_ROUNDS);
+  const rawRates: number[] = [];
+  for (let r = 0; r < REPEATS; r++) rawRates.push((CLIENTS * ROUNDS) / (await rawEcho(b, ROUNDS)));
+  emit({
+    impl: 'node', workload: 'echo', clients: CLIENTS, rounds: ROUNDS, size: SIZE,
+    rate: Math.max(...rates), rates, rawRate: Math.max(...rawRates), rawRates,
+  });
 }
 
 if (require.main === module) void bench();

@@ -146,6 +146,10 @@ function rows(all: Record<Workload, Results>): Row[] {
       checks: [atLeast(num(echo.tsyncio, 'rate'), num(echo.cpython, 'rate'), 2.8), atLeast(num(echo.tsyncio, 'rate'), num(echo.node, 'rate'), 0.9)],
     },
     {
+      name: '  Node raw libuv handles', fmt: rate, goal: '(ceiling for any Node runtime)',
+      node: num(echo.node, 'rawRate'), checks: [],
+    },
+    {
       name: '  echo sock_* (round trips/s)', fmt: rate, goal: '(reported; Node has no sock_*)',
       ts: num(sock.tsyncio, 'rate'), py: num(sock.cpython, 'rate'), checks: [],
     },
