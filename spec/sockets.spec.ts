@@ -41,6 +41,17 @@ function loop(): SelectorEventLoop {
   return getRunningLoop();
 }
 
+/** A listening socket on 127.0.0.1, a client connected to it and the accepted end: `[listener, client, accepted]`. */
+function* pair(): Coroutine<[Socket, Socket, Socket]> {
+  const srv = new Socket();
+  srv.bind(['127.0.0.1', 0]);
+  srv.listen();
+  const cli = new Socket();
+  yield* loop().sockConnect(cli, srv.getsockname());
+  const [conn] = yield* loop().sockAccept(srv);
+  return [srv, cli, conn];
+}
+
 describe('Socket', () => {
   test('errno codes map to the Python classes with positive errno and Node code', () => {
     expect(osError('ECONNRESET')).toBeInstanceOf(ConnectionResetError);
@@ -150,12 +161,7 @@ describe('Socket', () => {
 
   test('recvInto: fills the buffer, honours nbytes, 0 at end of stream; Python errors for bad sizes', async () => {
     await run((function* (): Coroutine {
-      const srv = new Socket();
-      srv.bind(['127.0.0.1', 0]);
-      srv.listen();
-      const cli = new Socket();
-      yield* loop().sockConnect(cli, srv.getsockname());
-      const [conn] = yield* loop().sockAccept(srv);
+      const [srv, cli, conn] = yield* pair();
       yield* loop().sockSendall(cli, Buffer.from('hello world'));
       cli.shutdown(1);
       const buf = Buffer.alloc(5);
@@ -187,16 +193,6 @@ describe('Socket data path (bytes straight from and to the libuv handle)', () =>
     const b = Buffer.alloc(n);
     for (let i = 0; i < n; i++) b[i] = (i * 7 + (i >> 10)) & 0xff;
     return b;
-  }
-
-  function* pair(): Coroutine<[Socket, Socket, Socket]> {
-    const srv = new Socket();
-    srv.bind(['127.0.0.1', 0]);
-    srv.listen();
-    const cli = new Socket();
-    yield* loop().sockConnect(cli, srv.getsockname());
-    const [conn] = yield* loop().sockAccept(srv);
-    return [srv, cli, conn];
   }
 
   function* recvAll(sock: Socket, n: number): Coroutine<Buffer> {
