@@ -11,7 +11,8 @@ import type { Protocol } from './protocols';
 import type { SelectorEventLoop } from './selector-events';
 import { SelectorSocketTransport } from './selector-transport';
 import { Server } from './server';
-import { AF_INET, AF_INET6, AF_UNIX, errnoError, Socket, type Address } from './sockets';
+import { errnoError } from './oserrors';
+import { AF_INET, AF_INET6, AF_UNIX, Socket, type Address } from './sockets';
 import type { Transport } from './transports';
 
 /** Options of `loop.createConnection`. @see Python `loop.create_connection()` */

@@ -57,8 +57,9 @@ export { Context, ContextVar, Token, copyContext } from './contextvars';
 export { EVENT_READ, EVENT_WRITE, SelectorKey, Selector, DefaultSelector } from './selectors';
 export {
   Socket, AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SHUT_RD, SHUT_WR, SHUT_RDWR, SOL_SOCKET, SO_ERROR,
-  SEND_BUFFER_SIZE, osError, errnoError,
+  SEND_BUFFER_SIZE,
 } from './sockets';
+export { osError, errnoError } from './oserrors';
 export type { Address, InetAddress, Selectable } from './sockets';
 
 // Transports and protocols (transports.py, protocols.py, selector_events.py, base_events.Server).

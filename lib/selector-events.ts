@@ -13,7 +13,8 @@ import type { Protocol } from './protocols';
 import type { SelectorSocketTransport } from './selector-transport';
 import { DefaultSelector, EVENT_READ, EVENT_WRITE, type Selector, type SelectorKey } from './selectors';
 import type { Server } from './server';
-import { errnoError, SO_ERROR, SOL_SOCKET, type Address, type Selectable, type Socket } from './sockets';
+import { errnoError } from './oserrors';
+import { SO_ERROR, SOL_SOCKET, type Address, type Selectable, type Socket } from './sockets';
 import type { Transport } from './transports';
 
 type IOData = [Handle | null, Handle | null];

@@ -3,13 +3,10 @@
 // what Node has already delivered (bytes buffered here, a pending accept, a finished connect).
 import { existsSync, statSync } from 'node:fs';
 import * as net from 'node:net';
-import { constants as osConstants } from 'node:os';
 import { dirname } from 'node:path';
-import { getSystemErrorMap, getSystemErrorName } from 'node:util';
-import {
-  BlockingIOError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError,
-  FileNotFoundError, OSError,
-} from './exceptions';
+import { OSError } from './exceptions';
+import { loadBinding, uvCode, type PipeHandle, type StreamHandle, type StreamWrap, type TcpHandle, type WriteReq } from './internal/uv';
+import { fromNodeError, osError } from './oserrors';
 
 /** Address family: Unix domain sockets. @see Python `socket.AF_UNIX` */
 export const AF_UNIX = 1;
@@ -51,144 +48,6 @@ const UNIX_PATH_MAX = 107;
 export const SEND_BUFFER_SIZE = 256 * 1024;
 /** Received bytes buffered before the socket stops reading from the kernel (SO_RCVBUF's role). */
 const RECV_BUFFER_SIZE = 256 * 1024;
-
-const ERRNO = osConstants.errno as Record<string, number | undefined>;
-const STRERROR = new Map<number, string>();
-for (const [neg, [, text]] of getSystemErrorMap()) STRERROR.set(-neg, text.charAt(0).toUpperCase() + text.slice(1));
-
-function errnoOf(code: string): number | undefined {
-  return ERRNO[code];
-}
-
-const CLASSES: Record<string, new (message: string, errno?: number, code?: string) => OSError> = {
-  ECONNRESET: ConnectionResetError,
-  ECONNREFUSED: ConnectionRefusedError,
-  ECONNABORTED: ConnectionAbortedError,
-  EPIPE: BrokenPipeError,
-  EAGAIN: BlockingIOError,
-  EWOULDBLOCK: BlockingIOError,
-  EINPROGRESS: BlockingIOError,
-  EALREADY: BlockingIOError,
-  ENOENT: FileNotFoundError,
-};
-
-/**
- * The Python OS error for a Node error code, e.g. `'ECONNRESET'` → ConnectionResetError with
- * errno 104 and the message `[Errno 104] Connection reset by peer` (plus `detail`, if given).
- * @see Python `OSError(errno, strerror)` (which picks the subclass from the errno)
- */
-export function osError(code: string, detail?: string): OSError {
-  const errno = errnoOf(code);
-  const text = errno === undefined ? code : STRERROR.get(errno) ?? code;
-  const message = `${errno === undefined ? '' : `[Errno ${errno}] `}${text}${detail === undefined ? '' : `: ${detail}`}`;
-  const Cls = CLASSES[code] ?? OSError;
-  return new Cls(message, errno, code);
-}
-
-/**
- * The Python OS error for an errno number, with Python's `[Errno N] message` text (the
- * system's text for `errno` when no message is given).
- * @see Python `OSError(errno, message)`
- */
-export function errnoError(errno: number, message: string = STRERROR.get(errno) ?? `Unknown error ${errno}`): OSError {
-  let code: string | undefined;
-  for (const [k, v] of Object.entries(ERRNO)) {
-    if (v === errno) {
-      code = k;
-      break;
-    }
-  }
-  const Cls = (code === undefined ? undefined : CLASSES[code]) ?? OSError;
-  return new Cls(`[Errno ${errno}] ${message}`, errno, code);
-}
-
-/** Turns a Node socket error into the Python OS error class (keeps the original as `cause`). */
-function fromNodeError(err: Error): OSError {
-  if (err instanceof OSError) return err;
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code === undefined || errnoOf(code) === undefined) {
-    const e = new OSError(err.message, undefined, code);
-    (e as { cause?: unknown }).cause = err;
-    return e;
-  }
-  const e = osError(code);
-  (e as { cause?: unknown }).cause = err;
-  return e;
-}
-
-interface TcpHandle {
-  bind(host: string, port: number): number;
-  bind6(host: string, port: number, flags: number): number;
-  listen(backlog: number): number;
-  getsockname(out: Record<string, unknown>): number;
-  close(): void;
-}
-interface PipeHandle {
-  bind(path: string): number;
-  close(): void;
-}
-interface TcpWrap {
-  TCP: new (type: number) => TcpHandle;
-  constants: { SERVER: number };
-}
-interface PipeWrap {
-  Pipe: new (type: number) => PipeHandle;
-  constants: { SERVER: number };
-}
-/** A write request: libuv keeps it (and its buffer) until an asynchronous write completes. */
-interface WriteReq {
-  handle: StreamHandle;
-  buffer: Uint8Array | null;
-  oncomplete: (status: number) => void;
-}
-/** The libuv stream under a connected net.Socket (`LibuvStreamWrap`: TCP or Pipe). */
-interface StreamHandle {
-  onread: (this: StreamHandle, data: ArrayBuffer | undefined) => unknown;
-  reading: boolean;
-  readonly writeQueueSize: number;
-  readStart(): number;
-  readStop(): number;
-  writeBuffer(req: WriteReq, data: Uint8Array): number;
-}
-interface StreamWrap {
-  WriteWrap: new () => WriteReq;
-  kReadBytesOrError: number;
-  kArrayBufferOffset: number;
-  kLastWriteWasAsync: number;
-  streamBaseState: Int32Array;
-}
-
-// Node binds a server only inside listen(), and for an IP host only after a (next-tick) lookup:
-// `server.address()` is null right after `listen({host, port: 0})`. Python's `bind()` is
-// synchronous and `getsockname()` shows the real port before `listen()`, which only a bound
-// libuv handle gives. `tcp_wrap`/`pipe_wrap` are on Node's `process.binding` allowlist and print
-// nothing (except a DEP0111 notice under --pending-deprecation). Where process.binding is refused
-// (the permission model), bind() only records the address and listen() binds (see `Socket`).
-const bindings = new Map<string, TcpWrap | PipeWrap | StreamWrap | null>();
-function loadBinding(name: 'tcp_wrap'): TcpWrap | null;
-function loadBinding(name: 'pipe_wrap'): PipeWrap | null;
-function loadBinding(name: 'stream_wrap'): StreamWrap | null;
-function loadBinding(name: string): TcpWrap | PipeWrap | StreamWrap | null {
-  let b = bindings.get(name);
-  if (b === undefined) {
-    try {
-      b = (process as unknown as { binding(name: string): TcpWrap | PipeWrap | StreamWrap }).binding(name);
-    } catch {
-      b = null;
-    }
-    bindings.set(name, b);
-  }
-  return b;
-}
-
-/** Node's error name for a negative libuv errno, e.g. -98 → 'EADDRINUSE'. */
-function uvCode(err: number): string {
-  try {
-    return getSystemErrorName(err);
-  } catch {
-    return 'EINVAL';
-  }
-}
 
 // DIRECT I/O. net.Socket puts a libuv stream handle behind Node's Readable/Writable machinery: a
 // pushed chunk and a 'data' event per read, a queued write with callbacks per write. A
@@ -450,6 +309,13 @@ export class Socket implements Selectable {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError('port must be 0-65535.');
     return address as InetAddress;
   }
+
+  // Node binds a server only inside listen(), and for an IP host only after a (next-tick) lookup:
+  // `server.address()` is null right after `listen({host, port: 0})`. Python's `bind()` is
+  // synchronous and `getsockname()` shows the real port before `listen()`, which only a bound
+  // libuv handle gives. `tcp_wrap`/`pipe_wrap` are on Node's `process.binding` allowlist and print
+  // nothing (except a DEP0111 notice under --pending-deprecation). Where process.binding is refused
+  // (the permission model), bind() only records the address and listen() binds (see the class doc).
 
   /**
    * Binds the socket to a local address: `[host, port]` (port 0 picks a free port, which

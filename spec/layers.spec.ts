@@ -11,7 +11,9 @@ const LAYERS: Record<string, number> = {
   'internal/introspect': 0,
   'internal/bytebuffer': 0,
   'selectors': 1,
-  'sockets': 1,
+  'oserrors': 1,
+  'internal/uv': 0,
+  'sockets': 2,
   'contextvars': 1,
   'clock': 1,
   'events': 2,
@@ -39,7 +41,7 @@ const LAYERS: Record<string, number> = {
   'index': 16,
 };
 /** The only lib files that may import Node's own modules. */
-const NODE_IMPORTERS = new Set(['selectors', 'sockets', 'selector-events', 'connections', 'runners', 'internal/introspect']);
+const NODE_IMPORTERS = new Set(['selectors', 'sockets', 'oserrors', 'selector-events', 'connections', 'runners', 'internal/introspect', 'internal/uv']);
 
 const LIB = path.join(__dirname, '..', 'lib');
 

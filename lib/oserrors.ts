@@ -1,0 +1,73 @@
+// Python: the errno side of OSError (3.11): `OSError(errno, strerror)` picks the subclass
+// (ConnectionResetError for ECONNRESET, ...) and formats `[Errno N] text`. Node names its errors
+// by code ('ECONNRESET'); these helpers give the Python error for a code or an errno number.
+import { constants as osConstants } from 'node:os';
+import { getSystemErrorMap } from 'node:util';
+import {
+  BlockingIOError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError,
+  FileNotFoundError, OSError,
+} from './exceptions';
+
+const ERRNO = osConstants.errno as Record<string, number | undefined>;
+const STRERROR = new Map<number, string>();
+for (const [neg, [, text]] of getSystemErrorMap()) STRERROR.set(-neg, text.charAt(0).toUpperCase() + text.slice(1));
+
+function errnoOf(code: string): number | undefined {
+  return ERRNO[code];
+}
+
+const CLASSES: Record<string, new (message: string, errno?: number, code?: string) => OSError> = {
+  ECONNRESET: ConnectionResetError,
+  ECONNREFUSED: ConnectionRefusedError,
+  ECONNABORTED: ConnectionAbortedError,
+  EPIPE: BrokenPipeError,
+  EAGAIN: BlockingIOError,
+  EWOULDBLOCK: BlockingIOError,
+  EINPROGRESS: BlockingIOError,
+  EALREADY: BlockingIOError,
+  ENOENT: FileNotFoundError,
+};
+
+/**
+ * The Python OS error for a Node error code, e.g. `'ECONNRESET'` → ConnectionResetError with
+ * errno 104 and the message `[Errno 104] Connection reset by peer` (plus `detail`, if given).
+ * @see Python `OSError(errno, strerror)` (which picks the subclass from the errno)
+ */
+export function osError(code: string, detail?: string): OSError {
+  const errno = errnoOf(code);
+  const text = errno === undefined ? code : STRERROR.get(errno) ?? code;
+  const message = `${errno === undefined ? '' : `[Errno ${errno}] `}${text}${detail === undefined ? '' : `: ${detail}`}`;
+  const Cls = CLASSES[code] ?? OSError;
+  return new Cls(message, errno, code);
+}
+
+/**
+ * The Python OS error for an errno number, with Python's `[Errno N] message` text (the
+ * system's text for `errno` when no message is given).
+ * @see Python `OSError(errno, message)`
+ */
+export function errnoError(errno: number, message: string = STRERROR.get(errno) ?? `Unknown error ${errno}`): OSError {
+  let code: string | undefined;
+  for (const [k, v] of Object.entries(ERRNO)) {
+    if (v === errno) {
+      code = k;
+      break;
+    }
+  }
+  const Cls = (code === undefined ? undefined : CLASSES[code]) ?? OSError;
+  return new Cls(`[Errno ${errno}] ${message}`, errno, code);
+}
+
+/** @internal Turns a Node socket error into the Python OS error class (keeps the original as `cause`). */
+export function fromNodeError(err: Error): OSError {
+  if (err instanceof OSError) return err;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === undefined || errnoOf(code) === undefined) {
+    const e = new OSError(err.message, undefined, code);
+    (e as { cause?: unknown }).cause = err;
+    return e;
+  }
+  const e = osError(code);
+  (e as { cause?: unknown }).cause = err;
+  return e;
+}
