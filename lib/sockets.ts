@@ -221,12 +221,13 @@ export class Socket implements Selectable {
     if (this.#readShut || this.#closed) return;
     this.#chunks.push(chunk);
     this.#buffered += chunk.length;
-    if (this.#buffered >= RECV_BUFFER_SIZE && !this.#readPaused) {
+    if (this.#buffered >= RECV_BUFFER_SIZE) {
+      // Checked on every chunk: net.Socket may start its handle reading again by itself.
       this.#readPaused = true;
       const handle = this.#handle;
       if (handle === null) {
         this.#conn?.pause();
-      } else {
+      } else if (handle.reading) {
         handle.reading = false;
         handle.readStop();
       }
