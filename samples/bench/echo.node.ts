@@ -18,7 +18,7 @@ const CLIENTS = 100;
 const ROUNDS = 1_000;
 const SIZE = 64;
 /** Full-size runs; the best is reported (as timeit does: other processes only ever slow a run). */
-const REPEATS = 5;
+const REPEATS = 3;
 const WARMUP_ROUNDS = 100;
 
 /** Buffers a socket's 'data' chunks; `readExactly(n)` resolves with the next n bytes (null at EOF). */

@@ -13,7 +13,7 @@ from bench_util import emit
 CLIENTS = 100
 ROUNDS = 1_000
 SIZE = 64
-REPEATS = 5  # full-size runs (a CPython run takes 2-3 s); the best is reported (as timeit does: other processes only ever slow a run)
+REPEATS = 3  # full-size runs (a CPython run takes 2-3 s); the best is reported (as timeit does: other processes only ever slow a run)
 WARMUP_ROUNDS = 100
 
 handlers = []  # the server's handler tasks: each run waits for them to finish

@@ -18,7 +18,7 @@ const CLIENTS = 100;
 const ROUNDS = 1_000;
 const SIZE = 64;
 /** Full-size runs; the best is reported (as timeit does: other processes only ever slow a run). */
-const REPEATS = 5;
+const REPEATS = 3;
 const WARMUP_ROUNDS = 100;
 
 /** The server's handler tasks: each run waits for them to finish. */

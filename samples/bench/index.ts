@@ -18,6 +18,12 @@ const NO_NODE_TWIN: ReadonlySet<Workload> = new Set<Workload>(['echo-sock']);
 /** Node flags per workload (the memory programs force GC). */
 const NODE_FLAGS: Partial<Record<Workload, string[]>> = { memory: ['--expose-gc'] };
 const CHILD_TIMEOUT_MS = 90_000;
+/**
+ * Passes over the three forms of a workload whose speed this machine's load swings most (loopback
+ * I/O: ±30 % from one minute to the next). Each pass runs tsyncio, CPython and Node in turn and
+ * the best of each is kept, so a slow spell does not land on one implementation only.
+ */
+const PASSES: Partial<Record<Workload, number>> = { echo: 2, 'echo-sock': 2 };
 
 /** Compiled programs live next to this file; the Python twins stay in the source tree. */
 const DIST_DIR = __dirname;
@@ -49,9 +55,24 @@ function runChild(label: string, cmd: string, args: string[]): Result | undefine
 function runWorkload(w: Workload, withPython: boolean): Results {
   const flags = NODE_FLAGS[w] ?? [];
   const out: Results = {};
-  out.tsyncio = runChild(`${w} (tsyncio)`, process.execPath, [...flags, path.join(DIST_DIR, `${w}.js`)]);
-  if (withPython) out.cpython = runChild(`${w} (CPython)`, 'python3', ['-B', path.join(SRC_DIR, `${w}.py`)]);
-  if (!NO_NODE_TWIN.has(w)) out.node = runChild(`${w} (Node)`, process.execPath, [...flags, path.join(DIST_DIR, `${w}.node.js`)]);
+  const passes = PASSES[w] ?? 1;
+  for (let p = 1; p <= passes; p++) {
+    const pass = passes > 1 ? `, pass ${p}/${passes}` : '';
+    out.tsyncio = best(out.tsyncio, runChild(`${w} (tsyncio${pass})`, process.execPath, [...flags, path.join(DIST_DIR, `${w}.js`)]));
+    if (withPython) out.cpython = best(out.cpython, runChild(`${w} (CPython${pass})`, 'python3', ['-B', path.join(SRC_DIR, `${w}.py`)]));
+    if (!NO_NODE_TWIN.has(w)) out.node = best(out.node, runChild(`${w} (Node${pass})`, process.execPath, [...flags, path.join(DIST_DIR, `${w}.node.js`)]));
+  }
+  return out;
+}
+
+/** Two passes' results merged: each number is the higher one (PASSES workloads report only rates). */
+function best(a: Result | undefined, b: Result | undefined): Result | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  const out: Result = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = a[k];
+    if (typeof v === 'number' && typeof prev === 'number') out[k] = Math.max(prev, v);
+  }
   return out;
 }
 
@@ -190,7 +211,7 @@ function main(): void {
     .map((r) => num(r, 'maxDelay')).filter((d) => d !== undefined);
   if (new Set(delays).size > 1) process.stderr.write(`bench: sleep-many max delays differ between implementations: ${delays.join(', ')}\n`);
 
-  console.log(`tsyncio bench: node ${process.version}, ${withPython ? 'python3 present' : 'no python3'}; one run of each program, in sequence`);
+  console.log(`tsyncio bench: node ${process.version}, ${withPython ? 'python3 present' : 'no python3'}; each program run in sequence (echo and echo-sock: two interleaved passes, best kept)`);
   console.log(table(rows(all)));
   console.log('Rates: higher is better (ratio > 1 favours tsyncio); overhead and bytes: lower is better (ratio < 1 favours tsyncio).');
   console.log('Each program warms up, then reports its best run (rates: best of 2 to 9; sleep-many: best of 3; memory: one run).');
