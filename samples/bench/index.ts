@@ -168,7 +168,7 @@ function rows(all: Record<Workload, Results>): Row[] {
     },
     {
       name: '  Node raw libuv handles', fmt: rate, goal: '(context: no streams, no Promises)',
-      node: num(echo.node, 'rawRate'), checks: [],
+      ts: num(echo.tsyncio, 'rate'), node: num(echo.node, 'rawRate'), checks: [],
     },
     {
       name: '  echo sock_* (round trips/s)', fmt: rate, goal: '(reported; Node has no sock_*)',
