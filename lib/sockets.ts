@@ -139,6 +139,8 @@ export class Socket implements Selectable {
   #handle: StreamHandle | null = null;
   /** A write request no asynchronous write holds (reused while writes finish at once). */
   #req: WriteReq | null = null;
+  /** Asynchronous writes libuv still holds (each has its own request). */
+  #writesInFlight = 0;
   #eof = false;
   #readShut = false;
   #writeShut = false;
@@ -250,7 +252,10 @@ export class Socket implements Selectable {
   /** Bytes written but not yet taken by the kernel. */
   #unsent(conn: net.Socket): number {
     const handle = this.#handle;
-    return handle === null || conn.destroyed ? conn.writableLength : conn.writableLength + handle.writeQueueSize;
+    if (handle === null) return conn.writableLength;
+    // On the direct path net.Socket's own Writable carries nothing (its end() comes after the last
+    // send), and libuv holds bytes only while an asynchronous write is in flight.
+    return this.#writesInFlight === 0 || conn.destroyed ? 0 : handle.writeQueueSize;
   }
 
   /** Hands `chunk` to libuv (which writes it now, or queues what the kernel refuses); throws the write's OS error. */
@@ -262,6 +267,7 @@ export class Socket implements Selectable {
       r.buffer = null;
       r.oncomplete = (status) => {
         r.buffer = null;
+        this.#writesInFlight--;
         if (status < 0) this.#error ??= osError(uvCode(status));
         this.#notify();
       };
@@ -275,8 +281,12 @@ export class Socket implements Selectable {
       throw osError(uvCode(err));
     }
     // An asynchronous write keeps its request until it completes; a finished one is reused.
-    if (sw.streamBaseState[sw.kLastWriteWasAsync] !== 0) this.#req = null;
-    else req.buffer = null;
+    if (sw.streamBaseState[sw.kLastWriteWasAsync] !== 0) {
+      this.#req = null;
+      this.#writesInFlight++;
+    } else {
+      req.buffer = null;
+    }
   }
 
   /** The socket's number (a stable per-process id), or -1 once closed. @see Python `socket.fileno()` */
@@ -565,25 +575,39 @@ export class Socket implements Selectable {
 
   /** Takes up to `n` buffered bytes (n > 0, something buffered): copied into `into`, or returned. */
   #take(n: number, into: Uint8Array | null): Buffer | number {
+    const chunks = this.#chunks;
+    if (into === null) {
+      // The common case: the first chunk is all that is asked for, or all there is.
+      const first = chunks[0];
+      if (first.length === n || (first.length < n && chunks.length === 1)) {
+        chunks.shift();
+        this.#taken(first.length);
+        return first;
+      }
+    }
     const out: Buffer[] = [];
     let got = 0;
-    while (got < n && this.#chunks.length > 0) {
-      let c = this.#chunks[0];
+    while (got < n && chunks.length > 0) {
+      let c = chunks[0];
       if (c.length <= n - got) {
-        this.#chunks.shift();
+        chunks.shift();
       } else {
-        this.#chunks[0] = c.subarray(n - got);
+        chunks[0] = c.subarray(n - got);
         c = c.subarray(0, n - got);
       }
       if (into !== null) into.set(c, got);
       else out.push(c);
       got += c.length;
     }
-    this.#buffered -= got;
-    const conn = this.#conn;
-    if (conn !== null && this.#readPaused && this.#buffered < RECV_BUFFER_SIZE / 2) this.#resumeReading(conn);
+    this.#taken(got);
     if (into !== null) return got;
     return out.length === 1 ? out[0] : Buffer.concat(out, got);
+  }
+
+  #taken(n: number): void {
+    this.#buffered -= n;
+    const conn = this.#conn;
+    if (conn !== null && this.#readPaused && this.#buffered < RECV_BUFFER_SIZE / 2) this.#resumeReading(conn);
   }
 
   /**
@@ -655,7 +679,7 @@ export class Socket implements Selectable {
     if (data.length === 0) return 0;
     const k = Math.min(room, data.length);
     // A copy: the caller may reuse its buffer, and libuv keeps what the kernel does not take yet.
-    const chunk = Buffer.from(data.subarray(0, k));
+    const chunk = Buffer.from(k === data.length ? data : data.subarray(0, k));
     const handle = this.#handle;
     if (handle !== null && streamWrap !== null) this.#writeDirect(handle, streamWrap, chunk);
     else conn.write(chunk);
