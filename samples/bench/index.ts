@@ -213,6 +213,11 @@ function main(): void {
 
   console.log(`tsyncio bench: node ${process.version}, ${withPython ? 'python3 present' : 'no python3'}; each program run in sequence (echo and echo-sock: two interleaved passes, best kept)`);
   console.log(table(rows(all)));
+  const pyEcho = num(all.echo.cpython, 'rate');
+  const rawEcho = num(all.echo.node, 'rawRate');
+  if (pyEcho !== undefined && rawEcho !== undefined && rawEcho < 2.8 * pyEcho) {
+    console.log(`echo streams: 2.8x CPython is ${rate(2.8 * pyEcho)}, above bare libuv handles with plain callbacks (${rate(rawEcho)}): no runtime on Node reaches it on this machine.`);
+  }
   console.log('Rates: higher is better (ratio > 1 favours tsyncio); overhead and bytes: lower is better (ratio < 1 favours tsyncio).');
   console.log('Each program warms up, then reports its best run (rates: best of 2 to 9; sleep-many: best of 3; memory: one run).');
   console.log(`Total ${((performance.now() - t0) / 1000).toFixed(1)} s.`);
