@@ -27,11 +27,15 @@ const CORE_NAMES = [
   'LifoQueue',
   // §6 I/O (first layer: selector, sockets, the selector loop)
   'EVENT_READ', 'EVENT_WRITE', 'SelectorKey', 'Selector', 'DefaultSelector', 'Socket', 'SelectorEventLoop',
+  // §6 Transports and protocols
+  'Protocol', 'BaseProtocol', 'BaseTransport', 'SelectorSocketTransport', 'Server',
   // §6 Streams (streams.py)
   'StreamReader', 'StreamWriter', 'StreamReaderProtocol', 'FlowControlMixin', 'openConnection', 'startServer',
   'openUnixConnection', 'startUnixServer',
   // §6 Unix sockets (issue 5)
   'AF_UNIX', 'FileNotFoundError',
+  // §7 OS errors from a code or an errno number
+  'osError', 'errnoError',
 ];
 
 const LIB = path.join(__dirname, '..', 'lib');
