@@ -19,6 +19,17 @@ export class SelectorKey<D = unknown> {
   ) {}
 }
 
+/** One registration: its current key, and whether it waits in the candidate list. */
+interface Watch<D> {
+  key: SelectorKey<D>;
+  /** In the candidate list (a Node event may have made it ready, or it was ready at the last poll). */
+  queued: boolean;
+  /** Still registered (an unregistered watch may sit in the list until the next poll skips it). */
+  live: boolean;
+  /** Called by the file object when Node delivers something that may change its readiness. */
+  watcher: () => void;
+}
+
 function describeObj(fileobj: unknown): string {
   if (typeof fileobj === 'object' && fileobj !== null) return (fileobj as { toString(): string }).toString();
   return typeof fileobj === 'string' ? JSON.stringify(fileobj) : String(fileobj);
@@ -36,8 +47,11 @@ function describeObj(fileobj: unknown): string {
  */
 export class Selector<D = unknown> {
   #map = new Map<number, SelectorKey<D>>();
-  #watchers = new Map<number, () => void>();
-  #candidates = new Set<number>();
+  #watches = new Map<number, Watch<D>>();
+  /** Watches that may be ready, each once (its `queued` flag), in the order they became so. */
+  #candidates: Watch<D>[] = [];
+  /** The other candidate list: a poll fills one while it reads the other (no allocation per poll). */
+  #spare: Watch<D>[] = [];
   #wakeup: (() => void) | null = null;
   #waiter: (() => void) | null = null;
   #closed = false;
@@ -81,15 +95,22 @@ export class Selector<D = unknown> {
     if (this.#map.has(fd)) throw new RangeError(`${describeObj(fileobj)} (FD ${fd}) is already registered`);
     const key = new SelectorKey(fileobj, fd, events, data);
     this.#map.set(fd, key);
-    const watcher = (): void => {
-      this.#candidates.add(fd);
+    const watch: Watch<D> = { key, queued: false, live: true, watcher: () => undefined };
+    watch.watcher = () => {
+      this.#enqueue(watch);
       this.#wakeup?.();
       this.#waiter?.();
     };
-    this.#watchers.set(fd, watcher);
-    fileobj._watchers.add(watcher);
-    this.#candidates.add(fd);
+    this.#watches.set(fd, watch);
+    fileobj._watchers.add(watch.watcher);
+    this.#enqueue(watch);
     return key;
+  }
+
+  #enqueue(watch: Watch<D>): void {
+    if (watch.queued) return;
+    watch.queued = true;
+    this.#candidates.push(watch);
   }
 
   /**
@@ -102,10 +123,12 @@ export class Selector<D = unknown> {
     const key = this.#map.get(fd);
     if (key === undefined) throw new RangeError(`${describeObj(fileobj)} is not registered`);
     this.#map.delete(fd);
-    this.#candidates.delete(fd);
-    const w = this.#watchers.get(fd);
-    if (w !== undefined) key.fileobj._watchers.delete(w);
-    this.#watchers.delete(fd);
+    const watch = this.#watches.get(fd);
+    if (watch !== undefined) {
+      watch.live = false;
+      key.fileobj._watchers.delete(watch.watcher);
+      this.#watches.delete(fd);
+    }
     return key;
   }
 
@@ -123,16 +146,17 @@ export class Selector<D = unknown> {
         throw new RangeError(`Invalid events: ${String(events)}`);
       }
       // Same file object, same watcher: only the key changes (and it may be ready for the new events).
-      const next = new SelectorKey(key.fileobj, fd, events, data);
-      this.#map.set(fd, next);
-      this.#candidates.add(fd);
-      return next;
+      return this.#rekey(fd, new SelectorKey(key.fileobj, fd, events, data), true);
     }
-    if (data !== key.data) {
-      const next = new SelectorKey(key.fileobj, fd, events, data);
-      this.#map.set(fd, next);
-      return next;
-    }
+    if (data !== key.data) return this.#rekey(fd, new SelectorKey(key.fileobj, fd, events, data), false);
+    return key;
+  }
+
+  #rekey(fd: number, key: SelectorKey<D>, maybeReady: boolean): SelectorKey<D> {
+    this.#map.set(fd, key);
+    const watch = this.#watches.get(fd) as Watch<D>;
+    watch.key = key;
+    if (maybeReady) this.#enqueue(watch);
     return key;
   }
 
@@ -168,22 +192,34 @@ export class Selector<D = unknown> {
    */
   poll(): [SelectorKey<D>, number][] {
     const out: [SelectorKey<D>, number][] = [];
-    if (this.#candidates.size > 0) this._pollEach((key, mask) => { out.push([key, mask]); });
+    if (this.#candidates.length > 0) this._pollEach((key, mask) => { out.push([key, mask]); });
     return out;
   }
 
-  /** @internal `poll()` without the result array: calls `fn(key, mask)` for each ready key (the loop's path). */
+  /**
+   * @internal `poll()` without the result array: calls `fn(key, mask)` for each ready key (the
+   * loop's path). A ready key stays a candidate (level-triggered); `fn` must not poll again.
+   */
   _pollEach(fn: (key: SelectorKey<D>, mask: number) => void): void {
-    for (const fd of this.#candidates) {
-      const key = this.#map.get(fd);
+    const list = this.#candidates;
+    const next = this.#spare;
+    this.#candidates = next; // what becomes ready meanwhile joins the next list
+    for (let i = 0; i < list.length; i++) {
+      const watch = list[i];
+      if (!watch.live) continue;
+      const key = watch.key;
       let mask = 0;
-      if (key !== undefined) {
-        if ((key.events & EVENT_READ) !== 0 && key.fileobj._readReady()) mask |= EVENT_READ;
-        if ((key.events & EVENT_WRITE) !== 0 && key.fileobj._writeReady()) mask |= EVENT_WRITE;
+      if ((key.events & EVENT_READ) !== 0 && key.fileobj._readReady()) mask |= EVENT_READ;
+      if ((key.events & EVENT_WRITE) !== 0 && key.fileobj._writeReady()) mask |= EVENT_WRITE;
+      if (mask === 0) {
+        watch.queued = false;
+      } else {
+        next.push(watch);
+        fn(key, mask);
       }
-      if (mask === 0) this.#candidates.delete(fd);
-      else fn(key as SelectorKey<D>, mask);
     }
+    list.length = 0;
+    this.#spare = list;
   }
 
   /**
@@ -243,20 +279,20 @@ export class Selector<D = unknown> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const [fd, key] of this.#map) {
-      const w = this.#watchers.get(fd);
-      if (w !== undefined) key.fileobj._watchers.delete(w);
+    for (const watch of this.#watches.values()) {
+      watch.live = false;
+      watch.key.fileobj._watchers.delete(watch.watcher);
     }
     this.#map.clear();
-    this.#watchers.clear();
-    this.#candidates.clear();
+    this.#watches.clear();
+    this.#candidates.length = 0;
     this.#wakeup = null;
     this.#waiter?.();
   }
 
   /** @internal Whether some key may be ready (the loop then does not sleep). */
   _hasPending(): boolean {
-    return this.#candidates.size > 0;
+    return this.#candidates.length > 0;
   }
 
   /** @internal Called when a Node event may have made a key ready (the loop's `_notify`). */

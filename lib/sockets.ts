@@ -1,6 +1,8 @@
 // Python: socket.py (3.11), the non-blocking subset asyncio's selector loop uses.
 // A Socket never blocks: an operation that would wait throws BlockingIOError, and readiness is
 // what Node has already delivered (bytes buffered here, a pending accept, a finished connect).
+// Node's global `Buffer` is a getter: every use on the read and write paths would call it.
+import { Buffer } from 'node:buffer';
 import { existsSync, statSync } from 'node:fs';
 import * as net from 'node:net';
 import { dirname } from 'node:path';
