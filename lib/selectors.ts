@@ -204,22 +204,28 @@ export class Selector<D = unknown> {
     const list = this.#candidates;
     const next = this.#spare;
     this.#candidates = next; // what becomes ready meanwhile joins the next list
-    for (let i = 0; i < list.length; i++) {
-      const watch = list[i];
-      if (!watch.live) continue;
-      const key = watch.key;
-      let mask = 0;
-      if ((key.events & EVENT_READ) !== 0 && key.fileobj._readReady()) mask |= EVENT_READ;
-      if ((key.events & EVENT_WRITE) !== 0 && key.fileobj._writeReady()) mask |= EVENT_WRITE;
-      if (mask === 0) {
-        watch.queued = false;
-      } else {
-        next.push(watch);
-        fn(key, mask);
+    let i = 0;
+    try {
+      for (; i < list.length; i++) {
+        const watch = list[i];
+        if (!watch.live) continue;
+        const key = watch.key;
+        let mask = 0;
+        if ((key.events & EVENT_READ) !== 0 && key.fileobj._readReady()) mask |= EVENT_READ;
+        if ((key.events & EVENT_WRITE) !== 0 && key.fileobj._writeReady()) mask |= EVENT_WRITE;
+        if (mask === 0) {
+          watch.queued = false;
+        } else {
+          fn(key, mask);
+          next.push(watch);
+        }
       }
+    } finally {
+      // If a check or `fn` threw, that watch and those not reached yet stay candidates.
+      for (; i < list.length; i++) next.push(list[i]);
+      list.length = 0;
+      this.#spare = list;
     }
-    list.length = 0;
-    this.#spare = list;
   }
 
   /**

@@ -1,7 +1,7 @@
 // Ports of test_selectors.py (BaseSelectorTestCase) over tsyncio Sockets on 127.0.0.1 port 0, and
 // the Node-specific rule that a select() loop which keeps finding keys ready still lets Node turn.
 import * as net from 'node:net';
-import { DefaultSelector, EVENT_READ, EVENT_WRITE, RuntimeError, SelectorKey, Socket, type InetAddress } from '../lib';
+import { DefaultSelector, EVENT_READ, EVENT_WRITE, RuntimeError, SelectorKey, Socket, type InetAddress, type Selectable } from '../lib';
 import { mulberry32 } from './helpers/prng';
 
 /** Every socket a test opens, closed after it (also when it fails). */
@@ -83,6 +83,31 @@ describe('selectors (test_selectors.py)', () => {
     expect(sock.fileno()).toBe(-1);
     expect(s.unregister(sock)).toBe(key);
     s.close();
+  });
+
+  test('a readiness check that throws loses no candidate: the next poll reports every ready key', () => {
+    let fail = true;
+    const fake = (fd: number, throws: boolean): Selectable => ({
+      _watchers: new Set<() => void>(),
+      fileno: () => fd,
+      _readReady: () => {
+        if (throws && fail) throw new Error('check failed');
+        return true;
+      },
+      _writeReady: () => false,
+    });
+    const sel = new DefaultSelector();
+    const a = fake(1, false);
+    const b = fake(2, true);
+    const c = fake(3, false);
+    sel.register(a, EVENT_READ, 'a');
+    sel.register(b, EVENT_READ, 'b');
+    sel.register(c, EVENT_READ, 'c');
+    expect(() => sel.poll()).toThrow('check failed');
+    fail = false;
+    expect(sel.poll().map(([key]) => key.data)).toEqual(['a', 'b', 'c']);
+    expect(sel.poll().map(([key]) => key.data)).toEqual(['a', 'b', 'c']);
+    sel.close();
   });
 
   test('test_select: a fresh pair is writable, not readable; readable once the peer sends', async () => {
