@@ -5,7 +5,7 @@ import { _contextFromVars, _currentVars, _enterContext, _enterVars, _exitContext
 import { FatalError, RuntimeError, toError } from './exceptions';
 import { describe } from './internal/introspect';
 import type { BaseEventLoop } from './base-events';
-import type { SelectorEventLoop } from './selector-events';
+import type { SelectorEventLoop } from './io/selector-events';
 import type { Future } from './futures';
 import type { Task } from './tasks';
 

@@ -19,8 +19,8 @@ export type { Coroutine, Awaitable } from './futures';
 export { Handle, TimerHandle, getRunningLoop, getEventLoop, setEventLoop, newEventLoop } from './events';
 export type { ExceptionContext, ExceptionHandler } from './events';
 export { BaseEventLoop } from './base-events';
-export { SelectorEventLoop, EventLoop } from './selector-events';
-export type { SelectorEventLoopOptions } from './selector-events';
+export { SelectorEventLoop, EventLoop } from './io/selector-events';
+export type { SelectorEventLoopOptions } from './io/selector-events';
 export type { EventLoopOptions, TaskOptions, TaskFactory, CallbackOptions } from './base-events';
 export { VirtualClock, MonotonicClock } from './clock';
 export type { Clock, VirtualClockOptions } from './clock';
@@ -54,33 +54,33 @@ export type { PriorityQueueOptions } from './queues';
 export { Context, ContextVar, Token, copyContext } from './contextvars';
 
 // I/O: selectors, sockets (selectors.py, socket.py).
-export { EVENT_READ, EVENT_WRITE, SelectorKey, Selector, DefaultSelector } from './selectors';
+export { EVENT_READ, EVENT_WRITE, SelectorKey, Selector, DefaultSelector } from './io/selectors';
 export {
   Socket, AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SHUT_RD, SHUT_WR, SHUT_RDWR, SOL_SOCKET, SO_ERROR,
   SEND_BUFFER_SIZE,
-} from './sockets';
-export { osError, errnoError } from './oserrors';
-export type { Address, InetAddress, Selectable } from './sockets';
+} from './io/sockets';
+export { osError, errnoError } from './io/oserrors';
+export type { Address, InetAddress, Selectable } from './io/sockets';
 
 // Transports and protocols (transports.py, protocols.py, selector_events.py, base_events.Server).
-export { BaseProtocol, Protocol } from './protocols';
-export { BaseTransport, FlowControlTransport, WRITE_HIGH_WATER } from './transports';
-export type { ReadTransport, WriteTransport, Transport } from './transports';
-export { SelectorSocketTransport } from './selector-transport';
-export { Server } from './server';
-export type { CreateConnectionOptions, CreateServerOptions, CreateUnixServerOptions } from './connections';
+export { BaseProtocol, Protocol } from './io/protocols';
+export { BaseTransport, FlowControlTransport, WRITE_HIGH_WATER } from './io/transports';
+export type { ReadTransport, WriteTransport, Transport } from './io/transports';
+export { SelectorSocketTransport } from './io/selector-transport';
+export { Server } from './io/server';
+export type { CreateConnectionOptions, CreateServerOptions, CreateUnixServerOptions } from './io/connections';
 
 // Streams (streams.py).
-export { StreamReader } from './stream-reader';
-export type { StreamReaderOptions } from './stream-reader';
+export { StreamReader } from './io/stream-reader';
+export type { StreamReaderOptions } from './io/stream-reader';
 export {
   StreamWriter, StreamReaderProtocol, FlowControlMixin,
   openConnection, startServer, openUnixConnection, startUnixServer,
-} from './streams';
+} from './io/streams';
 export type {
   ClientConnectedCallback, OpenConnectionOptions, StartServerOptions,
   OpenUnixConnectionOptions, StartUnixServerOptions,
-} from './streams';
+} from './io/streams';
 
 // Runners (runners.py).
 export { run, runSync, Runner } from './runners';

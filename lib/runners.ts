@@ -2,7 +2,7 @@
 // A runner owns one loop: it runs the main coroutine, then cancels what is left, waits for it
 // (for a bounded grace period) and closes the loop, reporting whatever went wrong on the way.
 import type { BaseEventLoop, EventLoopOptions } from './base-events';
-import { EventLoop } from './selector-events';
+import { EventLoop } from './io/selector-events';
 import type { Clock } from './clock';
 import { copyContext, type Context } from './contextvars';
 import { RuntimeError } from './exceptions';

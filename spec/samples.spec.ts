@@ -11,7 +11,7 @@
 import {
   SAMPLES, checkAll, closeInTime, missingBuilds, normalise, plannedChecks, pythonAvailable, staleBuilds, tolerance,
   type Check, type Verdict,
-} from '../samples/sidebyside';
+} from '../samples/gallery/sidebyside';
 
 const withPython = pythonAvailable();
 if (!withPython) {

@@ -10,7 +10,7 @@ import {
   AF_UNIX, BrokenPipeError, ConnectionAbortedError, ConnectionResetError, Socket, StreamReader, StreamReaderProtocol, StreamWriter,
   getRunningLoop, openConnection, openUnixConnection, run, sleep, startServer, startUnixServer, wrapPromise,
   type Coroutine, type ExceptionContext, type Transport,
-} from '../lib';
+} from '../../lib';
 
 const RESPONSE = 'HTTP/1.0 200 OK\r\nServer: test\r\nContent-type: text/plain\r\nContent-Length: 12\r\n\r\nTest message';
 

@@ -1,8 +1,8 @@
 // Python: asyncio/transports.py (3.11): the transport interfaces and the write flow control.
 // Flow control: the protocol is paused once the write buffer is above the high-water mark and
 // resumed once it is at or below the low-water mark; the two calls always alternate.
-import type { BaseEventLoop } from './base-events';
-import { RuntimeError } from './exceptions';
+import type { BaseEventLoop } from '../base-events';
+import { RuntimeError } from '../exceptions';
 import type { BaseProtocol, Protocol } from './protocols';
 
 /** Default write high-water mark: 64 KiB. @see Python `transports._FlowControlMixin` */

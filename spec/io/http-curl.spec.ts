@@ -3,8 +3,8 @@
 // server runs in this process. curl must be installed: a missing curl fails these tests (it does
 // not skip them). Real sockets on 127.0.0.1, port 0; each test's run() closes its loop.
 import { execFile } from 'node:child_process';
-import { asyncWith, run, startServer, wrapPromise, type Coroutine } from '../lib';
-import { PAGE, handleRequest, main, served } from '../samples/http-server';
+import { asyncWith, run, startServer, wrapPromise, type Coroutine } from '../../lib';
+import { PAGE, handleRequest, main, served } from '../../samples/http-server';
 
 /** What `curl -s -i` printed, split into status line, headers and body; and its exit code. */
 interface CurlReply {

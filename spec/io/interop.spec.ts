@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import {
   Protocol, SelectorEventLoop, createTask, getRunningLoop, openConnection, run, startServer, wrapPromise,
   type Coroutine, type ExceptionContext, type StreamReader, type StreamWriter, type Transport,
-} from '../lib';
+} from '../../lib';
 
 const PY_DIR = path.join(__dirname, 'py');
 const children: ChildProcess[] = [];

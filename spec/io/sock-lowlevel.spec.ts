@@ -9,7 +9,7 @@ import {
   AF_UNIX, BlockingIOError, ConnectionRefusedError, OSError, SHUT_WR, Socket, TimeoutError,
   createTask, getRunningLoop, run, sleep, waitFor,
   type Address, type Coroutine, type InetAddress, type SelectorEventLoop,
-} from '../lib';
+} from '../../lib';
 
 /** Every socket a test opens, closed after it (also when it fails). */
 const opened: { close(): void }[] = [];

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import {
   AF_UNIX, asyncWith, CancelledError, Event, EventLoop, getRunningLoop, OSError, Protocol, run, RuntimeError, Server, sleep, Socket,
   type Address, type BaseTransport, type Coroutine, type ExceptionContext, type Future, type Task, type Transport,
-} from '../lib';
+} from '../../lib';
 
 const HELLO_MSG = Buffer.concat([Buffer.alloc(1024 * 5, '1'), Buffer.from('\n')]);
 

@@ -2,9 +2,9 @@
 // Reads come from a reader registered on the loop's selector and go to the protocol; writes go
 // straight to the socket and only what it refuses is buffered here (with a writer armed until it
 // drains). connectionLost is called exactly once, after which the socket is closed.
-import { BlockingIOError, OSError } from './exceptions';
-import type { Future } from './futures';
-import { Deque } from './internal/deque';
+import { BlockingIOError, OSError } from '../exceptions';
+import type { Future } from '../futures';
+import { Deque } from '../internal/deque';
 import type { BaseProtocol, Protocol } from './protocols';
 import type { Server } from './server';
 import type { SelectorEventLoop } from './selector-events';

@@ -3,7 +3,7 @@
 import * as net from 'node:net';
 import {
   ConnectionRefusedError, ConnectionResetError, EventLoop, RuntimeError, getRunningLoop, Socket, VirtualClock, runSync, type Address, type Coroutine, type InetAddress,
-} from '../lib';
+} from '../../lib';
 
 function listener(): Socket {
   const srv = new Socket();

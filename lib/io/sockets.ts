@@ -6,8 +6,8 @@ import { Buffer } from 'node:buffer';
 import { existsSync, statSync } from 'node:fs';
 import * as net from 'node:net';
 import { dirname } from 'node:path';
-import { OSError } from './exceptions';
-import { loadBinding, uvCode, type PipeHandle, type StreamHandle, type StreamWrap, type TcpHandle, type WriteReq } from './internal/uv';
+import { OSError } from '../exceptions';
+import { loadBinding, uvCode, type PipeHandle, type StreamHandle, type StreamWrap, type TcpHandle, type WriteReq } from './uv';
 import { fromNodeError, osError } from './oserrors';
 
 /** Address family: Unix domain sockets. @see Python `socket.AF_UNIX` */

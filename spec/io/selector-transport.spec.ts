@@ -5,9 +5,9 @@
 import {
   BlockingIOError, ConnectionAbortedError, ConnectionResetError, OSError, RuntimeError, SelectorSocketTransport,
   Server, SHUT_WR, sleep, osError, type Coroutine, type EventLoop, type ExceptionContext, type Future,
-} from '../lib';
-import { expectIOCallback, FakeSocket, ioHandle, RecordingProtocol } from './helpers/fake-socket';
-import { runBriefly, virtualLoop } from './helpers/virtual';
+} from '../../lib';
+import { expectIOCallback, FakeSocket, ioHandle, RecordingProtocol } from '../helpers/fake-socket';
+import { runBriefly, virtualLoop } from '../helpers/virtual';
 
 const MAX_SIZE = 256 * 1024;
 

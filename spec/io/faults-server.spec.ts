@@ -6,10 +6,10 @@ import type * as net from 'node:net';
 import {
   ConnectionRefusedError, createTask, Event, gather, openConnection, Protocol, run, sleep, Socket,
   startServer, wrapPromise, type Coroutine, type ExceptionContext, type StreamReader, type StreamWriter,
-} from '../lib';
+} from '../../lib';
 import {
   collectErrors, describeContexts, loop, portOf, rawClient, closedPort, expectThrows, isConnectionError,
-} from './helpers/peers';
+} from '../helpers/peers';
 
 describe('connection refused', () => {
   test('openConnection to a closed port: ConnectionRefusedError, errno 111, code ECONNREFUSED, Python\'s message', async () => {

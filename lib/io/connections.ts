@@ -4,9 +4,9 @@
 import { lookup } from 'node:dns';
 import { statSync, unlinkSync } from 'node:fs';
 import { isIP } from 'node:net';
-import type { BaseEventLoop } from './base-events';
-import { BlockingIOError, CancelledError, ConnectionAbortedError, OSError } from './exceptions';
-import type { Coroutine } from './futures';
+import type { BaseEventLoop } from '../base-events';
+import { BlockingIOError, CancelledError, ConnectionAbortedError, OSError } from '../exceptions';
+import type { Coroutine } from '../futures';
 import type { Protocol } from './protocols';
 import type { SelectorEventLoop } from './selector-events';
 import { SelectorSocketTransport } from './selector-transport';

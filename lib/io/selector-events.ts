@@ -1,14 +1,14 @@
 // Python: asyncio/selector_events.py (3.11): the loop whose I/O goes through a selector.
 // Every iteration polls the selector (without waiting) before timers, turning ready keys into
 // reader/writer callbacks. sock* try the non-blocking call first and only then wait for readiness.
-import { BaseEventLoop, type EventLoopOptions } from './base-events';
+import { BaseEventLoop, type EventLoopOptions } from '../base-events';
 import {
   acceptConnection, createConnection, createConnectionTransport, createServer, createUnixConnection, createUnixServer,
   formatAddress, type CreateConnectionOptions, type CreateServerOptions, type CreateUnixServerOptions,
 } from './connections';
-import { _hooks, Handle } from './events';
-import { BlockingIOError, RuntimeError } from './exceptions';
-import type { Coroutine, Future } from './futures';
+import { _hooks, Handle } from '../events';
+import { BlockingIOError, RuntimeError } from '../exceptions';
+import type { Coroutine, Future } from '../futures';
 import type { Protocol } from './protocols';
 import type { SelectorSocketTransport } from './selector-transport';
 import { DefaultSelector, EVENT_READ, EVENT_WRITE, type Selector, type SelectorKey } from './selectors';

@@ -1,11 +1,11 @@
 // Python: asyncio/streams.py (3.11) `StreamReader`: bytes fed by a protocol, read by coroutines.
 // A read consumes buffered bytes only after its wait is over, so cancelling a read never drops data.
 // Reading pauses the transport above 2*limit buffered bytes and resumes it at <= limit.
-import type { BaseEventLoop } from './base-events';
-import { _getRunningLoop, getEventLoop } from './events';
-import { IncompleteReadError, LimitOverrunError, RuntimeError } from './exceptions';
-import type { Coroutine, Future } from './futures';
-import { ByteBuffer } from './internal/bytebuffer';
+import type { BaseEventLoop } from '../base-events';
+import { _getRunningLoop, getEventLoop } from '../events';
+import { IncompleteReadError, LimitOverrunError, RuntimeError } from '../exceptions';
+import type { Coroutine, Future } from '../futures';
+import { ByteBuffer } from '../internal/bytebuffer';
 import type { ReadTransport } from './transports';
 /** The default buffer limit of a StreamReader: 64 KiB. @see Python `asyncio.streams._DEFAULT_LIMIT` */
 export const _DEFAULT_LIMIT = 2 ** 16;

@@ -4,9 +4,9 @@
 import {
   BaseProtocol, BaseTransport, BlockingIOError, FlowControlTransport, getRunningLoop, Protocol, run, SelectorSocketTransport,
   SEND_BUFFER_SIZE, WRITE_HIGH_WATER, EventLoop, type Coroutine, type ExceptionContext, type Future, type Transport,
-} from '../lib';
-import { FakeSocket, NullTransport, RecordingProtocol } from './helpers/fake-socket';
-import { virtualLoop } from './helpers/virtual';
+} from '../../lib';
+import { FakeSocket, NullTransport, RecordingProtocol } from '../helpers/fake-socket';
+import { virtualLoop } from '../helpers/virtual';
 
 describe('TransportTests (test_transports.py)', () => {
   test('test_ctor_extra_is_none: no extra gives an empty mapping', () => {

@@ -1,18 +1,18 @@
 // Python: asyncio/streams.py (3.11): the protocol and writer around a StreamReader, and the
 // open/start functions. drain() waits only while the transport has paused writing; a lost
 // connection fails every waiting drainer. (StreamReader itself is in stream-reader.ts.)
-import type { BaseEventLoop } from './base-events';
-import { _getRunningLoop, getEventLoop, getRunningLoop } from './events';
-import { ConnectionResetError } from './exceptions';
-import { iscoroutine, type Coroutine, type Future } from './futures';
-import { Deque } from './internal/deque';
+import type { BaseEventLoop } from '../base-events';
+import { _getRunningLoop, getEventLoop, getRunningLoop } from '../events';
+import { ConnectionResetError } from '../exceptions';
+import { iscoroutine, type Coroutine, type Future } from '../futures';
+import { Deque } from '../internal/deque';
 import { Protocol } from './protocols';
 import { _DEFAULT_LIMIT, reprOf, StreamReader } from './stream-reader';
 import type { CreateConnectionOptions, CreateServerOptions, CreateUnixServerOptions } from './connections';
 import { SelectorEventLoop } from './selector-events';
 import type { Server } from './server';
-import { sleep } from './sleep';
-import type { Task } from './tasks';
+import { sleep } from '../sleep';
+import type { Task } from '../tasks';
 import type { BaseTransport, Transport } from './transports';
 
 

@@ -1,7 +1,7 @@
 // Python: selectors.py (3.11), in its Node form: readiness is what Node has already delivered.
 // Level-triggered like epoll: a key stays ready while its socket is ready. Node events only mark
 // keys as candidates (and wake a waiter); poll() checks candidates against the socket's buffers.
-import { RuntimeError } from './exceptions';
+import { RuntimeError } from '../exceptions';
 import type { Selectable } from './sockets';
 
 /** The file object is ready for reading. @see Python `selectors.EVENT_READ` */

@@ -4,11 +4,11 @@ import {
   BaseEventLoop, CancelledError, ConnectionResetError, FlowControlMixin, IncompleteReadError,
   LimitOverrunError, RuntimeError, StreamReader, StreamReaderProtocol, StreamWriter, TimeoutError, gather,
   getRunningLoop, setEventLoop, sleep, wait, waitFor, type Coroutine, type ExceptionContext, type Task,
-} from '../lib';
-import { BaseTransport, type Transport } from '../lib/transports';
-import type { Protocol } from '../lib/protocols';
-import { mulberry32 } from './helpers/prng';
-import { caught, runBriefly, runVirtual, withLoop } from './helpers/virtual';
+} from '../../lib';
+import { BaseTransport, type Transport } from '../../lib/io/transports';
+import type { Protocol } from '../../lib/io/protocols';
+import { mulberry32 } from '../helpers/prng';
+import { caught, runBriefly, runVirtual, withLoop } from '../helpers/virtual';
 
 const DATA = Buffer.from('line1\nline2\nline3\n');
 const b = (s: string): Buffer => Buffer.from(s);

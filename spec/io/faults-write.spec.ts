@@ -5,10 +5,10 @@
 import {
   ConnectionResetError, createTask, openConnection, run, RuntimeError, sleep, wrapPromise, WRITE_HIGH_WATER,
   type Coroutine, type ExceptionContext,
-} from '../lib';
+} from '../../lib';
 import {
   collectErrors, describeContexts, rawServer, readAll, expectThrows, isConnectionError,
-} from './helpers/peers';
+} from '../helpers/peers';
 
 describe('peer closed while we write (SEMANTICS §2 rows 19-21; test_streams::test_drain_raises, bpo-25441)', () => {
   test('test_drain_raises: a write()+drain() loop against a peer that closed raises, in bounded iterations; the loop lives', async () => {

@@ -6,7 +6,7 @@ import { getSystemErrorMap } from 'node:util';
 import {
   BlockingIOError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError,
   FileNotFoundError, OSError,
-} from './exceptions';
+} from '../exceptions';
 
 const ERRNO = osConstants.errno as Record<string, number | undefined>;
 const STRERROR = new Map<number, string>();

@@ -1,8 +1,8 @@
 // Ports of test_selectors.py (BaseSelectorTestCase) over tsyncio Sockets on 127.0.0.1 port 0, and
 // the Node-specific rule that a select() loop which keeps finding keys ready still lets Node turn.
 import * as net from 'node:net';
-import { DefaultSelector, EVENT_READ, EVENT_WRITE, RuntimeError, SelectorKey, Socket, type InetAddress, type Selectable } from '../lib';
-import { mulberry32 } from './helpers/prng';
+import { DefaultSelector, EVENT_READ, EVENT_WRITE, RuntimeError, SelectorKey, Socket, type InetAddress, type Selectable } from '../../lib';
+import { mulberry32 } from '../helpers/prng';
 
 /** Every socket a test opens, closed after it (also when it fails). */
 const opened: { close(): void }[] = [];

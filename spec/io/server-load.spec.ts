@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as net from 'node:net';
 import {
   run, startServer, wrapPromise, type Coroutine, type InetAddress, type Server, type StreamReader, type StreamWriter,
-} from '../lib';
+} from '../../lib';
 
 /** The descriptor limit child processes get (`ulimit -n`). */
 function fdLimit(): number {

@@ -1,8 +1,8 @@
 // Python: asyncio/base_events.py (3.12) `Server`: listening sockets plus a count of live connections.
 // close() stops listening (connections stay up); waitClosed() resolves once closed and the last
 // connection has gone.
-import { CancelledError, RuntimeError } from './exceptions';
-import type { Coroutine, Future } from './futures';
+import { CancelledError, RuntimeError } from '../exceptions';
+import type { Coroutine, Future } from '../futures';
 import type { Protocol } from './protocols';
 import type { SelectorEventLoop } from './selector-events';
 import type { Socket } from './sockets';

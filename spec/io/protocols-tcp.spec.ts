@@ -6,8 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import {
   BaseProtocol, BaseTransport, EventLoop, getRunningLoop, Protocol, run, type Coroutine, type Future, type Transport,
-} from '../lib';
-import { NullTransport } from './helpers/fake-socket';
+} from '../../lib';
+import { NullTransport } from '../helpers/fake-socket';
 
 const PYTHON_TWIN = String.raw`
 import asyncio, json, sys

@@ -6,11 +6,11 @@ import {
   ConnectionResetError, createTask, Event, IncompleteReadError, openConnection, run, RuntimeError, sleep, Socket,
   startServer, TimeoutError, waitFor, wrapPromise, type Coroutine, type ExceptionContext, type StreamReader,
   type StreamWriter,
-} from '../lib';
+} from '../../lib';
 import {
   MAX_CHUNK, LIMIT, collectErrors, describeContexts, loop, portOf, rawServer, rawClient, readAll,
   RecordingProtocol, expectThrows,
-} from './helpers/peers';
+} from '../helpers/peers';
 
 // The peer resets only once our side holds the bytes it sent: when the bytes and the reset reach
 // Node in the same poll, libuv reads the bytes, sees POLLHUP and reports a plain EOF instead of

@@ -9,7 +9,7 @@ import {
   AF_UNIX, BlockingIOError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError,
   FileNotFoundError, OSError, Socket, errnoError, getRunningLoop, osError, run, sleep,
   type Coroutine, type InetAddress, type SelectorEventLoop,
-} from '../lib';
+} from '../../lib';
 
 let dir = '';
 beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsyncio-sock-')); });
@@ -390,7 +390,7 @@ describe('Socket(AF_UNIX)', () => {
 });
 
 describe('Socket without process.binding (Node\'s permission model refuses it)', () => {
-  type SocketsModule = typeof import('../lib/sockets');
+  type SocketsModule = typeof import('../../lib/io/sockets');
   const proc = process as unknown as { binding: (name: string) => unknown };
   const original = proc.binding;
   // The module looks the bindings up on first use, so the refusal stays in place for the test.
@@ -401,7 +401,7 @@ describe('Socket without process.binding (Node\'s permission model refuses it)',
 
   function isolated(): SocketsModule {
     let mod: SocketsModule | undefined;
-    jest.isolateModules(() => { mod = jest.requireActual<SocketsModule>('../lib/sockets'); });
+    jest.isolateModules(() => { mod = jest.requireActual<SocketsModule>('../../lib/io/sockets'); });
     return mod as SocketsModule;
   }
 
