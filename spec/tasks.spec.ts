@@ -1,6 +1,6 @@
 // Python: Lib/test/test_asyncio/test_tasks.py (3.11), the core Task: basics, step ordering, what a
 // task does with each kind of yield, await cycles, eager tasks, task factories and exceptions.
-// Cancellation lives in tasks-cancel.spec.ts; wait/shield/as_completed/wait_for are not here.
+// Cancellation lives in tasks.cancel.spec.ts; wait/shield/as_completed/wait_for are not here.
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import {

@@ -2,8 +2,8 @@
 // flight it first waits for Node (one turn by default, or `autojumpThreshold` real seconds).
 import {
   TimeoutError, VirtualClock, getRunningLoop, openConnection, run, waitFor, type Coroutine,
-} from '../../lib';
-import { rawServer } from '../helpers/peers';
+} from '../lib';
+import { rawServer } from './helpers/peers';
 
 /** A peer that answers each line after `delayMs` of real time. */
 function slowEcho(delayMs: number): ReturnType<typeof rawServer> {
