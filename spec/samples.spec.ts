@@ -8,8 +8,9 @@
 // client, Python server with the tsyncio client, tsyncio server with the Python client; every
 // program of each run must print what its role printed in the all-Python run (ports masked).
 // It runs the compiled samples: `npm test` builds first; alone, run `npm run build` before it.
+import { SAMPLES } from '../samples/gallery/catalogue';
 import {
-  SAMPLES, checkAll, closeInTime, missingBuilds, normalise, plannedChecks, pythonAvailable, staleBuilds, tolerance,
+  checkAll, closeInTime, missingBuilds, normalise, plannedChecks, pythonAvailable, staleBuilds, tolerance,
   type Check, type Verdict,
 } from '../samples/gallery/sidebyside';
 

@@ -1,10 +1,14 @@
-// The sample gallery (`npm start`): runs every sample in samples/ one after the other, each next to
-// its CPython original when python3 is present, and prints what the tsyncio port printed, when,
-// and a one-line verdict. A client/server pair shows its tsyncio server and client talking, then a
-// verdict for each program of each run (tsyncio with tsyncio, and each with the Python other side).
-// Exits with 1 if a sample crashes or behaves differently from Python.
+// The sample gallery (`npm start`): runs the samples in samples/ one after the other (all of them,
+// or the ones named: `npm start -- hello-world`), each next to its CPython original when python3
+// is present (not with `--no-python`), and prints each sample's files and opening comment, what
+// the tsyncio port printed, when, and a one-line verdict. A client/server pair shows its tsyncio
+// server and client talking, then a verdict for each program of each run (tsyncio with tsyncio, and
+// each with the Python other side). `--list` lists the samples, `--help` the options (args.ts).
+// Exits with 1 if a sample crashes or behaves differently from Python, 2 for a bad command line.
+import { parseGalleryArgs, USAGE } from './args';
+import { openingComment, programsOf, samplePaths, shownPath, type SampleInfo } from './catalogue';
 import {
-  SAMPLES, checkSample, missingBuilds, passed, pythonAvailable, type Check, type ProcessRun, type Verdict,
+  checkSample, missingBuilds, passed, pythonAvailable, type Check, type ProcessRun, type Verdict,
 } from './sidebyside';
 
 function seconds(t: number): string {
@@ -61,18 +65,42 @@ function printPair(v: Verdict): void {
   for (const check of v.checks) printCheck(v, check, '   ');
 }
 
-async function gallery(): Promise<number> {
-  const missing = missingBuilds();
+/** Each program's port and Python original, and the port's opening comment. */
+function printHeader(sample: SampleInfo, withPython: boolean): void {
+  for (const [role, program] of Object.entries(programsOf(sample))) {
+    const p = samplePaths(program);
+    const who = role === 'main' ? '' : `${role} `;
+    console.log(`   ${who}${shownPath(p.ts)}${withPython ? `, next to ${shownPath(p.py)}` : ''}`);
+    for (const line of openingComment(program)) console.log(`   //${line === '' ? '' : ` ${line}`}`);
+  }
+  console.log('');
+}
+
+/** `--list`: one line per program, its sample's name, its port's path and its opening comment's first line. */
+function list(samples: readonly SampleInfo[]): void {
+  const rows = samples.flatMap((sample) =>
+    Object.values(programsOf(sample)).map((program, i) => [
+      i === 0 ? sample.name : '', shownPath(samplePaths(program).ts), openingComment(program)[0] ?? '',
+    ]));
+  const widths = [0, 1].map((c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const r of rows) console.log(`${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2]}`.trimEnd());
+  console.log(`\n${samples.length} samples; each samples/<name>.ts is the port of samples/<name>.py (\`npm start -- <sample>\` runs one)`);
+}
+
+async function runSamples(samples: readonly SampleInfo[], python: boolean): Promise<number> {
+  const missing = missingBuilds(samples);
   if (missing.length > 0) {
     console.error(`compiled samples are missing (run \`npm run build\`): ${missing.join(', ')}`);
     return 1;
   }
-  const withPython = pythonAvailable();
-  if (!withPython) console.log('python3 not found: showing tsyncio only, with no side-by-side verdicts\n');
+  const withPython = python && pythonAvailable();
+  if (!python) console.log('--no-python: showing tsyncio only, with no side-by-side verdicts\n');
+  else if (!withPython) console.log('python3 not found: showing tsyncio only, with no side-by-side verdicts\n');
   let failures = 0;
   const started = performance.now();
-  for (const [i, sample] of SAMPLES.entries()) {
+  for (const [i, sample] of samples.entries()) {
     console.log(`== ${i + 1}. ${sample.name}: ${sample.description}`);
+    printHeader(sample, withPython);
     const v = await checkSample(sample, { withPython });
     if (sample.pair === undefined) printSingle(v);
     else printPair(v);
@@ -80,11 +108,30 @@ async function gallery(): Promise<number> {
     console.log('');
   }
   const total = seconds((performance.now() - started) / 1000);
-  console.log(failures === 0 ? `all ${SAMPLES.length} samples OK (${total})` : `${failures} of ${SAMPLES.length} samples FAILED (${total})`);
+  const n = samples.length;
+  console.log(failures === 0 ? `${n === 1 ? '1 sample' : `all ${n} samples`} OK (${total})` : `${failures} of ${n} samples FAILED (${total})`);
   return failures === 0 ? 0 : 1;
 }
 
-gallery().then(
+async function gallery(argv: readonly string[]): Promise<number> {
+  const command = parseGalleryArgs(argv);
+  switch (command.action) {
+    case 'help':
+      console.log(USAGE);
+      return 0;
+    case 'error':
+      for (const problem of command.problems) console.error(`gallery: ${problem}`);
+      console.error('(`npm start -- --list` lists the samples, `npm start -- --help` the options)');
+      return 2;
+    case 'list':
+      list(command.samples);
+      return 0;
+    case 'run':
+      return runSamples(command.samples, command.python);
+  }
+}
+
+gallery(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },

@@ -1,4 +1,4 @@
-// The side-by-side runner shared by samples/gallery.ts and spec/samples.spec.ts: it runs a
+// The side-by-side runner shared by samples/gallery/index.ts and spec/samples.spec.ts: it runs a
 // sample's CPython original (`python3 -u samples/<name>.py`) and its tsyncio port
 // (`node dist/samples/<name>.js`) as child processes at the same time, records each stdout line
 // with the moment it arrived, and compares the two runs.
@@ -10,85 +10,9 @@
 // the spawn: start-up is Node's or Python's, not the event loop's (see `exchangeTimed`).
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-
-/** One sample: `samples/<name>.py` and its port `samples/<name>.ts`, or a client/server pair of them. */
-export interface SampleInfo {
-  /** The kebab-case base name of the two files. */
-  name: string;
-  /** One line saying what the sample shows. */
-  description: string;
-  /**
-   * Compare stdout only: the two programs are expected to differ on stderr (e.g. Python's
-   * "coroutine ... was never awaited" warning, which tsyncio cannot give).
-   */
-  stdoutOnly?: boolean;
-  /**
-   * A client/server pair instead of one program: `samples/<server>.py|ts` is started with the port
-   * to listen on as its argument (the runner passes 0) and must print its address first, as
-   * `Serving on ('127.0.0.1', PORT)` (or `127.0.0.1:PORT`); `samples/<client>.py|ts` is then
-   * started with PORT as its argument. The server serves one exchange and exits. `name` names the pair.
-   */
-  pair?: { server: string; client: string };
-}
-
-/** Every sample, in the order the gallery shows them. Add new samples here. */
-export const SAMPLES: readonly SampleInfo[] = [
-  { name: 'hello-world', description: 'the asyncio hello world: await asyncio.sleep(1) between two prints' },
-  { name: 'hello-world-time-sleep', description: 'the same with a blocking time.sleep(1), no asyncio' },
-  {
-    name: 'coroutine-not-awaited',
-    description: 'calling a coroutine function without await runs nothing',
-    stdoutOnly: true,
-  },
-  { name: 'create-task-await', description: 'create_task(hello()) then await task' },
-  { name: 'run-hello', description: 'asyncio.run(hello()) runs the coroutine directly' },
-  { name: 'run-until-complete-twice', description: 'run_until_complete twice on one loop: 2 s, not concurrent' },
-  { name: 'two-tasks', description: 'two tasks created together run concurrently: 1 s' },
-  { name: 'two-tasks-reversed-await', description: 'await task2 before task1: same output, 1 s' },
-  { name: 'say-after-sequential', description: 'docs: await say_after twice runs in sequence, 3 s' },
-  { name: 'say-after-tasks', description: 'docs: say_after wrapped in create_task runs concurrently, 2 s' },
-  { name: 'timeout', description: 'docs: async with asyncio.timeout(1) turns the cancel into TimeoutError, 1 s' },
-  { name: 'timeout-reschedule', description: 'docs: timeout(None), then reschedule() to 1 s; expired() afterwards' },
-  { name: 'wait-for', description: 'docs: wait_for(eternity(), timeout=1.0) prints timeout!, 1 s' },
-  { name: 'shield', description: 'docs: cancelling the waiter of shield(task) leaves the task running, 2 s' },
-  { name: 'as-completed', description: 'docs: as_completed gives results fastest first (0.5, 1.0, 1.5 s)' },
-  { name: 'taskgroup', description: 'docs: say_after in a TaskGroup; leaving async with waits for both, 2 s' },
-  { name: 'gather-return-exceptions', description: 'docs gather (factorial) with return_exceptions: B fails, A and C finish, 3 s' },
-  { name: 'contextvar-request-id', description: 'a request ID in a ContextVar: three concurrent requests log their own, 0.7 s' },
-  { name: 'queue-workers', description: 'docs Queue example: three workers drain 20 fixed timings; join() after 2.5 s' },
-  { name: 'event-wait', description: 'docs Event example: a waiter wakes when main sets the event, 1 s' },
-  { name: 'lock-shared-counter', description: 'docs Lock: async with lock makes three read-modify-writes whole, FIFO, 0.6 s' },
-  { name: 'semaphore-limit', description: 'docs Semaphore: five downloads, two at a time, first come first served, 0.9 s' },
-  { name: 'condition-notify', description: 'docs Condition: notify() one consumer per item, then notify_all(), 1 s' },
-  { name: 'barrier', description: 'docs Barrier example: filling 2/3, the third wait passes, draining, filling' },
-  { name: 'go-channel-sum', description: 'seed 003: Go goroutines summing into a channel, as tasks and an asyncio.Queue' },
-  {
-    name: 'tcp-echo-streams',
-    description: 'docs TCP echo server and client using streams: start_server/open_connection, read, write + drain; one exchange',
-    pair: { server: 'tcp-echo-server', client: 'tcp-echo-client' },
-  },
-  {
-    name: 'echo-protocol',
-    description: 'docs TCP Echo Server and Client on Protocol: create_server/create_connection, the on_con_lost future',
-    pair: { server: 'echo-server-protocol', client: 'echo-client-protocol' },
-  },
-  {
-    name: 'selectors-echo',
-    description: 'docs selectors echo server, Node form: for (;;) { await sel.select() } with accept/read callbacks; one client',
-    pair: { server: 'selectors-echo-server', client: 'sock-echo-client' },
-  },
-  {
-    name: 'sock-echo',
-    description: 'an echo server and client on loop.sock_accept/sock_recv/sock_sendall/sock_connect; one exchange',
-    pair: { server: 'sock-echo-server', client: 'sock-echo-client' },
-  },
-  {
-    name: 'http',
-    description: 'a small HTTP/1.1 server on streams (readuntil the blank line, Content-Length) and the docs HTTP client, GET /',
-    pair: { server: 'http-server', client: 'http-client' },
-  },
-];
+import {
+  SAMPLES, programsOf, repoRoot, samplePaths, type Role, type SampleInfo,
+} from './catalogue';
 
 /** A stdout line and the moment it arrived, in seconds since the process was spawned. */
 export interface Line {
@@ -120,9 +44,6 @@ export interface ProcessRun {
 
 /** Which implementation plays a program: the CPython original or the tsyncio port. */
 export type Impl = 'python' | 'tsyncio';
-
-/** The part a program plays in a sample: the only program, or one side of a client/server pair. */
-export type Role = 'main' | 'server' | 'client';
 
 /** Which implementation plays each role in one run of a sample. */
 export interface Setup {
@@ -160,36 +81,6 @@ export interface Check {
   /** The reference: this role in the all-Python run (null without python3). */
   python: ProcessRun | null;
   comparison: Comparison | null;
-}
-
-let root: string | undefined;
-
-/** The repository root: the nearest directory above this file holding package.json. */
-export function repoRoot(): string {
-  if (root !== undefined) return root;
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) {
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = up;
-  }
-  root = dir;
-  return dir;
-}
-
-/** The Python original and the compiled port of a program in samples/. */
-export function samplePaths(name: string): { py: string; ts: string; js: string } {
-  const base = repoRoot();
-  return {
-    py: path.join(base, 'samples', `${name}.py`),
-    ts: path.join(base, 'samples', `${name}.ts`),
-    js: path.join(base, 'dist', 'samples', `${name}.js`),
-  };
-}
-
-/** The programs of a sample: its one program, or a pair's server and client. */
-export function programsOf(sample: SampleInfo): Partial<Record<Role, string>> {
-  return sample.pair === undefined ? { main: sample.name } : { server: sample.pair.server, client: sample.pair.client };
 }
 
 function programNames(samples: readonly SampleInfo[]): string[] {

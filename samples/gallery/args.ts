@@ -1,0 +1,76 @@
+// The gallery's command line (`npm start -- [options] [sample ...]`), read with Node's
+// `util.parseArgs`. Parsing never exits or prints: it returns what to do, or a usage error that
+// samples/gallery/index.ts reports with exit code 2, so spec/gallery.spec.ts can test it directly.
+import { parseArgs } from 'node:util';
+import { SAMPLES, closeNames, distance, findSample, type SampleInfo } from './catalogue';
+
+/** What the command line asks the gallery to do. */
+export type GalleryCommand =
+  | { action: 'help' }
+  /** Print each sample's name, path and the first line of its opening comment; run nothing. */
+  | { action: 'list'; samples: SampleInfo[] }
+  /** Run the samples in this order; next to their CPython originals unless `python` is false. */
+  | { action: 'run'; samples: SampleInfo[]; python: boolean }
+  /** A bad command line: one line per problem, each naming what was not understood. */
+  | { action: 'error'; problems: string[] };
+
+/** The gallery's help text (`--help`). */
+export const USAGE = `usage: npm start -- [options] [sample ...]
+       node dist/samples/gallery/index.js [options] [sample ...]
+
+Runs the samples (all of them, or the ones named, in that order), each next to its CPython
+original when python3 is present, and says whether the port printed the same lines at the same
+moments. Exits with 1 if a sample failed, 2 for a bad command line.
+
+options:
+  -l, --list       list the samples (name, path, first line of the opening comment); run nothing
+      --no-python  run only the tsyncio ports, not their CPython originals (no side-by-side verdicts)
+  -h, --help       show this help`;
+
+const OPTIONS = {
+  list: { type: 'boolean', short: 'l' },
+  'no-python': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** A `parseArgs` error as one line naming the option, with the close option names if any. */
+function optionProblem(err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  const message = err instanceof Error ? err.message : String(err);
+  if (code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return message;
+  const option = /'([^']*)'/.exec(message)?.[1] ?? message;
+  const close = Object.keys(OPTIONS).map((long) => `--${long}`)
+    .filter((k) => distance(option, k) <= 2 || (option.length >= 4 && k.startsWith(option)));
+  return `unknown option ${option}${close.length > 0 ? ` (did you mean ${close.join(', ')}?)` : ''}`;
+}
+
+/**
+ * Reads the gallery's arguments (`process.argv.slice(2)`): sample names, `--list`, `--no-python`,
+ * `--help`. With no names every sample of `samples` is meant, in catalogue order; a name given
+ * twice is run once. Unknown options and unknown names are errors, with the close names if any.
+ */
+export function parseGalleryArgs(argv: readonly string[], samples: readonly SampleInfo[] = SAMPLES): GalleryCommand {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    return { action: 'error', problems: [optionProblem(err)] };
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) return { action: 'help' };
+  const problems: string[] = [];
+  const chosen: SampleInfo[] = [];
+  for (const name of positionals) {
+    const sample = findSample(name, samples);
+    if (sample === undefined) {
+      const close = closeNames(name, samples);
+      problems.push(`unknown sample ${JSON.stringify(name)}${close.length > 0 ? ` (did you mean ${close.join(', ')}?)` : ''}`);
+    } else if (!chosen.includes(sample)) {
+      chosen.push(sample);
+    }
+  }
+  if (problems.length > 0) return { action: 'error', problems };
+  const selected = positionals.length === 0 ? [...samples] : chosen;
+  if (values.list === true) return { action: 'list', samples: selected };
+  return { action: 'run', samples: selected, python: values['no-python'] !== true };
+}
