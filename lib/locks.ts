@@ -131,7 +131,7 @@ function allCancelled(waiters: Deque<Future<unknown>>): boolean {
  * @see Python `asyncio.Event`
  * Differences:
  * - Shadows Node's global `Event`: import it explicitly.
- * - Also an async context manager (API.md §5), which Python's is not: entering waits for the flag.
+ * - Also an async context manager (docs/DIFFERENCES.md#locks-event-condition-semaphore-barrier), which Python's is not: entering waits for the flag.
  */
 export class Event {
   /** @internal */

@@ -1,5 +1,5 @@
 // Ports of CPython 3.11 test_asyncio/test_base_events.py (the loop-generic parts, without I/O),
-// plus SEMANTICS.md §1.1 (loop ordering), §1.10/§1.11 and §2 rows 10-14, 23-26, 33-35.
+// plus the loop ordering of _run_once in Lib/asyncio/base_events.py and the loop rows of docs/ARCHITECTURE.md#when-things-go-wrong.
 import {
   EventLoop, RuntimeError, TimerHandle, VirtualClock, getRunningLoop, sleep,
   type BaseEventLoop, type Coroutine, type ExceptionContext,

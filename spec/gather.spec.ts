@@ -1,5 +1,5 @@
 // Ports CPython 3.11 test_asyncio/test_tasks.py GatherTestsBase, FutureGatherTests and
-// CoroutineGatherTests, plus test_cancel_gather_1/2 and the gather rows of SEMANTICS.md §1.4.
+// CoroutineGatherTests, plus test_cancel_gather_1/2 and the rules of gather() in Lib/asyncio/tasks.py.
 import {
   CancelledError, Future, RuntimeError, createTask, ensureFuture, gather, getRunningLoop, sleep,
   type BaseEventLoop, type Coroutine, type ExceptionContext, type Task,
@@ -477,7 +477,7 @@ describe('gather and cancellation (test_tasks.py)', () => {
   });
 });
 
-describe('gather (SEMANTICS.md §1.4)', () => {
+describe('gather (Lib/asyncio/tasks.py gather())', () => {
   test('results are in argument order while children finish in timer order', () => {
     const log: string[] = [];
     function* worker(name: string, delay: number): Coroutine<string> {

@@ -1,40 +1,40 @@
-// The package entry point: every name the API contract lists for the core is exported, and every
-// public symbol in lib/ carries a doc comment with a `@see` line (STYLE.md §5).
+// The package entry point: every core name listed below (grouped as in lib/index.ts) is exported, and every
+// public symbol in lib/ carries a doc comment with a `@see` line (docs/ARCHITECTURE.md#conventions).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as asyncio from '../lib';
 
 const CORE_NAMES = [
-  // API.md §1-2
+  // Coroutines, futures, tasks, handles
   'iscoroutine', 'isFuture', 'ensureFuture', 'wrapPromise', 'Future', 'Task', 'createTask', 'currentTask',
   'allTasks', 'Handle', 'TimerHandle',
-  // §3
+  // Loops, runners, the virtual clock
   'EventLoop', 'newEventLoop', 'getRunningLoop', 'getEventLoop', 'setEventLoop', 'eagerTaskFactory',
   'run', 'Runner', 'runSync', 'VirtualClock',
-  // §4 (core part)
+  // sleep, gather, TaskGroup
   'sleep', 'gather',
   'TaskGroup',
-  // §4 Combinators
+  // Combinators
   'wait', 'waitFor', 'asCompleted', 'FIRST_COMPLETED', 'FIRST_EXCEPTION', 'ALL_COMPLETED', 'timeout',
   'timeoutAt', 'Timeout', 'TimeoutState', 'shield',
-  // §7
+  // Errors
   'CancelledError', 'TimeoutError', 'InvalidStateError', 'IncompleteReadError', 'LimitOverrunError',
   'QueueEmpty', 'QueueFull', 'QueueShutDown', 'BrokenBarrierError', 'ExceptionGroup', 'OSError',
   'BlockingIOError', 'ConnectionError', 'ConnectionResetError', 'ConnectionRefusedError',
   'ConnectionAbortedError', 'BrokenPipeError',
-  // §5 Synchronisation and queues
+  // Synchronisation and queues
   'Lock', 'Event', 'Condition', 'Semaphore', 'BoundedSemaphore', 'Barrier', 'Queue', 'PriorityQueue',
   'LifoQueue',
-  // §6 I/O (first layer: selector, sockets, the selector loop)
+  // I/O (first layer: selector, sockets, the selector loop)
   'EVENT_READ', 'EVENT_WRITE', 'SelectorKey', 'Selector', 'DefaultSelector', 'Socket', 'SelectorEventLoop',
-  // §6 Transports and protocols
+  // Transports and protocols
   'Protocol', 'BaseProtocol', 'BaseTransport', 'SelectorSocketTransport', 'Server',
-  // §6 Streams (streams.py)
+  // Streams (streams.py)
   'StreamReader', 'StreamWriter', 'StreamReaderProtocol', 'FlowControlMixin', 'openConnection', 'startServer',
   'openUnixConnection', 'startUnixServer',
-  // §6 Unix sockets (issue 5)
+  // Unix sockets (issue 5)
   'AF_UNIX', 'FileNotFoundError',
-  // §7 OS errors from a code or an errno number
+  // OS errors from a code or an errno number
   'osError', 'errnoError',
 ];
 

@@ -407,7 +407,7 @@ describe('Event', () => {
     });
   });
 
-  test('Event through asyncWith (tsyncio only, API.md §5): the body runs once the flag is set', () => {
+  test('Event through asyncWith (tsyncio only, docs/DIFFERENCES.md#locks-event-condition-semaphore-barrier): the body runs once the flag is set', () => {
     const log: string[] = [];
     const { elapsed } = runVirtual((function* () {
       const ev = new Event();

@@ -1,5 +1,5 @@
 // Ports of CPython 3.11 test_asyncio/test_runners.py (RunTests, RunnerTests), plus runSync and
-// the bounded shutdown of leftover tasks (SEMANTICS.md §1.11, §2 rows 26, 29, 33).
+// the bounded shutdown of leftover tasks (docs/ARCHITECTURE.md#when-things-go-wrong).
 import {
   CancelledError, ContextVar, EventLoop, Runner, RuntimeError, VirtualClock,
   copyContext, createTask, getEventLoop, getRunningLoop, run, runSync, sleep,

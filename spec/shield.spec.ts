@@ -1,5 +1,5 @@
-// Ports the shield tests of CPython test_asyncio/test_tasks.py (3.11) and the shield row of
-// SEMANTICS.md §1.3, on the virtual clock.
+// Ports the shield tests of CPython test_asyncio/test_tasks.py (3.11) and the cancellation rules
+// of shield() in Lib/asyncio/tasks.py, on the virtual clock.
 import {
   CancelledError, Future, RuntimeError, createTask, ensureFuture, gather, getRunningLoop, setEventLoop,
   shield, sleep, type Coroutine,

@@ -1,5 +1,5 @@
 // Ports CPython 3.11 test_asyncio/test_tasks.py SleepTests, test_sleep and test_sleep_cancel,
-// plus tsyncio's documented delay checks (NaN and non-numbers are refused, SEMANTICS.md "do the fixed thing").
+// plus tsyncio's documented delay checks (NaN and non-numbers are refused, docs/DIFFERENCES.md#sleep-and-delays).
 import {
   CancelledError, Task, createTask, getRunningLoop, iscoroutine, sleep,
   type Coroutine,

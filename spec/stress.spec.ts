@@ -1,4 +1,4 @@
-// Randomized stress tests on the virtual clock (SEMANTICS.md §3 items 4 and 6, §4 item 7): many
+// Randomized stress tests on the virtual clock (cpython#90155, python/asyncio#201; docs/ARCHITECTURE.md#where-each-rule-lives): many
 // tasks over a bounded Queue, a Lock and a Semaphore, with random timeouts (waitFor and timeout())
 // and random external cancellations, checked against invariants instead of a fixed log:
 // - Queue: every item whose put() returned is got exactly once (or is still queued); an item whose

@@ -1220,7 +1220,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
   });
 });
 
-// ---- the cancel-accounting invariant, randomized (SEMANTICS.md §3 item 3, cpython#116720) ----
+// ---- the cancel-accounting invariant, randomized (cpython#116720, docs/DIFFERENCES.md#taskgroup) ----
 
 
 type Node =

@@ -1,4 +1,4 @@
-// Python: Lib/test/test_asyncio/test_tasks.py (3.11), Task cancellation (SEMANTICS.md §1.3):
+// Python: Lib/test/test_asyncio/test_tasks.py (3.11), Task cancellation (Lib/asyncio/tasks.py Task.cancel):
 // cancel() throws CancelledError into the coroutine at its suspension point, never gen.return(),
 // is edge-triggered and counted by cancelling()/uncancel(), and walks await chains iteratively.
 import {

@@ -345,7 +345,7 @@ describe('Task step ordering', () => {
   });
 });
 
-describe('what a Task does with each kind of yield (API.md §1)', () => {
+describe('what a Task does with each kind of yield (docs/PORTING.md#what-a-task-does-with-a-yielded-value)', () => {
   test('yield* of a future, a task and a coroutine gives typed results', () => {
     function* double(x: number): Coroutine<number> {
       yield* sleep(0.5);

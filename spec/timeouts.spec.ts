@@ -1,5 +1,5 @@
 // Ports CPython test_asyncio/test_timeouts.py (3.11.7, whose timeouts.py already has the 3.12
-// cancel accounting) and the timeout() rows of SEMANTICS.md §1.5, on the virtual clock.
+// cancel accounting) and the rules of Lib/asyncio/timeouts.py, on the virtual clock.
 // `time.sleep(x)` in a Python test (a busy loop) is `clock.advance(x)` inside the step.
 import {
   CancelledError, RuntimeError, TimeoutError, Timeout, TimeoutState, VirtualClock, asyncWith,

@@ -1,6 +1,6 @@
 // Ports CPython test_asyncio/test_waitfor.py (the 3.12 file, which goes with the wait_for rewrite
 // on timeout()) and the wait()/as_completed() tests of test_tasks.py (3.11; 3.10 for the
-// coroutine-taking variants), plus SEMANTICS.md §1.4-1.5, on the virtual clock. Python's
+// coroutine-taking variants), plus Lib/asyncio/tasks.py's wait rules, on the virtual clock. Python's
 // TestLoop time generators and advance_time() calls are replaced by the clock jumping by itself;
 // SlowTask's time.monotonic() is loop.time().
 import {
@@ -339,7 +339,7 @@ describe('waitFor', () => {
   test('test_wait_for_self_cancellation (the 3.11 variant, 3.12 outcome): an inner task that swallows both cancels hands its result to the waiting task', () => {
     // CPython 3.12.1 prints the same: the timeout's cancel and the outer cancel both reach the
     // inner task, which swallows them; awaiting a task that returns normally returns its result
-    // (SEMANTICS §1.3 "outer cancel is lost if the awaited inner task swallows it").
+    // (Lib/asyncio/tasks.py: an outer cancel is lost if the awaited inner task swallows it).
     const log: string[] = [];
     function* inner(): Coroutine<number> {
       try {

@@ -143,7 +143,7 @@ export class StreamReaderProtocol extends FlowControlMixin {
         const loop = this._loop;
         const task = loop.createTask(res);
         task.addDoneCallback(() => {
-          // A handler cancelled at shutdown is normal, not an error (SEMANTICS §2 row 38).
+          // A handler cancelled at shutdown is normal, not an error (docs/DIFFERENCES.md#streams).
           if (task.cancelled()) return;
           const exc = task.exception();
           if (exc !== null) {

@@ -1,7 +1,7 @@
 // Fault tests (issue 5): misbehaving peers built from Node's raw `net` in the test (spec/helpers/peers.ts),
 // tsyncio on the other side, over real sockets on 127.0.0.1 port 0.
 // Servers and connecting: refused connections, 500 concurrent clients, handler errors
-// (test_streams::test_unhandled_exceptions, SEMANTICS.md §2 row 38), a burst of resetting clients.
+// (test_streams::test_unhandled_exceptions, docs/ARCHITECTURE.md#when-things-go-wrong), a burst of resetting clients.
 import type * as net from 'node:net';
 import {
   ConnectionRefusedError, createTask, Event, gather, openConnection, Protocol, run, sleep, Socket,
@@ -69,7 +69,7 @@ describe('many clients', () => {
   }, 30000);
 });
 
-describe('server handler errors (test_streams::test_unhandled_exceptions; SEMANTICS §2 row 38)', () => {
+describe('server handler errors (test_streams::test_unhandled_exceptions; docs/ARCHITECTURE.md#when-things-go-wrong)', () => {
   test('test_unhandled_exceptions: a throwing handler is reported as "Unhandled exception in client_connected_cb"; the next client is served', async () => {
     let contexts: ExceptionContext[] = [];
     const results: string[] = [];

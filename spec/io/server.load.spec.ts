@@ -1,4 +1,4 @@
-// SEMANTICS §2 row 22: many connections and descriptor exhaustion. A tsyncio streams server holds
+// docs/ARCHITECTURE.md#when-things-go-wrong, many connections: and descriptor exhaustion. A tsyncio streams server holds
 // 10,000 connections at once (a child process opens them, so each process stays under its own
 // descriptor limit), and `maxConnections` turns libuv's silent accept-and-close into a count.
 import { spawn, spawnSync } from 'node:child_process';
@@ -65,7 +65,7 @@ function open(i) {
 })().catch((e) => { console.log('error ' + e.message); process.exit(1); });
 `;
 
-describe('many connections (SEMANTICS §2 row 22)', () => {
+describe('many connections (docs/ARCHITECTURE.md#when-things-go-wrong)', () => {
   const limit = fdLimit();
   // 10,000 at once where the descriptor limit allows it (this machine: 20,000); never more than the limit allows.
   const clients = Math.min(10_000, limit - 500);

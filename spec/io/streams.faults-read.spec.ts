@@ -1,7 +1,7 @@
 // Fault tests (issue 5): misbehaving peers built from Node's raw `net` in the test (spec/helpers/peers.ts),
 // tsyncio on the other side, over real sockets on 127.0.0.1 port 0.
 // The read side: resets mid-read (test_selector_events::test_read_ready_conn_reset), half-close,
-// slowloris, an endless line (SEMANTICS.md §2 rows 15-18, 36).
+// slowloris, an endless line (docs/ARCHITECTURE.md#when-things-go-wrong).
 import {
   ConnectionResetError, createTask, Event, IncompleteReadError, openConnection, run, RuntimeError, sleep, Socket,
   startServer, TimeoutError, waitFor, wrapPromise, type Coroutine, type ExceptionContext, type StreamReader,
@@ -16,7 +16,7 @@ import {
 // Node in the same poll, libuv reads the bytes, sees POLLHUP and reports a plain EOF instead of
 // ECONNRESET (Node 20 on Linux; CPython's recv() gives the reset). A test cannot make that case
 // deterministic, so it is not one.
-describe('reset mid-read (SEMANTICS §2 row 15; test_selector_events::test_read_ready_conn_reset)', () => {
+describe('reset mid-read (docs/ARCHITECTURE.md#when-things-go-wrong; test_selector_events::test_read_ready_conn_reset)', () => {
   test('streams client: read() gives the partial bytes first, then ConnectionResetError; nothing is reported', async () => {
     const peer = await rawServer((sock) => {
       sock.once('data', () => { sock.write('partial'); });
@@ -128,7 +128,7 @@ function* echoAfterEof(reader: StreamReader, writer: StreamWriter): Coroutine {
   yield* writer.waitClosed();
 }
 
-describe('half-close (SEMANTICS §2 row 16; test_selector_events::test_read_ready_eof_keep_open)', () => {
+describe('half-close (docs/ARCHITECTURE.md#when-things-go-wrong; test_selector_events::test_read_ready_eof_keep_open)', () => {
   test('streams: the client writeEof()s, the server reads to EOF and still replies, the client receives the reply', async () => {
     let contexts: ExceptionContext[] = [];
     await run((function* main(): Coroutine {
@@ -219,7 +219,7 @@ describe('half-close (SEMANTICS §2 row 16; test_selector_events::test_read_read
   }, 10000);
 });
 
-describe('slowloris (SEMANTICS §2 row 17)', () => {
+describe('slowloris (docs/ARCHITECTURE.md#when-things-go-wrong)', () => {
   test('1 byte per 20 ms under waitFor(readline(), 0.1): TimeoutError, the bytes stay buffered, the later readline returns the whole line', async () => {
     const REQUEST = 'GET /index\n';
     let contexts: ExceptionContext[] = [];
@@ -273,7 +273,7 @@ describe('slowloris (SEMANTICS §2 row 17)', () => {
   }, 10000);
 });
 
-describe('endless line (SEMANTICS §2 row 18)', () => {
+describe('endless line (docs/ARCHITECTURE.md#when-things-go-wrong)', () => {
   test('1 MiB without a newline: reading pauses at 2*limit, memory stays bounded, readline raises the limit error, the connection stays usable', async () => {
     const TOTAL = 1024 * 1024;
     let contexts: ExceptionContext[] = [];
@@ -372,7 +372,7 @@ describe('more misbehaving peers on the read side', () => {
     }
   }, 10000);
 
-  test('two tasks reading one real stream at once: the second gets RuntimeError; the first still gets the data (SEMANTICS §2 row 36)', async () => {
+  test('two tasks reading one real stream at once: the second gets RuntimeError; the first still gets the data (docs/ARCHITECTURE.md#when-things-go-wrong: two readers)', async () => {
     const peer = await rawServer((sock) => { sock.once('data', () => { sock.write('data\n'); }); });
     try {
       await run((function* main(): Coroutine {

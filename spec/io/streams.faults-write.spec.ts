@@ -10,7 +10,7 @@ import {
   collectErrors, describeContexts, rawServer, readAll, expectThrows, isConnectionError,
 } from '../helpers/peers';
 
-describe('peer closed while we write (SEMANTICS §2 rows 19-21; test_streams::test_drain_raises, bpo-25441)', () => {
+describe('peer closed while we write (docs/ARCHITECTURE.md#when-things-go-wrong; test_streams::test_drain_raises, bpo-25441)', () => {
   test('test_drain_raises: a write()+drain() loop against a peer that closed raises, in bounded iterations; the loop lives', async () => {
     // The peer reads the first bytes and closes with unread data (the kernel answers with a reset).
     const peer = await rawServer((sock) => {
@@ -99,7 +99,7 @@ describe('peer closed while we write (SEMANTICS §2 rows 19-21; test_streams::te
   }, 15000);
 });
 
-describe('writes after close or EOF (SEMANTICS §2 row 19; test_streams::test_async_writer_api_exception_after_close)', () => {
+describe('writes after close or EOF (docs/ARCHITECTURE.md#when-things-go-wrong; test_streams::test_async_writer_api_exception_after_close)', () => {
   test('test_async_writer_api_exception_after_close: write after close is dropped and drain raises ConnectionResetError("Connection lost"); the 5th drop on warns', async () => {
     const peer = await rawServer(() => { /* holds the connection */ });
     let contexts: ExceptionContext[] = [];
@@ -150,7 +150,7 @@ describe('writes after close or EOF (SEMANTICS §2 row 19; test_streams::test_as
   }, 10000);
 });
 
-describe('a slow reader (SEMANTICS §2 row 20)', () => {
+describe('a slow reader (docs/ARCHITECTURE.md#when-things-go-wrong)', () => {
   test('a slow reader: write()+drain() keeps the transport buffer near the high-water mark, and every byte arrives in order (row 20)', async () => {
     const TOTAL = 8 * 1024 * 1024;
     let received: Buffer = Buffer.alloc(0);

@@ -558,7 +558,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
     });
   });
 
-  test('two coroutines reading at once: RuntimeError naming the second one\'s method (SEMANTICS §2 row 36)', () => {
+  test('two coroutines reading at once: RuntimeError naming the second one\'s method (docs/ARCHITECTURE.md#when-things-go-wrong: two readers)', () => {
     withLoop((loop) => {
       const stream = new StreamReader({ loop });
       const first = loop.createTask(stream.readline());
@@ -575,7 +575,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
     });
   });
 
-  test('cancelling a waiting read never drops buffered bytes (slowloris under waitFor, SEMANTICS §2 row 17)', () => {
+  test('cancelling a waiting read never drops buffered bytes (slowloris under waitFor, docs/ARCHITECTURE.md#when-things-go-wrong)', () => {
     withLoop((loop) => {
       const stream = new StreamReader({ loop });
       loop.callLater(0.05, () => stream.feedData(b('G')));
@@ -729,7 +729,7 @@ describe('StreamReader flow control (streams.py feed_data / _maybe_resume_transp
     });
   });
 
-  test('an endless line without a separator: memory stays bounded and readline raises the limit error (SEMANTICS §2 row 18)', () => {
+  test('an endless line without a separator: memory stays bounded and readline raises the limit error (docs/ARCHITECTURE.md#when-things-go-wrong: endless line)', () => {
     withLoop((loop) => {
       const t = new FakeTransport();
       const limit = 1024;
@@ -1014,7 +1014,7 @@ describe('StreamReaderProtocol and StreamWriter over a fake transport', () => {
     });
   });
 
-  test('a cancelled handler Task is not reported (SEMANTICS §2 row 38)', () => {
+  test('a cancelled handler Task is not reported (docs/DIFFERENCES.md#streams)', () => {
     withLoop((loop) => {
       const messages = collect(loop);
       function* handle(r: StreamReader): Coroutine {
