@@ -1,29 +1,18 @@
-// `npm run bench`: runs every workload in its three forms — tsyncio (`<w>.ts`), CPython asyncio
-// (`<w>.py`, by `python3`) and Node async/await (`<w>.node.ts`) — as child processes, one at a
-// time so they never compete for the CPU, then prints a table of the measurements, the ratios
-// tsyncio/CPython and tsyncio/Node, and each goal with whether it was met. A workload without a
-// Node twin (echo-sock: the loop's sock_* path) is compared with CPython only.
+// `npm run bench`: runs every workload of samples/bench/workloads.ts in its forms — tsyncio
+// (`<w>.ts`), CPython asyncio (`<w>.py`, by `python3`) and, where it has one, its Node async/await
+// twin (`<w>.node.ts`) — as child processes, one at a time so they never compete for the CPU,
+// then prints a table of the measurements, the ratios tsyncio/CPython and tsyncio/Node, and each
+// goal with whether it was met. Each workload's descriptor says which twins it has, how to run
+// them, its rows and goals; this file only runs and renders. A workload without a Node twin
+// (echo-sock: the loop's sock_* path) is compared with CPython only.
 // Each child prints one JSON line; a missing python3 (or a failed child) shows as `n/a`.
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import {
+  WORKLOADS, num, type Fmt, type Goal, type Impl, type Result, type Results, type Row, type Workload,
+} from './workloads';
 
-type Impl = 'tsyncio' | 'cpython' | 'node';
-type Result = Record<string, unknown>;
-type Results = Partial<Record<Impl, Result>>;
-
-const WORKLOADS = ['spawn-gather', 'chain', 'sleep-many', 'memory', 'switch', 'echo', 'echo-sock'] as const;
-type Workload = (typeof WORKLOADS)[number];
-/** Workloads with no Node twin (there is no Node equivalent of the loop's sock_* API). */
-const NO_NODE_TWIN: ReadonlySet<Workload> = new Set<Workload>(['echo-sock']);
-/** Node flags per workload (the memory programs force GC). */
-const NODE_FLAGS: Partial<Record<Workload, string[]>> = { memory: ['--expose-gc'] };
 const CHILD_TIMEOUT_MS = 90_000;
-/**
- * Passes over the three forms of a workload whose speed this machine's load swings most (loopback
- * I/O: ±30 % from one minute to the next). Each pass runs tsyncio, CPython and Node in turn and
- * the best of each is kept, so a slow spell does not land on one implementation only.
- */
-const PASSES: Partial<Record<Workload, number>> = { echo: 2, 'echo-sock': 2 };
 
 /** Compiled programs live next to this file; the Python twins stay in the source tree. */
 const DIST_DIR = __dirname;
@@ -52,20 +41,41 @@ function runChild(label: string, cmd: string, args: string[]): Result | undefine
   }
 }
 
+const SHOWN: Record<Impl, string> = { tsyncio: 'tsyncio', cpython: 'CPython', node: 'Node' };
+
 function runWorkload(w: Workload, withPython: boolean): Results {
-  const flags = NODE_FLAGS[w] ?? [];
+  const flags = w.nodeFlags ?? [];
   const out: Results = {};
-  const passes = PASSES[w] ?? 1;
+  const passes = w.passes ?? 1;
   for (let p = 1; p <= passes; p++) {
     const pass = passes > 1 ? `, pass ${p}/${passes}` : '';
-    out.tsyncio = best(out.tsyncio, runChild(`${w} (tsyncio${pass})`, process.execPath, [...flags, path.join(DIST_DIR, `${w}.js`)]));
-    if (withPython) out.cpython = best(out.cpython, runChild(`${w} (CPython${pass})`, 'python3', ['-B', path.join(SRC_DIR, `${w}.py`)]));
-    if (!NO_NODE_TWIN.has(w)) out.node = best(out.node, runChild(`${w} (Node${pass})`, process.execPath, [...flags, path.join(DIST_DIR, `${w}.node.js`)]));
+    out.tsyncio = best(out.tsyncio, runChild(`${w.name} (tsyncio${pass})`, process.execPath, [...flags, path.join(DIST_DIR, `${w.name}.js`)]));
+    if (withPython && w.twins.includes('cpython')) {
+      out.cpython = best(out.cpython, runChild(`${w.name} (CPython${pass})`, 'python3', ['-B', path.join(SRC_DIR, `${w.name}.py`)]));
+    }
+    if (w.twins.includes('node')) {
+      out.node = best(out.node, runChild(`${w.name} (Node${pass})`, process.execPath, [...flags, path.join(DIST_DIR, `${w.name}.node.js`)]));
+    }
   }
   return out;
 }
 
-/** Two passes' results merged: each number is the higher one (PASSES workloads report only rates). */
+/** Warns (stderr) when a twin ran other sizes than the descriptor's, or when numbers that must agree differ. */
+function checkTwins(w: Workload, results: Results): void {
+  const impls = (Object.keys(results) as Impl[]).filter((impl) => results[impl] !== undefined);
+  for (const [key, size] of Object.entries(w.sizes)) {
+    for (const impl of impls) {
+      const v = results[impl]?.[key];
+      if (v !== size) process.stderr.write(`bench: ${w.name} (${SHOWN[impl]}) reported ${key}=${String(v)}, its descriptor says ${size}\n`);
+    }
+  }
+  for (const key of w.sameInEveryTwin ?? []) {
+    const values = impls.map((impl) => num(results[impl], key)).filter((v) => v !== undefined);
+    if (new Set(values).size > 1) process.stderr.write(`bench: ${w.name}: ${key} differs between implementations: ${values.join(', ')}\n`);
+  }
+}
+
+/** Two passes' results merged: each number is the higher one (workloads with passes report only rates). */
 function best(a: Result | undefined, b: Result | undefined): Result | undefined {
   if (a === undefined || b === undefined) return a ?? b;
   const out: Result = { ...a };
@@ -78,103 +88,25 @@ function best(a: Result | undefined, b: Result | undefined): Result | undefined 
 
 // ---- the table ----
 
-type Fmt = (v: number) => string;
-const rate: Fmt = (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M/s` : `${(v / 1e3).toFixed(1)}k/s`);
-const seconds: Fmt = (v) => `${v.toFixed(3)} s`;
-const bytes: Fmt = (v) => `${v.toFixed(0)} B`;
-
-interface Row {
-  name: string;
-  ts?: number;
-  py?: number;
-  node?: number;
-  fmt: Fmt;
-  goal: string;
-  /** Each goal condition: true, false, or undefined when a value is missing. */
-  checks: (boolean | undefined)[];
-}
-
-function num(r: Result | undefined, key: string): number | undefined {
-  const v = r?.[key];
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
-}
-
 function ratio(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined || b === undefined || b === 0 ? undefined : a / b;
 }
 
-/** `ratio(a, b) >= k`, undefined when either value is missing. */
-function atLeast(a: number | undefined, b: number | undefined, k: number): boolean | undefined {
-  const q = ratio(a, b);
-  return q === undefined ? undefined : q >= k;
+/** Whether tsyncio's number meets a goal; undefined when a number is missing. */
+function meets(goal: Goal, ts: number | undefined, py: number | undefined, node: number | undefined): boolean | undefined {
+  if ('times' in goal) {
+    const q = ratio(ts, goal.of === 'cpython' ? py : node);
+    return q === undefined ? undefined : q >= goal.times;
+  }
+  if ('atMostNode' in goal) return ts === undefined || node === undefined ? undefined : ts <= node;
+  return ts === undefined ? undefined : ts <= goal.max;
 }
 
-function rows(all: Record<Workload, Results>): Row[] {
-  const sg = all['spawn-gather'];
-  const ch = all.chain;
-  const sm = all['sleep-many'];
-  const mem = all.memory;
-  const sw = all.switch;
-  const echo = all.echo;
-  const sock = all['echo-sock'];
-  const tsStar = num(ch.tsyncio, 'yieldStarRate');
-  const tsCoro = num(ch.tsyncio, 'yieldCoroRate');
-  const tsOverhead = num(sm.tsyncio, 'overhead');
-  const nodeOverhead = num(sm.node, 'overhead');
-  const tsBytes = num(mem.tsyncio, 'bytesPerTask');
-  return [
-    {
-      name: 'spawn-gather (tasks/s)', fmt: rate, goal: '>=4x CPython, >=1x Node',
-      ts: num(sg.tsyncio, 'rate'), py: num(sg.cpython, 'rate'), node: num(sg.node, 'rate'),
-      checks: [atLeast(num(sg.tsyncio, 'rate'), num(sg.cpython, 'rate'), 4), atLeast(num(sg.tsyncio, 'rate'), num(sg.node, 'rate'), 1)],
-    },
-    {
-      name: '  Node `await null` variant', fmt: rate, goal: '(context only)',
-      ts: num(sg.tsyncio, 'rate'), node: num(sg.node, 'microRate'), checks: [],
-    },
-    {
-      name: 'chain yield* (awaits/s)', fmt: rate, goal: '>=3x CPython, >=1.5x Node',
-      ts: tsStar, py: num(ch.cpython, 'rate'), node: num(ch.node, 'rate'),
-      checks: [atLeast(tsStar, num(ch.cpython, 'rate'), 3), atLeast(tsStar, num(ch.node, 'rate'), 1.5)],
-    },
-    {
-      name: 'chain yield coro (awaits/s)', fmt: rate, goal: '>=1.5x CPython',
-      ts: tsCoro, py: num(ch.cpython, 'rate'), node: num(ch.node, 'rate'),
-      checks: [atLeast(tsCoro, num(ch.cpython, 'rate'), 1.5)],
-    },
-    {
-      name: '  raw yield* delegation', fmt: rate, goal: '(reference, ~29M/s)',
-      ts: num(ch.tsyncio, 'rawRate'), checks: [],
-    },
-    {
-      name: 'sleep-many overhead (s)', fmt: seconds, goal: "<= Node's",
-      ts: tsOverhead, py: num(sm.cpython, 'overhead'), node: nodeOverhead,
-      checks: [tsOverhead === undefined || nodeOverhead === undefined ? undefined : tsOverhead <= nodeOverhead],
-    },
-    {
-      name: 'memory (bytes/task)', fmt: bytes, goal: '<= 600 B',
-      ts: tsBytes, py: num(mem.cpython, 'bytesPerTask'), node: num(mem.node, 'bytesPerTask'),
-      checks: [tsBytes === undefined ? undefined : tsBytes <= 600],
-    },
-    {
-      name: 'switch via Queue (switches/s)', fmt: rate, goal: '>=10x CPython, >=0.3x Node',
-      ts: num(sw.tsyncio, 'rate'), py: num(sw.cpython, 'rate'), node: num(sw.node, 'rate'),
-      checks: [atLeast(num(sw.tsyncio, 'rate'), num(sw.cpython, 'rate'), 10), atLeast(num(sw.tsyncio, 'rate'), num(sw.node, 'rate'), 0.3)],
-    },
-    {
-      name: 'echo streams (round trips/s)', fmt: rate, goal: '>=2.8x CPython, >=0.9x Node',
-      ts: num(echo.tsyncio, 'rate'), py: num(echo.cpython, 'rate'), node: num(echo.node, 'rate'),
-      checks: [atLeast(num(echo.tsyncio, 'rate'), num(echo.cpython, 'rate'), 2.8), atLeast(num(echo.tsyncio, 'rate'), num(echo.node, 'rate'), 0.9)],
-    },
-    {
-      name: '  Node raw libuv handles', fmt: rate, goal: '(context: no streams, no Promises)',
-      ts: num(echo.tsyncio, 'rate'), node: num(echo.node, 'rawRate'), checks: [],
-    },
-    {
-      name: '  echo sock_* (round trips/s)', fmt: rate, goal: '(reported; Node has no sock_*)',
-      ts: num(sock.tsyncio, 'rate'), py: num(sock.cpython, 'rate'), checks: [],
-    },
-  ];
+/** The goal column: `>=4x CPython, >=1x Node`, `<= Node's`, `<= 600 B`. */
+function goalText(goal: Goal, format: Fmt): string {
+  if ('times' in goal) return `>=${goal.times}x ${goal.of === 'cpython' ? 'CPython' : 'Node'}`;
+  if ('atMostNode' in goal) return "<= Node's";
+  return `<= ${format(goal.max)}`;
 }
 
 function met(checks: (boolean | undefined)[]): string {
@@ -183,40 +115,58 @@ function met(checks: (boolean | undefined)[]): string {
   return checks.includes(undefined) ? 'n/a' : 'yes';
 }
 
-function table(rs: Row[]): string {
+function table(all: ReadonlyMap<Workload, Results>): string {
   const cell = (v: number | undefined, f: Fmt): string => (v === undefined ? 'n/a' : f(v));
   const x = (v: number | undefined): string => (v === undefined ? 'n/a' : `${v.toFixed(2)}x`);
   const header = ['workload', 'tsyncio', 'CPython', 'Node', 'ts/CPython', 'ts/Node', 'goal', 'met'];
-  const body = rs.map((r) => [
-    r.name, cell(r.ts, r.fmt),
-    r.py === undefined && r.checks.length === 0 ? '' : cell(r.py, r.fmt),
-    r.node === undefined && r.checks.length === 0 ? '' : cell(r.node, r.fmt),
-    r.py === undefined && r.checks.length === 0 ? '' : x(ratio(r.ts, r.py)),
-    r.node === undefined && r.checks.length === 0 ? '' : x(ratio(r.ts, r.node)),
-    r.goal, met(r.checks),
-  ]);
+  const body = [...all].flatMap(([w, r]) => w.rows.map((row: Row) => {
+    const ts = num(r.tsyncio, row.tsyncio);
+    const py = row.cpython === undefined ? undefined : num(r.cpython, row.cpython);
+    const node = row.node === undefined ? undefined : num(r.node, row.node);
+    const goals = row.goals ?? [];
+    return [
+      row.label, cell(ts, row.format),
+      row.cpython === undefined ? '' : cell(py, row.format),
+      row.node === undefined ? '' : cell(node, row.format),
+      row.cpython === undefined ? '' : x(ratio(ts, py)),
+      row.node === undefined ? '' : x(ratio(ts, node)),
+      goals.length === 0 ? row.note ?? '' : goals.map((g) => goalText(g, row.format)).join(', '),
+      met(goals.map((g) => meets(g, ts, py, node))),
+    ];
+  }));
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 || i >= 6 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+/** How the workloads with several passes are run: `echo and echo-sock: two interleaved passes, best kept`. */
+function passesText(): string {
+  const words = ['zero', 'one', 'two', 'three', 'four', 'five'];
+  const byCount = new Map<number, string[]>();
+  for (const w of WORKLOADS) {
+    const n = w.passes ?? 1;
+    if (n > 1) byCount.set(n, [...(byCount.get(n) ?? []), w.name]);
+  }
+  return [...byCount].map(([n, names]) => `${names.join(' and ')}: ${words[n] ?? n} interleaved passes, best kept`).join('; ');
 }
 
 function main(): void {
   const t0 = performance.now();
   const withPython = pythonAvailable();
   if (!withPython) process.stderr.write('bench: python3 not found: the CPython column is n/a\n');
-  const all = {} as Record<Workload, Results>;
-  for (const w of WORKLOADS) all[w] = runWorkload(w, withPython);
+  const all = new Map<Workload, Results>();
+  for (const w of WORKLOADS) {
+    const results = runWorkload(w, withPython);
+    checkTwins(w, results);
+    all.set(w, results);
+  }
 
-  const delays = [all['sleep-many'].tsyncio, all['sleep-many'].cpython, all['sleep-many'].node]
-    .map((r) => num(r, 'maxDelay')).filter((d) => d !== undefined);
-  if (new Set(delays).size > 1) process.stderr.write(`bench: sleep-many max delays differ between implementations: ${delays.join(', ')}\n`);
-
-  console.log(`tsyncio bench: node ${process.version}, ${withPython ? 'python3 present' : 'no python3'}; each program run in sequence (echo and echo-sock: two interleaved passes, best kept)`);
-  console.log(table(rows(all)));
-  const pyEcho = num(all.echo.cpython, 'rate');
-  const rawEcho = num(all.echo.node, 'rawRate');
-  if (pyEcho !== undefined && rawEcho !== undefined && rawEcho < 2.8 * pyEcho) {
-    console.log(`echo streams: 2.8x CPython is ${rate(2.8 * pyEcho)}, above bare libuv handles with plain callbacks (${rate(rawEcho)}): no runtime on Node reaches it on this machine.`);
+  const passes = passesText();
+  console.log(`tsyncio bench: node ${process.version}, ${withPython ? 'python3 present' : 'no python3'}; each program run in sequence${passes === '' ? '' : ` (${passes})`}`);
+  console.log(table(all));
+  for (const [w, results] of all) {
+    const note = w.footnote?.(results);
+    if (note !== undefined) console.log(note);
   }
   console.log('Rates: higher is better (ratio > 1 favours tsyncio); overhead and bytes: lower is better (ratio < 1 favours tsyncio).');
   console.log('Each program warms up, then reports its best run (rates: best of 2 to 9; sleep-many: best of 3; memory: one run).');
