@@ -7,6 +7,8 @@ module.exports = {
     // Type-checking is `npm run typecheck`'s job; jest only transpiles.
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: false, isolatedModules: true }],
   },
+  // After each test: spies restored, helper sockets closed, no loop left running.
+  setupFilesAfterEnv: ['<rootDir>/spec/helpers/setup.ts'],
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/.ci/count-reporter.js'],
 };

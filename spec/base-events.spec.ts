@@ -1,7 +1,7 @@
 // Ports of CPython 3.11 test_asyncio/test_base_events.py (the loop-generic parts, without I/O),
 // plus the loop ordering of _run_once in Lib/asyncio/base_events.py and the loop rows of docs/ARCHITECTURE.md#when-things-go-wrong.
 import {
-  EventLoop, RuntimeError, TimerHandle, VirtualClock, getRunningLoop, sleep,
+  EventLoop, RuntimeError, TimerHandle, VirtualClock, sleep,
   type BaseEventLoop, type Coroutine, type ExceptionContext,
 } from '../lib';
 import { virtualLoop } from './helpers/virtual';
@@ -23,11 +23,6 @@ function busyWait(ms: number): void {
     // spin
   }
 }
-
-afterEach(() => {
-  jest.restoreAllMocks();
-  expect(() => getRunningLoop()).toThrow('no running event loop');
-});
 
 describe('BaseEventLoop: ready queue and timers', () => {
   test('test_call_soon: callbacks run first in, first out with their arguments', () => {

@@ -7,10 +7,6 @@ import {
   type Coroutine,
 } from '../lib';
 
-afterEach(() => {
-  expect(() => getRunningLoop()).toThrow('no running event loop');
-});
-
 describe('VirtualClock', () => {
   test('starts at 0 (or the given start) and is virtual', () => {
     const clock = new VirtualClock();

@@ -7,10 +7,6 @@ import {
 } from '../lib';
 import { runVirtual, virtualLoop } from './helpers/virtual';
 
-afterEach(() => {
-  expect(() => getRunningLoop()).toThrow('no running event loop');
-});
-
 describe('ContextVar', () => {
   test('get(): the value set, else the argument, else the default, else a RangeError (Python LookupError)', () => {
     new Context().run(() => {

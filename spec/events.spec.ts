@@ -11,11 +11,6 @@ function noop(..._args: unknown[]): void {
   // nothing
 }
 
-afterEach(() => {
-  jest.restoreAllMocks();
-  expect(() => getRunningLoop()).toThrow('no running event loop');
-});
-
 describe('Handle', () => {
   test('test_handle: a Handle keeps its callback and arguments until cancelled', () => {
     const loop = virtualLoop();

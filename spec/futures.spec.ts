@@ -2,7 +2,7 @@
 // the Future state machine, done-callbacks, "exception never retrieved" reporting, and the
 // JS-only surface (then(), wrapPromise, toError normalisation).
 import {
-  CancelledError, Future, InvalidStateError, RuntimeError, Task, createTask, getRunningLoop, isFuture,
+  CancelledError, Future, InvalidStateError, RuntimeError, Task, createTask, isFuture,
   iscoroutine, setEventLoop, sleep, wrapPromise, type BaseEventLoop, type Coroutine, type ExceptionContext,
 } from '../lib';
 import { runBriefly, virtualLoop } from './helpers/virtual';
@@ -21,10 +21,6 @@ function makeCallback(bag: unknown[], thing: unknown): (f: Future<unknown>) => v
     bag.push(thing);
   };
 }
-
-afterEach(() => {
-  expect(() => getRunningLoop()).toThrow('no running event loop');
-});
 
 describe('Future state machine (BaseFutureTests)', () => {
   test('test_initial_state: a new future is pending; cancel() makes it cancelled', () => {

@@ -32,10 +32,6 @@ function expectCalledOnceWith(calls: unknown[], fut: unknown): void {
   expect(calls[0]).toBe(fut);
 }
 
-afterEach(() => {
-  expect(() => getRunningLoop()).toThrow('no running event loop');
-});
-
 type Mode = 'futures' | 'coroutines';
 
 /** GatherTestsBase.wrap_futures: the futures themselves, or coroutines awaiting them. */

@@ -7,22 +7,8 @@ import {
   Lock, RuntimeError, Semaphore, TaskGroup, TimeoutError, VirtualClock, asyncWith, createTask, gather,
   getRunningLoop, sleep, timeout, waitFor, type Awaitable, type Coroutine, type Task,
 } from '../lib';
-import { runVirtual, virtualLoop } from './helpers/virtual';
-
-/** Runs `body` as the main task on a fresh virtual-clock loop (Python's IsolatedAsyncioTestCase). */
-function arun<T>(body: () => Coroutine<T>): T {
-  return runVirtual(body()).result;
-}
-
-/** The error thrown by running `body` to its end (fails if it throws nothing). */
-function* caughtIn(body: Awaitable<unknown>): Coroutine<unknown> {
-  try {
-    yield* body;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected an error, none was thrown');
-}
+import { caughtIn } from './helpers/caught';
+import { arun, runVirtual, virtualLoop } from './helpers/virtual';
 
 /** Awaits `t` and returns what it throws (fails if it succeeds). */
 function* errorOf(t: Task<unknown>): Coroutine<unknown> {
@@ -33,10 +19,6 @@ const sleep0 = (): Coroutine => sleep(0);
 
 // Python's STR_RGX_REPR without the "object at 0x..." part: tsyncio prints `<Lock [locked]>`.
 const RGX_REPR = /^<(?<class>\w+) \[(?<extras>(set|unset|locked|unlocked|filling|draining|resetting|broken)(, value:\d)?(, waiters:\d+)?(, waiters:\d+\/\d+)?)\]>$/;
-
-afterEach(() => {
-  expect(() => getRunningLoop()).toThrow('no running event loop');
-});
 
 describe('Lock', () => {
   test('LockTests.test_repr: [unlocked] then [locked]', () => {

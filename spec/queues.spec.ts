@@ -4,38 +4,12 @@
 import {
   CancelledError, LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull, QueueShutDown, TaskGroup,
   TimeoutError, Event, asyncWith, createTask, gather, getRunningLoop, sleep, waitFor,
-  type Awaitable, type Coroutine, type Task,
+  type Coroutine, type Task,
 } from '../lib';
-import { runVirtual } from './helpers/virtual';
-
-function arun<T>(body: () => Coroutine<T>): T {
-  return runVirtual(body()).result;
-}
-
-/** The error thrown by awaiting `aw` (fails if it throws nothing). */
-function* caughtIn(aw: Awaitable<unknown>): Coroutine<unknown> {
-  try {
-    yield* aw;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected an error, none was thrown');
-}
-
-function caught(body: () => unknown): unknown {
-  try {
-    body();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected an error, none was thrown');
-}
+import { caught, caughtIn } from './helpers/caught';
+import { arun, runVirtual } from './helpers/virtual';
 
 const sleep0 = (): Coroutine => sleep(0);
-
-afterEach(() => {
-  expect(() => getRunningLoop()).toThrow('no running event loop');
-});
 
 describe('QueueBasicTests', () => {
   test('test_repr / test_str: <Queue maxsize=0>, _getters[1], _putters[1], _queue=[1]', () => {

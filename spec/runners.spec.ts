@@ -6,10 +6,6 @@ import {
   type BaseEventLoop, type Context, type Coroutine, type ExceptionContext, type Task,
 } from '../lib';
 
-afterEach(() => {
-  expect(() => getRunningLoop()).toThrow('no running event loop');
-});
-
 describe('run()', () => {
   test('test_asyncio_run_return: run() resolves with the result', async () => {
     function* main(): Coroutine<number> {

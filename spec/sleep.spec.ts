@@ -6,10 +6,6 @@ import {
 } from '../lib';
 import { runBriefly, runVirtual, virtualLoop } from './helpers/virtual';
 
-afterEach(() => {
-  expect(() => getRunningLoop()).toThrow('no running event loop');
-});
-
 describe('sleep()', () => {
   test('test_sleep_zero: a callSoon queued before sleep(0) has run when it returns; sleep(0, 10) returns 10', () => {
     const loop = virtualLoop();

@@ -8,13 +8,10 @@ import {
   asyncWith, copyContext, createTask, currentTask, eagerTaskFactory, gather, getRunningLoop, sleep,
   type Coroutine, type ExceptionContext, type TaskFactory,
 } from '../lib';
+import { caughtIn } from './helpers/caught';
 import { expectSequence } from './helpers/trace';
 import { virtualLoop } from './helpers/virtual';
 import { mulberry32 } from './helpers/prng';
-
-afterEach(() => {
-  expect(() => getRunningLoop()).toThrow('no running event loop');
-});
 
 /** Python's `1 / 0`. */
 class ZeroDivisionError extends Error {
@@ -37,18 +34,6 @@ class KeyboardInterrupt extends FatalError {
 function getErrorTypes(eg: unknown): Set<unknown> {
   expect(eg).toBeInstanceOf(ExceptionGroup);
   return new Set((eg as ExceptionGroup).exceptions.map((e) => e.constructor));
-}
-
-const NOT_RAISED = 'not raised';
-
-/** Awaits `aw` and returns what it threw (NOT_RAISED if nothing). */
-function* raised(aw: Coroutine<unknown> | Task<unknown>): Coroutine<unknown> {
-  try {
-    yield* aw;
-  } catch (e) {
-    return e;
-  }
-  return NOT_RAISED;
 }
 
 /** The loop's time rounded to 10 ms, as the Python mirrors print it. */
@@ -190,7 +175,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
       log.push('NUM += 10 (never)');
     }
     const eg = run(function* () {
-      return yield* raised(createTask(runner()));
+      return yield* caughtIn(createTask(runner()));
     });
     expect(getErrorTypes(eg)).toEqual(new Set([ZeroDivisionError]));
     expect((eg as ExceptionGroup).message).toBe('unhandled errors in a TaskGroup');
@@ -231,7 +216,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
     }
     const [eg, r] = run(function* () {
       const r = createTask(runner());
-      return [yield* raised(r), r] as const;
+      return [yield* caughtIn(r), r] as const;
     });
     // All three same-tick failures are kept.
     expect(getErrorTypes(eg)).toEqual(new Set([ZeroDivisionError]));
@@ -263,7 +248,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
       yield* sleep(0.1);
       expect(r.done()).toBe(false);
       r.cancel('test');
-      return [yield* raised(r), r] as const;
+      return [yield* caughtIn(r), r] as const;
     });
     expect(err).toBeInstanceOf(CancelledError);
     expect((err as CancelledError).args).toEqual(['test']);
@@ -297,7 +282,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
       yield* sleep(0.1);
       expect(r.done()).toBe(false);
       r.cancel();
-      return [yield* raised(r), r] as const;
+      return [yield* caughtIn(r), r] as const;
     });
     expect(err).toBeInstanceOf(CancelledError);
     expect(r.cancelled()).toBe(true);
@@ -324,7 +309,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
       yield* sleep(0.1);
       expect(r.done()).toBe(false);
       r.cancel();
-      return [yield* raised(r), r] as const;
+      return [yield* caughtIn(r), r] as const;
     });
     expect(getErrorTypes(eg)).toEqual(new Set([ZeroDivisionError]));
     expect((eg as ExceptionGroup).exceptions).toHaveLength(5);
@@ -351,7 +336,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
       });
     }
     const eg = run(function* () {
-      const eg = yield* raised(runner());
+      const eg = yield* caughtIn(runner());
       return [eg, now()] as const;
     });
     expect(getErrorTypes(eg[0])).toEqual(new Set([ZeroDivisionError]));
@@ -381,7 +366,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
         throw new ZeroDivisionError();
       });
     }
-    const eg = run(() => raised(runner()));
+    const eg = run(() => caughtIn(runner()));
     expect(getErrorTypes(eg)).toEqual(new Set([ZeroDivisionError]));
     expect(t1.cancelled()).toBe(true);
     expect(t2.cancelled()).toBe(true);
@@ -411,7 +396,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
       yield* sleep(0.1);
       expect(r.done()).toBe(false);
       r.cancel();
-      return yield* raised(r);
+      return yield* caughtIn(r);
     });
     expect(getErrorTypes(eg)).toEqual(new Set([ExceptionGroup]));
     expect(getErrorTypes((eg as ExceptionGroup).exceptions[0])).toEqual(new Set([ZeroDivisionError]));
@@ -440,7 +425,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
       yield* sleep(0.1);
       expect(r.done()).toBe(false);
       r.cancel();
-      return yield* raised(r);
+      return yield* caughtIn(r);
     });
     expect(getErrorTypes(eg)).toEqual(new Set([ExceptionGroup]));
     expect(getErrorTypes((eg as ExceptionGroup).exceptions[0])).toEqual(new Set([ZeroDivisionError]));
@@ -460,7 +445,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
       });
     }
     const [eg, t] = run(function* () {
-      const eg = yield* raised(createTask(runner()));
+      const eg = yield* caughtIn(createTask(runner()));
       return [eg, now()] as const;
     });
     expect(getErrorTypes(eg)).toEqual(new Set([ValueError]));
@@ -482,7 +467,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
       });
     }
     const eg = run(function* () {
-      return yield* raised(createTask(runner()));
+      return yield* caughtIn(createTask(runner()));
     });
     expect(getErrorTypes(eg)).toEqual(new Set([ExceptionGroup]));
     expect(getErrorTypes((eg as ExceptionGroup).exceptions[0])).toEqual(new Set([ValueError]));
@@ -517,7 +502,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
       yield* sleep(0.1);
       expect(r.done()).toBe(false);
       r.cancel();
-      return [yield* raised(r), r] as const;
+      return [yield* caughtIn(r), r] as const;
     });
     expect(getErrorTypes(eg)).toEqual(new Set([ZeroDivisionError]));
     expect(log).toEqual(['body cancelled@0.1', 'crash@0.3', 'body cancelled again@0.3']);
@@ -550,7 +535,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
       yield* sleep(0.1);
       expect(r.done()).toBe(false);
       r.cancel();
-      return yield* raised(r);
+      return yield* caughtIn(r);
     });
     expect(getErrorTypes(eg)).toEqual(new Set([ZeroDivisionError]));
   });
@@ -572,7 +557,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
       yield* sleep(0.1);
       expect(r.done()).toBe(false);
       r.cancel();
-      return [yield* raised(r), r] as const;
+      return [yield* caughtIn(r), r] as const;
     });
     expect(err).toBeInstanceOf(CancelledError);
     expect(r.cancelled()).toBe(true);
@@ -597,7 +582,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
       yield* sleep(0.1);
       expect(r.done()).toBe(false);
       r.cancel();
-      return yield* raised(r);
+      return yield* caughtIn(r);
     });
     expect(getErrorTypes(eg)).toEqual(new Set([MyExc]));
     expect(NUM).toBe(10);
@@ -626,7 +611,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
       });
     }
     const eg = run(function* () {
-      return yield* raised(createTask(runner()));
+      return yield* caughtIn(createTask(runner()));
     });
     expect(getErrorTypes(eg)).toEqual(new Set([MyExc, ZeroDivisionError]));
     expect(log).toEqual(['crash@0.1', 'nested finally@0.1']);
@@ -679,7 +664,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
         yield* nested();
       });
     }
-    const eg = run(() => raised(runner()));
+    const eg = run(() => caughtIn(runner()));
     expect(getErrorTypes(eg)).toEqual(new Set([Error, ZeroDivisionError]));
     const wrapped = (eg as ExceptionGroup).exceptions.find((e) => e.constructor === Error)!;
     expect(wrapped.cause).toBe('MyBaseExc');
@@ -704,7 +689,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
         yield* nested();
       });
     }
-    const eg = run(() => raised(runner()));
+    const eg = run(() => caughtIn(runner()));
     expect(getErrorTypes(eg)).toEqual(new Set([Error, TypeError]));
   });
 
@@ -728,7 +713,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
       const r = createTask(runner());
       yield* sleep(0.05);
       r.cancel();
-      return [yield* raised(r), r] as const;
+      return [yield* caughtIn(r), r] as const;
     });
     expect(err).toBeInstanceOf(CancelledError);
     expect(r.cancelled()).toBe(true);
@@ -794,7 +779,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
     }
     const [eg, left] = run(function* () {
       let group!: TaskGroup;
-      const eg = yield* raised(asyncWith(new TaskGroup(), function* (g) {
+      const eg = yield* caughtIn(asyncWith(new TaskGroup(), function* (g) {
         group = g;
         g.createTask(hydra(g));
         g.createTask(hercules());
@@ -881,7 +866,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
         }
       }
     }
-    const eg = run(() => raised(asyncWith(new TaskGroup(), function* (g) {
+    const eg = run(() => caughtIn(asyncWith(new TaskGroup(), function* (g) {
       g.createTask(coro1());
       g.createTask(coro2(g));
     })));
@@ -909,7 +894,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
     };
     const [eg, cancelling] = run(function* () {
       const task = currentTask()!;
-      const eg = yield* raised(asyncWith(new TaskGroup(), function* (tg) {
+      const eg = yield* caughtIn(asyncWith(new TaskGroup(), function* (tg) {
         yield* asyncWith(database, function* () {
           tg.createTask(raiseExc());
           yield* sleep(1);
@@ -928,7 +913,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
       const tg = new TaskGroup();
       let err: unknown = null;
       yield* asyncWith(tg, function* () {
-        err = yield* raised(asyncWith(tg, function* () { /* pass */ }));
+        err = yield* caughtIn(asyncWith(tg, function* () { /* pass */ }));
       });
       return err;
     });
@@ -940,7 +925,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
     const err = run(function* () {
       const tg = new TaskGroup();
       yield* asyncWith(tg, function* () { /* pass */ });
-      return yield* raised(asyncWith(tg, function* () { /* pass */ }));
+      return yield* caughtIn(asyncWith(tg, function* () { /* pass */ }));
     });
     expect(err).toBeInstanceOf(RuntimeError);
     expect((err as Error).message).toMatch('has already been entered');
@@ -1011,7 +996,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
       throw new E();
     }
     const [eg, level] = run(function* () {
-      const eg = yield* raised(asyncWith(new TaskGroup(), function* (tg) {
+      const eg = yield* caughtIn(asyncWith(new TaskGroup(), function* (tg) {
         tg.createTask(raiseAfter(0, RuntimeError));
       }));
       return [eg, currentTask()!.cancelling()] as const;
@@ -1027,15 +1012,15 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
     }
     const log: unknown[] = [];
     run(function* () {
-      const outer = yield* raised(asyncWith(new TaskGroup(), function* (outerTg) {
-        const inner = yield* raised(asyncWith(new TaskGroup(), function* (innerTg) {
+      const outer = yield* caughtIn(asyncWith(new TaskGroup(), function* (outerTg) {
+        const inner = yield* caughtIn(asyncWith(new TaskGroup(), function* (innerTg) {
           innerTg.createTask(raiseAfter(0, RuntimeError));
           outerTg.createTask(raiseAfter(0, ValueError));
         }));
         log.push(getErrorTypes(inner));
         log.push(`cancelling=${currentTask()!.cancelling()}`);
         // The outer group's cancel is still pending: the next await is interrupted.
-        log.push(yield* raised(sleep(1)));
+        log.push(yield* caughtIn(sleep(1)));
       }));
       log.push(getErrorTypes(outer));
       log.push(`cancelling=${currentTask()!.cancelling()} at ${now()}`);
@@ -1055,7 +1040,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
         throw new RuntimeError();
       }
       function* inner(): Coroutine {
-        const eg = yield* raised(asyncWith(new TaskGroup(), function* (tg) {
+        const eg = yield* caughtIn(asyncWith(new TaskGroup(), function* (tg) {
           tg.createTask(raiseError());
           yield* sleep(1);
           log.push('Sleep in group should have been cancelled');
@@ -1069,7 +1054,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
       log.push(`before cancel: ${t.cancelling()}`);
       t.cancel();
       log.push(`after cancel: ${t.cancelling()}`);
-      const err = yield* raised(t);
+      const err = yield* caughtIn(t);
       log.push(`${(err as Error).name} cancelled=${t.cancelled()} at ${now()}`);
     }
     run(main);
@@ -1083,7 +1068,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
       override readonly name = 'MyError';
     }
     const log: string[] = [];
-    const eg = run(() => raised(asyncWith(new TaskGroup(), function* (tg) {
+    const eg = run(() => caughtIn(asyncWith(new TaskGroup(), function* (tg) {
       function* thirdTask(): Coroutine {
         log.push('third raises');
         throw new MyError('third task failed');
@@ -1115,7 +1100,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
       throw new MyExc();
     }
     const after = run(function* () {
-      const eg = yield* raised(asyncWith(new TaskGroup(), function* (tg) {
+      const eg = yield* caughtIn(asyncWith(new TaskGroup(), function* (tg) {
         tg.createTask(throwError());
       }));
       expect(getErrorTypes(eg)).toEqual(new Set([MyExc]));
@@ -1145,7 +1130,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
       const t = createTask(body());
       yield* sleep(1);
       t.cancel('stop');
-      return [yield* raised(t), t] as const;
+      return [yield* caughtIn(t), t] as const;
     });
     expect(err).toBeInstanceOf(CancelledError);
     expect((err as CancelledError).args).toEqual(['stop']);
@@ -1175,7 +1160,7 @@ describe.each(MODES)('TaskGroup (%s tasks)', (mode, factory) => {
       });
       reprs.push(tg.toString());
       const tg2 = new TaskGroup();
-      const eg = yield* raised(asyncWith(tg2, function* (g) {
+      const eg = yield* caughtIn(asyncWith(tg2, function* (g) {
         g.createTask(failing());
         g.createTask(slow());
         try {

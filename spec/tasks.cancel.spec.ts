@@ -7,7 +7,8 @@ import {
   type Coroutine,
 } from '../lib';
 import type { Timer } from '../lib/events';
-import { caught, runBriefly, runVirtual, withLoop } from './helpers/virtual';
+import { caught } from './helpers/caught';
+import { runBriefly, runVirtual, withVirtualLoop } from './helpers/virtual';
 
 describe('cancelling a task that is not waiting', () => {
   test('test_cancel_with_message_before_starting_task: the body never runs, not even finally; the message is kept', () => {
@@ -46,7 +47,7 @@ describe('cancelling a task that is not waiting', () => {
       log.push('after second sleep');
       return 12;
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const t = loop.createTask(task());
       runBriefly(loop); // start coro
       expect(t.cancel()).toBe(true);
@@ -59,7 +60,7 @@ describe('cancelling a task that is not waiting', () => {
   });
 
   test('test_cancel_current_task: a task cancelling itself is interrupted at its next await', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const log: string[] = [];
       let t: Task<number> | null = null;
       function* task(): Coroutine<number> {
@@ -82,7 +83,7 @@ describe('cancelling a task that is not waiting', () => {
   });
 
   test('test_cancel_at_end: a coroutine that returns right after a cancel still ends cancelled', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       let t: Task<number> | null = null;
       let mustCancel = false;
       function* task(): Coroutine<number> {
@@ -101,7 +102,7 @@ describe('cancelling a task that is not waiting', () => {
   });
 
   test('test_cancel_awaited_task: a self-cancelled task cancels the task it then awaits, and its future', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const fut = loop.createFuture<void>();
       let task: Task<void> | null = null;
       let nestedTask: Task<void> | null = null;
@@ -129,7 +130,7 @@ describe('cancelling a task that waits', () => {
       yield* sleep(10);
       return 12;
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       // Python mocks call_later; here the sleep's timer is observed in the loop's timer heap.
       const timers: Timer[] = [];
       const t = loop.createTask(task());
@@ -163,14 +164,14 @@ describe('cancelling a task that waits', () => {
       }
       return 'slept in';
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       expect(loop.runUntilCompleteSync(doit())).toBe('cancelled');
       expect(loop.time()).toBeCloseTo(0.1);
     });
   });
 
   test('test_task_cancel_waiter_future: cancel cancels the future the task waits on', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const fut = loop.createFuture<void>();
       function* coro(): Coroutine {
         yield* fut;
@@ -187,7 +188,7 @@ describe('cancelling a task that waits', () => {
   });
 
   test('test_cancel_inner_future: cancelling the awaited future cancels the task', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const f = loop.createFuture<void>();
       function* task(): Coroutine<number> {
         yield* f;
@@ -203,7 +204,7 @@ describe('cancelling a task that waits', () => {
   });
 
   test('test_cancel_both_task_and_inner_future: both cancelled, the task ends cancelled', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const f = loop.createFuture<void>();
       function* task(): Coroutine<number> {
         yield* f;
@@ -221,7 +222,7 @@ describe('cancelling a task that waits', () => {
   });
 
   test('test_yield_future_passes_cancel: cancelling outer() cancels inner() cancels the waiter (proof == 101)', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       let proof = 0;
       const waiter = loop.createFuture<void>();
       function* inner(): Coroutine {
@@ -311,7 +312,7 @@ describe('cancelling a task that waits', () => {
   });
 
   test('test_cancel_task_catching: a coroutine that catches the cancel returns normally (42, not cancelled)', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const fut1 = loop.createFuture<void>();
       const fut2 = loop.createFuture<void>();
       function* task(): Coroutine<number> {
@@ -338,7 +339,7 @@ describe('cancelling a task that waits', () => {
   });
 
   test('test_cancel_task_ignoring: after swallowing a cancel, later awaits are not cancelled', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const fut1 = loop.createFuture<void>();
       const fut2 = loop.createFuture<void>();
       const fut3 = loop.createFuture<number>();
@@ -393,7 +394,7 @@ describe('cancelling a task that waits', () => {
   });
 
   test('a cancel racing a resolved future: the task is cancelled, the value stays on the future', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const fut = loop.createFuture<number>();
       const log: string[] = [];
       function* task(): Coroutine<number> {
@@ -443,7 +444,7 @@ describe('cancelling() and uncancel()', () => {
     function* task(): Coroutine {
       yield* sleep(10);
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const t = loop.createTask(task());
       expect(t.cancelling()).toBe(0);
       expect(t.toString()).not.toContain(' cancelling ');
@@ -466,7 +467,7 @@ describe('cancelling() and uncancel()', () => {
         yield* sleep(10);
       }
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const t = loop.createTask(task());
       loop.runUntilCompleteSync(sleep(0.01));
       // cancel the first sleep
@@ -500,7 +501,7 @@ describe('cancelling() and uncancel()', () => {
       log.push('slept');
       return 'finished';
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const t = loop.createTask(task());
       expect(t.cancel()).toBe(true); // before the first step: not delivered yet
       expect(t.uncancel()).toBe(0);
@@ -517,7 +518,7 @@ describe('cancelling() and uncancel()', () => {
       yield* sleep(1);
       return 'finished';
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const t = loop.createTask(task());
       t.cancel();
       t.cancel();
@@ -533,7 +534,7 @@ describe('cancel messages', () => {
     function* coro(): Coroutine {
       /* nothing */
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const t = loop.createTask(coro());
       expect(t._cancelMessage).toBeUndefined();
       t.cancel('my message');
@@ -548,7 +549,7 @@ describe('cancel messages', () => {
     function* coro(): Coroutine {
       /* nothing */
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const t = loop.createTask(coro());
       t.cancel('my message');
       t._cancelMessage = 'my new message';
@@ -757,7 +758,7 @@ describe('cancellation is a thrown CancelledError', () => {
   });
 
   test('cancelling a waiting task hands the CancelledError from the future (its message) to the coroutine', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const fut = loop.createFuture<void>();
       let seen: unknown = null;
       function* coro(): Coroutine {

@@ -7,12 +7,8 @@ import {
   asyncWith, copyContext, createTask, currentTask, eagerTaskFactory, gather, getRunningLoop, run, sleep,
   type Coroutine,
 } from '../lib';
-import { runVirtual, virtualLoop, withLoop } from './helpers/virtual';
+import { runVirtual, virtualLoop, withVirtualLoop } from './helpers/virtual';
 import { mulberry32 } from './helpers/prng';
-
-afterEach(() => {
-  expect(() => getRunningLoop()).toThrow('no running event loop');
-});
 
 
 describe('test_tasks.py context tests', () => {
@@ -32,7 +28,7 @@ describe('test_tasks.py context tests', () => {
       yield* subtask;
       log.push(`main still sees ${cvar.get()}`);
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       loop.runUntilCompleteSync(loop.createTask(main()));
     });
     expect(log).toEqual(['main sees nope', 'main sees yes', 'sub sees nope', 'main still sees yes']);
@@ -64,7 +60,7 @@ describe('test_tasks.py context tests', () => {
         }
       }
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       loop.runUntilCompleteSync(loop.createTask(main()));
     });
     expect(log).toEqual([
@@ -92,7 +88,7 @@ describe('test_tasks.py context tests', () => {
       for (let i = 0; i < 100; i++) tasks.push(loop.createTask(sub(Math.floor(rnd() * 11))));
       yield* gather(...tasks);
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       loop.runUntilCompleteSync(main());
     });
     expect(steps).toBe(1000);
@@ -124,7 +120,7 @@ describe('test_tasks.py context tests', () => {
       ret.push(cvar.get(99)); // main's own context is untouched
       return ret;
     }
-    const ret = withLoop((loop) => loop.runUntilCompleteSync(loop.createTask(main())));
+    const ret = withVirtualLoop((loop) => loop.runUntilCompleteSync(loop.createTask(main())));
     expect(ret).toEqual([undefined, 1, 2, 99]);
   });
 });
@@ -294,7 +290,7 @@ describe('per-task contexts', () => {
   test('the same for a callback: handle.getContext() inside the callback shows what it just set', () => {
     const v = new ContextVar<string>('v', { default: 'unset' });
     const seen: unknown[] = [];
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const h = loop.callSoon(() => {
         v.set('in callback');
         seen.push(h.getContext().get(v));
@@ -425,7 +421,7 @@ describe('per-task contexts', () => {
       log.push(`creator sees ${v.get()}`);
       yield* t;
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       loop.setTaskFactory(eagerTaskFactory);
       loop.runUntilCompleteSync(main());
     });

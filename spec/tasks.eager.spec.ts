@@ -7,15 +7,12 @@ import {
   allTasks, asyncWith, createTask, currentTask, eagerTaskFactory, gather, getRunningLoop, sleep,
   type BaseEventLoop, type Coroutine, type TaskFactory,
 } from '../lib';
-import { caught, withLoop } from './helpers/virtual';
-
-afterEach(() => {
-  expect(() => getRunningLoop()).toThrow('no running event loop');
-});
+import { caught } from './helpers/caught';
+import { withVirtualLoop } from './helpers/virtual';
 
 /** Python's EagerTaskFactoryLoopTests.run_coro: run `main` as a task on an eager-factory loop. */
 function runEager<T>(main: () => Coroutine<T>, factory: TaskFactory = eagerTaskFactory): T {
-  return withLoop((loop) => {
+  return withVirtualLoop((loop) => {
     loop.setTaskFactory(factory);
     return loop.runUntilCompleteSync(main());
   });

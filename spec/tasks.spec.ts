@@ -8,7 +8,8 @@ import {
   allTasks, createTask, currentTask, eagerTaskFactory, gather, getRunningLoop, isCancelledError, run, sleep,
   type Coroutine, type TaskFactory,
 } from '../lib';
-import { caught, runBriefly, runVirtual, virtualLoop, withLoop } from './helpers/virtual';
+import { caught } from './helpers/caught';
+import { runBriefly, runVirtual, virtualLoop, withVirtualLoop } from './helpers/virtual';
 
 describe('Task basics', () => {
   test('test_task_basics: a task returns what its coroutine returns, through nested awaits', () => {
@@ -23,7 +24,7 @@ describe('Task basics', () => {
       const b = yield* inner2();
       return a + b;
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const t = loop.createTask(outer());
       expect(loop.runUntilCompleteSync(t)).toBe(1042);
       expect(t.done()).toBe(true);
@@ -36,7 +37,7 @@ describe('Task basics', () => {
     function* notmuch(): Coroutine<string> {
       return 'ok';
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const t = loop.createTask(notmuch());
       expect(t).toBeInstanceOf(Task);
       expect(t).toBeInstanceOf(Future);
@@ -52,7 +53,7 @@ describe('Task basics', () => {
     function* notmuch(): Coroutine<number> {
       return 123;
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const t1 = loop.createTask(notmuch());
       const t2 = loop.createTask(notmuch());
       const m1 = /^<Task pending name='Task-(\d+)'/.exec(t1.toString());
@@ -70,7 +71,7 @@ describe('Task basics', () => {
     function* notmuch(): Coroutine<number> {
       return 123;
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const t = loop.createTask(notmuch(), { name: 'first' });
       expect(t.getName()).toBe('first');
       t.setName('second');
@@ -99,7 +100,7 @@ describe('Task basics', () => {
     function* work(): Coroutine<number> {
       return 1;
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const coro = work();
       const task = loop.createTask(coro);
       expect(task.getCoro()).toBe(coro);
@@ -136,7 +137,7 @@ describe('Task basics', () => {
     function* notmuch(): Coroutine<string> {
       return 'abc';
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const t = loop.createTask(notmuch(), { name: 'TestTask' });
       const coro = String.raw`coro=<notmuch\(\)`;
       expect(t.toString()).toMatch(new RegExp(String.raw`^<Task pending name='TestTask' ${coro}>>$`));
@@ -155,7 +156,7 @@ describe('Task basics', () => {
     function* waitFor(fut: Future<void>): Coroutine {
       yield* fut;
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const fut = loop.createFuture<void>();
       const task = loop.createTask(waitFor(fut));
       runBriefly(loop);
@@ -171,7 +172,7 @@ describe('Task basics', () => {
     function* notmuch(): Coroutine<string> {
       return 'ko';
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const task = loop.createTask(notmuch());
       const e1 = caught(() => task.setResult('ok'));
       expect(e1).toBeInstanceOf(RuntimeError);
@@ -184,7 +185,7 @@ describe('Task basics', () => {
   });
 
   test('test_create_task_with_noncoroutine: createTask(123) is a TypeError, twice', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       for (let i = 0; i < 2; i++) {
         const e = caught(() => loop.createTask(123 as never));
         expect(e).toBeInstanceOf(TypeError);
@@ -210,7 +211,7 @@ describe('Task basics', () => {
     expect(e).toBeInstanceOf(TypeError);
     expect(e.message).toContain('a coroutine was expected, got <function work>');
     expect(e.message).toContain('did you forget to call it?');
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const e2 = caught(() => loop.createTask(work as never)) as Error;
       expect(e2).toBeInstanceOf(TypeError);
       expect(e2.message).toMatch(/a coroutine was expected, got .*did you forget to call it\?/);
@@ -281,7 +282,7 @@ describe('Task step ordering', () => {
   });
 
   test('test_step_result_future: waiting on a future registers one callback; the result comes one iteration after setResult', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const fut = loop.createFuture<object>();
       let result: object | null = null;
       function* waitForFuture(): Coroutine {
@@ -303,7 +304,7 @@ describe('Task step ordering', () => {
   });
 
   test('test_current_task: currentTask() is the stepping task inside, null outside', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       expect(currentTask(loop)).toBeNull();
       const seen: unknown[] = [];
       function* coro(): Coroutine {
@@ -319,7 +320,7 @@ describe('Task step ordering', () => {
   });
 
   test('test_current_task_with_interleaving_tasks: currentTask() follows each step', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const fut1 = loop.createFuture<boolean>();
       const fut2 = loop.createFuture<boolean>();
       const log: string[] = [];
@@ -502,7 +503,7 @@ describe('what a Task does with each kind of yield (docs/PORTING.md#what-a-task-
     function* bad(): Coroutine {
       yield 'not awaitable';
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const t = loop.createTask(bad());
       const e = caught(() => loop.runUntilCompleteSync(t)) as Error;
       expect(e).toBeInstanceOf(TypeError);
@@ -546,7 +547,7 @@ describe('what a Task does with each kind of yield (docs/PORTING.md#what-a-task-
       function* uncaught(): Coroutine {
         yield fut;
       }
-      withLoop((loop) => {
+      withVirtualLoop((loop) => {
         const e = caught(() => loop.runUntilCompleteSync(uncaught()));
         expect(e).toBeInstanceOf(RuntimeError);
         expect((e as Error).message).toMatch(/Task .* got Future .* attached/);
@@ -557,7 +558,7 @@ describe('what a Task does with each kind of yield (docs/PORTING.md#what-a-task-
   });
 
   test('test_task_awaits_on_itself: a task awaiting itself gets a RuntimeError', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       let task: Task<void> | null = null;
       function* test(): Coroutine {
         yield* task!;
@@ -574,7 +575,7 @@ describe('what a Task does with each kind of yield (docs/PORTING.md#what-a-task-
       yield* sleep(0);
       return 1;
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const coro = work();
       const t = loop.createTask(coro, { name: 'owner' });
       const e = caught(() => loop.createTask(coro));
@@ -758,7 +759,7 @@ describe('eager tasks and task factories', () => {
       expect(allTasks().has(t)).toBe(true);
       return yield* t;
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       loop.setTaskFactory(eagerTaskFactory);
       expect(loop.getTaskFactory()).toBe(eagerTaskFactory);
       expect(loop.runUntilCompleteSync(main())).toBe('child done');
@@ -818,7 +819,7 @@ describe('eager tasks and task factories', () => {
     function* child(): Coroutine {
       log.push('ran');
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const t = new Task(child(), { loop, eagerStart: true });
       expect(log).toEqual([]);
       loop.runUntilCompleteSync(t);
@@ -835,7 +836,7 @@ describe('eager tasks and task factories', () => {
     function* work(): Coroutine<number> {
       return 5;
     }
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       expect(loop.getTaskFactory()).toBeNull();
       loop.setTaskFactory(factory);
       expect(loop.getTaskFactory()).toBe(factory);
@@ -850,7 +851,7 @@ describe('eager tasks and task factories', () => {
   });
 
   test('setTaskFactory with a non-callable is a TypeError', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const e = caught(() => loop.setTaskFactory(1 as never));
       expect(e).toBeInstanceOf(TypeError);
       expect(loop.getTaskFactory()).toBeNull();

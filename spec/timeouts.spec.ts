@@ -30,10 +30,6 @@ function* awaitWithoutTask(coro: Coroutine<unknown>): Coroutine {
   if (exc !== null) throw exc;
 }
 
-afterEach(() => {
-  expect(() => getRunningLoop()).toThrow('no running event loop');
-});
-
 describe('timeout()', () => {
   test('test_timeout_basic: the block is cancelled at the deadline and TimeoutError comes out; expired() is true', () => {
     const log: string[] = [];

@@ -47,10 +47,6 @@ function noCallbacks(f: Future<unknown>): boolean {
   return f._cb0 === null && f._cbs === null;
 }
 
-afterEach(() => {
-  expect(() => getRunningLoop()).toThrow('no running event loop');
-});
-
 /** test_waitfor.SlowTask: runs 0.2 s, swallowing every cancellation. */
 class SlowTask {
   static readonly TASK_TIMEOUT = 0.2;

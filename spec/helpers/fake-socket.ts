@@ -1,6 +1,6 @@
 // Spec helpers standing in for CPython's `mock.Mock(socket.socket)` and `make_test_protocol`:
 // a FakeSocket whose recv/send results each test scripts (and whose readiness the selector sees),
-// and a Protocol that records every callback in order.
+// and a transport that does nothing. The recording Protocol is spec/helpers/recording-protocol.ts.
 import { BaseTransport, BlockingIOError, Protocol, type Address, type Handle, type SelectorEventLoop, type Socket } from '../../lib';
 
 /** What `recv()` does: return this Buffer, throw this Error, or call this function. */
@@ -177,55 +177,6 @@ export function expectIOCallback(loop: SelectorEventLoop, sock: FakeSocket | Soc
   expect(handle?.cancelled()).toBe(false);
   expect(handle?._callback?.name).toBe(name);
   expect(handle?._args?.[0]).toBe(target);
-}
-
-/** A Protocol that records each callback, for ordering assertions; hooks script its answers. */
-export class RecordingProtocol extends Protocol {
-  readonly log: string[] = [];
-  readonly data: Buffer[] = [];
-  transport: BaseTransport | null = null;
-  lostExc: Error | null | undefined = undefined;
-  /** Runs inside connectionMade (e.g. to pause reading). */
-  onConnectionMade: ((transport: BaseTransport) => void) | null = null;
-  /** Runs inside dataReceived (may throw). */
-  onData: ((data: Buffer) => void) | null = null;
-  /** Runs inside eofReceived: its result is eofReceived's (may throw). */
-  onEof: (() => boolean | undefined) | null = null;
-
-  override connectionMade(transport: BaseTransport): void {
-    this.log.push('connection_made');
-    this.transport = transport;
-    this.onConnectionMade?.(transport);
-  }
-
-  override dataReceived(data: Buffer): void {
-    this.log.push(`data_received:${data.toString('latin1')}`);
-    this.data.push(Buffer.from(data));
-    this.onData?.(data);
-  }
-
-  override eofReceived(): boolean | undefined {
-    this.log.push('eof_received');
-    return this.onEof === null ? undefined : this.onEof();
-  }
-
-  override connectionLost(exc: Error | null): void {
-    this.log.push(`connection_lost:${exc === null ? 'None' : exc.name}`);
-    this.lostExc = exc;
-  }
-
-  override pauseWriting(): void {
-    this.log.push('pause_writing');
-  }
-
-  override resumeWriting(): void {
-    this.log.push('resume_writing');
-  }
-
-  /** All the received bytes, joined. */
-  received(): Buffer {
-    return Buffer.concat(this.data);
-  }
 }
 
 /** Python's `mock.Mock()` transport: a BaseTransport that does nothing. */

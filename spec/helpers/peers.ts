@@ -1,10 +1,12 @@
-// Misbehaving peers for the fault specs (spec/faults-*.spec.ts): raw Node `net` servers and
-// clients, plus small assertions shared by those specs. Everything here closes what it opens.
+// Peers built from Node's raw `net` for the I/O specs: misbehaving servers and clients for the fault
+// specs (spec/io/*.faults*.spec.ts), Python's test_utils.run_test_server, plus small assertions
+// shared by those specs. Everything here closes what it opens.
 import * as net from 'node:net';
 import {
-  BrokenPipeError, ConnectionAbortedError, ConnectionResetError, Protocol, SelectorEventLoop, Socket, getRunningLoop,
-  type Coroutine, type ExceptionContext, type Transport,
+  BrokenPipeError, ConnectionAbortedError, ConnectionResetError, SelectorEventLoop, Socket, getRunningLoop,
+  type Address, type Coroutine, type ExceptionContext,
 } from '../../lib';
+import { caughtIn } from './caught';
 
 /** What the transport asks `recv()` for per read (Python `_SelectorTransport.max_size`): one chunk. */
 export const MAX_CHUNK = 256 * 1024;
@@ -93,41 +95,72 @@ export function closedPort(): number {
   return port;
 }
 
-/** A Protocol that records its callbacks as strings. */
-export class RecordingProtocol extends Protocol {
-  readonly log: string[] = [];
-  transport: Transport | null = null;
-  readonly lost = getRunningLoop().createFuture<Error | null>();
-  constructor(readonly keepOpen: boolean = false) {
-    super();
-  }
-  override connectionMade(transport: Transport): void {
-    this.transport = transport;
-    this.log.push('made');
-  }
-  override dataReceived(data: Buffer): void {
-    this.log.push(`data:${data.toString()}`);
-  }
-  override eofReceived(): boolean {
-    this.log.push('eof');
-    return this.keepOpen;
-  }
-  override connectionLost(exc: Error | null): void {
-    this.log.push(`lost:${exc === null ? 'null' : exc.name}`);
-    this.lost.setResult(exc);
-  }
+/** What the test server answers a request other than `POST /loop` with. */
+export const TEST_RESPONSE = 'HTTP/1.0 200 OK\r\nServer: test\r\nContent-type: text/plain\r\nContent-Length: 12\r\n\r\nTest message';
+
+/** A running test server: where it listens, and how to stop it (its connections are destroyed). */
+export interface TestServer {
+  address: Address;
+  close(): Promise<void>;
+}
+
+/**
+ * Python's test_utils.run_test_server, on TCP 127.0.0.1 port 0 (or the Unix socket `unixPath`):
+ * once a request's headers have arrived it answers with TEST_RESPONSE and closes, except
+ * `POST /loop`, whose body it streams back after its own headers.
+ */
+export async function runTestServer(unixPath?: string): Promise<TestServer> {
+  const conns = new Set<net.Socket>();
+  const server = net.createServer((conn) => {
+    conns.add(conn);
+    conn.on('close', () => conns.delete(conn));
+    conn.on('error', () => { /* the client may reset */ });
+    let head = Buffer.alloc(0);
+    let bodyLeft = -1;
+    const body = (b: Buffer): void => {
+      if (b.length > 0) conn.write(b);
+      bodyLeft -= b.length;
+      if (bodyLeft <= 0) conn.end();
+    };
+    conn.on('data', (chunk: Buffer) => {
+      if (bodyLeft >= 0) {
+        body(chunk);
+        return;
+      }
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const headers = head.subarray(0, end).toString('latin1');
+      const url = headers.split('\r\n')[0].split(' ')[1];
+      if (url === '/loop') {
+        bodyLeft = Number(/content-length: *(\d+)/i.exec(headers)?.[1] ?? 0);
+        conn.write('HTTP/1.0 200 OK\r\nContent-type: text/plain\r\n\r\n');
+        body(head.subarray(end + 4));
+      } else {
+        conn.end(TEST_RESPONSE);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => {
+    if (unixPath !== undefined) server.listen(unixPath, resolve);
+    else server.listen(0, '127.0.0.1', resolve);
+  });
+  const a = server.address();
+  const address: Address = typeof a === 'string' ? a : [(a as net.AddressInfo).address, (a as net.AddressInfo).port];
+  return {
+    address,
+    close: () => new Promise<void>((resolve) => {
+      for (const c of conns) c.destroy();
+      server.close(() => { resolve(); });
+    }),
+  };
 }
 
 /** Runs `coro` and asserts that it throws an instance of `cls`; returns the error. */
 export function* expectThrows<E extends Error>(coro: Coroutine<unknown>, cls: abstract new (...args: never[]) => E): Coroutine<E> {
-  try {
-    yield* coro;
-  } catch (e) {
-    expect(e).toBeInstanceOf(cls);
-    if (e instanceof cls) return e;
-    throw e;
-  }
-  throw new Error(`expected ${cls.name}, nothing was thrown`);
+  const e = yield* caughtIn(coro);
+  expect(e).toBeInstanceOf(cls);
+  return e as E;
 }
 
 /** Whether `e` is one of the errors a dead peer gives (Python's test_drain_raises accepts all three). */

@@ -2,7 +2,6 @@
 // HTTP/1.0 test server (test_utils.run_test_server, rebuilt on Node's net), over TCP on 127.0.0.1
 // port 0 and over a Unix socket, with the real clock. Datagram tests are out of scope (no UDP).
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
@@ -10,6 +9,8 @@ import {
   createTask, getRunningLoop, run, sleep, waitFor,
   type Address, type Coroutine, type InetAddress, type SelectorEventLoop,
 } from '../../lib';
+import { caughtIn } from '../helpers/caught';
+import { runTestServer, type TestServer } from '../helpers/peers';
 
 /** Every socket a test opens, closed after it (also when it fails). */
 const opened: { close(): void }[] = [];
@@ -25,76 +26,11 @@ function loop(): SelectorEventLoop {
   return getRunningLoop();
 }
 
-function* caught(co: Coroutine<unknown>): Coroutine<unknown> {
-  try {
-    yield* co;
-  } catch (e) {
-    return e;
-  }
-  return null;
-}
-
 let dir = '';
 beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsyncio-lowlevel-')); });
 afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
 
-interface Httpd {
-  address: Address;
-  close(): Promise<void>;
-}
-
-/**
- * test_utils.run_test_server: answers `GET /` with "HTTP/1.0 200 OK … Test message" and
- * `POST /loop` by streaming the request body back after the headers.
- */
-async function runTestServer(unixPath?: string): Promise<Httpd> {
-  const conns = new Set<net.Socket>();
-  const server = net.createServer((conn) => {
-    conns.add(conn);
-    conn.on('close', () => conns.delete(conn));
-    conn.on('error', () => undefined);
-    let head = Buffer.alloc(0);
-    let bodyLeft = -1;
-    const body = (b: Buffer): void => {
-      if (b.length > 0) conn.write(b);
-      bodyLeft -= b.length;
-      if (bodyLeft <= 0) conn.end();
-    };
-    conn.on('data', (chunk: Buffer) => {
-      if (bodyLeft >= 0) {
-        body(chunk);
-        return;
-      }
-      head = Buffer.concat([head, chunk]);
-      const end = head.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const headers = head.subarray(0, end).toString('latin1');
-      const url = headers.split('\r\n')[0].split(' ')[1];
-      if (url === '/loop') {
-        bodyLeft = Number(/content-length: *(\d+)/i.exec(headers)?.[1] ?? 0);
-        conn.write('HTTP/1.0 200 OK\r\nContent-type: text/plain\r\n\r\n');
-        body(head.subarray(end + 4));
-      } else {
-        conn.end('HTTP/1.0 200 OK\r\nContent-type: text/plain\r\nContent-Length: 12\r\n\r\nTest message');
-      }
-    });
-  });
-  await new Promise<void>((resolve) => {
-    if (unixPath !== undefined) server.listen(unixPath, resolve);
-    else server.listen(0, '127.0.0.1', resolve);
-  });
-  const a = server.address();
-  const address: Address = typeof a === 'string' ? a : [(a as net.AddressInfo).address, (a as net.AddressInfo).port];
-  return {
-    address,
-    close: () => new Promise<void>((resolve) => {
-      for (const c of conns) c.destroy();
-      server.close(() => { resolve(); });
-    }),
-  };
-}
-
-async function withHttpd(body: (httpd: Httpd) => Coroutine, unixPath?: string): Promise<void> {
+async function withHttpd(body: (httpd: TestServer) => Coroutine, unixPath?: string): Promise<void> {
   const httpd = await runTestServer(unixPath);
   try {
     await run(body(httpd));
@@ -104,7 +40,7 @@ async function withHttpd(body: (httpd: Httpd) => Coroutine, unixPath?: string): 
 }
 
 /** _basetest_sock_client_ops */
-function* basetestSockClientOps(httpd: Httpd, sock: Socket): Coroutine {
+function* basetestSockClientOps(httpd: TestServer, sock: Socket): Coroutine {
   // Python checks that debug-mode sock_* reject a blocking socket; a tsyncio socket cannot be made blocking.
   expect(() => { sock.setblocking(true); }).toThrow(RangeError);
   sock.setblocking(false);
@@ -118,7 +54,7 @@ function* basetestSockClientOps(httpd: Httpd, sock: Socket): Coroutine {
 }
 
 /** _basetest_sock_recv_into: the same with sock_recv_into. */
-function* basetestSockRecvInto(httpd: Httpd, sock: Socket): Coroutine {
+function* basetestSockRecvInto(httpd: TestServer, sock: Socket): Coroutine {
   sock.setblocking(false);
   yield* loop().sockConnect(sock, httpd.address);
   yield* loop().sockSendall(sock, Buffer.from('GET / HTTP/1.0\r\n\r\n'));
@@ -131,7 +67,7 @@ function* basetestSockRecvInto(httpd: Httpd, sock: Socket): Coroutine {
 }
 
 /** _basetest_sock_recv_racing: a cancelled sock_recv loses nothing for the next one. */
-function* basetestSockRecvRacing(httpd: Httpd, sock: Socket): Coroutine {
+function* basetestSockRecvRacing(httpd: TestServer, sock: Socket): Coroutine {
   sock.setblocking(false);
   yield* loop().sockConnect(sock, httpd.address);
   const task = createTask(loop().sockRecv(sock, 1024));
@@ -146,7 +82,7 @@ function* basetestSockRecvRacing(httpd: Httpd, sock: Socket): Coroutine {
 }
 
 /** _basetest_sock_recv_into_racing */
-function* basetestSockRecvIntoRacing(httpd: Httpd, sock: Socket): Coroutine {
+function* basetestSockRecvIntoRacing(httpd: TestServer, sock: Socket): Coroutine {
   sock.setblocking(false);
   yield* loop().sockConnect(sock, httpd.address);
   const data = Buffer.alloc(1024);
@@ -310,7 +246,7 @@ describe('BaseSockTestsMixin (test_sock_lowlevel.py)', () => {
       const listener = socket();
       listener.bind(['127.0.0.1', 0]);
       const sock = socket();
-      expect(yield* caught(loop().sockConnect(sock, listener.getsockname()))).toBeInstanceOf(ConnectionRefusedError);
+      expect(yield* caughtIn(loop().sockConnect(sock, listener.getsockname()))).toBeInstanceOf(ConnectionRefusedError);
       listener.listen(1);
       yield* loop().sockConnect(sock, listener.getsockname());
       expect(sock.getpeername()).toEqual(listener.getsockname());
@@ -338,7 +274,7 @@ describe('BaseSockTestsMixin (test_sock_lowlevel.py)', () => {
     await run((function* (): Coroutine {
       const sock = socket();
       sock.setblocking(false);
-      const err = yield* caught(loop().sockConnect(sock, address));
+      const err = yield* caughtIn(loop().sockConnect(sock, address));
       expect(err).toBeInstanceOf(ConnectionRefusedError);
       expect((err as Error).message).toBe(`[Errno 111] Connect call failed ('127.0.0.1', ${(address as InetAddress)[1]})`);
       sock.close();
@@ -377,13 +313,13 @@ describe('BaseSockTestsMixin (test_sock_lowlevel.py)', () => {
       listener.bind(['127.0.0.1', 0]);
       listener.listen(1);
       const sockaddr = listener.getsockname();
-      const err = yield* caught(waitFor(loop().sockAccept(listener), 0.1));
+      const err = yield* caughtIn(waitFor(loop().sockAccept(listener), 0.1));
       expect(err).toBeInstanceOf(TimeoutError);
       expect(loop()._selector.getMap()?.size).toBe(0);
       listener.close();
       const client = socket();
       client.setblocking(false);
-      const refused = yield* caught(loop().sockConnect(client, sockaddr));
+      const refused = yield* caughtIn(loop().sockConnect(client, sockaddr));
       expect(refused).toBeInstanceOf(ConnectionRefusedError);
       expect(refused).toBeInstanceOf(OSError);
       client.close();

@@ -4,35 +4,13 @@ import * as net from 'node:net';
 import {
   ConnectionRefusedError, ConnectionResetError, EventLoop, RuntimeError, getRunningLoop, Socket, VirtualClock, runSync, type Address, type Coroutine, type InetAddress,
 } from '../../lib';
-
-function listener(): Socket {
-  const srv = new Socket();
-  srv.bind(['127.0.0.1', 0]);
-  srv.listen();
-  return srv;
-}
-
-function* connectedPair(loop: EventLoop, srv: Socket): Coroutine<[Socket, Socket]> {
-  const cli = new Socket();
-  yield* loop.sockConnect(cli, srv.getsockname());
-  const [conn] = yield* loop.sockAccept(srv);
-  return [cli, conn];
-}
-
-async function withLoop(body: (loop: EventLoop) => Coroutine): Promise<void> {
-  const loop = new EventLoop();
-  try {
-    await loop.runUntilComplete(body(loop));
-  } finally {
-    loop.close();
-  }
-}
+import { listener, socketPair, withRealLoop } from '../helpers/loopback';
 
 describe('SelectorEventLoop sock_* (test_sock_lowlevel.py)', () => {
   test('test_sock_client_ops: sock_connect, sock_sendall, sock_recv, sock_accept echo', async () => {
-    await withLoop(function* (loop) {
+    await withRealLoop(function* (loop) {
       const srv = listener();
-      const [cli, conn] = yield* connectedPair(loop, srv);
+      const [cli, conn] = yield* socketPair(srv);
       expect(conn.getpeername()).toEqual(cli.getsockname());
       yield* loop.sockSendall(cli, Buffer.from('GET / HTTP/1.0\r\n\r\n'));
       const req = yield* loop.sockRecv(conn, 1024);
@@ -47,9 +25,9 @@ describe('SelectorEventLoop sock_* (test_sock_lowlevel.py)', () => {
   }, 10000);
 
   test('test_huge_content: a large sock_sendall waits for the reader (backpressure), nothing lost', async () => {
-    await withLoop(function* (loop) {
+    await withRealLoop(function* (loop) {
       const srv = listener();
-      const [cli, conn] = yield* connectedPair(loop, srv);
+      const [cli, conn] = yield* socketPair(srv);
       const data = Buffer.alloc(4 * 1024 * 1024);
       for (let i = 0; i < data.length; i++) data[i] = i % 251;
       let sendDone = false;
@@ -76,7 +54,7 @@ describe('SelectorEventLoop sock_* (test_sock_lowlevel.py)', () => {
   }, 10000);
 
   test('test_sock_connect_refused: connection refused raises ConnectionRefusedError with errno', async () => {
-    await withLoop(function* (loop) {
+    await withRealLoop(function* (loop) {
       const srv = listener();
       const addr: Address = srv.getsockname();
       srv.close();
@@ -96,9 +74,9 @@ describe('SelectorEventLoop sock_* (test_sock_lowlevel.py)', () => {
   }, 10000);
 
   test('peer reset mid-read: the data sent before the reset first, then ConnectionResetError', async () => {
-    await withLoop(function* (loop) {
+    await withRealLoop(function* (loop) {
       const srv = listener();
-      const [cli, conn] = yield* connectedPair(loop, srv);
+      const [cli, conn] = yield* socketPair(srv);
       yield* loop.sockSendall(cli, Buffer.from('partial'));
       // Let the bytes reach the peer before resetting.
       expect((yield* loop.sockRecv(conn, 3)).toString()).toBe('par');
@@ -118,7 +96,7 @@ describe('SelectorEventLoop sock_* (test_sock_lowlevel.py)', () => {
   }, 10000);
 
   test('sock_accept from a raw Node client; EOF gives an empty Buffer', async () => {
-    await withLoop(function* (loop) {
+    await withRealLoop(function* (loop) {
       const srv = listener();
       const port = (srv.getsockname() as InetAddress)[1];
       const raw = net.connect(port, '127.0.0.1', () => { raw.end('bye'); });
@@ -138,9 +116,9 @@ describe('SelectorEventLoop sock_* (test_sock_lowlevel.py)', () => {
   }, 10000);
 
   test('cancelling sock_recv removes the reader', async () => {
-    await withLoop(function* (loop) {
+    await withRealLoop(function* (loop) {
       const srv = listener();
-      const [cli, conn] = yield* connectedPair(loop, srv);
+      const [cli, conn] = yield* socketPair(srv);
       const t = loop.createTask(loop.sockRecv(conn, 10));
       yield;
       expect(loop._selector.getMap()?.size).toBe(1);
@@ -163,9 +141,9 @@ describe('SelectorEventLoop sock_* (test_sock_lowlevel.py)', () => {
 
 describe('SelectorEventLoop readers and writers (test_selector_events.py)', () => {
   test('test_add_reader / test_remove_reader: a reader runs when data arrives and is removed', async () => {
-    await withLoop(function* (loop) {
+    await withRealLoop(function* (loop) {
       const srv = listener();
-      const [cli, conn] = yield* connectedPair(loop, srv);
+      const [cli, conn] = yield* socketPair(srv);
       const fut = loop.createFuture<string>();
       loop.addReader(conn, () => { fut.setResult(conn.recv(100).toString()); loop.removeReader(conn); });
       cli.send(Buffer.from('ping'));
@@ -179,9 +157,9 @@ describe('SelectorEventLoop readers and writers (test_selector_events.py)', () =
   }, 10000);
 
   test('test_add_writer: a writer runs when the socket is writable', async () => {
-    await withLoop(function* (loop) {
+    await withRealLoop(function* (loop) {
       const srv = listener();
-      const [cli, conn] = yield* connectedPair(loop, srv);
+      const [cli, conn] = yield* socketPair(srv);
       const fut = loop.createFuture<number>();
       loop.addWriter(cli, () => { fut.setResult(cli.send(Buffer.from('x'))); loop.removeWriter(cli); });
       expect(yield* fut).toBe(1);
@@ -193,9 +171,9 @@ describe('SelectorEventLoop readers and writers (test_selector_events.py)', () =
   }, 10000);
 
   test('I/O readiness is noticed within a bounded number of iterations while a task spins with bare yield', async () => {
-    await withLoop(function* (loop) {
+    await withRealLoop(function* (loop) {
       const srv = listener();
-      const [cli, conn] = yield* connectedPair(loop, srv);
+      const [cli, conn] = yield* socketPair(srv);
       const SPINS = 2_000_000;
       let spins = 0;
       let spinsWhenRead = -1;
@@ -247,7 +225,7 @@ describe('SelectorEventLoop readers and writers (test_selector_events.py)', () =
     try {
       await loop.runUntilComplete((function* (): Coroutine {
         const srv = listener();
-        const [cli, conn] = yield* connectedPair(loop, srv);
+        const [cli, conn] = yield* socketPair(srv);
         const t = loop.createTask(loop.sockRecv(conn, 10));
         setTimeout(() => { cli.send(Buffer.from('late')); }, 20);
         expect((yield* t).toString()).toBe('late');

@@ -6,7 +6,8 @@ import {
   BlockingIOError, ConnectionAbortedError, ConnectionResetError, OSError, RuntimeError, SelectorSocketTransport,
   Server, SHUT_WR, sleep, osError, type Coroutine, type EventLoop, type ExceptionContext, type Future,
 } from '../../lib';
-import { expectIOCallback, FakeSocket, ioHandle, RecordingProtocol } from '../helpers/fake-socket';
+import { expectIOCallback, FakeSocket, ioHandle } from '../helpers/fake-socket';
+import { RecordingProtocol } from '../helpers/recording-protocol';
 import { runBriefly, virtualLoop } from '../helpers/virtual';
 
 const MAX_SIZE = 256 * 1024;

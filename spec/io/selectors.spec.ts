@@ -1,40 +1,13 @@
 // Ports of test_selectors.py (BaseSelectorTestCase) over tsyncio Sockets on 127.0.0.1 port 0, and
 // the Node-specific rule that a select() loop which keeps finding keys ready still lets Node turn.
 import * as net from 'node:net';
-import { DefaultSelector, EVENT_READ, EVENT_WRITE, RuntimeError, SelectorKey, Socket, type InetAddress, type Selectable } from '../../lib';
+import { DefaultSelector, EVENT_READ, EVENT_WRITE, RuntimeError, SelectorKey, Socket, run, type InetAddress, type Selectable } from '../../lib';
+import { listener, socketPair } from '../helpers/loopback';
 import { mulberry32 } from '../helpers/prng';
 
 /** Every socket a test opens, closed after it (also when it fails). */
 const opened: { close(): void }[] = [];
 afterEach(() => { for (const s of opened.splice(0)) s.close(); });
-
-function listener(): Socket {
-  const srv = new Socket();
-  opened.push(srv);
-  srv.bind(['127.0.0.1', 0]);
-  srv.listen();
-  return srv;
-}
-
-/** Python's `make_socketpair()`: `[rd, wr]`, a connected pair (the connect has completed). */
-async function socketpair(srv: Socket = listener()): Promise<[Socket, Socket]> {
-  const cli = new Socket();
-  opened.push(cli);
-  try {
-    cli.connect(srv.getsockname());
-  } catch { /* EINPROGRESS */ }
-  const sel = new DefaultSelector();
-  sel.register(srv, EVENT_READ);
-  await sel.select(5);
-  sel.close();
-  const [conn] = srv.accept();
-  opened.push(conn);
-  const connected = new DefaultSelector();
-  connected.register(cli, EVENT_WRITE);
-  await connected.select(5);
-  connected.close();
-  return [conn, cli];
-}
 
 /** Python's `find_ready_matching`. */
 function findReadyMatching(ready: [SelectorKey, number][], flag: number): unknown[] {
@@ -111,7 +84,7 @@ describe('selectors (test_selectors.py)', () => {
   });
 
   test('test_select: a fresh pair is writable, not readable; readable once the peer sends', async () => {
-    const [rd, wr] = await socketpair();
+    const [wr, rd] = await run(socketPair());
     const s = new DefaultSelector();
     s.register(rd, EVENT_READ);
     const wrKey = s.register(wr, EVENT_WRITE);
@@ -134,7 +107,7 @@ describe('selectors (test_selectors.py)', () => {
   }, 10000);
 
   test('test_select_read_write: one key registered for both is reported readable and writable in one result', async () => {
-    const [sock1, sock2] = await socketpair();
+    const [sock2, sock1] = await run(socketPair());
     const s = new DefaultSelector();
     // Python's socketpair has the bytes in the kernel at once; here wait until they reached sock1.
     const probe = new DefaultSelector();
@@ -173,7 +146,7 @@ describe('selectors (test_selectors.py)', () => {
     const r2w = new Map<Socket, Socket>();
     const w2r = new Map<Socket, Socket>();
     for (let i = 0; i < NUM_SOCKETS; i++) {
-      const [rd, wr] = await socketpair(srv);
+      const [wr, rd] = await run(socketPair(srv));
       s.register(rd, EVENT_READ);
       s.register(wr, EVENT_WRITE);
       readers.push(rd);
@@ -220,7 +193,7 @@ describe('selectors (test_selectors.py)', () => {
   });
 
   test('test_timeout: select(t) with nothing ready returns [] after about t seconds', async () => {
-    const [conn] = await socketpair();
+    const [, conn] = await run(socketPair());
     const s = new DefaultSelector();
     s.register(conn, EVENT_READ);
     const t0 = performance.now();
@@ -270,7 +243,7 @@ describe('select() lets Node turn while keys stay ready (Python blocks in the ke
 
   test('a loop that never reads a ready key still sees another socket turn readable', async () => {
     const srv = await alwaysReadable();
-    const [rd, wr] = await socketpair();
+    const [wr, rd] = await run(socketPair());
     const sel = new DefaultSelector();
     const stuck = sel.register(srv, EVENT_READ);
     const other = sel.register(rd, EVENT_READ);
@@ -292,7 +265,7 @@ describe('select() lets Node turn while keys stay ready (Python blocks in the ke
   }, 10000);
 
   test('select(0) polled in a loop also lets Node deliver I/O', async () => {
-    const [rd, wr] = await socketpair();
+    const [wr, rd] = await run(socketPair());
     const sel = new DefaultSelector();
     const key = sel.register(rd, EVENT_READ);
     wr.send(Buffer.from('x'));
@@ -307,7 +280,7 @@ describe('select() lets Node turn while keys stay ready (Python blocks in the ke
   }, 10000);
 
   test('the first immediate result costs nothing; a second in a row waits for one Node turn (setImmediate)', async () => {
-    const [rd, wr] = await socketpair();
+    const [wr, rd] = await run(socketPair());
     const sel = new DefaultSelector();
     const key = sel.register(rd, EVENT_READ);
     wr.send(Buffer.from('abc'));

@@ -10,6 +10,7 @@ import {
   AF_UNIX, asyncWith, CancelledError, Event, EventLoop, getRunningLoop, OSError, Protocol, run, RuntimeError, Server, sleep, Socket,
   type Address, type BaseTransport, type Coroutine, type ExceptionContext, type Future, type Task, type Transport,
 } from '../../lib';
+import { caughtIn } from '../helpers/caught';
 
 const HELLO_MSG = Buffer.concat([Buffer.alloc(1024 * 5, '1'), Buffer.from('\n')]);
 
@@ -102,15 +103,6 @@ function* acceptedCount(accepted: Peer[], n: number): Coroutine {
   for (const p of accepted) yield* p.made;
 }
 
-function* expectThrows(body: Coroutine<unknown> | Future<unknown>): Coroutine<unknown> {
-  try {
-    yield* body;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected an error, none was thrown');
-}
-
 describe('BaseStartServer / SelectorStartServerTests (test_server.py)', () => {
   test('test_start_server_1: start_serving=False, then serve_forever inside async with; cancelled from a connection', async () => {
     await run((function* main(): Coroutine {
@@ -132,7 +124,7 @@ describe('BaseStartServer / SelectorStartServerTests (test_server.py)', () => {
         return yield* client(srv.sockets[0].family, addr);
       })());
 
-      const err = yield* expectThrows(mainTask);
+      const err = yield* caughtIn(mainTask);
       expect(err).toBeInstanceOf(CancelledError);
       expect((yield* clientTask).toString()).toBe('1');
 
@@ -141,7 +133,7 @@ describe('BaseStartServer / SelectorStartServerTests (test_server.py)', () => {
       const waited = loop.createTask(srv.waitClosed()); // Python: srv._waiters is None
       yield* sleep(0);
       expect(waited.done()).toBe(true);
-      const closedErr = yield* expectThrows(srv.serveForever());
+      const closedErr = yield* caughtIn(srv.serveForever());
       expect(closedErr).toBeInstanceOf(RuntimeError);
       expect(String(closedErr)).toMatch(/is closed/);
     })());
@@ -167,11 +159,11 @@ describe('BaseStartServer / SelectorStartServerTests (test_server.py)', () => {
         yield* started.wait();
         return yield* client(srv.sockets[0].family, addr);
       })());
-      expect(yield* expectThrows(mainTask)).toBeInstanceOf(CancelledError);
+      expect(yield* caughtIn(mainTask)).toBeInstanceOf(CancelledError);
       expect((yield* clientTask).toString()).toBe('1');
       expect(srv.sockets).toEqual([]);
       expect(srv.isServing()).toBe(false);
-      expect(String(yield* expectThrows(srv.serveForever()))).toMatch(/is closed/);
+      expect(String(yield* caughtIn(srv.serveForever()))).toMatch(/is closed/);
     })());
   }, 15000);
 
@@ -197,11 +189,11 @@ describe('BaseStartServer / SelectorStartServerTests (test_server.py)', () => {
           yield* started.wait();
           return yield* client(AF_UNIX, addr);
         })());
-        expect(yield* expectThrows(mainTask)).toBeInstanceOf(CancelledError);
+        expect(yield* caughtIn(mainTask)).toBeInstanceOf(CancelledError);
         expect((yield* clientTask).toString()).toBe('1');
         expect(srv.sockets).toEqual([]);
         expect(srv.isServing()).toBe(false);
-        expect(String(yield* expectThrows(srv.serveForever()))).toMatch(/is closed/);
+        expect(String(yield* caughtIn(srv.serveForever()))).toMatch(/is closed/);
       })());
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -335,7 +327,7 @@ asyncio.run(main())
       expect(srv.isServing()).toBe(true);
       expect(srv.sockets).toHaveLength(1);
       task.cancel();
-      expect(yield* expectThrows(task)).toBeInstanceOf(CancelledError);
+      expect(yield* caughtIn(task)).toBeInstanceOf(CancelledError);
       expect(task.cancelled()).toBe(true);
       expect(srv.isServing()).toBe(false);
       expect(srv.sockets).toEqual([]);
@@ -350,7 +342,7 @@ asyncio.run(main())
       const task = loop.createTask(srv.serveForever());
       yield* sleep(0);
       srv.close();
-      expect(yield* expectThrows(task)).toBeInstanceOf(CancelledError);
+      expect(yield* caughtIn(task)).toBeInstanceOf(CancelledError);
       expect(srv.isServing()).toBe(false);
     })());
   }, 15000);
@@ -361,12 +353,12 @@ asyncio.run(main())
       const { srv } = yield* peerServer();
       const first = loop.createTask(srv.serveForever());
       yield* sleep(0);
-      const err = yield* expectThrows(srv.serveForever());
+      const err = yield* caughtIn(srv.serveForever());
       expect(err).toBeInstanceOf(RuntimeError);
       expect((err as Error).message).toMatch(/^server <Server sockets=\[.*\]> is already being awaited on serveForever\(\)$/);
       expect(first.done()).toBe(false);
       first.cancel();
-      yield* expectThrows(first);
+      yield* caughtIn(first);
     })());
   }, 15000);
 
@@ -374,7 +366,7 @@ asyncio.run(main())
     await run((function* main(): Coroutine {
       const { srv } = yield* peerServer();
       srv.close();
-      const err = yield* expectThrows(srv.serveForever());
+      const err = yield* caughtIn(srv.serveForever());
       expect(err).toBeInstanceOf(RuntimeError);
       expect((err as Error).message).toMatch(/^server <Server sockets=\[\]> is closed$/);
     })());
@@ -403,7 +395,7 @@ asyncio.run(main())
     await run((function* main(): Coroutine {
       const { srv } = yield* peerServer();
       const boom = new Error('boom');
-      const err = yield* expectThrows(asyncWith(srv, function* () {
+      const err = yield* caughtIn(asyncWith(srv, function* () {
         yield* sleep(0);
         throw boom;
       }));

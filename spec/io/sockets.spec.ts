@@ -10,6 +10,8 @@ import {
   FileNotFoundError, OSError, Socket, errnoError, getRunningLoop, osError, run, sleep,
   type Coroutine, type InetAddress, type SelectorEventLoop,
 } from '../../lib';
+import { caught, caughtIn } from '../helpers/caught';
+import { socketPair } from '../helpers/loopback';
 
 let dir = '';
 beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsyncio-sock-')); });
@@ -19,37 +21,8 @@ function sockPath(): string {
   return path.join(dir, `s${++seq}.sock`);
 }
 
-function caught(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  return null;
-}
-
-function* caughtCo(co: Coroutine<unknown>): Coroutine<unknown> {
-  try {
-    yield* co;
-  } catch (e) {
-    return e;
-  }
-  return null;
-}
-
 function loop(): SelectorEventLoop {
   return getRunningLoop();
-}
-
-/** A listening socket on 127.0.0.1, a client connected to it and the accepted end: `[listener, client, accepted]`. */
-function* pair(): Coroutine<[Socket, Socket, Socket]> {
-  const srv = new Socket();
-  srv.bind(['127.0.0.1', 0]);
-  srv.listen();
-  const cli = new Socket();
-  yield* loop().sockConnect(cli, srv.getsockname());
-  const [conn] = yield* loop().sockAccept(srv);
-  return [srv, cli, conn];
 }
 
 describe('Socket', () => {
@@ -161,7 +134,7 @@ describe('Socket', () => {
 
   test('recvInto: fills the buffer, honours nbytes, 0 at end of stream; Python errors for bad sizes', async () => {
     await run((function* (): Coroutine {
-      const [srv, cli, conn] = yield* pair();
+      const [cli, conn, srv] = yield* socketPair();
       yield* loop().sockSendall(cli, Buffer.from('hello world'));
       cli.shutdown(1);
       const buf = Buffer.alloc(5);
@@ -209,7 +182,7 @@ describe('Socket data path (bytes straight from and to the libuv handle)', () =>
 
   test('send copies: changing the buffer after send() does not change what the peer receives (as in Python)', async () => {
     await run((function* (): Coroutine {
-      const [srv, cli, conn] = yield* pair();
+      const [cli, conn, srv] = yield* socketPair();
       const data = pattern(4 << 20);
       const expected = Buffer.from(data);
       // The peer is not reading yet, so most of this waits in libuv's queue, not the kernel.
@@ -262,7 +235,7 @@ describe('Socket data path (bytes straight from and to the libuv handle)', () =>
 
   test('a write the peer resets is an OS error from a later send (the loop lives)', async () => {
     await run((function* (): Coroutine {
-      const [srv, cli, conn] = yield* pair();
+      const [cli, conn, srv] = yield* socketPair();
       conn._abort();
       let err: unknown = null;
       for (let i = 0; i < 200 && err === null; i++) {
@@ -342,7 +315,7 @@ describe('Socket(AF_UNIX)', () => {
     expect(err).toBeInstanceOf(FileNotFoundError);
     expect([(err as OSError).errno, (err as Error).message]).toEqual([2, '[Errno 2] No such file or directory']);
     await run((function* (): Coroutine {
-      const e = yield* caughtCo(loop().sockConnect(cli, path.join(dir, 'missing.sock')));
+      const e = yield* caughtIn(loop().sockConnect(cli, path.join(dir, 'missing.sock')));
       expect(e).toBeInstanceOf(FileNotFoundError);
     })());
     cli.close();
@@ -354,7 +327,7 @@ describe('Socket(AF_UNIX)', () => {
     expect(fs.statSync(p).isSocket()).toBe(true);
     await run((function* (): Coroutine {
       const cli = new Socket(AF_UNIX);
-      const e = yield* caughtCo(loop().sockConnect(cli, p));
+      const e = yield* caughtIn(loop().sockConnect(cli, p));
       expect(e).toBeInstanceOf(ConnectionRefusedError);
       expect([(e as OSError).errno, (e as Error).message]).toEqual([111, '[Errno 111] Connection refused']);
       cli.close();
@@ -367,7 +340,7 @@ describe('Socket(AF_UNIX)', () => {
       const srv = new Socket(AF_UNIX);
       srv.bind(p);
       const early = new Socket(AF_UNIX);
-      expect(yield* caughtCo(loop().sockConnect(early, p))).toBeInstanceOf(ConnectionRefusedError);
+      expect(yield* caughtIn(loop().sockConnect(early, p))).toBeInstanceOf(ConnectionRefusedError);
       early.close();
       srv.listen();
       expect(fs.statSync(p).isSocket()).toBe(true);

@@ -9,8 +9,9 @@ import {
 } from '../../lib';
 import {
   MAX_CHUNK, LIMIT, collectErrors, describeContexts, loop, portOf, rawServer, rawClient, readAll,
-  RecordingProtocol, expectThrows,
+  expectThrows,
 } from '../helpers/peers';
+import { RecordingProtocol } from '../helpers/recording-protocol';
 
 // The peer resets only once our side holds the bytes it sent: when the bytes and the reset reach
 // Node in the same poll, libuv reads the bytes, sees POLLHUP and reports a plain EOF instead of
@@ -95,7 +96,7 @@ describe('reset mid-read (docs/ARCHITECTURE.md#when-things-go-wrong; test_select
     try {
       await run((function* main(): Coroutine {
         contexts = collectErrors();
-        const [transport, p] = yield* loop().createConnection(() => new RecordingProtocol(), '127.0.0.1', peer.port);
+        const [transport, p] = yield* loop().createConnection(() => new RecordingProtocol({ names: 'short' }), '127.0.0.1', peer.port);
         proto = p;
         transport.pauseReading();
         transport.write(Buffer.from('go'));
@@ -194,7 +195,7 @@ describe('half-close (docs/ARCHITECTURE.md#when-things-go-wrong; test_selector_e
         let proto: RecordingProtocol | null = null;
         class Replier extends RecordingProtocol {
           override eofReceived(): boolean {
-            const keep = super.eofReceived();
+            const keep = super.eofReceived() === true;
             if (keep) {
               this.transport!.write(Buffer.from('late reply'));
               this.transport!.close();
@@ -202,7 +203,7 @@ describe('half-close (docs/ARCHITECTURE.md#when-things-go-wrong; test_selector_e
             return keep;
           }
         }
-        const server = yield* loop().createServer(() => (proto = new Replier(keepOpen)), '127.0.0.1', 0);
+        const server = yield* loop().createServer(() => (proto = new Replier({ keepOpen, names: 'short' })), '127.0.0.1', 0);
         const client = yield* wrapPromise(rawClient(portOf(server.sockets[0])));
         const received = readAll(client);
         client.end('bye');

@@ -1,7 +1,6 @@
 // Ports of test_streams.py's StreamTests that use real sockets: openConnection/startServer (TCP on
 // 127.0.0.1 port 0 and Unix sockets) against a raw Node `net` peer that plays test_utils.run_test_server.
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
@@ -11,46 +10,12 @@ import {
   getRunningLoop, openConnection, openUnixConnection, run, sleep, startServer, startUnixServer, wrapPromise,
   type Coroutine, type ExceptionContext, type Transport,
 } from '../../lib';
-
-const RESPONSE = 'HTTP/1.0 200 OK\r\nServer: test\r\nContent-type: text/plain\r\nContent-Length: 12\r\n\r\nTest message';
-
-/** Python's test_utils.run_test_server: answers one HTTP/1.0 request with 'Test message', then closes. */
-class TestHttpServer {
-  readonly server: net.Server;
-  readonly conns = new Set<net.Socket>();
-  constructor() {
-    this.server = net.createServer((c) => {
-      this.conns.add(c);
-      c.on('close', () => this.conns.delete(c));
-      c.on('error', () => { /* the client may reset */ });
-      let req = '';
-      c.on('data', (d) => {
-        req += d.toString('latin1');
-        if (req.includes('\r\n\r\n')) c.end(RESPONSE);
-      });
-    });
-  }
-  listen(where: number | string): Promise<void> {
-    return new Promise((resolve) => this.server.listen(where as number, '127.0.0.1', resolve));
-  }
-  listenUnix(p: string): Promise<void> {
-    return new Promise((resolve) => this.server.listen(p, resolve));
-  }
-  get address(): [string, number] {
-    const a = this.server.address() as net.AddressInfo;
-    return [a.address, a.port];
-  }
-  close(): Promise<void> {
-    for (const c of this.conns) c.destroy();
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
+import { rawServer, runTestServer } from '../helpers/peers';
 
 async function withTestServer(body: (address: [string, number]) => Promise<void>): Promise<void> {
-  const httpd = new TestHttpServer();
-  await httpd.listen(0);
+  const httpd = await runTestServer();
   try {
-    await body(httpd.address);
+    await body(httpd.address as [string, number]);
   } finally {
     await httpd.close();
   }
@@ -59,8 +24,7 @@ async function withTestServer(body: (address: [string, number]) => Promise<void>
 async function withUnixTestServer(body: (p: string) => Promise<void>): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsyncio-streams-'));
   const p = path.join(dir, 'sock');
-  const httpd = new TestHttpServer();
-  await httpd.listenUnix(p);
+  const httpd = await runTestServer(p);
   try {
     await body(p);
   } finally {
@@ -209,12 +173,8 @@ describe('openConnection / startServer (test_streams.py, real sockets)', () => {
 
   test('test_drain_raises: a peer that closes at once makes a write+drain loop raise, not spin (bpo-25441)', async () => {
     // The peer is raw Node, not tsyncio: the bug was drain() never giving up the loop.
-    const server = net.createServer((c) => {
-      c.on('error', () => { /* ignore */ });
-      c.destroy();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as net.AddressInfo;
+    const server = await rawServer((c) => { c.destroy(); });
+    const { port } = server;
     try {
       const outcome = await run((function* (): Coroutine<[unknown, ExceptionContext[]]> {
         const messages = collectMessages();
@@ -233,7 +193,7 @@ describe('openConnection / startServer (test_streams.py, real sockets)', () => {
       expect([ConnectionResetError, ConnectionAbortedError, BrokenPipeError].some((cls) => error instanceof cls)).toBe(true);
       expect(messages).toEqual([]);
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     }
   }, 10000);
 

@@ -8,7 +8,8 @@ import {
 import { BaseTransport, type Transport } from '../../lib/io/transports';
 import type { Protocol } from '../../lib/io/protocols';
 import { mulberry32 } from '../helpers/prng';
-import { caught, runBriefly, runVirtual, withLoop } from '../helpers/virtual';
+import { caught } from '../helpers/caught';
+import { runBriefly, runVirtual, withVirtualLoop } from '../helpers/virtual';
 
 const DATA = Buffer.from('line1\nline2\nline3\n');
 const b = (s: string): Buffer => Buffer.from(s);
@@ -79,7 +80,7 @@ class FakeTransport extends BaseTransport implements Transport {
 
 describe('StreamReader (test_streams.py, no sockets)', () => {
   test('test_feed_empty_data: feeding b"" leaves the buffer empty', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       stream.feedData(b(''));
       expect(buffered(stream)).toBe('');
@@ -87,7 +88,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_feed_nonempty_data: fed bytes are buffered', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       stream.feedData(DATA);
       expect(stream._buffer.toBuffer()).toEqual(DATA);
@@ -95,7 +96,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('feedData copies the bytes: changing the caller\'s Buffer afterwards changes nothing', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       const chunk = b('abc');
       stream.feedData(chunk);
@@ -105,7 +106,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('feedData rejects a string and feeding after EOF', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       expect(caught(() => stream.feedData('text' as unknown as Buffer))).toBeInstanceOf(TypeError);
       stream.feedEof();
@@ -116,7 +117,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_read_zero: read(0) returns b"" and keeps the buffer', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       stream.feedData(DATA);
       expect(loop.runUntilCompleteSync(stream.read(0))).toEqual(b(''));
@@ -125,7 +126,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_read: read(30) waits for data fed by a callback', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       const readTask = loop.createTask(stream.read(30));
       loop.callSoon(() => stream.feedData(DATA));
@@ -135,7 +136,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_read_line_breaks: read(5) returns the first chunk only', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       stream.feedData(b('line1'));
       stream.feedData(b('line2'));
@@ -145,7 +146,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_read_eof: read(1024) returns b"" at EOF', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       const readTask = loop.createTask(stream.read(1024));
       loop.callSoon(() => stream.feedEof());
@@ -155,7 +156,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_read_until_eof: read(-1) collects every chunk until EOF', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       const readTask = loop.createTask(stream.read(-1));
       loop.callSoon(() => {
@@ -169,7 +170,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_read_exception: after setException every read throws it', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       stream.feedData(b('line\n'));
       expect(loop.runUntilCompleteSync(stream.read(2)).toString()).toBe('li');
@@ -180,7 +181,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_invalid_limit: limit <= 0 is a RangeError (Python ValueError) naming the limit', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       for (const limit of [0, -1, NaN]) {
         const e = caught(() => new StreamReader({ limit, loop }));
         expect(e).toBeInstanceOf(RangeError);
@@ -190,7 +191,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_read_limit: read(n) is not bounded by the limit', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ limit: 3, loop });
       stream.feedData(b('chunk'));
       expect(loop.runUntilCompleteSync(stream.read(5)).toString()).toBe('chunk');
@@ -199,7 +200,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('read(n) rejects a non-integer count with a TypeError', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       stream.feedData(DATA);
       expect(caught(() => loop.runUntilCompleteSync(stream.read(1.5)))).toBeInstanceOf(TypeError);
@@ -209,7 +210,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_readline: readline waits until the newline arrives and leaves the rest', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       stream.feedData(b('chunk1 '));
       const readTask = loop.createTask(stream.readline());
@@ -224,7 +225,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_readline_limit_with_existing_data: an over-long line is discarded with its newline, or the whole buffer', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       let stream = new StreamReader({ limit: 3, loop });
       stream.feedData(b('li'));
       stream.feedData(b('ne1\nline2\n'));
@@ -243,7 +244,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_at_eof: atEof() only once EOF was fed and the buffer is empty', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       expect(stream.atEof()).toBe(false);
       stream.feedData(b('some data\n'));
@@ -258,7 +259,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_readline_limit: data fed after readline() starts; the limit excludes the newline', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       let stream = new StreamReader({ limit: 7, loop });
       let s = stream;
       loop.callSoon(() => {
@@ -299,7 +300,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('readline over the limit: a RangeError with Python\'s message, the limit and the LimitOverrunError as cause', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ limit: 7, loop });
       stream.feedData(b('12345678\nnext\n'));
       const e = caught(() => loop.runUntilCompleteSync(stream.readline())) as RangeError;
@@ -314,7 +315,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_readline_nolimit_nowait: all the data is already buffered', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       stream.feedData(DATA.subarray(0, 6));
       stream.feedData(DATA.subarray(6));
@@ -324,7 +325,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_readline_eof: the partial last line is returned at EOF', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       stream.feedData(b('some data'));
       stream.feedEof();
@@ -333,7 +334,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_readline_empty_eof: b"" at an empty EOF', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       stream.feedEof();
       expect(loop.runUntilCompleteSync(stream.readline())).toEqual(b(''));
@@ -341,7 +342,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_readline_read_byte_count: read(7) after a readline', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       stream.feedData(DATA);
       loop.runUntilCompleteSync(stream.readline());
@@ -351,7 +352,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_readline_exception: readline throws the set exception', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       stream.feedData(b('line\n'));
       expect(loop.runUntilCompleteSync(stream.readline()).toString()).toBe('line\n');
@@ -363,7 +364,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_readuntil_separator: an empty separator is a RangeError', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       for (const sep of [b(''), '']) {
         const e = caught(() => loop.runUntilCompleteSync(stream.readuntil(sep)));
@@ -374,7 +375,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_readuntil_multi_chunks: a multi-byte separator, as a Buffer or a string', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       stream.feedData(b('lineAAA'));
       expect(loop.runUntilCompleteSync(stream.readuntil(b('AAA'))).toString()).toBe('lineAAA');
@@ -391,7 +392,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_readuntil_multi_chunks_1: the separator split across chunks', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       const cases: [string[], string][] = [
         [['QWEaa', 'XYaa', 'a'], 'QWEaaXYaaa'],
@@ -409,7 +410,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('readuntil finds a separator that arrives a byte at a time while it waits', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       const t = loop.createTask(stream.readuntil('\r\n\r\n'));
       const text = 'GET / HTTP/1.1\r\nHost: x\r\n\r\nbody';
@@ -421,7 +422,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_readuntil_eof: IncompleteReadError with the partial data and expected null; the buffer is emptied', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       stream.feedData(b('some dataAA'));
       stream.feedEof();
@@ -435,7 +436,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_readuntil_limit_found_sep: LimitOverrunError keeps the data in the buffer', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ limit: 3, loop });
       stream.feedData(b('some dataAA'));
       let e = caught(() => loop.runUntilCompleteSync(stream.readuntil(b('AAA')))) as LimitOverrunError;
@@ -454,7 +455,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_readexactly_zero_or_less: 0 gives b""; a negative size is a RangeError; the buffer is untouched', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       stream.feedData(DATA);
       expect(loop.runUntilCompleteSync(stream.readexactly(0))).toEqual(b(''));
@@ -467,7 +468,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_readexactly: waits until n bytes are buffered', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       const n = 2 * DATA.length;
       const readTask = loop.createTask(stream.readexactly(n));
@@ -482,7 +483,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_readexactly_limit: n may exceed the limit', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ limit: 3, loop });
       stream.feedData(b('chunk'));
       expect(loop.runUntilCompleteSync(stream.readexactly(5)).toString()).toBe('chunk');
@@ -491,7 +492,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_readexactly_eof: IncompleteReadError("18 bytes read on a total of 36 expected bytes")', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       const n = 2 * DATA.length;
       const readTask = loop.createTask(stream.readexactly(n));
@@ -509,7 +510,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_readexactly_exception: readexactly throws the set exception', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       stream.feedData(b('line\n'));
       expect(loop.runUntilCompleteSync(stream.readexactly(2)).toString()).toBe('li');
@@ -520,7 +521,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_exception: exception() is null, then the error set', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       expect(stream.exception()).toBeNull();
       const exc = new RangeError();
@@ -530,7 +531,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_exception_waiter: setException wakes a waiting readline with the error', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       const exc = new RangeError();
       function* setErr(): Coroutine {
@@ -544,7 +545,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_exception_cancel: setException after the waiting read was cancelled leaves no waiter', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       const t = loop.createTask(stream.readline());
       runBriefly(loop);
@@ -559,7 +560,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('two coroutines reading at once: RuntimeError naming the second one\'s method (docs/ARCHITECTURE.md#when-things-go-wrong: two readers)', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       const first = loop.createTask(stream.readline());
       runBriefly(loop);
@@ -576,7 +577,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('cancelling a waiting read never drops buffered bytes (slowloris under waitFor, docs/ARCHITECTURE.md#when-things-go-wrong)', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       loop.callLater(0.05, () => stream.feedData(b('G')));
       loop.callLater(0.10, () => stream.feedData(b('E')));
@@ -612,7 +613,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_streamreader_constructor_use_running_loop: the reader binds to the running loop', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       function* make(): Coroutine<StreamReader> {
         return new StreamReader();
       }
@@ -621,7 +622,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_streamreader_constructor_use_global_loop: outside a loop the reader binds to the current loop', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       setEventLoop(loop);
       try {
         expect(new StreamReader()._loop).toBe(loop);
@@ -633,7 +634,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test_streamreaderprotocol_constructor_use_running_loop: the protocol binds to the running loop', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       function* make(): Coroutine<StreamReaderProtocol> {
         return new StreamReaderProtocol(new StreamReader());
       }
@@ -642,7 +643,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('test___repr__: <StreamReader> and its variants (limit, eof, data, exception, waiter, transport, paused)', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       expect(new StreamReader({ loop }).toString()).toBe('<StreamReader>');
       expect(new StreamReader({ loop, limit: 123 }).toString()).toBe('<StreamReader limit=123>');
       let stream = new StreamReader({ loop });
@@ -670,7 +671,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
   });
 
   test('setTransport twice is a RuntimeError("Transport already set")', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       stream.setTransport(new FakeTransport());
       const e = caught(() => stream.setTransport(new FakeTransport()));
@@ -682,7 +683,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
 
 describe('StreamReader flow control (streams.py feed_data / _maybe_resume_transport)', () => {
   test('reading pauses above 2*limit and resumes once the buffer is at or below the limit', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const t = new FakeTransport();
       const stream = new StreamReader({ limit: 10, loop });
       stream.setTransport(t);
@@ -702,7 +703,7 @@ describe('StreamReader flow control (streams.py feed_data / _maybe_resume_transp
   });
 
   test('readline discarding an over-long line resumes a paused transport', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const t = new FakeTransport();
       const stream = new StreamReader({ limit: 4, loop });
       stream.setTransport(t);
@@ -715,7 +716,7 @@ describe('StreamReader flow control (streams.py feed_data / _maybe_resume_transp
   });
 
   test('test_readexactly_limit (flow control): waiting for more than the limit resumes the paused transport', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const t = new FakeTransport();
       const stream = new StreamReader({ limit: 2, loop });
       stream.setTransport(t);
@@ -730,7 +731,7 @@ describe('StreamReader flow control (streams.py feed_data / _maybe_resume_transp
   });
 
   test('an endless line without a separator: memory stays bounded and readline raises the limit error (docs/ARCHITECTURE.md#when-things-go-wrong: endless line)', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const t = new FakeTransport();
       const limit = 1024;
       const stream = new StreamReader({ limit, loop });
@@ -758,7 +759,7 @@ describe('StreamReader buffer (amortised O(1) append and consume)', () => {
   test('random feeds and reads match a plain Buffer.concat model', () => {
     const seed = 20240605;
     const rnd = mulberry32(seed);
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ limit: 1 << 20, loop });
       let model = Buffer.alloc(0);
       let next = 0;
@@ -790,7 +791,7 @@ describe('StreamReader buffer (amortised O(1) append and consume)', () => {
   });
 
   test('feeding 4 MiB in 64-byte chunks and reading it back line by line stays linear', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new StreamReader({ loop });
       const chunk = Buffer.alloc(64, 0x61);
       chunk[63] = 0x0a;
@@ -835,7 +836,7 @@ describe('FlowControlMixin', () => {
   });
 
   test('connectionLost fails every waiting drainer with its error, and later drains raise "Connection lost"', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new FlowControlMixin({ loop });
       stream.pauseWriting();
       const exc = new ConnectionResetError('reset by peer');
@@ -851,7 +852,7 @@ describe('FlowControlMixin', () => {
   });
 
   test('connectionLost(null) releases the paused drainers; unpaused drains return at once', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new FlowControlMixin({ loop });
       loop.runUntilCompleteSync(stream._drainHelper()); // not paused: returns
       stream.pauseWriting();
@@ -865,7 +866,7 @@ describe('FlowControlMixin', () => {
   });
 
   test('a cancelled drainer leaves the waiter list; the others are still released', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const stream = new FlowControlMixin({ loop });
       stream.pauseWriting();
       const a = loop.createTask(stream._drainHelper());
@@ -890,7 +891,7 @@ describe('StreamReaderProtocol and StreamWriter over a fake transport', () => {
   }
 
   test('connectionMade attaches the transport to the reader; dataReceived feeds it; eofReceived keeps the transport open', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const reader = new StreamReader({ loop });
       const protocol = new StreamReaderProtocol(reader, null, { loop });
       const t = new FakeTransport();
@@ -904,7 +905,7 @@ describe('StreamReaderProtocol and StreamWriter over a fake transport', () => {
   });
 
   test('eofReceived returns false over SSL (Python: no keep-open under SSL)', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const protocol = new StreamReaderProtocol(new StreamReader({ loop }), null, { loop });
       protocol.connectionMade(new FakeTransport({ sslcontext: {} }));
       expect(protocol.eofReceived()).toBe(false);
@@ -912,7 +913,7 @@ describe('StreamReaderProtocol and StreamWriter over a fake transport', () => {
   });
 
   test('connectionLost(null): the reader gets EOF and waitClosed() resolves', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const reader = new StreamReader({ loop });
       const protocol = new StreamReaderProtocol(reader, null, { loop });
       const t = new FakeTransport();
@@ -929,7 +930,7 @@ describe('StreamReaderProtocol and StreamWriter over a fake transport', () => {
   });
 
   test('connectionLost(exc): reads, drain() and waitClosed() all raise it; nothing is reported as never retrieved', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const messages = collect(loop);
       const reader = new StreamReader({ loop });
       const protocol = new StreamReaderProtocol(reader, null, { loop });
@@ -952,7 +953,7 @@ describe('StreamReaderProtocol and StreamWriter over a fake transport', () => {
   });
 
   test('connectionLost with any error makes read() raise it', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       class ZeroDivisionError extends Error {}
       const reader = new StreamReader({ loop });
       const protocol = new StreamReaderProtocol(reader, null, { loop });
@@ -963,7 +964,7 @@ describe('StreamReaderProtocol and StreamWriter over a fake transport', () => {
   });
 
   test('a plain client-connected callback gets the reader and a writer on the transport', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const seen: [StreamReader, StreamWriter][] = [];
       const reader = new StreamReader({ loop });
       const protocol = new StreamReaderProtocol(reader, (r, w) => seen.push([r, w]), { loop });
@@ -977,7 +978,7 @@ describe('StreamReaderProtocol and StreamWriter over a fake transport', () => {
   });
 
   test('a generator client-connected callback runs as a Task', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const reader = new StreamReader({ loop });
       function* handle(r: StreamReader, w: StreamWriter): Coroutine {
         const line = yield* r.readline();
@@ -998,7 +999,7 @@ describe('StreamReaderProtocol and StreamWriter over a fake transport', () => {
   });
 
   test('test_unhandled_exceptions (fake transport): a failing handler is reported with the transport, which is closed', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const messages = collect(loop);
       const err = new Error('test');
       function* handle(): Coroutine {
@@ -1015,7 +1016,7 @@ describe('StreamReaderProtocol and StreamWriter over a fake transport', () => {
   });
 
   test('a cancelled handler Task is not reported (docs/DIFFERENCES.md#streams)', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const messages = collect(loop);
       function* handle(r: StreamReader): Coroutine {
         yield* r.readline();
@@ -1034,7 +1035,7 @@ describe('StreamReaderProtocol and StreamWriter over a fake transport', () => {
   });
 
   test('StreamWriter forwards write/writelines/writeEof/canWriteEof/close/isClosing/getExtraInfo to the transport', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const t = new FakeTransport({ peername: ['127.0.0.1', 1234] });
       const reader = new StreamReader({ loop });
       const protocol = new StreamReaderProtocol(reader, null, { loop });
@@ -1058,7 +1059,7 @@ describe('StreamReaderProtocol and StreamWriter over a fake transport', () => {
   });
 
   test('drain() waits while writing is paused and raises the reader\'s exception first', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const t = new FakeTransport();
       const reader = new StreamReader({ loop });
       const protocol = new StreamReaderProtocol(reader, null, { loop });
@@ -1079,7 +1080,7 @@ describe('StreamReaderProtocol and StreamWriter over a fake transport', () => {
   });
 
   test('drain() on a closing transport yields once so connectionLost can run, then raises "Connection lost" (bpo-25441)', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const t = new FakeTransport();
       const protocol = new StreamReaderProtocol(null, null, { loop });
       protocol.connectionMade(t);
@@ -1093,7 +1094,7 @@ describe('StreamReaderProtocol and StreamWriter over a fake transport', () => {
   });
 
   test('StreamWriter requires a StreamReader or null as its reader', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const t = new FakeTransport();
       const protocol = new StreamReaderProtocol(null, null, { loop });
       const notAReader: unknown = { exception: () => null };
@@ -1102,7 +1103,7 @@ describe('StreamReaderProtocol and StreamWriter over a fake transport', () => {
   });
 
   test('FlowControlMixin has no close waiter of its own', () => {
-    withLoop((loop) => {
+    withVirtualLoop((loop) => {
       const t = new FakeTransport();
       const protocol = new FlowControlMixin({ loop });
       const writer = new StreamWriter(t, protocol, null, loop);

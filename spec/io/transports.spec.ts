@@ -5,7 +5,8 @@ import {
   BaseProtocol, BaseTransport, BlockingIOError, FlowControlTransport, getRunningLoop, Protocol, run, SelectorSocketTransport,
   SEND_BUFFER_SIZE, WRITE_HIGH_WATER, EventLoop, type Coroutine, type ExceptionContext, type Future, type Transport,
 } from '../../lib';
-import { FakeSocket, NullTransport, RecordingProtocol } from '../helpers/fake-socket';
+import { FakeSocket, NullTransport } from '../helpers/fake-socket';
+import { RecordingProtocol } from '../helpers/recording-protocol';
 import { virtualLoop } from '../helpers/virtual';
 
 describe('TransportTests (test_transports.py)', () => {
