@@ -1,34 +1,36 @@
-// Python: asyncio/base_events.py (3.11): the ready queue, the timer heap and _run_once.
-// One iteration runs exactly the callbacks that were ready when it began; what they schedule
-// runs in the next one. The loop knows Handles and Runnables, never Task (tasks.ts plugs in).
+// Python: asyncio/base_events.py (3.11): the scheduler, i.e. the ready queue, the timer heap and
+// _run_once. One iteration runs exactly the callbacks that were ready when it began; what they
+// schedule runs in the next one. The ready queue holds Runnables: Handles, Task steps, watcher calls.
+// Running the loop (run_forever, run_until_complete, stop: how Node drives the iterations, with
+// idle waits, wake-ups, the Node timer, fairness and autojump) is loop-driver.ts; each loop owns a
+// LoopDriver. The default task factory is `new Task(...)`, imported here as CPython's base_events.py
+// imports tasks (tasks.ts imports only types from this file, so there is no cycle). BaseEventLoop has
+// no I/O: its I/O methods throw NotImplementedError; io/selector-events.ts implements them.
 import { MonotonicClock, type Clock } from './clock';
 import type { Context } from './contextvars';
-import { DeadlockError, FatalError, RuntimeError, toError } from './exceptions';
+import { FatalError, NotImplementedError, RuntimeError, toError } from './exceptions';
 import {
-  _getRunningLoop, _setRunningLoop, Handle, TimerHandle,
-  type ExceptionContext, type ExceptionHandler, type Runnable, type Timer,
+  _setRunningLoop, Handle, TimerHandle,
+  type AbstractEventLoop, type CallbackOptions, type ExceptionContext, type ExceptionHandler,
+  type Runnable, type TaskFactory, type TaskOptions, type Timer,
 } from './events';
-import { Future, iscoroutine, isFuture, wrapPromise, _isGeneratorFunction, _isThenable, type Awaitable, type Coroutine } from './futures';
+import { Future, iscoroutine, _isGeneratorFunction, type Awaitable, type Coroutine } from './futures';
 import { Deque } from './internal/deque';
 import { TimerHeap } from './internal/heap';
 import { IList } from './internal/ilist';
 import { describe } from './internal/introspect';
-import type { Task } from './tasks';
+import type { CreateConnectionOptions, CreateServerOptions, CreateUnixServerOptions } from './io/connections';
+import type { Protocol } from './io/protocols';
+import type { Server } from './io/server';
+import type { Address, Selectable, Socket } from './io/sockets';
+import type { Transport } from './io/transports';
+import { LoopDriver } from './loop-driver';
+import { Task } from './tasks';
 
 /** Compact the timer heap when it holds more than this many timers... */
 const MIN_SCHEDULED_TIMER_HANDLES = 100;
 /** ...and more than this fraction of them are cancelled. */
 const MIN_CANCELLED_TIMER_HANDLES_FRACTION = 0.5;
-/** Node timers overflow at 2^31 ms (they would fire at once): longer waits are re-armed. */
-const MAX_NODE_TIMEOUT_MS = 2 ** 31 - 1;
-/**
- * Fairness bound: a loop that always has work still lets Node run its own events (socket data,
- * Promise settlements, other timers). Every {@link FAIRNESS_CHECK_EVERY} iterations the driver
- * checks whether {@link FAIRNESS_SLICE_MS} of wall time passed since Node last had control and,
- * if so, gives Node one `setImmediate` turn.
- */
-const FAIRNESS_SLICE_MS = 10;
-const FAIRNESS_CHECK_EVERY = 16;
 
 /** Options for a new event loop. @see Python `asyncio.new_event_loop()` (and the loop's `set_debug`) */
 export interface EventLoopOptions {
@@ -37,20 +39,6 @@ export interface EventLoopOptions {
   /** Debug mode: slow-callback warnings and extra checks. */
   debug?: boolean;
 }
-
-/** The trailing options object of `callSoon`/`callLater`/`callAt`: the context the callback runs in. @see Python `loop.call_soon(..., context=)` */
-export interface CallbackOptions {
-  context: Context;
-}
-
-/** Options a task factory receives. @see Python `loop.create_task(coro, name=, context=)` */
-export interface TaskOptions {
-  name?: string | null;
-  context?: Context;
-}
-
-/** Makes the Task for `loop.createTask`. @see Python `loop.set_task_factory()` */
-export type TaskFactory = (loop: BaseEventLoop, coro: Coroutine<unknown>, opts?: TaskOptions) => Task<unknown>;
 
 function validateTime(value: unknown, what: string): number {
   if (value === null || value === undefined) throw new TypeError(`${what} must not be null`);
@@ -76,15 +64,19 @@ function splitContext(args: unknown[]): Context | undefined {
   return undefined;
 }
 
-function stopLoop(fut: Future<unknown>): void {
-  fut._loop.stop();
+/** The default task factory: Python's `tasks.Task(coro, loop=self, name=name, context=context)`. */
+function newTask(loop: AbstractEventLoop, coro: Coroutine<unknown>, opts?: TaskOptions): Task<unknown> {
+  return new Task(coro, { loop, name: opts?.name, context: opts?.context });
 }
 
-const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+/** The error of an I/O method the loop does not have. */
+function noIO(method: string): NotImplementedError {
+  return new NotImplementedError(`${method}() needs an event loop with I/O (EventLoop); this is a BaseEventLoop`);
+}
 
 /**
  * The event loop: a ready queue, a timer heap and Python's `_run_once` iteration, driven by
- * Node (it awaits a single Node timer or a wake-up when it has nothing ready).
+ * Node (it awaits a single Node timer or a wake-up when it has nothing ready; see loop-driver.ts).
  * @see Python `asyncio.BaseEventLoop`
  * Differences:
  * - `runUntilComplete` and `runForever` return Promises: Node's own loop must keep turning.
@@ -92,10 +84,7 @@ const sleepCell = new Int32Array(new SharedArrayBuffer(4));
  * - `callSoon` also wakes an idle loop, so it is safe from any Node callback (there are no threads).
  * - Unfinished tasks are held strongly, so a fire-and-forget task never vanishes.
  */
-export class BaseEventLoop {
-  /** @internal Installed by tasks.ts: the default task factory. */
-  static _defaultTaskFactory: TaskFactory | null = null;
-
+export class BaseEventLoop implements AbstractEventLoop {
   /** Callbacks slower than this (seconds) are reported in debug mode. */
   slowCallbackDuration = 0.1;
 
@@ -109,26 +98,18 @@ export class BaseEventLoop {
   readonly _tasks = new IList<Task<unknown>>();
   /** @internal */
   _currentTask: Task<unknown> | null = null;
-  /** @internal Pending outside sources (wrapped Promises, I/O) that may wake the loop. */
-  _external = 0;
   /** @internal */
   readonly _clock: Clock;
 
   #seq = 0;
   #closed = false;
-  #stopping = false;
-  #running = false;
   #debug: boolean;
   #exceptionHandler: ExceptionHandler | null = null;
   #taskFactory: TaskFactory | null = null;
   #unretrieved = new Set<WeakRef<Future<unknown>>>();
   #unretrievedPruneAt = 64;
-  #waker: (() => void) | null = null;
-  #wakeAt = Infinity;
-  #nodeTimer: NodeJS.Timeout | undefined;
-  /** When the armed Node timer fires (performance.now() ms), or -1 when none is armed. */
-  #nodeTimerAt = -1;
-  #iterations = 0;
+  #external = 0;
+  readonly #driver = new LoopDriver(this);
 
   constructor(options?: EventLoopOptions) {
     this._clock = options?.clock ?? new MonotonicClock();
@@ -203,7 +184,8 @@ export class BaseEventLoop {
   /** @internal Puts a Handle or a Task step on the ready queue (Python: `_ready.append`). */
   _pushReady(r: Runnable): void {
     this._ready.push(r);
-    if (this.#waker !== null) this.#wake();
+    const driver = this.#driver;
+    if (driver._waker !== null) driver._wake();
   }
 
   /**
@@ -211,12 +193,22 @@ export class BaseEventLoop {
    * outside sources (an I/O selector, a settled Promise) whose readiness `_pollEvents` collects.
    */
   _notify(): void {
-    if (this.#waker !== null) this.#wake();
+    this.#driver._wake();
   }
 
   /** @internal Whether the loop is idle, waiting for a timer or a `_notify()`. */
   _isWaiting(): boolean {
-    return this.#waker !== null;
+    return this.#driver._waker !== null;
+  }
+
+  /** @internal Pending outside sources (wrapped Promises, watched sockets) that may wake the loop. */
+  get _external(): number {
+    return this.#external;
+  }
+
+  /** @internal Counts outside sources: +n when they start, -n when they end (the only way to change `_external`). */
+  _addExternal(delta: number): void {
+    this.#external += delta;
   }
 
   /** @internal */
@@ -230,7 +222,8 @@ export class BaseEventLoop {
     timer._seq = this.#seq++;
     timer._scheduled = true;
     this._scheduled.push(timer);
-    if (this.#waker !== null && when < this.#wakeAt) this.#wake();
+    const driver = this.#driver;
+    if (driver._waker !== null && when < driver._wakeAt) driver._wake();
   }
 
   /** A new Future attached to this loop. @see Python `loop.create_future()` */
@@ -245,10 +238,10 @@ export class BaseEventLoop {
    */
   createTask<T>(coro: Coroutine<T>, opts?: TaskOptions): Task<T> {
     this._checkClosed();
-    const factory = this.#taskFactory ?? BaseEventLoop._defaultTaskFactory;
-    if (factory === null) throw new Error('Internal error: no task factory installed (import tsyncio, not its files)');
+    const factory = this.#taskFactory;
+    if (factory === null) return newTask(this, coro, opts) as Task<T>;
     const task = factory(this, coro, opts) as Task<T>;
-    if (this.#taskFactory !== null && opts?.name != null) task.setName(opts.name);
+    if (opts?.name != null) task.setName(opts.name);
     return task;
   }
 
@@ -263,11 +256,11 @@ export class BaseEventLoop {
     return this.#taskFactory;
   }
 
-  // ---- running ----
+  // ---- running (loop-driver.ts) ----
 
   /** Whether the loop is running. @see Python `loop.is_running()` */
   isRunning(): boolean {
-    return this.#running;
+    return this.#driver._running;
   }
 
   /** Whether the loop is closed. @see Python `loop.is_closed()` */
@@ -277,8 +270,7 @@ export class BaseEventLoop {
 
   /** Stops the loop after the current iteration's callbacks. @see Python `loop.stop()` */
   stop(): void {
-    this.#stopping = true;
-    if (this.#waker !== null) this.#wake();
+    this.#driver.stop();
   }
 
   /**
@@ -287,25 +279,8 @@ export class BaseEventLoop {
    * Differences:
    * - Returns a Promise that settles when the loop stops.
    */
-  async runForever(): Promise<void> {
-    this.#startRunning();
-    try {
-      let slice = performance.now();
-      for (;;) {
-        this._runOnceAsCurrent();
-        if (this.#stopping) break;
-        const timeout = this._nextTimeout();
-        if (timeout > 0) {
-          await this.#idle(timeout);
-          slice = performance.now();
-        } else if (++this.#iterations % FAIRNESS_CHECK_EVERY === 0 && performance.now() - slice >= FAIRNESS_SLICE_MS) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          slice = performance.now();
-        }
-      }
-    } finally {
-      this.#stopRunning();
-    }
+  runForever(): Promise<void> {
+    return this.#driver.runForever();
   }
 
   /**
@@ -315,18 +290,8 @@ export class BaseEventLoop {
    * - Returns a Promise.
    * @throws {RuntimeError} "Event loop stopped before Future completed." if `stop()` came first
    */
-  async runUntilComplete<T>(aw: Awaitable<T> | PromiseLike<T>): Promise<T> {
-    const future = this.#prepareRun(aw);
-    try {
-      await this.runForever();
-    } catch (e) {
-      if (!isFuture(aw) && future.done() && !future.cancelled()) future.exception();
-      throw e;
-    } finally {
-      future.removeDoneCallback(stopLoop);
-    }
-    if (!future.done()) throw new RuntimeError('Event loop stopped before Future completed.');
-    return future.result();
+  runUntilComplete<T>(aw: Awaitable<T> | PromiseLike<T>): Promise<T> {
+    return this.#driver.runUntilComplete(aw);
   }
 
   /**
@@ -339,69 +304,7 @@ export class BaseEventLoop {
    * @throws {DeadlockError} if nothing can ever make progress
    */
   runUntilCompleteSync<T>(aw: Awaitable<T> | PromiseLike<T>): T {
-    const future = this.#prepareRun(aw);
-    this.#startRunning();
-    try {
-      for (;;) {
-        this._runOnceAsCurrent();
-        if (this.#stopping) break;
-        const timeout = this._nextTimeout();
-        if (timeout === Infinity) {
-          if (this._external > 0) {
-            throw new RuntimeError('runSync() cannot wait for a Promise or I/O: the program awaits something outside the loop; use run() instead');
-          }
-          throw new DeadlockError(this._deadlockMessage());
-        }
-        if (timeout > 0) this.#waitSync(timeout);
-      }
-    } catch (e) {
-      if (!isFuture(aw) && future.done() && !future.cancelled()) future.exception();
-      throw e;
-    } finally {
-      this.#stopRunning();
-      future.removeDoneCallback(stopLoop);
-    }
-    if (!future.done()) throw new RuntimeError('Event loop stopped before Future completed.');
-    return future.result();
-  }
-
-  #prepareRun<T>(aw: Awaitable<T> | PromiseLike<T>): Future<T> {
-    this._checkClosed();
-    this.#checkNotRunning();
-    let future: Future<T>;
-    if (isFuture(aw)) {
-      if (aw._loop !== this) throw new RangeError('The future belongs to a different loop than the one specified as the loop argument');
-      future = aw as Future<T>;
-    } else if (iscoroutine(aw)) {
-      future = this.createTask(aw as Coroutine<T>);
-    } else if (_isThenable(aw)) {
-      future = wrapPromise(aw, { loop: this });
-    } else {
-      const hint = _isGeneratorFunction(aw) ? ' (a generator function: did you forget to call it?)' : '';
-      throw new TypeError(`An asyncio.Future, a coroutine or an awaitable is required, got ${describe(aw)}${hint}`);
-    }
-    future.addDoneCallback(stopLoop);
-    return future;
-  }
-
-  #checkNotRunning(): void {
-    if (this.#running) throw new RuntimeError('This event loop is already running');
-    if (_getRunningLoop() !== null) throw new RuntimeError('Cannot run the event loop while another loop is running');
-  }
-
-  #startRunning(): void {
-    this._checkClosed();
-    this.#checkNotRunning();
-    this.#running = true;
-  }
-
-  #stopRunning(): void {
-    this.#stopping = false;
-    this.#running = false;
-    if (this.#nodeTimerAt >= 0) {
-      clearTimeout(this.#nodeTimer);
-      this.#nodeTimerAt = -1;
-    }
+    return this.#driver.runUntilCompleteSync(aw);
   }
 
   /** @internal One iteration with this loop as the running loop. */
@@ -466,7 +369,7 @@ export class BaseEventLoop {
 
   /** @internal Seconds until the loop has something to do: 0 if callbacks are ready, Infinity if nothing is scheduled. */
   _nextTimeout(): number {
-    if (this._ready.length > 0 || this.#stopping) return 0;
+    if (this._ready.length > 0 || this.#driver._stopping) return 0;
     const sched = this._scheduled;
     for (let h = sched.peek(); h !== undefined; h = sched.peek()) {
       if (!h._cancelled) return Math.max(0, h._when - this._clock.time());
@@ -475,73 +378,6 @@ export class BaseEventLoop {
       this._timerCancelledCount--;
     }
     return Infinity;
-  }
-
-  /** Waits (without blocking Node) until `timeout` seconds pass or something wakes the loop. */
-  async #idle(timeout: number): Promise<void> {
-    const clock = this._clock;
-    if (clock.virtual) {
-      // Let Node deliver what is already on its way (settled Promises, socket data) first.
-      if (this._external > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      // _nextTimeout() also sees I/O that became ready during that turn (the selector loop's override).
-      if (this._ready.length > 0 || this.#stopping || this._nextTimeout() === 0) return;
-      const threshold = clock.autojumpThreshold ?? 0;
-      if (this._external > 0 && threshold > 0) {
-        // Trio's autojump threshold: with I/O or Promises in flight, time jumps only after the
-        // loop has waited this long in real time without anything arriving.
-        await this.#waitFor(threshold, Infinity);
-        if (this._nextTimeout() === 0) return; // something arrived (or stop() was called)
-      }
-      const next = this._scheduled.peek();
-      if (next !== undefined) {
-        clock.advanceTo?.(next._when);
-        return;
-      }
-      if (this._external === 0) throw new DeadlockError(this._deadlockMessage());
-      timeout = Infinity;
-    }
-    await this.#waitFor(timeout, clock.virtual ? Infinity : clock.time() + timeout);
-  }
-
-  /** Waits (real time) until `timeout` seconds pass or `_notify()`/an earlier timer wakes the loop. */
-  #waitFor(timeout: number, wakeAt: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.#waker = resolve;
-      this.#wakeAt = wakeAt;
-      const ms = timeout === Infinity ? MAX_NODE_TIMEOUT_MS : Math.min(Math.ceil(timeout * 1000), MAX_NODE_TIMEOUT_MS);
-      // A timer is armed even for "forever": like Python, a loop waiting on nothing keeps the process alive.
-      // A wake-up leaves it armed, and the next wait keeps it if it is due at the same moment (an I/O
-      // loop waits "forever" again and again): arming a Node timer per wait costs more than the wait.
-      const at = timeout === Infinity ? Infinity : performance.now() + ms;
-      const armed = this.#nodeTimerAt;
-      if (armed >= 0 && (at === Infinity ? armed === Infinity : armed <= at + 0.5 && armed >= at - 1)) return;
-      if (armed >= 0) clearTimeout(this.#nodeTimer);
-      this.#nodeTimerAt = at;
-      this.#nodeTimer = setTimeout(this.#onNodeTimer, ms);
-    });
-  }
-
-  readonly #onNodeTimer = (): void => {
-    this.#nodeTimerAt = -1;
-    this.#wake();
-  };
-
-  #wake(): void {
-    const w = this.#waker;
-    if (w === null) return;
-    this.#waker = null;
-    this.#wakeAt = Infinity;
-    w();
-  }
-
-  #waitSync(timeout: number): void {
-    const clock = this._clock;
-    if (clock.virtual) {
-      const next = this._scheduled.peek();
-      if (next !== undefined) clock.advanceTo?.(next._when);
-      return;
-    }
-    Atomics.wait(sleepCell, 0, 0, Math.min(Math.ceil(timeout * 1000), MAX_NODE_TIMEOUT_MS));
   }
 
   /** @internal The deadlock report: which tasks are stuck, and on what. */
@@ -565,7 +401,7 @@ export class BaseEventLoop {
    * @throws {RuntimeError} "Cannot close a running event loop"
    */
   close(): void {
-    if (this.#running) throw new RuntimeError('Cannot close a running event loop');
+    if (this.#driver._running) throw new RuntimeError('Cannot close a running event loop');
     if (this.#closed) return;
     this.#closed = true;
     this._ready.clear();
@@ -608,6 +444,44 @@ export class BaseEventLoop {
       throw new TypeError(`coroutines cannot be used with ${method}()`);
     }
   }
+
+  // ---- I/O: none in the base loop (CPython's AbstractEventLoop raises NotImplementedError the same
+  // way); SelectorEventLoop (io/selector-events.ts) overrides every one of these. ----
+
+  /** @see Python `loop.add_reader()` @throws {NotImplementedError} */
+  addReader<A extends unknown[]>(_fileobj: Selectable, _callback: (...args: A) => unknown, ..._args: A): void { throw noIO('addReader'); }
+  /** @see Python `loop.remove_reader()` @throws {NotImplementedError} */
+  removeReader(_fileobj: Selectable): boolean { throw noIO('removeReader'); }
+  /** @see Python `loop.add_writer()` @throws {NotImplementedError} */
+  addWriter<A extends unknown[]>(_fileobj: Selectable, _callback: (...args: A) => unknown, ..._args: A): void { throw noIO('addWriter'); }
+  /** @see Python `loop.remove_writer()` @throws {NotImplementedError} */
+  removeWriter(_fileobj: Selectable): boolean { throw noIO('removeWriter'); }
+  /** @see Python `loop.sock_recv()` @throws {NotImplementedError} when awaited */
+  *sockRecv(_sock: Socket, _n: number): Coroutine<Buffer> { throw noIO('sockRecv'); }
+  /** @see Python `loop.sock_recv_into()` @throws {NotImplementedError} when awaited */
+  *sockRecvInto(_sock: Socket, _buf: Uint8Array): Coroutine<number> { throw noIO('sockRecvInto'); }
+  /** @see Python `loop.sock_sendall()` @throws {NotImplementedError} when awaited */
+  *sockSendall(_sock: Socket, _data: Uint8Array): Coroutine { throw noIO('sockSendall'); }
+  /** @see Python `loop.sock_connect()` @throws {NotImplementedError} when awaited */
+  *sockConnect(_sock: Socket, _address: Address): Coroutine { throw noIO('sockConnect'); }
+  /** @see Python `loop.sock_accept()` @throws {NotImplementedError} when awaited */
+  *sockAccept(_sock: Socket): Coroutine<[Socket, Address]> { throw noIO('sockAccept'); }
+  /** @see Python `loop.create_connection()` @throws {NotImplementedError} when awaited */
+  *createConnection<P extends Protocol>(_protocolFactory: () => P, _host?: string | null, _port?: number | null, _opts?: CreateConnectionOptions): Coroutine<[Transport, P]> {
+    throw noIO('createConnection');
+  }
+  /** @see Python `loop.create_unix_connection()` @throws {NotImplementedError} when awaited */
+  *createUnixConnection<P extends Protocol>(_protocolFactory: () => P, _path?: string | null, _opts?: { sock?: Socket }): Coroutine<[Transport, P]> {
+    throw noIO('createUnixConnection');
+  }
+  /** @see Python `loop.connect_accepted_socket()` @throws {NotImplementedError} when awaited */
+  *connectAcceptedSocket<P extends Protocol>(_protocolFactory: () => P, _sock: Socket): Coroutine<[Transport, P]> { throw noIO('connectAcceptedSocket'); }
+  /** @see Python `loop.create_server()` @throws {NotImplementedError} when awaited */
+  *createServer(_protocolFactory: () => Protocol, _host?: string | readonly string[] | null, _port?: number | null, _opts?: CreateServerOptions): Coroutine<Server> {
+    throw noIO('createServer');
+  }
+  /** @see Python `loop.create_unix_server()` @throws {NotImplementedError} when awaited */
+  *createUnixServer(_protocolFactory: () => Protocol, _path?: string | null, _opts?: CreateUnixServerOptions): Coroutine<Server> { throw noIO('createUnixServer'); }
 
   // ---- errors ----
 
@@ -681,6 +555,6 @@ export class BaseEventLoop {
   }
 
   toString(): string {
-    return `<${this.constructor.name} running=${String(this.#running)} closed=${String(this.#closed)} debug=${String(this.#debug)}>`;
+    return `<${this.constructor.name} running=${String(this.#driver._running)} closed=${String(this.#closed)} debug=${String(this.#debug)}>`;
   }
 }

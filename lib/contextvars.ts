@@ -1,7 +1,8 @@
 // Python: contextvars (PEP 567), as asyncio uses it: each task and callback runs in a Context.
 // A Context maps ContextVars to values; copies share their map until one of them is written to.
 // Tasks and callbacks keep only the map (a pointer) and run in a pooled scratch Context, so the
-// hot path allocates no Context at all; one is made only when user code asks for it.
+// hot path allocates no Context at all; one is made only when user code asks for it. Both run
+// through `_runInContext`, the one place a context is entered and left for them.
 
 import { RuntimeError } from './exceptions';
 
@@ -20,7 +21,7 @@ export class Context {
   _vars: Vars;
   /** @internal */
   _entered = false;
-  /** @internal The task or handle this context belongs to, when it stands in for one (see `_enterVars`). */
+  /** @internal The task or handle this context belongs to, when it stands in for one (see `enterVars`). */
   _owner: object | null = null;
 
   constructor() {
@@ -29,11 +30,11 @@ export class Context {
 
   /** Calls `fn(...args)` with this context as the current one, then restores the previous one. */
   run<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): R {
-    const prev = _enterContext(this);
+    const prev = enterContext(this);
     try {
       return fn(...args);
     } finally {
-      _exitContext(this, prev);
+      exitContext(this, prev);
     }
   }
 
@@ -75,8 +76,8 @@ export class Context {
 
 const rootContext = new Context();
 
-/** @internal Makes `ctx` current and returns the previous one, for `_exitContext`. */
-export function _enterContext(ctx: Context): Context | null {
+/** Makes `ctx` current and returns the previous one, for `exitContext`. */
+function enterContext(ctx: Context): Context | null {
   // A task's or handle's context is entered while it runs, even when it runs in a scratch Context.
   if (ctx._entered || (ctx._owner !== null && scratchOf(ctx._owner, ctx) !== null)) {
     throw new RuntimeError('cannot enter context: the context is already entered');
@@ -87,8 +88,7 @@ export function _enterContext(ctx: Context): Context | null {
   return prev;
 }
 
-/** @internal */
-export function _exitContext(ctx: Context, prev: Context | null): void {
+function exitContext(ctx: Context, prev: Context | null): void {
   ctx._entered = false;
   current = prev;
 }
@@ -125,10 +125,10 @@ function scratchOf(owner: object, self: Context): Context | null {
 }
 
 /**
- * @internal Enters a pooled Context holding `vars`; returns the previous context for `_exitVars`.
+ * Enters a pooled Context holding `vars`; returns the previous context for `exitVars`.
  * Nobody outside can get hold of a scratch Context (they only see copies), so reusing it is safe.
  */
-export function _enterVars(vars: Vars, owner: object): Context | null {
+function enterVars(vars: Vars, owner: object): Context | null {
   if (scratchDepth === scratch.length) scratch.push(new Context());
   const c = scratch[scratchDepth++];
   c._vars = vars;
@@ -139,8 +139,8 @@ export function _enterVars(vars: Vars, owner: object): Context | null {
   return prev;
 }
 
-/** @internal Leaves the scratch Context entered by `_enterVars`; returns its variables as they ended. */
-export function _exitVars(prev: Context | null): Vars {
+/** Leaves the scratch Context entered by `enterVars`; returns its variables as they ended. */
+function exitVars(prev: Context | null): Vars {
   const c = scratch[--scratchDepth];
   const vars = c._vars;
   c._vars = EMPTY;
@@ -148,6 +148,41 @@ export function _exitVars(prev: Context | null): Vars {
   c._entered = false;
   current = prev;
   return vars;
+}
+
+/** @internal What runs in a context of its own: a Handle's callback or a Task's steps. */
+export interface ContextOwner {
+  /** The context given, or one made on demand by `getContext()`. */
+  _context: Context | null;
+  /** Without a context object: the variables it runs with (copy-on-write). */
+  _vars: Vars;
+}
+
+/**
+ * @internal Python's `owner._context.run(fn, ...)`, for a Handle's callback and a Task's step:
+ * calls `fn(owner, a, b)` with the owner's context current. Without a context object it runs in a
+ * pooled scratch Context holding `owner._vars` (no allocation), and the variables as they end are
+ * kept in `_vars`, or in the Context that `getContext()` made meanwhile.
+ */
+export function _runInContext<O extends ContextOwner, A, B>(owner: O, fn: (owner: O, a: A, b: B) => void, a: A, b: B): void {
+  const ctx = owner._context;
+  if (ctx !== null) {
+    const prev = enterContext(ctx);
+    try {
+      fn(owner, a, b);
+    } finally {
+      exitContext(ctx, prev);
+    }
+    return;
+  }
+  const prev = enterVars(owner._vars, owner);
+  try {
+    fn(owner, a, b);
+  } finally {
+    const vars = exitVars(prev);
+    if (owner._context !== null) owner._context._vars = vars; // getContext() was called meanwhile
+    else owner._vars = vars;
+  }
 }
 
 /** A copy of the current context. @see Python `contextvars.copy_context()` */

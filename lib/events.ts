@@ -1,13 +1,23 @@
-// Python: asyncio/events.py (3.11): Handle, TimerHandle, the running-loop registry.
+// Python: asyncio/events.py (3.11): Handle, TimerHandle, AbstractEventLoop, the running-loop registry.
 // The running loop is set only while the loop runs synchronous code (one iteration), so two
 // loops may be driven by Node at once, but a callback can never start a nested run.
-import { _contextFromVars, _currentVars, _enterContext, _enterVars, _exitContext, _exitVars, type Context, type Vars } from './contextvars';
+// The core knows a loop only as an AbstractEventLoop: its public surface (I/O included, as in
+// CPython) plus the few internal scheduler hooks that futures and tasks call instead of callSoon.
+// BaseEventLoop (base-events.ts) implements it without I/O; SelectorEventLoop (io/selector-events.ts)
+// adds the I/O. Default loop class: `newDefaultLoop()` below is the one place the core loads lib/io/
+// at run time, lazily, as CPython's `events._init_event_loop_policy()` imports its default policy.
+import { _contextFromVars, _currentVars, _runInContext, type Context, type Vars } from './contextvars';
 import { FatalError, RuntimeError, toError } from './exceptions';
 import { describe } from './internal/introspect';
-import type { BaseEventLoop } from './base-events';
-import type { SelectorEventLoop } from './io/selector-events';
-import type { Future } from './futures';
+import type { IList } from './internal/ilist';
+import type { EventLoopOptions } from './base-events';
+import type { Awaitable, Coroutine, Future } from './futures';
 import type { Task } from './tasks';
+import type { CreateConnectionOptions, CreateServerOptions, CreateUnixServerOptions } from './io/connections';
+import type { Protocol } from './io/protocols';
+import type { Server } from './io/server';
+import type { Address, Selectable, Socket } from './io/sockets';
+import type { Transport } from './io/transports';
 
 /**
  * Something the loop's ready queue can run: a Handle, or a Task's next step. Its `_run` is internal.
@@ -50,7 +60,141 @@ export interface ExceptionContext {
 }
 
 /** The signature of a loop's exception handler. @see Python `loop.set_exception_handler()` */
-export type ExceptionHandler = (loop: BaseEventLoop, context: ExceptionContext) => void;
+export type ExceptionHandler = (loop: AbstractEventLoop, context: ExceptionContext) => void;
+
+/** The trailing options object of `callSoon`/`callLater`/`callAt`: the context the callback runs in. @see Python `loop.call_soon(..., context=)` */
+export interface CallbackOptions {
+  context: Context;
+}
+
+/** Options a task factory receives. @see Python `loop.create_task(coro, name=, context=)` */
+export interface TaskOptions {
+  name?: string | null;
+  context?: Context;
+}
+
+/** Makes the Task for `loop.createTask`. @see Python `loop.set_task_factory()` */
+export type TaskFactory = (loop: AbstractEventLoop, coro: Coroutine<unknown>, opts?: TaskOptions) => Task<unknown>;
+
+/**
+ * An event loop: the whole surface the rest of tsyncio (and user code) programs against.
+ * `BaseEventLoop` implements it with no I/O (its I/O methods throw `NotImplementedError`, as
+ * CPython's do); `SelectorEventLoop` (the `EventLoop` users get) implements the I/O too.
+ * @see Python `asyncio.AbstractEventLoop`
+ * Differences:
+ * - `runForever`/`runUntilComplete` return Promises; `runUntilCompleteSync` is a synchronous twin.
+ * - It also holds the internal scheduler hooks futures and tasks use (not part of the public API).
+ */
+export interface AbstractEventLoop {
+  /** Callbacks slower than this (seconds) are reported in debug mode. */
+  slowCallbackDuration: number;
+
+  // ---- running and stopping ----
+  /** Runs until `stop()` is called. @see Python `loop.run_forever()` */
+  runForever(): Promise<void>;
+  /** Runs until `aw` is done; returns its result. @see Python `loop.run_until_complete()` */
+  runUntilComplete<T>(aw: Awaitable<T> | PromiseLike<T>): Promise<T>;
+  /** `runUntilComplete`, synchronously (timers only). @see Python `loop.run_until_complete()` */
+  runUntilCompleteSync<T>(aw: Awaitable<T> | PromiseLike<T>): T;
+  /** Stops after the current iteration. @see Python `loop.stop()` */
+  stop(): void;
+  /** @see Python `loop.is_running()` */
+  isRunning(): boolean;
+  /** @see Python `loop.is_closed()` */
+  isClosed(): boolean;
+  /** Closes the loop. @see Python `loop.close()` */
+  close(): void;
+
+  // ---- scheduling callbacks, time, futures and tasks ----
+  /** @see Python `loop.call_soon()` */
+  callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle;
+  callSoon<A extends unknown[]>(callback: (...args: A) => unknown, ...args: [...A, CallbackOptions]): Handle;
+  /** @see Python `loop.call_soon_threadsafe()` */
+  callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: A): Handle;
+  callSoonThreadsafe<A extends unknown[]>(callback: (...args: A) => unknown, ...args: [...A, CallbackOptions]): Handle;
+  /** @see Python `loop.call_later()` */
+  callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle;
+  callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: [...A, CallbackOptions]): TimerHandle;
+  /** @see Python `loop.call_at()` */
+  callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: A): TimerHandle;
+  callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: [...A, CallbackOptions]): TimerHandle;
+  /** @see Python `loop.time()` */
+  time(): number;
+  /** @see Python `loop.create_future()` */
+  createFuture<T>(): Future<T>;
+  /** @see Python `loop.create_task()` */
+  createTask<T>(coro: Coroutine<T>, opts?: TaskOptions): Task<T>;
+  /** @see Python `loop.set_task_factory()` */
+  setTaskFactory(factory: TaskFactory | null): void;
+  /** @see Python `loop.get_task_factory()` */
+  getTaskFactory(): TaskFactory | null;
+
+  // ---- watching file descriptors ----
+  /** @see Python `loop.add_reader()` */
+  addReader<A extends unknown[]>(fileobj: Selectable, callback: (...args: A) => unknown, ...args: A): void;
+  /** @see Python `loop.remove_reader()` */
+  removeReader(fileobj: Selectable): boolean;
+  /** @see Python `loop.add_writer()` */
+  addWriter<A extends unknown[]>(fileobj: Selectable, callback: (...args: A) => unknown, ...args: A): void;
+  /** @see Python `loop.remove_writer()` */
+  removeWriter(fileobj: Selectable): boolean;
+
+  // ---- low-level socket operations ----
+  /** @see Python `loop.sock_recv()` */
+  sockRecv(sock: Socket, n: number): Coroutine<Buffer>;
+  /** @see Python `loop.sock_recv_into()` */
+  sockRecvInto(sock: Socket, buf: Uint8Array): Coroutine<number>;
+  /** @see Python `loop.sock_sendall()` */
+  sockSendall(sock: Socket, data: Uint8Array): Coroutine;
+  /** @see Python `loop.sock_connect()` */
+  sockConnect(sock: Socket, address: Address): Coroutine;
+  /** @see Python `loop.sock_accept()` */
+  sockAccept(sock: Socket): Coroutine<[Socket, Address]>;
+
+  // ---- connections and servers ----
+  /** @see Python `loop.create_connection()` */
+  createConnection<P extends Protocol>(protocolFactory: () => P, host?: string | null, port?: number | null, opts?: CreateConnectionOptions): Coroutine<[Transport, P]>;
+  /** @see Python `loop.create_unix_connection()` */
+  createUnixConnection<P extends Protocol>(protocolFactory: () => P, path?: string | null, opts?: { sock?: Socket }): Coroutine<[Transport, P]>;
+  /** @see Python `loop.connect_accepted_socket()` */
+  connectAcceptedSocket<P extends Protocol>(protocolFactory: () => P, sock: Socket): Coroutine<[Transport, P]>;
+  /** @see Python `loop.create_server()` */
+  createServer(protocolFactory: () => Protocol, host?: string | readonly string[] | null, port?: number | null, opts?: CreateServerOptions): Coroutine<Server>;
+  /** @see Python `loop.create_unix_server()` */
+  createUnixServer(protocolFactory: () => Protocol, path?: string | null, opts?: CreateUnixServerOptions): Coroutine<Server>;
+
+  // ---- error handling and debug mode ----
+  /** @see Python `loop.set_exception_handler()` */
+  setExceptionHandler(handler: ExceptionHandler | null): void;
+  /** @see Python `loop.get_exception_handler()` */
+  getExceptionHandler(): ExceptionHandler | null;
+  /** @see Python `loop.default_exception_handler()` */
+  defaultExceptionHandler(context: ExceptionContext): void;
+  /** @see Python `loop.call_exception_handler()` */
+  callExceptionHandler(context: ExceptionContext): void;
+  /** @see Python `loop.get_debug()` */
+  getDebug(): boolean;
+  /** @see Python `loop.set_debug()` */
+  setDebug(enabled: boolean): void;
+
+  // ---- the scheduler hooks of the core (futures.ts, tasks.ts, sleep.ts) ----
+  /** @internal Puts a Handle, a Task step or a watcher call on the ready queue, waking an idle loop. */
+  _pushReady(r: Runnable): void;
+  /** @internal Puts `timer` in the timer heap for the absolute time `when`. */
+  _schedule(timer: Timer, when: number): void;
+  /** @internal A timer in the heap was cancelled (it stays there until due or compacted). */
+  _timerHandleCancelled(timer: Timer): void;
+  /** @internal @throws {RuntimeError} "Event loop is closed" */
+  _checkClosed(): void;
+  /** @internal Remembers a future whose exception nobody has retrieved yet (reported at close). */
+  _trackUnretrieved(fut: Future<unknown>): void;
+  /** @internal Counts outside sources that may wake the loop (a wrapped Promise, a watched socket): +n, later -n. */
+  _addExternal(delta: number): void;
+  /** @internal Unfinished tasks, held strongly. */
+  readonly _tasks: IList<Task<unknown>>;
+  /** @internal The task whose step runs now, or null. */
+  _currentTask: Task<unknown> | null;
+}
 
 /**
  * A callback scheduled on the loop, returned by `callSoon`; it can be cancelled.
@@ -64,14 +208,14 @@ export class Handle implements Runnable {
   /** @internal */
   _args: unknown[] | null;
   /** @internal */
-  readonly _loop: BaseEventLoop;
+  readonly _loop: AbstractEventLoop;
   /** @internal The context given, or made on demand by `getContext()`. */
   _context: Context | null;
   /** @internal Without a given context: the variables of a copy of the context current at creation. */
   _vars: Vars;
 
   /** @internal */
-  constructor(callback: ((...args: never[]) => unknown) | null, args: unknown[] | null, loop: BaseEventLoop, context?: Context) {
+  constructor(callback: ((...args: never[]) => unknown) | null, args: unknown[] | null, loop: AbstractEventLoop, context?: Context) {
     this._callback = callback;
     this._args = args;
     this._loop = loop;
@@ -100,21 +244,7 @@ export class Handle implements Runnable {
 
   /** @internal Runs the callback in its context; an error goes to the loop's exception handler. */
   _run(): void {
-    if (this._cancelled) return;
-    const ctx = this._context;
-    const prev = ctx !== null ? _enterContext(ctx) : _enterVars(this._vars, this);
-    try {
-      this._invoke();
-    } catch (exc) {
-      if (exc instanceof FatalError) throw exc;
-      this._loop.callExceptionHandler({ message: `Exception in callback ${this.toString()}`, exception: toError(exc), handle: this });
-    } finally {
-      if (ctx !== null) _exitContext(ctx, prev);
-      else {
-        const vars = _exitVars(prev);
-        if (this._context !== null) this._context._vars = vars; // getContext() was called meanwhile
-      }
-    }
+    if (!this._cancelled) _runInContext(this, runCallback, null, null);
   }
 
   /** @internal Calls the callback. */
@@ -127,6 +257,16 @@ export class Handle implements Runnable {
     const cb = this._callback;
     const args = (this._args ?? []).map(describe).join(', ');
     return `<${this.constructor.name} ${cb?.name || 'anonymous'}(${args})>`;
+  }
+}
+
+/** Python's `Handle._run` body, run by `_runInContext` in the handle's context. */
+function runCallback(h: Handle, _a: null, _b: null): void {
+  try {
+    h._invoke();
+  } catch (exc) {
+    if (exc instanceof FatalError) throw exc;
+    h._loop.callExceptionHandler({ message: `Exception in callback ${h.toString()}`, exception: toError(exc), handle: h });
   }
 }
 
@@ -143,7 +283,7 @@ export class TimerHandle extends Handle implements Timer {
   _scheduled = false;
 
   /** @internal */
-  constructor(when: number, seq: number, callback: (...args: never[]) => unknown, args: unknown[], loop: BaseEventLoop, context?: Context) {
+  constructor(when: number, seq: number, callback: (...args: never[]) => unknown, args: unknown[], loop: AbstractEventLoop, context?: Context) {
     super(callback, args, loop, context);
     this._when = when;
     this._seq = seq;
@@ -164,32 +304,26 @@ export class TimerHandle extends Handle implements Timer {
   }
 }
 
-let runningLoop: BaseEventLoop | null = null;
-let localLoop: BaseEventLoop | null = null;
-/** @internal Installed by base-events so this module need not import it. */
-export const _hooks: { newEventLoop: (() => SelectorEventLoop) | null } = { newEventLoop: null };
+let runningLoop: AbstractEventLoop | null = null;
+let localLoop: AbstractEventLoop | null = null;
 
 /**
  * The loop running the current callback or task.
  * @see Python `asyncio.get_running_loop()`
- * Differences:
- * - Typed as the selector loop (every loop tsyncio makes is one), so its I/O methods need no cast;
- *   a bare `BaseEventLoop` you run yourself has no I/O methods.
  * @throws {RuntimeError} "no running event loop" outside a callback or task
  */
-export function getRunningLoop(): SelectorEventLoop {
+export function getRunningLoop(): AbstractEventLoop {
   if (runningLoop === null) throw new RuntimeError('no running event loop');
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- every loop tsyncio makes is one
-  return runningLoop as SelectorEventLoop;
+  return runningLoop;
 }
 
 /** @internal The running loop or null. @see Python `asyncio._get_running_loop()` */
-export function _getRunningLoop(): BaseEventLoop | null {
+export function _getRunningLoop(): AbstractEventLoop | null {
   return runningLoop;
 }
 
 /** @internal Sets the running loop and returns the previous one. */
-export function _setRunningLoop(loop: BaseEventLoop | null): BaseEventLoop | null {
+export function _setRunningLoop(loop: AbstractEventLoop | null): AbstractEventLoop | null {
   const prev = runningLoop;
   runningLoop = loop;
   return prev;
@@ -197,29 +331,41 @@ export function _setRunningLoop(loop: BaseEventLoop | null): BaseEventLoop | nul
 
 /**
  * The running loop if there is one, else the loop set by `setEventLoop`, creating and setting
- * one the first time.
+ * one the first time. The core's one way to say "the running loop or the current one".
  * @see Python `asyncio.get_event_loop()`
  * Differences:
  * - Creates a loop when none is set, as 3.11 did in the main thread, without a warning.
  */
-export function getEventLoop(): SelectorEventLoop {
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- see getRunningLoop
-  if (runningLoop !== null) return runningLoop as SelectorEventLoop;
-  if (localLoop === null || localLoop.isClosed()) {
-    if (_hooks.newEventLoop === null) throw new Error('Internal error: no event loop factory installed');
-    localLoop = _hooks.newEventLoop();
-  }
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- see getRunningLoop
-  return localLoop as SelectorEventLoop;
+export function getEventLoop(): AbstractEventLoop {
+  if (runningLoop !== null) return runningLoop;
+  if (localLoop === null || localLoop.isClosed()) localLoop = newDefaultLoop();
+  return localLoop;
 }
 
 /** Sets the loop that `getEventLoop()` returns when none is running. @see Python `asyncio.set_event_loop()` */
-export function setEventLoop(loop: BaseEventLoop | null): void {
+export function setEventLoop(loop: AbstractEventLoop | null): void {
   localLoop = loop;
 }
 
-/** A new event loop (not set as the current one). @see Python `asyncio.new_event_loop()` */
-export function newEventLoop(): SelectorEventLoop {
-  if (_hooks.newEventLoop === null) throw new Error('Internal error: no event loop factory installed');
-  return _hooks.newEventLoop();
+/**
+ * A new event loop of the default class, `EventLoop` (not set as the current one).
+ * @see Python `asyncio.new_event_loop()`
+ * Differences:
+ * - Takes the loop's options (its clock, debug mode).
+ */
+export function newEventLoop(options?: EventLoopOptions): AbstractEventLoop {
+  return newDefaultLoop(options);
+}
+
+/**
+ * Makes a loop of the default class, `EventLoop` from lib/io/selector-events.ts: the one place the
+ * core loads lib/io/ at run time. The require is lazy, as CPython's
+ * `events._init_event_loop_policy()` does `from . import DefaultEventLoopPolicy`: the selector loop
+ * module imports this one (through base-events), so a load-time import would be a cycle, and a
+ * program that never asks for a default loop never loads the I/O half.
+ */
+function newDefaultLoop(options?: EventLoopOptions): AbstractEventLoop {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the default loop wiring (see the file header)
+  const io = require('./io/selector-events') as typeof import('./io/selector-events');
+  return new io.EventLoop(options);
 }

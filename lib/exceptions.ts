@@ -42,6 +42,15 @@ export class RuntimeError extends Error {
   override readonly name: string = 'RuntimeError';
 }
 
+/**
+ * An operation this object does not implement, such as the I/O methods of a `BaseEventLoop`
+ * (the selector loop, `EventLoop`, implements them).
+ * @see Python `NotImplementedError`
+ */
+export class NotImplementedError extends RuntimeError {
+  override readonly name: string = 'NotImplementedError';
+}
+
 /** The operation exceeded its deadline. @see Python `asyncio.TimeoutError` (`TimeoutError` since 3.11) */
 export class TimeoutError extends Error {
   override readonly name: string = 'TimeoutError';

@@ -1,11 +1,11 @@
 // Python: asyncio/futures.py and coroutines.py (3.11).
-// A Future goes PENDING -> FINISHED or CANCELLED once. Done-callbacks are always scheduled on
-// the loop, never called inline, in the order they were added.
+// A Future goes PENDING -> FINISHED or CANCELLED once (the state constants below are the only
+// spelling of its states). Done-callbacks are always scheduled on the loop, never called inline,
+// in the order they were added; a waiting Task and a FutureWatcher are done-entries too.
 import type { Context } from './contextvars';
 import { CancelledError, FatalError, InvalidStateError, RuntimeError, toError } from './exceptions';
-import { getEventLoop, Handle, _getRunningLoop, type Runnable } from './events';
+import { getEventLoop, Handle, type AbstractEventLoop, type Runnable } from './events';
 import { describe } from './internal/introspect';
-import type { BaseEventLoop } from './base-events';
 import type { Task } from './tasks';
 
 /**
@@ -24,9 +24,14 @@ export interface Awaitable<T> {
   [Symbol.iterator](): Iterator<unknown, T, unknown>;
 }
 
-const PENDING = 0;
-const CANCELLED = 1;
-const FINISHED = 2;
+/** @internal A future's state (`_state`): not done yet. @see Python `asyncio.futures._PENDING` */
+export const PENDING = 0;
+/** @internal A future's state: cancelled. @see Python `asyncio.futures._CANCELLED` */
+export const CANCELLED = 1;
+/** @internal A future's state: has a result or an exception. @see Python `asyncio.futures._FINISHED` */
+export const FINISHED = 2;
+/** @internal The three states a future's `_state` can hold. */
+export type FutureState = typeof PENDING | typeof CANCELLED | typeof FINISHED;
 const STATE_NAMES = ['PENDING', 'CANCELLED', 'FINISHED'] as const;
 
 /**
@@ -53,7 +58,8 @@ export class DoneCallback extends Handle {
 
 /**
  * @internal Something told, on the loop and in callback order, that a future it watches is done:
- * one object can watch many futures (gather) without a callback object per future.
+ * one object can watch many futures (gather) without a callback object per future. It starts
+ * with `fut._watch(w)` and stops with `fut._unwatch(w)`.
  */
 export abstract class FutureWatcher {
   abstract _childDone(fut: Future<unknown>): void;
@@ -79,8 +85,17 @@ class WatcherCall implements Runnable {
 /** @internal A Task waiting on a future is stored as the callback itself: no closure, no Handle. */
 type DoneEntry = DoneCallback | Task<unknown> | FutureWatcher;
 
+/** Matchers for `#removeEntries`: module functions, so removing allocates no closure. */
+function isEntry(e: DoneEntry, x: unknown): boolean {
+  return e === x;
+}
+
+function isCallbackOf(e: DoneEntry, fn: unknown): boolean {
+  return e instanceof DoneCallback && e._callback === fn;
+}
+
 interface Unretrieved {
-  loop: BaseEventLoop;
+  loop: AbstractEventLoop;
   exception: Error;
   label: string;
   isTask: boolean;
@@ -107,9 +122,9 @@ function reportUnretrieved(u: Unretrieved): void {
  */
 export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
   /** @internal */
-  _loop: BaseEventLoop;
+  _loop: AbstractEventLoop;
   /** @internal */
-  _state: 0 | 1 | 2 = PENDING;
+  _state: FutureState = PENDING;
   /** @internal */
   _result: T | undefined = undefined;
   /** @internal */
@@ -128,12 +143,12 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
   _logTraceback = false;
 
   /** A pending future attached to `loop` (default: the current event loop). */
-  constructor(opts?: { loop?: BaseEventLoop }) {
-    this._loop = opts?.loop ?? _getRunningLoop() ?? getEventLoop();
+  constructor(opts?: { loop?: AbstractEventLoop }) {
+    this._loop = opts?.loop ?? getEventLoop();
   }
 
   /** The loop the future is attached to. */
-  getLoop(): BaseEventLoop {
+  getLoop(): AbstractEventLoop {
     return this._loop;
   }
 
@@ -230,37 +245,55 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
 
   /** Removes every registration of `fn`; returns how many were removed. */
   removeDoneCallback(fn: (fut: this) => unknown): number {
-    return this._removeEntries((e) => e instanceof DoneCallback && e._callback === fn);
+    return this.#removeEntries(isCallbackOf, fn);
   }
 
-  /** @internal A watcher's call for this (done) future, as `addDoneCallback` schedules it when already done. */
-  _watcherCall(w: FutureWatcher): Runnable {
-    this._loop._checkClosed();
-    return new WatcherCall(w, this);
+  /**
+   * @internal Tells `w` (its `_childDone(this)`, on the loop, in callback order) when this future
+   * is done; if it already is, the call is scheduled now, as `addDoneCallback` does.
+   */
+  _watch(w: FutureWatcher): void {
+    if (this._state === PENDING) {
+      this._addEntry(w);
+      return;
+    }
+    const loop = this._loop;
+    loop._checkClosed();
+    loop._pushReady(new WatcherCall(w, this));
   }
 
-  /** @internal Whether `e` is among the done-callbacks (a gather checks for a repeated argument). */
-  _hasEntry(e: DoneEntry): boolean {
-    return this._cb0 === e || (this._cbs !== null && this._cbs.includes(e));
+  /** @internal Stops telling `w` (every registration of it); returns whether it was watching. */
+  _unwatch(w: FutureWatcher): boolean {
+    return this.#removeEntries(isEntry, w) > 0;
   }
 
-  /** @internal */
+  /** @internal Whether `w` watches this pending future (a gather checks for a repeated argument). */
+  _isWatchedBy(w: FutureWatcher): boolean {
+    return this._cb0 === w || (this._cbs !== null && this._cbs.includes(w));
+  }
+
+  /** @internal Adds a done-entry; a Task parks itself here (see `Task.#park`). */
   _addEntry(e: DoneEntry): void {
     if (this._cb0 === null && this._cbs === null) this._cb0 = e;
     else (this._cbs ??= []).push(e);
   }
 
-  /** @internal */
-  _removeEntries(match: (e: DoneEntry) => boolean): number {
+  /** Removes the entries `e` for which `match(e, x)`, in place (no closure, no new array); returns how many. */
+  #removeEntries(match: (e: DoneEntry, x: unknown) => boolean, x: unknown): number {
     let n = 0;
-    if (this._cb0 !== null && match(this._cb0)) {
+    if (this._cb0 !== null && match(this._cb0, x)) {
       this._cb0 = null;
       n++;
     }
-    if (this._cbs !== null) {
-      const kept = this._cbs.filter((e) => !match(e));
-      n += this._cbs.length - kept.length;
-      this._cbs = kept.length === 0 ? null : kept;
+    const rest = this._cbs;
+    if (rest !== null) {
+      let kept = 0;
+      for (const e of rest) {
+        if (match(e, x)) n++;
+        else rest[kept++] = e;
+      }
+      rest.length = kept;
+      if (kept === 0) this._cbs = null;
     }
     return n;
   }
@@ -278,7 +311,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
     if (rest !== null) for (const e of rest) this.#schedule(loop, e);
   }
 
-  #schedule(loop: BaseEventLoop, e: DoneEntry): void {
+  #schedule(loop: AbstractEventLoop, e: DoneEntry): void {
     // A DoneCallback runs fn(fut); a Task wakes up on its _futWaiter; a watcher gets a call.
     loop._pushReady(e instanceof FutureWatcher ? new WatcherCall(e, this) : e);
   }
@@ -401,6 +434,16 @@ export function _isGeneratorFunction(x: unknown): boolean {
   return typeof proto === 'object' && proto !== null && Object.prototype.isPrototypeOf.call(GeneratorProto, proto);
 }
 
+/**
+ * @internal The TypeError "`expected`, got <x>" for a wrong argument where a coroutine (or an
+ * awaitable) belongs, with a hint when `x` is a generator function: `createTask(main)` for
+ * `createTask(main())`.
+ */
+export function _expectedError(expected: string, x: unknown): TypeError {
+  const hint = _isGeneratorFunction(x) ? ' (a generator function: did you forget to call it?)' : '';
+  return new TypeError(`${expected}, got ${describe(x)}${hint}`);
+}
+
 /** @internal Whether `x` is a Promise or any thenable. */
 export function _isThenable(x: unknown): x is PromiseLike<unknown> {
   return (typeof x === 'object' || typeof x === 'function') && x !== null && typeof (x as { then?: unknown }).then === 'function';
@@ -413,13 +456,13 @@ export function _isThenable(x: unknown): x is PromiseLike<unknown> {
  * Differences:
  * - Wraps a Promise or thenable rather than a `concurrent.futures.Future`.
  */
-export function wrapPromise<T>(promise: PromiseLike<T>, opts?: { loop?: BaseEventLoop }): Future<T> {
+export function wrapPromise<T>(promise: PromiseLike<T>, opts?: { loop?: AbstractEventLoop }): Future<T> {
   if (promise instanceof Future) return promise as Future<T>;
-  const loop = opts?.loop ?? _getRunningLoop() ?? getEventLoop();
+  const loop = opts?.loop ?? getEventLoop();
   const fut = loop.createFuture<T>();
-  loop._external++;
+  loop._addExternal(1);
   const settle = (ok: boolean, value: unknown): void => {
-    loop._external--;
+    loop._addExternal(-1);
     if (loop.isClosed()) return;
     loop.callSoonThreadsafe(() => {
       if (fut.done()) return;

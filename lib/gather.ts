@@ -2,10 +2,9 @@
 // Results come back in argument order; the first failure settles the gather without cancelling
 // the others; cancelling the gather cancels every unfinished child.
 import { CancelledError } from './exceptions';
-import { getEventLoop, _getRunningLoop } from './events';
-import { Future, FutureWatcher, iscoroutine, isFuture, _isThenable, type Awaitable } from './futures';
+import { getEventLoop, type AbstractEventLoop } from './events';
+import { Future, FutureWatcher, iscoroutine, isFuture, PENDING, _isThenable, type Awaitable } from './futures';
 import { ensureFuture, _coroOwner } from './tasks';
-import type { BaseEventLoop } from './base-events';
 
 /** What awaiting `A` gives. @see Python `typing.Awaitable[T]` */
 export type AwaitedOf<A> = A extends Awaitable<infer T> ? T : A extends PromiseLike<infer P> ? P : never;
@@ -33,7 +32,7 @@ export class GatheringFuture<T> extends Future<T> {
   readonly _children: readonly Future<unknown>[];
 
   /** @internal */
-  constructor(children: readonly Future<unknown>[], loop: BaseEventLoop) {
+  constructor(children: readonly Future<unknown>[], loop: AbstractEventLoop) {
     super({ loop });
     this._children = children;
   }
@@ -127,8 +126,7 @@ class GatherState extends FutureWatcher {
 /** @internal `gather` over an array, without spreading it again. */
 export function _gather(aws: readonly AnyAwaitable[], returnExceptions: boolean): Future<unknown[]> {
   if (aws.length === 0) {
-    const loop = _getRunningLoop() ?? getEventLoop();
-    const outer = loop.createFuture<unknown[]>();
+    const outer = getEventLoop().createFuture<unknown[]>();
     outer.setResult([]);
     return outer;
   }
@@ -138,13 +136,13 @@ export function _gather(aws: readonly AnyAwaitable[], returnExceptions: boolean)
   // one: a coroutine seen before is owned by the task made for it here, and a pending future seen
   // before already has this gather among its callbacks. Only done futures and thenables need a map.
   let argToFut: Map<unknown, Future<unknown>> | null = null;
-  let loop: BaseEventLoop | undefined;
+  let loop: AbstractEventLoop | undefined;
   for (const arg of aws) {
     let fut: Future<unknown> | undefined;
     const isFut = arg instanceof Future;
     const isCoro = !isFut && iscoroutine(arg);
     if (isFut) {
-      if (arg._state === 0 ? arg._hasEntry(state) : argToFut?.has(arg) === true) fut = arg;
+      if (arg._state === PENDING ? arg._isWatchedBy(state) : argToFut?.has(arg) === true) fut = arg;
     } else if (isCoro) {
       const owner = _coroOwner(arg);
       if (owner !== undefined && children.includes(owner)) fut = owner; // rare: O(n) only for a repeated coroutine
@@ -155,17 +153,13 @@ export function _gather(aws: readonly AnyAwaitable[], returnExceptions: boolean)
       fut = ensureFuture(arg, loop === undefined ? undefined : { loop });
       loop ??= fut._loop;
       state.nfuts++;
-      if (fut.done()) {
-        (argToFut ??= new Map()).set(arg, fut);
-        fut._loop._pushReady(fut._watcherCall(state));
-      } else {
-        if (!isFut && !isCoro) (argToFut ??= new Map()).set(arg, fut); // a thenable: wrapped anew each time
-        fut._addEntry(state);
-      }
+      // A done future is not recognised by its watchers, a thenable is wrapped anew each time: map them.
+      if (fut.done() || (!isFut && !isCoro)) (argToFut ??= new Map()).set(arg, fut);
+      fut._watch(state);
     }
     children.push(fut);
   }
-  const outer = new GatheringFuture<unknown[]>(children, loop as BaseEventLoop);
+  const outer = new GatheringFuture<unknown[]>(children, loop as AbstractEventLoop);
   state.outer = outer;
   return outer;
 }

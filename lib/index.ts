@@ -5,7 +5,7 @@
 export {
   CancelledError, TimeoutError, InvalidStateError, IncompleteReadError, LimitOverrunError,
   QueueEmpty, QueueFull, QueueShutDown, BrokenBarrierError, ExceptionGroup,
-  RuntimeError, DeadlockError, FatalError,
+  RuntimeError, NotImplementedError, DeadlockError, FatalError,
   OSError, BlockingIOError, ConnectionError, ConnectionResetError, ConnectionRefusedError,
   ConnectionAbortedError, BrokenPipeError, FileNotFoundError,
   isCancelledError, toError,
@@ -17,11 +17,11 @@ export type { Coroutine, Awaitable } from './futures';
 
 // Events and loops (events.py, base_events.py).
 export { Handle, TimerHandle, getRunningLoop, getEventLoop, setEventLoop, newEventLoop } from './events';
-export type { ExceptionContext, ExceptionHandler } from './events';
+export type { AbstractEventLoop, ExceptionContext, ExceptionHandler, TaskOptions, TaskFactory, CallbackOptions } from './events';
 export { BaseEventLoop } from './base-events';
+export type { EventLoopOptions } from './base-events';
 export { SelectorEventLoop, EventLoop } from './io/selector-events';
 export type { SelectorEventLoopOptions } from './io/selector-events';
-export type { EventLoopOptions, TaskOptions, TaskFactory, CallbackOptions } from './base-events';
 export { VirtualClock, MonotonicClock } from './clock';
 export type { Clock, VirtualClockOptions } from './clock';
 

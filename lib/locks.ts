@@ -2,14 +2,13 @@
 // Waiters are futures in FIFO deques; who is awake is read from the futures' states, never from flags,
 // so a waiter cancelled after being woken hands its wake-up on and nobody is left hanging.
 import { BrokenBarrierError, CancelledError, RuntimeError } from './exceptions';
-import { getRunningLoop } from './events';
-import type { BaseEventLoop } from './base-events';
+import { getRunningLoop, type AbstractEventLoop } from './events';
 import type { Coroutine, Future } from './futures';
 import { Deque } from './internal/deque';
 
 /** @internal What `_getLoop` needs: Python's `mixins._LoopBoundMixin` state. */
 export interface _LoopBound {
-  _loop: BaseEventLoop | null;
+  _loop: AbstractEventLoop | null;
   toString(): string;
 }
 
@@ -17,7 +16,7 @@ export interface _LoopBound {
  * @internal Python's `_LoopBoundMixin._get_loop()`: the running loop, which the object is bound to
  * on first use; using it from another loop afterwards is an error.
  */
-export function _getLoop(self: _LoopBound): BaseEventLoop {
+export function _getLoop(self: _LoopBound): AbstractEventLoop {
   const loop = getRunningLoop();
   if (self._loop === null) self._loop = loop;
   if (loop !== self._loop) throw new RuntimeError(`${self.toString()} is bound to a different event loop`);
@@ -39,7 +38,7 @@ function withWaiters(state: string, waiters: Deque<unknown> | null): string {
  */
 export class Lock {
   /** @internal The loop this lock is bound to (on first wait). */
-  _loop: BaseEventLoop | null = null;
+  _loop: AbstractEventLoop | null = null;
   /** @internal Futures of the waiting `acquire()` calls, oldest first (Python `_waiters`). */
   _waiters: Deque<Future<boolean>> | null = null;
   /** @internal */
@@ -135,7 +134,7 @@ function allCancelled(waiters: Deque<Future<unknown>>): boolean {
  */
 export class Event {
   /** @internal */
-  _loop: BaseEventLoop | null = null;
+  _loop: AbstractEventLoop | null = null;
   /** @internal Futures of the waiting `wait()` calls. */
   _waiters = new Deque<Future<boolean>>();
   /** @internal */
@@ -204,7 +203,7 @@ export class Event {
  */
 export class Condition {
   /** @internal */
-  _loop: BaseEventLoop | null = null;
+  _loop: AbstractEventLoop | null = null;
   /** @internal The underlying lock. */
   readonly _lock: Lock;
   /** @internal Futures of the waiting `wait()` calls. */
@@ -350,7 +349,7 @@ export class Condition {
  */
 export class Semaphore {
   /** @internal */
-  _loop: BaseEventLoop | null = null;
+  _loop: AbstractEventLoop | null = null;
   /** @internal Futures of the waiting `acquire()` calls. */
   _waiters: Deque<Future<boolean>> | null = null;
   /** @internal Free slots, minus those already handed to woken waiters. */

@@ -2,7 +2,7 @@
 // A waiter is woken by resolving its future and takes the item itself when it runs: a getter (putter)
 // cancelled after being woken leaves the item (the slot) in the queue and wakes the next one instead.
 import { QueueEmpty, QueueFull, QueueShutDown } from './exceptions';
-import type { BaseEventLoop } from './base-events';
+import type { AbstractEventLoop } from './events';
 import type { Coroutine, Future } from './futures';
 import { Deque } from './internal/deque';
 import { Event, _getLoop } from './locks';
@@ -39,7 +39,7 @@ function itemRepr(x: unknown): string {
  */
 export class Queue<T> {
   /** @internal */
-  _loop: BaseEventLoop | null = null;
+  _loop: AbstractEventLoop | null = null;
   readonly #maxsize: number;
   /** @internal Futures of the waiting `get()` calls. */
   _getters = new Deque<Future<void>>();

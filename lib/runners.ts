@@ -1,15 +1,13 @@
 // Python: asyncio/runners.py (3.11): run() and Runner.
 // A runner owns one loop: it runs the main coroutine, then cancels what is left, waits for it
 // (for a bounded grace period) and closes the loop, reporting whatever went wrong on the way.
-import type { BaseEventLoop, EventLoopOptions } from './base-events';
-import { EventLoop } from './io/selector-events';
+import type { EventLoopOptions } from './base-events';
 import type { Clock } from './clock';
 import { copyContext, type Context } from './contextvars';
 import { RuntimeError } from './exceptions';
-import { setEventLoop, _getRunningLoop } from './events';
-import { iscoroutine, _isGeneratorFunction, type Coroutine, type Future } from './futures';
+import { newEventLoop, setEventLoop, _getRunningLoop, type AbstractEventLoop } from './events';
+import { iscoroutine, _expectedError, type Coroutine, type Future } from './futures';
 import { _gather } from './gather';
-import { describe } from './internal/introspect';
 import { allTasks, type Task } from './tasks';
 
 /** Options of `run`, `runSync` and `Runner`. @see Python `asyncio.run(main, debug=)` */
@@ -36,10 +34,7 @@ function closeCoro(coro: unknown): void {
 }
 
 function checkMain(main: unknown, who: string): void {
-  if (!iscoroutine(main)) {
-    const hint = _isGeneratorFunction(main) ? ' (a generator function: did you forget to call it?)' : '';
-    throw new TypeError(`a coroutine was expected, got ${describe(main)}${hint}`);
-  }
+  if (!iscoroutine(main)) throw _expectedError('a coroutine was expected', main);
   if (_getRunningLoop() !== null) {
     closeCoro(main);
     throw new RuntimeError(`${who} cannot be called from a running event loop`);
@@ -55,7 +50,7 @@ function checkMain(main: unknown, who: string): void {
  */
 export class Runner {
   #state: 'created' | 'initialized' | 'closed' = 'created';
-  #loop: BaseEventLoop | null = null;
+  #loop: AbstractEventLoop | null = null;
   #context: Context | null = null;
   readonly #opts: RunOptions;
 
@@ -64,7 +59,7 @@ export class Runner {
   }
 
   /** The runner's loop (created on first use). @throws {RuntimeError} "Runner is closed" */
-  getLoop(): BaseEventLoop {
+  getLoop(): AbstractEventLoop {
     return this.#lazyInit();
   }
 
@@ -84,7 +79,7 @@ export class Runner {
     return loop.runUntilCompleteSync(task);
   }
 
-  #start<T>(coro: Coroutine<T>, opts?: { context?: Context }): [BaseEventLoop, Task<T>] {
+  #start<T>(coro: Coroutine<T>, opts?: { context?: Context }): [AbstractEventLoop, Task<T>] {
     checkMain(coro, 'Runner.run()');
     const loop = this.#lazyInit();
     return [loop, loop.createTask(coro, { context: opts?.context ?? (this.#context as Context) })];
@@ -93,7 +88,7 @@ export class Runner {
   /** Cancels the tasks left on the loop, waits for them (within the grace period) and closes the loop. */
   async close(): Promise<void> {
     if (this.#state !== 'initialized') return;
-    const loop = this.#loop as BaseEventLoop;
+    const loop = this.#loop as AbstractEventLoop;
     try {
       const waiter = this.#cancelAll(loop);
       if (waiter !== null) {
@@ -108,7 +103,7 @@ export class Runner {
   /** `close`, synchronously. */
   closeSync(): void {
     if (this.#state !== 'initialized') return;
-    const loop = this.#loop as BaseEventLoop;
+    const loop = this.#loop as AbstractEventLoop;
     try {
       const waiter = this.#cancelAll(loop);
       if (waiter !== null) {
@@ -123,7 +118,7 @@ export class Runner {
   #leftovers: Task<unknown>[] = [];
 
   /** Cancels every task; returns a future done when they all are, or when the grace period ends. */
-  #cancelAll(loop: BaseEventLoop): Future<void> | null {
+  #cancelAll(loop: AbstractEventLoop): Future<void> | null {
     const toCancel = [...allTasks(loop)];
     this.#leftovers = toCancel;
     if (toCancel.length === 0) return null;
@@ -138,7 +133,7 @@ export class Runner {
     return waiter;
   }
 
-  #reportLeftovers(loop: BaseEventLoop): void {
+  #reportLeftovers(loop: AbstractEventLoop): void {
     for (const task of this.#leftovers) {
       if (!task.done()) {
         loop._tasks.delete(task);
@@ -153,20 +148,20 @@ export class Runner {
     this.#leftovers = [];
   }
 
-  #finish(loop: BaseEventLoop): void {
+  #finish(loop: AbstractEventLoop): void {
     setEventLoop(null);
     loop.close();
     this.#loop = null;
     this.#state = 'closed';
   }
 
-  #lazyInit(): BaseEventLoop {
+  #lazyInit(): AbstractEventLoop {
     if (this.#state === 'closed') throw new RuntimeError('Runner is closed');
     if (this.#loop !== null) return this.#loop;
     const loopOpts: EventLoopOptions = {};
     if (this.#opts.clock !== undefined) loopOpts.clock = this.#opts.clock;
     if (this.#opts.debug !== undefined) loopOpts.debug = this.#opts.debug;
-    const loop = new EventLoop(loopOpts);
+    const loop = newEventLoop(loopOpts);
     setEventLoop(loop);
     this.#loop = loop;
     this.#context = copyContext();

@@ -17,7 +17,7 @@ class ShieldState extends FutureWatcher {
     const { inner, outer } = this;
     if (fut === outer) {
       // The outer is done (cancelled, usually): stop forwarding the inner's outcome.
-      if (!inner.done()) inner._removeEntries((e) => e === this);
+      if (!inner.done()) inner._unwatch(this);
       return;
     }
     if (outer.cancelled()) {
@@ -56,7 +56,7 @@ export function shield<T>(aw: Future<T> | Coroutine<T> | PromiseLike<T>): Future
   const loop = inner._loop;
   const outer = loop.createFuture<T>();
   const state = new ShieldState(inner, outer);
-  inner._addEntry(state);
-  outer._addEntry(state);
+  inner._watch(state);
+  outer._watch(state);
   return outer;
 }

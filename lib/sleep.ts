@@ -3,10 +3,9 @@
 // future that is its own timer. Both are hand-written coroutine objects, not generators: a sleeping
 // task is the hottest and most numerous thing a loop holds, so it is kept to a few fields.
 import { _validateDelay } from './base-events';
-import { getRunningLoop, type Timer } from './events';
-import { Future, type Coroutine } from './futures';
+import { getRunningLoop, type AbstractEventLoop, type Timer } from './events';
+import { Future, PENDING, type Coroutine } from './futures';
 import { nameCoroutineClass } from './internal/introspect';
-import type { BaseEventLoop } from './base-events';
 
 /** The prototype of generator objects: inheriting from it makes `iscoroutine()` true. */
 const GeneratorPrototype = Object.getPrototypeOf(function* () {
@@ -25,7 +24,7 @@ class SleepFuture<T> extends Future<T> implements Timer {
   _scheduled = false;
   _cancelled = false;
   constructor(
-    loop: BaseEventLoop,
+    loop: AbstractEventLoop,
     readonly _sleepResult: T,
   ) {
     super({ loop });
@@ -33,7 +32,7 @@ class SleepFuture<T> extends Future<T> implements Timer {
 
   /** The timer fired. */
   _run(): void {
-    if (!this._cancelled && this._state === 0) this.setResult(this._sleepResult);
+    if (!this._cancelled && this._state === PENDING) this.setResult(this._sleepResult);
   }
 
   override cancel(msg?: unknown): boolean {

@@ -2,10 +2,9 @@
 // and to eager tasks (gh-128550). Exit waits for every child. The first child failure cancels the
 // other children and the body through ONE parent.cancel(), which aexit takes back with uncancel().
 import { CancelledError, ExceptionGroup, FatalError, RuntimeError } from './exceptions';
-import { getRunningLoop } from './events';
+import { getRunningLoop, type AbstractEventLoop, type TaskOptions } from './events';
 import { FutureWatcher, iscoroutine, type Coroutine, type Future } from './futures';
 import { Task, currentTask, _coroOwner } from './tasks';
-import type { BaseEventLoop, TaskOptions } from './base-events';
 import type { AsyncContextManager } from './contextlib';
 
 /** Python's `_on_task_done` as a watcher: no callback object per child. */
@@ -49,7 +48,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup, void> {
   #entered = false;
   #exiting = false;
   #aborting = false;
-  #loop: BaseEventLoop | null = null;
+  #loop: AbstractEventLoop | null = null;
   #parentTask: Task<unknown> | null = null;
   #parentCancelRequested = false;
   /** @internal The children not yet done (Python `_tasks`). */
@@ -100,7 +99,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup, void> {
 
   *#aexit(error: Error | null): Coroutine {
     this.#exiting = true;
-    const loop = this.#loop as BaseEventLoop;
+    const loop = this.#loop as AbstractEventLoop;
     const parent = this.#parentTask as Task<unknown>;
 
     if (error instanceof FatalError && this.#baseError === null) this.#baseError = error;
@@ -197,12 +196,11 @@ export class TaskGroup implements AsyncContextManager<TaskGroup, void> {
       closeUnowned(coro);
       throw new RuntimeError(`TaskGroup ${this.toString()} is shutting down`);
     }
-    const task = (this.#loop as BaseEventLoop).createTask(coro, opts);
+    const task = (this.#loop as AbstractEventLoop).createTask(coro, opts);
     // Even a task that finished eagerly is reported through a scheduled callback: reporting its
     // error now would cancel the parent too early (gh-128550).
     this._tasks.add(task);
-    if (task.done()) task._loop._pushReady(task._watcherCall(this.#watcher));
-    else task._addEntry(this.#watcher);
+    task._watch(this.#watcher);
     return task;
   }
 
@@ -229,7 +227,7 @@ export class TaskGroup implements AsyncContextManager<TaskGroup, void> {
     const parent = this.#parentTask as Task<unknown>;
     if (parent.done()) {
       // Not sure if this case is possible, but we want to handle it anyways.
-      (this.#loop as BaseEventLoop).callExceptionHandler({
+      (this.#loop as AbstractEventLoop).callExceptionHandler({
         message: `Task ${task.toString()} has errored out but its parent task ${parent.toString()} is already completed`,
         exception: exc,
         task,

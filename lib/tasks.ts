@@ -1,12 +1,11 @@
 // Python: asyncio/tasks.py (3.11/3.12), Task.__step and Task.__wakeup transliterated.
 // A Task drives one coroutine: it is put on the ready queue itself (no Handle per step), waits on
 // at most one future at a time (_futWaiter), and awaits yielded coroutine objects inline on a stack.
-import { BaseEventLoop, type TaskOptions } from './base-events';
-import { _contextFromVars, _currentVars, _enterContext, _enterVars, _exitContext, _exitVars, type Context, type Vars } from './contextvars';
+import { _contextFromVars, _currentVars, _runInContext, type Context, type Vars } from './contextvars';
 import { CancelledError, FatalError, InvalidStateError, RuntimeError, toError } from './exceptions';
-import { getEventLoop, getRunningLoop, _getRunningLoop, type Runnable } from './events';
+import { getEventLoop, getRunningLoop, type AbstractEventLoop, type Runnable, type TaskOptions } from './events';
 import {
-  Future, iscoroutine, wrapPromise, _isGeneratorFunction, _isThenable,
+  FINISHED, Future, iscoroutine, PENDING, wrapPromise, _expectedError, _isGeneratorFunction, _isThenable,
   type Awaitable, type Coroutine,
 } from './futures';
 import { coroRepr, describe } from './internal/introspect';
@@ -26,14 +25,9 @@ let chainEpoch = 0;
 
 /** Options for `new Task(...)`. @see Python `asyncio.Task(coro, loop=, name=, context=, eager_start=)` */
 export interface TaskConstructorOptions extends TaskOptions {
-  loop?: BaseEventLoop;
+  loop?: AbstractEventLoop;
   /** Run the first step synchronously, now, if the loop is running (Python 3.12 `eager_start`). */
   eagerStart?: boolean;
-}
-
-function notACoroutine(coro: unknown): TypeError {
-  const hint = _isGeneratorFunction(coro) ? ' (a generator function: did you forget to call it?)' : '';
-  return new TypeError(`a coroutine was expected, got ${describe(coro)}${hint}`);
 }
 
 /**
@@ -82,8 +76,8 @@ export class Task<out T> extends Future<T> implements Runnable {
   _listed = false;
 
   constructor(coro: Coroutine<T>, opts?: TaskConstructorOptions) {
-    super({ loop: opts?.loop ?? _getRunningLoop() ?? getEventLoop() });
-    if (!iscoroutine(coro)) throw notACoroutine(coro);
+    super({ loop: opts?.loop ?? getEventLoop() });
+    if (!iscoroutine(coro)) throw _expectedError('a coroutine was expected', coro);
     const owner = (coro as Owned)[kOwner];
     if (owner !== undefined) throw new RuntimeError(`cannot reuse already awaited coroutine (it belongs to ${owner.getName()})`);
     const loop = this._loop;
@@ -143,7 +137,7 @@ export class Task<out T> extends Future<T> implements Runnable {
    */
   override cancel(msg?: unknown): boolean {
     this._markRetrieved();
-    if (this._state !== 0) return false;
+    if (this._state !== PENDING) return false;
     // Iterative form of Python's `self._fut_waiter.cancel(msg)` recursion down an await chain.
     let t: Task<unknown> = this;
     for (;;) {
@@ -152,7 +146,7 @@ export class Task<out T> extends Future<T> implements Runnable {
       if (w !== null) {
         if (w instanceof Task && w.cancel === Task.prototype.cancel) {
           w._markRetrieved();
-          if (w._state === 0) {
+          if (w._state === PENDING) {
             t = w; // w.cancel(msg) returns true: t's own cancel is done, go on with w's
             continue;
           }
@@ -187,7 +181,7 @@ export class Task<out T> extends Future<T> implements Runnable {
   _run(): void {
     const w = this._futWaiter;
     if (w !== null) {
-      if (w._state === 2 && w._exception === null) {
+      if (w._state === FINISHED && w._exception === null) {
         this._step(undefined, w._result);
         return;
       }
@@ -208,7 +202,7 @@ export class Task<out T> extends Future<T> implements Runnable {
 
   /** @internal Python `Task.__step`. */
   _step(exc: Error | undefined, value: unknown): void {
-    if (this._state !== 0) throw new InvalidStateError(`_step(): already done: ${this.toString()}`);
+    if (this._state !== PENDING) throw new InvalidStateError(`_step(): already done: ${this.toString()}`);
     if (this._mustCancel) {
       if (!(exc instanceof CancelledError)) exc = this._makeCancelledError();
       this._mustCancel = false;
@@ -218,19 +212,16 @@ export class Task<out T> extends Future<T> implements Runnable {
     const loop = this._loop;
     const prevTask = loop._currentTask;
     loop._currentTask = this;
-    const ctx = this._context;
-    const prevCtx = ctx !== null ? _enterContext(ctx) : _enterVars(this._vars, this);
     try {
-      this.#drive(exc, value);
+      _runInContext(this, Task.#driveStep, exc, value);
     } finally {
-      if (ctx !== null) _exitContext(ctx, prevCtx);
-      else {
-        const vars = _exitVars(prevCtx);
-        if (this._context !== null) this._context._vars = vars; // getContext() was called during the step
-        else this._vars = vars;
-      }
       loop._currentTask = prevTask;
     }
+  }
+
+  /** `_runInContext`'s call into `#drive`: a static function, so a step allocates no closure. */
+  static #driveStep(this: void, task: Task<unknown>, exc: Error | undefined, value: unknown): void {
+    task.#drive(exc, value);
   }
 
   /** Resumes the coroutine and keeps going while it yields things that need no waiting. */
@@ -277,9 +268,9 @@ export class Task<out T> extends Future<T> implements Runnable {
           return;
         }
         y._blocking = false;
-        if (y._state !== 0) {
+        if (y._state !== PENDING) {
           // Already done: resume in this same step, without a loop iteration.
-          if (y._state === 2 && y._exception === null) value = y._result;
+          if (y._state === FINISHED && y._exception === null) value = y._result;
           else {
             try {
               value = y.result();
@@ -384,7 +375,7 @@ export class Task<out T> extends Future<T> implements Runnable {
 
   override toString(): string {
     let state = this._stateText();
-    if (this._state === 0 && this._numCancelsRequested > 0) state = 'cancelling';
+    if (this._state === PENDING && this._numCancelsRequested > 0) state = 'cancelling';
     const parts = [state, `name='${this.getName()}'`, `coro=<${coroRepr(this._coro)}>`];
     if (this._futWaiter !== null) parts.push(`wait_for=${this._futWaiter.toString()}`);
     return `<Task ${parts.join(' ')}${this._outcomeText()}>`;
@@ -409,19 +400,17 @@ function chainRoot(t: Task<unknown>): Task<unknown> {
       continue;
     }
     const w = t._futWaiter;
-    if (w instanceof Task && w._state === 0) t = w;
+    if (w instanceof Task && w._state === PENDING) t = w;
     else return t;
   }
 }
-
-BaseEventLoop._defaultTaskFactory = (loop, coro, opts) => new Task(coro, { loop, name: opts?.name, context: opts?.context });
 
 /**
  * A task factory whose tasks run their first step synchronously, inside `createTask`, until
  * the coroutine first suspends.
  * @see Python `asyncio.eager_task_factory` (3.12)
  */
-export function eagerTaskFactory(loop: BaseEventLoop, coro: Coroutine<unknown>, opts?: TaskOptions): Task<unknown> {
+export function eagerTaskFactory(loop: AbstractEventLoop, coro: Coroutine<unknown>, opts?: TaskOptions): Task<unknown> {
   return new Task(coro, { loop, name: opts?.name, context: opts?.context, eagerStart: true });
 }
 
@@ -437,17 +426,17 @@ export function eagerTaskFactory(loop: BaseEventLoop, coro: Coroutine<unknown>, 
  * }
  */
 export function createTask<T>(coro: Coroutine<T>, opts?: TaskOptions): Task<T> {
-  if (!iscoroutine(coro)) throw notACoroutine(coro);
+  if (!iscoroutine(coro)) throw _expectedError('a coroutine was expected', coro);
   return getRunningLoop().createTask(coro, opts);
 }
 
 /** The task running now on `loop` (default: the running loop), or `null` between tasks. @see Python `asyncio.current_task()` */
-export function currentTask(loop?: BaseEventLoop): Task<unknown> | null {
+export function currentTask(loop?: AbstractEventLoop): Task<unknown> | null {
   return (loop ?? getRunningLoop())._currentTask;
 }
 
 /** The unfinished tasks of `loop` (default: the running loop). @see Python `asyncio.all_tasks()` */
-export function allTasks(loop?: BaseEventLoop): Set<Task<unknown>> {
+export function allTasks(loop?: AbstractEventLoop): Set<Task<unknown>> {
   const l = loop ?? getRunningLoop();
   const out = new Set<Task<unknown>>();
   for (const t of l._tasks) if (!t.done()) out.add(t);
@@ -459,16 +448,15 @@ export function allTasks(loop?: BaseEventLoop): Set<Task<unknown>> {
  * @see Python `asyncio.ensure_future()`
  * @throws {TypeError} for anything else
  */
-export function ensureFuture<T>(aw: Awaitable<T> | PromiseLike<T>, opts?: { loop?: BaseEventLoop }): Future<T> {
+export function ensureFuture<T>(aw: Awaitable<T> | PromiseLike<T>, opts?: { loop?: AbstractEventLoop }): Future<T> {
   if (aw instanceof Future) {
     if (opts?.loop !== undefined && aw._loop !== opts.loop) {
       throw new RangeError('The future belongs to a different loop than the one specified as the loop argument');
     }
     return aw as Future<T>;
   }
-  const loop = opts?.loop ?? _getRunningLoop() ?? getEventLoop();
+  const loop = opts?.loop ?? getEventLoop();
   if (iscoroutine(aw)) return loop.createTask(aw as Coroutine<T>);
   if (_isThenable(aw)) return wrapPromise(aw, { loop });
-  const hint = _isGeneratorFunction(aw) ? ' (a generator function: did you forget to call it?)' : '';
-  throw new TypeError(`An asyncio.Future, a coroutine or an awaitable is required, got ${describe(aw)}${hint}`);
+  throw _expectedError('An asyncio.Future, a coroutine or an awaitable is required', aw);
 }

@@ -2,10 +2,10 @@
 // _cancel_and_wait() and as_completed() (3.11).
 // wait() and asCompleted() only watch: they never cancel what they wait on. waitFor() cancels its
 // awaitable on timeout and waits for it to finish; an outer cancellation always propagates.
-import { _validateDelay, type BaseEventLoop } from './base-events';
+import { _validateDelay } from './base-events';
 import { CancelledError, TimeoutError } from './exceptions';
-import { getRunningLoop, _getRunningLoop, type Handle } from './events';
-import { FutureWatcher, isFuture, iscoroutine, wrapPromise, _isGeneratorFunction, _isThenable, type Coroutine, type Future } from './futures';
+import { getRunningLoop, _getRunningLoop, type AbstractEventLoop, type Handle } from './events';
+import { FutureWatcher, isFuture, iscoroutine, wrapPromise, _expectedError, _isThenable, type Coroutine, type Future } from './futures';
 import { describe } from './internal/introspect';
 import { Deque } from './internal/deque';
 import { ensureFuture } from './tasks';
@@ -46,8 +46,7 @@ function typeName(x: object): string {
 /** Checks that `aw` is something `ensureFuture` takes; the error names the function. */
 function checkAwaitable(aw: unknown, fn: string): void {
   if (isFuture(aw) || iscoroutine(aw) || _isThenable(aw)) return;
-  const hint = _isGeneratorFunction(aw) ? ' (a generator function: did you forget to call it?)' : '';
-  throw new TypeError(`${fn}() needs a Future, a Task, a coroutine or a Promise, got ${describe(aw)}${hint}`);
+  throw _expectedError(`${fn}() needs a Future, a Task, a coroutine or a Promise`, aw);
 }
 
 /**
@@ -137,15 +136,12 @@ function* _wait(items: AnyAwaitable<unknown>[], timeout: number | null, returnWh
       if (!waiter.done()) waiter.setResult(undefined);
     });
   }
-  for (const f of fs) {
-    if (f.done()) loop._pushReady(f._watcherCall(state));
-    else f._addEntry(state);
-  }
+  for (const f of fs) f._watch(state);
   try {
     yield* waiter;
   } finally {
     if (state.handle !== null) state.handle.cancel();
-    for (const f of fs) f._removeEntries((e) => e === state);
+    for (const f of fs) f._unwatch(state);
   }
   const done = new Set<Future<unknown>>();
   const pending = new Set<Future<unknown>>();
@@ -223,7 +219,7 @@ class AsCompletedState extends FutureWatcher {
   handle: Handle | null = null;
   constructor(
     readonly todo: Set<Future<unknown>>,
-    readonly loop: BaseEventLoop,
+    readonly loop: AbstractEventLoop,
   ) {
     super();
   }
@@ -237,7 +233,7 @@ class AsCompletedState extends FutureWatcher {
 
   onTimeout(): void {
     for (const f of this.todo) {
-      f._removeEntries((e) => e === this);
+      f._unwatch(this);
       this.put(null); // one dummy per unfinished future: its awaitable raises TimeoutError
     }
     this.todo.clear();
@@ -315,10 +311,7 @@ export function asCompleted<T>(fs: Iterable<AnyAwaitable<T>>, opts?: AsCompleted
   const todo = new Set<Future<unknown>>();
   for (const x of items) todo.add(ensureFuture(x, { loop }));
   const state = new AsCompletedState(todo, loop);
-  for (const f of todo) {
-    if (f.done()) loop._pushReady(f._watcherCall(state));
-    else f._addEntry(state);
-  }
+  for (const f of todo) f._watch(state);
   if (timeout !== null && timeout !== Infinity) {
     state.handle = loop.callLater(timeout, () => {
       state.onTimeout();

@@ -4,12 +4,12 @@
 // sock-echo-server.py next to this file (the docs give the methods, not a program).
 // Shows: an echo server on a non-blocking Socket; it serves one client, echoing until the client
 // closes, then stops. Usage: node sock-echo-server.js [PORT] (default 8888; 0 picks a free port).
-import { AF_INET, SOCK_STREAM, Socket, getRunningLoop, run, type Address, type Coroutine, type SelectorEventLoop } from '../lib';
+import { AF_INET, SOCK_STREAM, Socket, getRunningLoop, run, type Address, type Coroutine, type AbstractEventLoop } from '../lib';
 import { repr } from './pyrepr';
 
 const PORT = process.argv.length > 2 ? Number(process.argv[2]) : 8888;
 
-function* handleClient(loop: SelectorEventLoop, client: Socket, addr: Address): Coroutine {
+function* handleClient(loop: AbstractEventLoop, client: Socket, addr: Address): Coroutine {
   console.log(`Connection from ${repr(addr)}`);
   for (;;) {
     const data = yield* loop.sockRecv(client, 100);

@@ -1,8 +1,8 @@
 // Ports of CPython 3.11 test_asyncio/test_base_events.py (the loop-generic parts, without I/O),
 // plus the loop ordering of _run_once in Lib/asyncio/base_events.py and the loop rows of docs/ARCHITECTURE.md#when-things-go-wrong.
 import {
-  EventLoop, RuntimeError, TimerHandle, VirtualClock, sleep,
-  type BaseEventLoop, type Coroutine, type ExceptionContext,
+  BaseEventLoop, EventLoop, NotImplementedError, RuntimeError, TimerHandle, VirtualClock, openConnection, sleep,
+  type AbstractEventLoop, type Coroutine, type ExceptionContext, type Socket,
 } from '../lib';
 import { virtualLoop } from './helpers/virtual';
 
@@ -665,8 +665,8 @@ describe('BaseEventLoop: exception handler', () => {
     loop.setDebug(true);
     const errorLog = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     expect(loop.getExceptionHandler()).toBeNull();
-    const calls: [BaseEventLoop, ExceptionContext][] = [];
-    const handler = (l: BaseEventLoop, ctx: ExceptionContext): void => { calls.push([l, ctx]); };
+    const calls: [AbstractEventLoop, ExceptionContext][] = [];
+    const handler = (l: AbstractEventLoop, ctx: ExceptionContext): void => { calls.push([l, ctx]); };
     loop.setExceptionHandler(handler);
     expect(loop.getExceptionHandler()).toBe(handler);
     const handle = loop.callSoon(zeroError);
@@ -882,4 +882,37 @@ describe('BaseEventLoop: never blocks or starves Node (real clock)', () => {
     expect(loop._nextTimeout()).toBe(Infinity);
     loop.close();
   }, 5000);
+});
+
+describe('BaseEventLoop: no I/O (test_events.AbstractEventLoopTests.test_not_implemented)', () => {
+  const sock = null as unknown as Socket;
+  const noop = (): void => undefined;
+
+  test('the fd watchers raise NotImplementedError at once', () => {
+    const loop = new BaseEventLoop();
+    expect(() => { loop.addReader(sock, noop); }).toThrow(NotImplementedError);
+    expect(() => loop.removeReader(sock)).toThrow(NotImplementedError);
+    expect(() => { loop.addWriter(sock, noop); }).toThrow(NotImplementedError);
+    expect(() => loop.removeWriter(sock)).toThrow(NotImplementedError);
+    loop.close();
+  });
+
+  test('the sock_* and create_* coroutines raise NotImplementedError when awaited', () => {
+    const loop = new BaseEventLoop();
+    const coros: Coroutine<unknown>[] = [
+      loop.sockRecv(sock, 1), loop.sockRecvInto(sock, new Uint8Array(1)), loop.sockSendall(sock, new Uint8Array(1)),
+      loop.sockConnect(sock, ['127.0.0.1', 1]), loop.sockAccept(sock),
+      loop.createConnection(noop as never, '127.0.0.1', 1), loop.createUnixConnection(noop as never, '/x'),
+      loop.connectAcceptedSocket(noop as never, sock), loop.createServer(noop as never, '127.0.0.1', 0),
+      loop.createUnixServer(noop as never, '/x'),
+    ];
+    for (const coro of coros) expect(() => coro.next()).toThrow(NotImplementedError);
+    loop.close();
+  });
+
+  test('a stream function on a running BaseEventLoop gets the NotImplementedError', () => {
+    const loop = new BaseEventLoop();
+    expect(() => loop.runUntilCompleteSync(openConnection('127.0.0.1', 1))).toThrow(/createConnection\(\) needs an event loop with I\/O/);
+    loop.close();
+  });
 });

@@ -3,7 +3,7 @@
 import {
   Context, ContextVar, EventLoop, Handle, RuntimeError, TimerHandle, VirtualClock,
   getEventLoop, getRunningLoop, newEventLoop, setEventLoop, sleep,
-  type BaseEventLoop, type Coroutine, type ExceptionContext,
+  type AbstractEventLoop, type Coroutine, type ExceptionContext,
 } from '../lib';
 import { virtualLoop } from './helpers/virtual';
 
@@ -309,7 +309,7 @@ describe('running loop registry (getRunningLoop, getEventLoop, setEventLoop, new
 
   test('getRunningLoop() in a callback and in a task is the loop running it', () => {
     const loop = virtualLoop();
-    const seen: BaseEventLoop[] = [];
+    const seen: AbstractEventLoop[] = [];
     loop.callSoon(() => { seen.push(getRunningLoop()); });
     function* main(): Coroutine {
       seen.push(getRunningLoop());
@@ -345,7 +345,7 @@ describe('running loop registry (getRunningLoop, getEventLoop, setEventLoop, new
     const set = virtualLoop();
     const running = virtualLoop();
     setEventLoop(set);
-    let seen: BaseEventLoop | null = null;
+    let seen: AbstractEventLoop | null = null;
     running.callSoon(() => { seen = getEventLoop(); });
     running.runUntilCompleteSync(sleep(0));
     expect(seen).toBe(running);

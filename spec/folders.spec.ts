@@ -25,7 +25,7 @@ const NODE_IO_MODULES: readonly string[] = [
  * may import `imports` (a lib/io module) at run time. A lazy require() on this edge may close a cycle
  * (the I/O loop imports the core it plugs into); it runs only after both modules have loaded.
  */
-const DEFAULT_LOOP_WIRING = { file: 'runners', imports: 'io/selector-events' } as const;
+const DEFAULT_LOOP_WIRING = { file: 'events', imports: 'io/selector-events' } as const;
 
 /** Top-level lib files that re-export lib/io/ and may import any of it at run time. */
 const IO_REEXPORTERS: readonly string[] = ['index'];

@@ -3,7 +3,7 @@
 import {
   CancelledError, ContextVar, EventLoop, Runner, RuntimeError, VirtualClock,
   copyContext, createTask, getEventLoop, getRunningLoop, run, runSync, sleep,
-  type BaseEventLoop, type Context, type Coroutine, type ExceptionContext, type Task,
+  type AbstractEventLoop, type BaseEventLoop, type Context, type Coroutine, type ExceptionContext, type Task,
 } from '../lib';
 
 describe('run()', () => {
@@ -47,7 +47,7 @@ describe('run()', () => {
   });
 
   test('test_asyncio_run_set_event_loop: main runs on a new loop, set as the current one, closed afterwards', async () => {
-    let loop: BaseEventLoop | null = null;
+    let loop: AbstractEventLoop | null = null;
     function* main(): Coroutine<boolean> {
       loop = getRunningLoop();
       return getEventLoop() === loop && !loop.isClosed();
@@ -289,7 +289,7 @@ describe('Runner', () => {
       return 'done';
     }
     const runner = new Runner();
-    let loop: BaseEventLoop;
+    let loop: AbstractEventLoop;
     try {
       expect(await runner.run(f())).toBe('done');
       loop = runner.getLoop();

@@ -5,16 +5,16 @@
 import {
   CancelledError, ContextVar, Task, TaskGroup,
   allTasks, asyncWith, createTask, currentTask, eagerTaskFactory, gather, getRunningLoop, sleep,
-  type BaseEventLoop, type Coroutine, type TaskFactory,
+  type BaseEventLoop, type Coroutine, type EventLoop, type TaskFactory,
 } from '../lib';
 import { caught } from './helpers/caught';
 import { withVirtualLoop } from './helpers/virtual';
 
 /** Python's EagerTaskFactoryLoopTests.run_coro: run `main` as a task on an eager-factory loop. */
-function runEager<T>(main: () => Coroutine<T>, factory: TaskFactory = eagerTaskFactory): T {
+function runEager<T>(main: (loop: EventLoop) => Coroutine<T>, factory: TaskFactory = eagerTaskFactory): T {
   return withVirtualLoop((loop) => {
     loop.setTaskFactory(factory);
-    return loop.runUntilCompleteSync(main());
+    return loop.runUntilCompleteSync(main(loop));
   });
 }
 
@@ -50,8 +50,7 @@ describe('eagerTaskFactory (test_eager_task_factory.py)', () => {
     function* coro(): Coroutine<string> {
       return 'hello';
     }
-    const r = runEager(function* () {
-      const loop = getRunningLoop();
+    const r = runEager(function* (loop) {
       const readyBefore = loop._ready.length;
       const t = createTask(coro());
       expect(t.done()).toBe(true);

@@ -4,7 +4,7 @@
 import { lookup } from 'node:dns';
 import { statSync, unlinkSync } from 'node:fs';
 import { isIP } from 'node:net';
-import type { BaseEventLoop } from '../base-events';
+import type { AbstractEventLoop } from '../events';
 import { BlockingIOError, CancelledError, ConnectionAbortedError, OSError } from '../exceptions';
 import type { Coroutine } from '../futures';
 import type { Protocol } from './protocols';
@@ -65,13 +65,13 @@ const OUT_OF_RESOURCES = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM']);
 const ACCEPT_RETRY_DELAY = 1;
 
 /** The addresses of `host` (an IP literal as is), as `[family, address]`. */
-function* resolveHost(loop: BaseEventLoop, host: string, family: number): Coroutine<[number, string][]> {
+function* resolveHost(loop: AbstractEventLoop, host: string, family: number): Coroutine<[number, string][]> {
   const literal = isIP(host);
   if (literal !== 0) return [[literal === 6 ? AF_INET6 : AF_INET, host]];
   const fut = loop.createFuture<[number, string][]>();
-  loop._external++;
+  loop._addExternal(1);
   lookup(host, { all: true, family: family === AF_INET6 ? 6 : family === AF_INET ? 4 : 0 }, (err, addrs) => {
-    loop._external--;
+    loop._addExternal(-1);
     if (loop.isClosed()) return;
     loop.callSoonThreadsafe(() => {
       if (fut.done()) return;

@@ -6,7 +6,7 @@ import {
   acceptConnection, createConnection, createConnectionTransport, createServer, createUnixConnection, createUnixServer,
   formatAddress, type CreateConnectionOptions, type CreateServerOptions, type CreateUnixServerOptions,
 } from './connections';
-import { _hooks, Handle } from '../events';
+import { Handle } from '../events';
 import { BlockingIOError, RuntimeError } from '../exceptions';
 import type { Coroutine, Future } from '../futures';
 import type { Protocol } from './protocols';
@@ -96,7 +96,7 @@ export class SelectorEventLoop extends BaseEventLoop {
     super.close();
     if (wasClosed) return;
     this._selector.close();
-    this._external -= this.#io;
+    this._addExternal(-this.#io);
     this.#io = 0;
   }
 
@@ -161,7 +161,7 @@ export class SelectorEventLoop extends BaseEventLoop {
 
   #count(delta: number): void {
     this.#io += delta;
-    this._external += delta;
+    this._addExternal(delta);
   }
 
   /**
@@ -169,13 +169,13 @@ export class SelectorEventLoop extends BaseEventLoop {
    * @see Python `loop.add_reader()`
    * @throws {RuntimeError} "Event loop is closed"; {RangeError} for an object that cannot be watched
    */
-  addReader<A extends unknown[]>(fileobj: Selectable, callback: (...args: A) => unknown, ...args: A): void {
+  override addReader<A extends unknown[]>(fileobj: Selectable, callback: (...args: A) => unknown, ...args: A): void {
     this._ensureFdNoTransport(fileobj);
     this._addReader(fileobj, callback, ...args);
   }
 
   /** Stops watching `fileobj` for reading; returns whether a reader was registered. @see Python `loop.remove_reader()` */
-  removeReader(fileobj: Selectable): boolean {
+  override removeReader(fileobj: Selectable): boolean {
     this._ensureFdNoTransport(fileobj);
     return this._removeReader(fileobj);
   }
@@ -185,13 +185,13 @@ export class SelectorEventLoop extends BaseEventLoop {
    * @see Python `loop.add_writer()`
    * @throws {RuntimeError} "Event loop is closed"; {RangeError} for an object that cannot be watched
    */
-  addWriter<A extends unknown[]>(fileobj: Selectable, callback: (...args: A) => unknown, ...args: A): void {
+  override addWriter<A extends unknown[]>(fileobj: Selectable, callback: (...args: A) => unknown, ...args: A): void {
     this._ensureFdNoTransport(fileobj);
     this._addWriter(fileobj, callback, ...args);
   }
 
   /** Stops watching `fileobj` for writing; returns whether a writer was registered. @see Python `loop.remove_writer()` */
-  removeWriter(fileobj: Selectable): boolean {
+  override removeWriter(fileobj: Selectable): boolean {
     this._ensureFdNoTransport(fileobj);
     return this._removeWriter(fileobj);
   }
@@ -201,7 +201,7 @@ export class SelectorEventLoop extends BaseEventLoop {
    * @see Python `loop.sock_recv()`
    * @throws {ConnectionResetError} and other OS errors of the socket
    */
-  *sockRecv(sock: Socket, n: number): Coroutine<Buffer> {
+  override *sockRecv(sock: Socket, n: number): Coroutine<Buffer> {
     const now = sock._tryRecv(n);
     if (now !== null) return now;
     this._ensureFdNoTransport(sock);
@@ -216,7 +216,7 @@ export class SelectorEventLoop extends BaseEventLoop {
    * @see Python `loop.sock_recv_into()`
    * @throws {ConnectionResetError} and other OS errors of the socket
    */
-  *sockRecvInto(sock: Socket, buf: Uint8Array): Coroutine<number> {
+  override *sockRecvInto(sock: Socket, buf: Uint8Array): Coroutine<number> {
     const now = sock._tryRecvInto(buf);
     if (now >= 0) return now;
     this._ensureFdNoTransport(sock);
@@ -231,7 +231,7 @@ export class SelectorEventLoop extends BaseEventLoop {
    * @see Python `loop.sock_sendall()`
    * @throws {BrokenPipeError}, {ConnectionResetError} and other OS errors of the socket
    */
-  *sockSendall(sock: Socket, data: Uint8Array): Coroutine {
+  override *sockSendall(sock: Socket, data: Uint8Array): Coroutine {
     let n: number;
     try {
       n = sock.send(data);
@@ -255,7 +255,7 @@ export class SelectorEventLoop extends BaseEventLoop {
    * @throws {ConnectionRefusedError} "[Errno 111] Connect call failed ('127.0.0.1', port)" (a stale
    *   Unix socket file: "[Errno 111] Connection refused"); {FileNotFoundError} for a missing Unix path; other OS errors
    */
-  *sockConnect(sock: Socket, address: Address): Coroutine {
+  override *sockConnect(sock: Socket, address: Address): Coroutine {
     const fut = this.createFuture<void>();
     try {
       sock.connect(address);
@@ -274,7 +274,7 @@ export class SelectorEventLoop extends BaseEventLoop {
    * @see Python `loop.sock_accept()`
    * @throws {OSError} if the socket is not listening
    */
-  *sockAccept(sock: Socket): Coroutine<[Socket, Address]> {
+  override *sockAccept(sock: Socket): Coroutine<[Socket, Address]> {
     const fut = this.createFuture<[Socket, Address]>();
     sockAcceptCb(this, fut, sock);
     return yield* fut;
@@ -298,7 +298,7 @@ export class SelectorEventLoop extends BaseEventLoop {
    * - No SSL, happy eyeballs or `all_errors`; `family` and `localAddr` are supported.
    * @throws {ConnectionRefusedError} and other OS errors; {OSError} "Multiple exceptions: …" when every address failed differently
    */
-  *createConnection<P extends Protocol>(
+  override *createConnection<P extends Protocol>(
     protocolFactory: () => P, host?: string | null, port?: number | null, opts: CreateConnectionOptions = {},
   ): Coroutine<[Transport, P]> {
     return yield* createConnection(this, protocolFactory, host, port, opts);
@@ -309,7 +309,7 @@ export class SelectorEventLoop extends BaseEventLoop {
    * @see Python `loop.create_unix_connection()`
    * @throws {FileNotFoundError}-like OSError (ENOENT), {ConnectionRefusedError} for a stale socket file
    */
-  *createUnixConnection<P extends Protocol>(
+  override *createUnixConnection<P extends Protocol>(
     protocolFactory: () => P, path?: string | null, opts: { sock?: Socket } = {},
   ): Coroutine<[Transport, P]> {
     return yield* createUnixConnection(this, protocolFactory, path, opts);
@@ -319,7 +319,7 @@ export class SelectorEventLoop extends BaseEventLoop {
    * Wraps a connection accepted elsewhere in a transport and protocol: `[transport, protocol]`.
    * @see Python `loop.connect_accepted_socket()`
    */
-  *connectAcceptedSocket<P extends Protocol>(protocolFactory: () => P, sock: Socket): Coroutine<[Transport, P]> {
+  override *connectAcceptedSocket<P extends Protocol>(protocolFactory: () => P, sock: Socket): Coroutine<[Transport, P]> {
     return yield* createConnectionTransport(this, sock, protocolFactory);
   }
 
@@ -331,7 +331,7 @@ export class SelectorEventLoop extends BaseEventLoop {
    * - `host` null listens on `0.0.0.0` only (Python adds `::` too); no SSL or `reuse_port`.
    * @throws {OSError} "[Errno 98] error while attempting to bind on address …: address already in use"
    */
-  *createServer(
+  override *createServer(
     protocolFactory: () => Protocol, host?: string | readonly string[] | null, port?: number | null, opts: CreateServerOptions = {},
   ): Coroutine<Server> {
     return yield* createServer(this, protocolFactory, host, port, opts);
@@ -342,7 +342,7 @@ export class SelectorEventLoop extends BaseEventLoop {
    * @see Python `loop.create_unix_server()`
    * @throws {OSError} EADDRINUSE when something that is not a socket file is at `path`
    */
-  *createUnixServer(protocolFactory: () => Protocol, path?: string | null, opts: CreateUnixServerOptions = {}): Coroutine<Server> {
+  override *createUnixServer(protocolFactory: () => Protocol, path?: string | null, opts: CreateUnixServerOptions = {}): Coroutine<Server> {
     return yield* createUnixServer(this, protocolFactory, path, opts);
   }
 
@@ -437,9 +437,8 @@ function sockAcceptCb(loop: SelectorEventLoop, fut: Future<[Socket, Address]>, s
 }
 
 /**
- * The event loop users create: `new EventLoop()` or `newEventLoop()`; its I/O goes through a selector.
+ * The event loop users create: `new EventLoop()` or `newEventLoop()` (events.ts loads it as the
+ * default loop class); its I/O goes through a selector.
  * @see Python `asyncio.new_event_loop()` (the default loop class)
  */
 export class EventLoop extends SelectorEventLoop {}
-
-_hooks.newEventLoop = () => new EventLoop();

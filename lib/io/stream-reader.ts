@@ -1,8 +1,7 @@
 // Python: asyncio/streams.py (3.11) `StreamReader`: bytes fed by a protocol, read by coroutines.
 // A read consumes buffered bytes only after its wait is over, so cancelling a read never drops data.
 // Reading pauses the transport above 2*limit buffered bytes and resumes it at <= limit.
-import type { BaseEventLoop } from '../base-events';
-import { _getRunningLoop, getEventLoop } from '../events';
+import { getEventLoop, type AbstractEventLoop } from '../events';
 import { IncompleteReadError, LimitOverrunError, RuntimeError } from '../exceptions';
 import type { Coroutine, Future } from '../futures';
 import { ByteBuffer } from '../internal/bytebuffer';
@@ -30,7 +29,7 @@ export interface StreamReaderOptions {
   /** The buffer limit in bytes (default 64 KiB): the longest line `readline()` accepts; reading pauses at twice it. */
   limit?: number;
   /** The loop (default: the running loop, else the current one). */
-  loop?: BaseEventLoop;
+  loop?: AbstractEventLoop;
 }
 
 /**
@@ -46,7 +45,7 @@ export class StreamReader {
   /** @internal */
   readonly _limit: number;
   /** @internal */
-  _loop: BaseEventLoop;
+  _loop: AbstractEventLoop;
   /** @internal */
   readonly _buffer = new ByteBuffer();
   /** @internal Whether EOF was fed. */
@@ -68,7 +67,7 @@ export class StreamReader {
     // The line length limit is a security feature; it also doubles as half the buffer limit.
     if (!(limit > 0)) throw new RangeError('Limit cannot be <= 0');
     this._limit = limit;
-    this._loop = opts?.loop ?? _getRunningLoop() ?? getEventLoop();
+    this._loop = opts?.loop ?? getEventLoop();
   }
 
   /** Python's repr: `<StreamReader 4 bytes eof limit=123 …>`. */

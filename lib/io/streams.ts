@@ -1,15 +1,14 @@
 // Python: asyncio/streams.py (3.11): the protocol and writer around a StreamReader, and the
 // open/start functions. drain() waits only while the transport has paused writing; a lost
 // connection fails every waiting drainer. (StreamReader itself is in stream-reader.ts.)
-import type { BaseEventLoop } from '../base-events';
-import { _getRunningLoop, getEventLoop, getRunningLoop } from '../events';
+import { getEventLoop, getRunningLoop, type AbstractEventLoop } from '../events';
 import { ConnectionResetError } from '../exceptions';
 import { iscoroutine, type Coroutine, type Future } from '../futures';
 import { Deque } from '../internal/deque';
 import { Protocol } from './protocols';
 import { _DEFAULT_LIMIT, reprOf, StreamReader } from './stream-reader';
 import type { CreateConnectionOptions, CreateServerOptions, CreateUnixServerOptions } from './connections';
-import { SelectorEventLoop } from './selector-events';
+import type { SelectorEventLoop } from './selector-events';
 import type { Server } from './server';
 import { sleep } from '../sleep';
 import type { Task } from '../tasks';
@@ -26,7 +25,7 @@ import type { BaseTransport, Transport } from './transports';
  */
 export class FlowControlMixin extends Protocol {
   /** @internal */
-  _loop: BaseEventLoop;
+  _loop: AbstractEventLoop;
   /** @internal */
   _paused = false;
   /** @internal Every drainer waiting now (gh-74116: all are released together). */
@@ -34,9 +33,9 @@ export class FlowControlMixin extends Protocol {
   /** @internal */
   _connectionLost = false;
 
-  constructor(opts?: { loop?: BaseEventLoop }) {
+  constructor(opts?: { loop?: AbstractEventLoop }) {
     super();
-    this._loop = opts?.loop ?? _getRunningLoop() ?? getEventLoop();
+    this._loop = opts?.loop ?? getEventLoop();
   }
 
   /** Writing is paused: drainers wait from now on. @see Python `FlowControlMixin.pause_writing()` */
@@ -121,7 +120,7 @@ export class StreamReaderProtocol extends FlowControlMixin {
   /** @internal Resolved (or failed) when the connection is lost. */
   _closed: Future<void>;
 
-  constructor(streamReader: StreamReader | null, clientConnectedCb: ClientConnectedCallback | null = null, opts?: { loop?: BaseEventLoop }) {
+  constructor(streamReader: StreamReader | null, clientConnectedCb: ClientConnectedCallback | null = null, opts?: { loop?: AbstractEventLoop }) {
     super(opts);
     this._streamReader = streamReader;
     this._clientConnectedCb = clientConnectedCb;
@@ -203,7 +202,7 @@ export class StreamReaderProtocol extends FlowControlMixin {
 interface UnclosedWriter {
   transport: Transport;
   reader: StreamReader | null;
-  loop: BaseEventLoop;
+  loop: AbstractEventLoop;
 }
 
 function writerRepr(transport: Transport, reader: StreamReader | null): string {
@@ -245,9 +244,9 @@ export class StreamWriter {
   /** @internal */
   _reader: StreamReader | null;
   /** @internal */
-  _loop: BaseEventLoop;
+  _loop: AbstractEventLoop;
 
-  constructor(transport: Transport, protocol: FlowControlMixin, reader: StreamReader | null, loop: BaseEventLoop) {
+  constructor(transport: Transport, protocol: FlowControlMixin, reader: StreamReader | null, loop: AbstractEventLoop) {
     this._transport = transport;
     this._protocol = protocol;
     // drain() expects that the reader has an exception() method.
@@ -357,13 +356,6 @@ export interface StartUnixServerOptions extends CreateUnixServerOptions {
   limit?: number;
 }
 
-/** The running loop, which the stream functions need to be a selector loop (as every tsyncio loop is). */
-function selectorLoop(): SelectorEventLoop {
-  const loop: unknown = getRunningLoop();
-  if (!(loop instanceof SelectorEventLoop)) throw new TypeError(`the running loop has no socket support: ${String(loop)}`);
-  return loop;
-}
-
 function splitLimit<O extends { limit?: number }>(opts: O | undefined): [number, Omit<O, 'limit'>] {
   const { limit = _DEFAULT_LIMIT, ...rest } = opts ?? ({} as O);
   return [limit, rest];
@@ -382,7 +374,7 @@ function splitLimit<O extends { limit?: number }>(opts: O | undefined): [number,
  * yield* writer.waitClosed();
  */
 export function* openConnection(host?: string | null, port?: number | null, opts?: OpenConnectionOptions): Coroutine<[StreamReader, StreamWriter]> {
-  const loop = selectorLoop();
+  const loop = getRunningLoop();
   const [limit, kwds] = splitLimit(opts);
   const reader = new StreamReader({ limit, loop });
   const protocol = new StreamReaderProtocol(reader, null, { loop });
@@ -409,7 +401,7 @@ export function* openConnection(host?: string | null, port?: number | null, opts
 export function* startServer(
   clientConnected: ClientConnectedCallback, host?: string | readonly string[] | null, port?: number | null, opts?: StartServerOptions,
 ): Coroutine<Server> {
-  const loop = selectorLoop();
+  const loop = getRunningLoop();
   const [limit, kwds] = splitLimit(opts);
   function factory(): StreamReaderProtocol {
     const reader = new StreamReader({ limit, loop });
@@ -424,7 +416,7 @@ export function* startServer(
  * @throws {OSError} e.g. `FileNotFoundError` or `ConnectionRefusedError`
  */
 export function* openUnixConnection(path?: string | null, opts?: OpenUnixConnectionOptions): Coroutine<[StreamReader, StreamWriter]> {
-  const loop = selectorLoop();
+  const loop = getRunningLoop();
   const [limit, kwds] = splitLimit(opts);
   const reader = new StreamReader({ limit, loop });
   const protocol = new StreamReaderProtocol(reader, null, { loop });
@@ -438,7 +430,7 @@ export function* openUnixConnection(path?: string | null, opts?: OpenUnixConnect
  * @see Python `asyncio.start_unix_server()`
  */
 export function* startUnixServer(clientConnected: ClientConnectedCallback, path?: string | null, opts?: StartUnixServerOptions): Coroutine<Server> {
-  const loop = selectorLoop();
+  const loop = getRunningLoop();
   const [limit, kwds] = splitLimit(opts);
   function factory(): StreamReaderProtocol {
     const reader = new StreamReader({ limit, loop });

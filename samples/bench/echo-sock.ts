@@ -9,7 +9,7 @@
 // like Python's `asyncio.run()`; the best rate is reported.
 import {
   AF_INET, SOCK_STREAM, Socket, createTask, gather, getRunningLoop, run,
-  type Coroutine, type SelectorEventLoop, type Task,
+  type Coroutine, type AbstractEventLoop, type Task,
 } from '../../lib';
 import { emit, since } from './util';
 
@@ -21,7 +21,7 @@ const REPEATS = 2;
 const WARMUP_ROUNDS = 100;
 
 /** The next n bytes, or an empty Buffer at end of stream (a partial message is an error). */
-function* recvExactly(loop: SelectorEventLoop, sock: Socket, n: number): Coroutine<Buffer> {
+function* recvExactly(loop: AbstractEventLoop, sock: Socket, n: number): Coroutine<Buffer> {
   const data = yield* loop.sockRecv(sock, n);
   if (data.length === n || data.length === 0) return data;
   const parts = [data];
@@ -35,7 +35,7 @@ function* recvExactly(loop: SelectorEventLoop, sock: Socket, n: number): Corouti
   return Buffer.concat(parts, n);
 }
 
-function* handle(loop: SelectorEventLoop, conn: Socket): Coroutine {
+function* handle(loop: AbstractEventLoop, conn: Socket): Coroutine {
   try {
     for (;;) {
       const data = yield* recvExactly(loop, conn, SIZE);
@@ -48,7 +48,7 @@ function* handle(loop: SelectorEventLoop, conn: Socket): Coroutine {
 }
 
 /** Accepts the CLIENTS connections, each served by its own task. */
-function* serve(loop: SelectorEventLoop, lsock: Socket, handlers: Task<void>[]): Coroutine {
+function* serve(loop: AbstractEventLoop, lsock: Socket, handlers: Task<void>[]): Coroutine {
   for (let i = 0; i < CLIENTS; i++) {
     const [conn] = yield* loop.sockAccept(lsock);
     handlers.push(createTask(handle(loop, conn)));
@@ -60,14 +60,14 @@ function message(i: number): Buffer {
   return Buffer.from(`client ${String(i).padStart(4)} `.padEnd(SIZE, '.'));
 }
 
-function* connect(loop: SelectorEventLoop, port: number): Coroutine<Socket> {
+function* connect(loop: AbstractEventLoop, port: number): Coroutine<Socket> {
   const sock = new Socket(AF_INET, SOCK_STREAM);
   sock.setblocking(false);
   yield* loop.sockConnect(sock, ['127.0.0.1', port]);
   return sock;
 }
 
-function* exchange(loop: SelectorEventLoop, sock: Socket, msg: Buffer, rounds: number): Coroutine {
+function* exchange(loop: AbstractEventLoop, sock: Socket, msg: Buffer, rounds: number): Coroutine {
   let reply: Buffer = Buffer.alloc(0);
   for (let r = 0; r < rounds; r++) {
     yield* loop.sockSendall(sock, msg);

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import {
-  Protocol, SelectorEventLoop, createTask, getRunningLoop, openConnection, run, startServer, wrapPromise,
+  Protocol, createTask, getRunningLoop, openConnection, run, startServer, wrapPromise,
   type Coroutine, type ExceptionContext, type StreamReader, type StreamWriter, type Transport,
 } from '../../lib';
 
@@ -62,11 +62,6 @@ async function pythonServer(args: readonly string[]): Promise<[number, PyProcess
   return [port, py];
 }
 
-function selectorLoop(): SelectorEventLoop {
-  const running = getRunningLoop();
-  if (!(running instanceof SelectorEventLoop)) throw new Error('not a selector loop');
-  return running;
-}
 
 function collectErrors(): ExceptionContext[] {
   const contexts: ExceptionContext[] = [];
@@ -164,7 +159,7 @@ describe('tsyncio client, CPython asyncio server', () => {
           lost.setResult(undefined);
         }
       }
-      yield* selectorLoop().createConnection(() => new Client(), '127.0.0.1', port);
+      yield* getRunningLoop().createConnection(() => new Client(), '127.0.0.1', port);
       yield* lost;
     })());
     const result = await py.done;
@@ -255,7 +250,7 @@ describe('CPython asyncio client, tsyncio server', () => {
           log.push(`lost:${String(exc)}`);
         }
       }
-      const server = yield* selectorLoop().createServer(() => new Echo(), '127.0.0.1', 0);
+      const server = yield* getRunningLoop().createServer(() => new Echo(), '127.0.0.1', 0);
       const py = python('echo_client.py', ['--protocol', String(portOf(server)), 'x', 'y']);
       result = yield* wrapPromise(py.done);
       server.close();

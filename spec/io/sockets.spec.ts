@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import {
   AF_UNIX, BlockingIOError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError,
   FileNotFoundError, OSError, Socket, errnoError, getRunningLoop, osError, run, sleep,
-  type Coroutine, type InetAddress, type SelectorEventLoop,
+  type AbstractEventLoop, type Coroutine, type InetAddress,
 } from '../../lib';
 import { caught, caughtIn } from '../helpers/caught';
 import { socketPair } from '../helpers/loopback';
@@ -21,7 +21,7 @@ function sockPath(): string {
   return path.join(dir, `s${++seq}.sock`);
 }
 
-function loop(): SelectorEventLoop {
+function loop(): AbstractEventLoop {
   return getRunningLoop();
 }
 

@@ -1,0 +1,280 @@
+// Python: asyncio/base_events.py (3.11) run_forever, run_until_complete, stop and is_running: running
+// a loop, which on Node means driving it. A loop cannot block Node's thread (CPython's blocks in
+// select()), so between iterations it either goes on at once, gives Node one turn (the fairness
+// slice), or waits, without blocking, for the one Node timer it keeps armed or for a wake-up. A
+// virtual clock jumps to the next timer instead of waiting (after the autojump threshold when
+// something outside the loop is in flight). `runUntilCompleteSync` blocks the thread for real
+// (Atomics.wait) and therefore never sees I/O or Promises.
+// Invariants: at most one Node timer per loop; a wake-up is delivered at most once per wait; the
+// scheduler (base-events.ts) calls `_wake()` whenever it adds work that an idle loop must see.
+import type { Clock } from './clock';
+import { _getRunningLoop, type AbstractEventLoop, type Timer } from './events';
+import { DeadlockError, RuntimeError } from './exceptions';
+import { iscoroutine, isFuture, wrapPromise, _expectedError, _isThenable, type Awaitable, type Coroutine, type Future } from './futures';
+import type { TimerHeap } from './internal/heap';
+
+/** Node timers overflow at 2^31 ms (they would fire at once): longer waits are re-armed. */
+const MAX_NODE_TIMEOUT_MS = 2 ** 31 - 1;
+/**
+ * Fairness bound: a loop that always has work still lets Node run its own events (socket data,
+ * Promise settlements, other timers). Every {@link FAIRNESS_CHECK_EVERY} iterations the driver
+ * checks whether {@link FAIRNESS_SLICE_MS} of wall time passed since Node last had control and,
+ * if so, gives Node one `setImmediate` turn.
+ */
+const FAIRNESS_SLICE_MS = 10;
+const FAIRNESS_CHECK_EVERY = 16;
+
+/** What `runSync`'s timer waits block on (nothing ever notifies it). */
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+
+function stopLoop(fut: Future<unknown>): void {
+  fut._loop.stop();
+}
+
+/** @internal What the driver needs from the loop it drives: the scheduler's side of base-events.ts. */
+export interface DrivenLoop extends AbstractEventLoop {
+  readonly _clock: Clock;
+  readonly _scheduled: TimerHeap<Timer>;
+  /** Pending outside sources (wrapped Promises, watched sockets) that may wake the loop. */
+  readonly _external: number;
+  /** One iteration, as the running loop. */
+  _runOnceAsCurrent(): void;
+  /** Seconds until the loop has work: 0 now (or when stopping), Infinity if nothing is scheduled. */
+  _nextTimeout(): number;
+  /** The deadlock report: which tasks are stuck, and on what. */
+  _deadlockMessage(): string;
+}
+
+/**
+ * @internal Runs one loop (its `runForever`, `runUntilComplete*`, `stop`, `isRunning`): the
+ * iteration loop, the idle waits between iterations and the wake-ups that end them.
+ * @see Python `BaseEventLoop.run_forever()` (and the selector's blocking `select()`)
+ */
+export class LoopDriver {
+  /** @internal Between the start and the end of a run. */
+  _running = false;
+  /** @internal `stop()` was called: the run ends after the current iteration. */
+  _stopping = false;
+  /** @internal Ends the current idle wait; null while the loop is not waiting. */
+  _waker: (() => void) | null = null;
+  /** @internal The loop time the current wait ends at: a timer scheduled earlier must wake it. */
+  _wakeAt = Infinity;
+  readonly #loop: DrivenLoop;
+  #nodeTimer: NodeJS.Timeout | undefined;
+  /** When the armed Node timer fires (performance.now() ms), or -1 when none is armed. */
+  #nodeTimerAt = -1;
+  #iterations = 0;
+
+  constructor(loop: DrivenLoop) {
+    this.#loop = loop;
+  }
+
+  /** @internal `loop.runForever()`. */
+  async runForever(): Promise<void> {
+    this.#start();
+    try {
+      await this.#run();
+    } finally {
+      this.#end();
+    }
+  }
+
+  /** @internal `loop.runUntilComplete(aw)`: `runForever` until `aw` is done. */
+  async runUntilComplete<T>(aw: Awaitable<T> | PromiseLike<T>): Promise<T> {
+    const future = this.#prepareRun(aw);
+    try {
+      await this.#loop.runForever();
+    } catch (e) {
+      this.#runFailed(aw, future);
+      throw e;
+    }
+    return this.#runResult(future);
+  }
+
+  /** @internal `loop.runUntilCompleteSync(aw)`: `runUntilComplete`, blocking the thread. */
+  runUntilCompleteSync<T>(aw: Awaitable<T> | PromiseLike<T>): T {
+    const future = this.#prepareRun(aw);
+    try {
+      this.#runForeverSync();
+    } catch (e) {
+      this.#runFailed(aw, future);
+      throw e;
+    }
+    return this.#runResult(future);
+  }
+
+  /** @internal `loop.stop()`: the run ends after the current iteration. */
+  stop(): void {
+    this._stopping = true;
+    this._wake();
+  }
+
+  /** The future a `runUntilComplete*` waits for (Python's `ensure_future`); it stops the loop when done. */
+  #prepareRun<T>(aw: Awaitable<T> | PromiseLike<T>): Future<T> {
+    const loop = this.#loop;
+    loop._checkClosed();
+    this.#checkNotRunning();
+    let future: Future<T>;
+    if (isFuture(aw)) {
+      if (aw._loop !== loop) throw new RangeError('The future belongs to a different loop than the one specified as the loop argument');
+      future = aw as Future<T>;
+    } else if (iscoroutine(aw)) {
+      future = loop.createTask(aw as Coroutine<T>);
+    } else if (_isThenable(aw)) {
+      future = wrapPromise(aw, { loop });
+    } else {
+      throw _expectedError('An asyncio.Future, a coroutine or an awaitable is required', aw);
+    }
+    future.addDoneCallback(stopLoop);
+    return future;
+  }
+
+  /** The run failed: a future made here from `aw` has its outcome marked retrieved (Python does the same). */
+  #runFailed(aw: unknown, future: Future<unknown>): void {
+    future.removeDoneCallback(stopLoop);
+    if (!isFuture(aw) && future.done() && !future.cancelled()) future.exception();
+  }
+
+  /** The run ended: the future's result, or its error. */
+  #runResult<T>(future: Future<T>): T {
+    future.removeDoneCallback(stopLoop);
+    if (!future.done()) throw new RuntimeError('Event loop stopped before Future completed.');
+    return future.result();
+  }
+
+  #checkNotRunning(): void {
+    if (this._running) throw new RuntimeError('This event loop is already running');
+    if (_getRunningLoop() !== null) throw new RuntimeError('Cannot run the event loop while another loop is running');
+  }
+
+  #start(): void {
+    this.#loop._checkClosed();
+    this.#checkNotRunning();
+    this._running = true;
+  }
+
+  /** The run ended: disarm the Node timer, so it does not keep the process alive. */
+  #end(): void {
+    this._stopping = false;
+    this._running = false;
+    if (this.#nodeTimerAt >= 0) {
+      clearTimeout(this.#nodeTimer);
+      this.#nodeTimerAt = -1;
+    }
+  }
+
+  /** Runs iterations until the loop stops, waiting (without blocking Node) while it has nothing to do. */
+  async #run(): Promise<void> {
+    const loop = this.#loop;
+    let slice = performance.now();
+    for (;;) {
+      loop._runOnceAsCurrent();
+      if (this._stopping) return;
+      const timeout = loop._nextTimeout();
+      if (timeout > 0) {
+        await this.#idle(timeout);
+        slice = performance.now();
+      } else if (++this.#iterations % FAIRNESS_CHECK_EVERY === 0 && performance.now() - slice >= FAIRNESS_SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
+    }
+  }
+
+  /**
+   * `runForever`, blocking: runs iterations until the loop stops, blocking the thread on timers
+   * (or jumping a virtual clock).
+   * @throws {RuntimeError} if the loop would have to wait for a Promise or I/O
+   * @throws {DeadlockError} if nothing can ever make progress
+   */
+  #runForeverSync(): void {
+    this.#start();
+    try {
+      const loop = this.#loop;
+      for (;;) {
+        loop._runOnceAsCurrent();
+        if (this._stopping) return;
+        const timeout = loop._nextTimeout();
+        if (timeout === Infinity) {
+          if (loop._external > 0) {
+            throw new RuntimeError('runSync() cannot wait for a Promise or I/O: the program awaits something outside the loop; use run() instead');
+          }
+          throw new DeadlockError(loop._deadlockMessage());
+        }
+        if (timeout > 0) this.#waitSync(timeout);
+      }
+    } finally {
+      this.#end();
+    }
+  }
+
+  /** @internal Ends the current idle wait, if the loop is waiting. */
+  _wake(): void {
+    const w = this._waker;
+    if (w === null) return;
+    this._waker = null;
+    this._wakeAt = Infinity;
+    w();
+  }
+
+  /** Waits (without blocking Node) until `timeout` seconds pass or something wakes the loop. */
+  async #idle(timeout: number): Promise<void> {
+    const loop = this.#loop;
+    const clock = loop._clock;
+    if (clock.virtual) {
+      // Let Node deliver what is already on its way (settled Promises, socket data) first.
+      if (loop._external > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      // _nextTimeout() also sees I/O that became ready during that turn (the selector loop's override).
+      if (loop._nextTimeout() === 0) return;
+      const threshold = clock.autojumpThreshold ?? 0;
+      if (loop._external > 0 && threshold > 0) {
+        // Trio's autojump threshold: with I/O or Promises in flight, time jumps only after the
+        // loop has waited this long in real time without anything arriving.
+        await this.#waitFor(threshold, Infinity);
+        if (loop._nextTimeout() === 0) return; // something arrived (or stop() was called)
+      }
+      const next = loop._scheduled.peek();
+      if (next !== undefined) {
+        clock.advanceTo?.(next._when);
+        return;
+      }
+      if (loop._external === 0) throw new DeadlockError(loop._deadlockMessage());
+      timeout = Infinity;
+    }
+    await this.#waitFor(timeout, clock.virtual ? Infinity : clock.time() + timeout);
+  }
+
+  /** Waits (real time) until `timeout` seconds pass or `_wake()`/an earlier timer wakes the loop. */
+  #waitFor(timeout: number, wakeAt: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this._waker = resolve;
+      this._wakeAt = wakeAt;
+      const ms = timeout === Infinity ? MAX_NODE_TIMEOUT_MS : Math.min(Math.ceil(timeout * 1000), MAX_NODE_TIMEOUT_MS);
+      // A timer is armed even for "forever": like Python, a loop waiting on nothing keeps the process alive.
+      // A wake-up leaves it armed, and the next wait keeps it if it is due at the same moment (an I/O
+      // loop waits "forever" again and again): arming a Node timer per wait costs more than the wait.
+      const at = timeout === Infinity ? Infinity : performance.now() + ms;
+      const armed = this.#nodeTimerAt;
+      if (armed >= 0 && (at === Infinity ? armed === Infinity : armed <= at + 0.5 && armed >= at - 1)) return;
+      if (armed >= 0) clearTimeout(this.#nodeTimer);
+      this.#nodeTimerAt = at;
+      this.#nodeTimer = setTimeout(this.#onNodeTimer, ms);
+    });
+  }
+
+  readonly #onNodeTimer = (): void => {
+    this.#nodeTimerAt = -1;
+    this._wake();
+  };
+
+  /** Blocks the thread for `timeout` seconds, or jumps a virtual clock to the next timer. */
+  #waitSync(timeout: number): void {
+    const clock = this.#loop._clock;
+    if (clock.virtual) {
+      const next = this.#loop._scheduled.peek();
+      if (next !== undefined) clock.advanceTo?.(next._when);
+      return;
+    }
+    Atomics.wait(sleepCell, 0, 0, Math.min(Math.ceil(timeout * 1000), MAX_NODE_TIMEOUT_MS));
+  }
+}
