@@ -1,10 +1,11 @@
 // libuv's own handles, from Node's `process.binding` allowlist (`tcp_wrap`, `pipe_wrap`,
 // `stream_wrap`): what net.Socket and net.Server are built on. Sockets use them where Node's
-// public API cannot do what Python's socket does (see sockets.ts). Each binding is looked up
-// once; where Node refuses process.binding (the permission model) it is null.
+// public API cannot do what Python's socket does: a synchronous bind (socket-address.ts) and the
+// direct data path (socket-stream.ts). Each binding is looked up once; where Node refuses
+// process.binding (the permission model) it is null.
 import { getSystemErrorName } from 'node:util';
 
-/** A TCP handle made to bind before listen (the subset Socket uses). */
+/** @internal A TCP handle made to bind before listen (the subset Socket uses). */
 export interface TcpHandle {
   bind(host: string, port: number): number;
   bind6(host: string, port: number, flags: number): number;
@@ -12,28 +13,28 @@ export interface TcpHandle {
   getsockname(out: Record<string, unknown>): number;
   close(): void;
 }
-/** A Unix socket handle made to bind before listen. */
+/** @internal A Unix socket handle made to bind before listen. */
 export interface PipeHandle {
   bind(path: string): number;
   close(): void;
 }
-/** `process.binding('tcp_wrap')`. */
+/** @internal `process.binding('tcp_wrap')`. */
 export interface TcpWrap {
   TCP: new (type: number) => TcpHandle;
   constants: { SERVER: number };
 }
-/** `process.binding('pipe_wrap')`. */
+/** @internal `process.binding('pipe_wrap')`. */
 export interface PipeWrap {
   Pipe: new (type: number) => PipeHandle;
   constants: { SERVER: number };
 }
-/** A write request: libuv keeps it (and its buffer) until an asynchronous write completes. */
+/** @internal A write request: libuv keeps it (and its buffer) until an asynchronous write completes. */
 export interface WriteReq {
   handle: StreamHandle;
   buffer: Uint8Array | null;
   oncomplete: (status: number) => void;
 }
-/** The libuv stream under a connected net.Socket (`LibuvStreamWrap`: TCP or Pipe). */
+/** @internal The libuv stream under a connected net.Socket (`LibuvStreamWrap`: TCP or Pipe). */
 export interface StreamHandle {
   onread: (this: StreamHandle, data: ArrayBuffer | undefined) => unknown;
   reading: boolean;
@@ -42,7 +43,7 @@ export interface StreamHandle {
   readStop(): number;
   writeBuffer(req: WriteReq, data: Uint8Array): number;
 }
-/** `process.binding('stream_wrap')`: write requests and the shared state a read or write leaves behind. */
+/** @internal `process.binding('stream_wrap')`: write requests and the shared state a read or write leaves behind. */
 export interface StreamWrap {
   WriteWrap: new () => WriteReq;
   kReadBytesOrError: number;
@@ -52,7 +53,7 @@ export interface StreamWrap {
 }
 
 const bindings = new Map<string, TcpWrap | PipeWrap | StreamWrap | null>();
-/** Node's binding `name`, or null where Node refuses `process.binding`; looked up once. */
+/** @internal Node's binding `name`, or null where Node refuses `process.binding`; looked up once. */
 export function loadBinding(name: 'tcp_wrap'): TcpWrap | null;
 export function loadBinding(name: 'pipe_wrap'): PipeWrap | null;
 export function loadBinding(name: 'stream_wrap'): StreamWrap | null;
@@ -69,7 +70,7 @@ export function loadBinding(name: string): TcpWrap | PipeWrap | StreamWrap | nul
   return b;
 }
 
-/** Node's error name for a negative libuv errno, e.g. -98 → 'EADDRINUSE'. */
+/** @internal Node's error name for a negative libuv errno, e.g. -98 → 'EADDRINUSE'. */
 export function uvCode(err: number): string {
   try {
     return getSystemErrorName(err);
