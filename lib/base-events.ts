@@ -380,19 +380,6 @@ export class BaseEventLoop implements AbstractEventLoop {
     return Infinity;
   }
 
-  /** @internal The deadlock report: which tasks are stuck, and on what. */
-  _deadlockMessage(): string {
-    const shown: string[] = [];
-    for (const t of this._tasks) {
-      if (shown.length === 20) {
-        shown.push(`and ${this._tasks.size - 20} more`);
-        break;
-      }
-      shown.push(t._waitDescription());
-    }
-    return `deadlock: nothing is ready, no timer is scheduled and nothing outside the loop can wake it; stuck: ${shown.length === 0 ? 'no tasks' : shown.join(', ')}`;
-  }
-
   /**
    * Closes the loop: pending callbacks and timers are dropped. Tasks are not cancelled (use
    * `run`/`Runner`); each unfinished task and each never-retrieved exception is reported.

@@ -1,8 +1,8 @@
 // Python: contextvars (PEP 567), as asyncio uses it: each task and callback runs in a Context.
 // A Context maps ContextVars to values; copies share their map until one of them is written to.
 // Tasks and callbacks keep only the map (a pointer) and run in a pooled scratch Context, so the
-// hot path allocates no Context at all; one is made only when user code asks for it. Both run
-// through `_runInContext`, the one place a context is entered and left for them.
+// hot path allocates no Context at all; one is made only when user code asks for it. Both enter
+// and leave their context through `_enterRun`/`_exitRun`, the one place that is done for them.
 
 import { RuntimeError } from './exceptions';
 
@@ -159,30 +159,28 @@ export interface ContextOwner {
 }
 
 /**
- * @internal Python's `owner._context.run(fn, ...)`, for a Handle's callback and a Task's step:
- * calls `fn(owner, a, b)` with the owner's context current. Without a context object it runs in a
- * pooled scratch Context holding `owner._vars` (no allocation), and the variables as they end are
- * kept in `_vars`, or in the Context that `getContext()` made meanwhile.
+ * @internal Enters the context `owner` runs in: the first half of Python's `owner._context.run(...)`,
+ * for a Handle's callback and a Task's step. `ctx` is `owner._context` as it is now; without one,
+ * a pooled scratch Context holding `owner._vars` is entered (no allocation). Returns what
+ * `_exitRun` needs. A pair rather than a `run(fn)`: a callback per step costs the Task's hot path.
  */
-export function _runInContext<O extends ContextOwner, A, B>(owner: O, fn: (owner: O, a: A, b: B) => void, a: A, b: B): void {
-  const ctx = owner._context;
+export function _enterRun(owner: ContextOwner, ctx: Context | null): Context | null {
+  return ctx !== null ? enterContext(ctx) : enterVars(owner._vars, owner);
+}
+
+/**
+ * @internal Leaves what `_enterRun(owner, ctx)` entered (`prev` is what it returned). Without a
+ * context object, the variables as they end are kept in `owner._vars`, or in the Context that
+ * `getContext()` made meanwhile.
+ */
+export function _exitRun(owner: ContextOwner, ctx: Context | null, prev: Context | null): void {
   if (ctx !== null) {
-    const prev = enterContext(ctx);
-    try {
-      fn(owner, a, b);
-    } finally {
-      exitContext(ctx, prev);
-    }
+    exitContext(ctx, prev);
     return;
   }
-  const prev = enterVars(owner._vars, owner);
-  try {
-    fn(owner, a, b);
-  } finally {
-    const vars = exitVars(prev);
-    if (owner._context !== null) owner._context._vars = vars; // getContext() was called meanwhile
-    else owner._vars = vars;
-  }
+  const vars = exitVars(prev);
+  if (owner._context !== null) owner._context._vars = vars; // getContext() was called meanwhile
+  else owner._vars = vars;
 }
 
 /** A copy of the current context. @see Python `contextvars.copy_context()` */

@@ -6,7 +6,7 @@
 // BaseEventLoop (base-events.ts) implements it without I/O; SelectorEventLoop (io/selector-events.ts)
 // adds the I/O. Default loop class: `newDefaultLoop()` below is the one place the core loads lib/io/
 // at run time, lazily, as CPython's `events._init_event_loop_policy()` imports its default policy.
-import { _contextFromVars, _currentVars, _runInContext, type Context, type Vars } from './contextvars';
+import { _contextFromVars, _currentVars, _enterRun, _exitRun, type Context, type Vars } from './contextvars';
 import { FatalError, RuntimeError, toError } from './exceptions';
 import { describe } from './internal/introspect';
 import type { IList } from './internal/ilist';
@@ -244,7 +244,17 @@ export class Handle implements Runnable {
 
   /** @internal Runs the callback in its context; an error goes to the loop's exception handler. */
   _run(): void {
-    if (!this._cancelled) _runInContext(this, runCallback, null, null);
+    if (this._cancelled) return;
+    const ctx = this._context;
+    const prev = _enterRun(this, ctx);
+    try {
+      this._invoke();
+    } catch (exc) {
+      if (exc instanceof FatalError) throw exc;
+      this._loop.callExceptionHandler({ message: `Exception in callback ${this.toString()}`, exception: toError(exc), handle: this });
+    } finally {
+      _exitRun(this, ctx, prev);
+    }
   }
 
   /** @internal Calls the callback. */
@@ -257,16 +267,6 @@ export class Handle implements Runnable {
     const cb = this._callback;
     const args = (this._args ?? []).map(describe).join(', ');
     return `<${this.constructor.name} ${cb?.name || 'anonymous'}(${args})>`;
-  }
-}
-
-/** Python's `Handle._run` body, run by `_runInContext` in the handle's context. */
-function runCallback(h: Handle, _a: null, _b: null): void {
-  try {
-    h._invoke();
-  } catch (exc) {
-    if (exc instanceof FatalError) throw exc;
-    h._loop.callExceptionHandler({ message: `Exception in callback ${h.toString()}`, exception: toError(exc), handle: h });
   }
 }
 

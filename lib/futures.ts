@@ -1,5 +1,5 @@
 // Python: asyncio/futures.py and coroutines.py (3.11).
-// A Future goes PENDING -> FINISHED or CANCELLED once (the state constants below are the only
+// A Future goes PENDING -> FINISHED or CANCELLED once (`FutureState` below is the only
 // spelling of its states). Done-callbacks are always scheduled on the loop, never called inline,
 // in the order they were added; a waiting Task and a FutureWatcher are done-entries too.
 import type { Context } from './contextvars';
@@ -24,14 +24,16 @@ export interface Awaitable<T> {
   [Symbol.iterator](): Iterator<unknown, T, unknown>;
 }
 
-/** @internal A future's state (`_state`): not done yet. @see Python `asyncio.futures._PENDING` */
-export const PENDING = 0;
-/** @internal A future's state: cancelled. @see Python `asyncio.futures._CANCELLED` */
-export const CANCELLED = 1;
-/** @internal A future's state: has a result or an exception. @see Python `asyncio.futures._FINISHED` */
-export const FINISHED = 2;
-/** @internal The three states a future's `_state` can hold. */
-export type FutureState = typeof PENDING | typeof CANCELLED | typeof FINISHED;
+/**
+ * @internal The states of a future's `_state`: PENDING -> FINISHED or CANCELLED, once. A `const enum`,
+ * so the build inlines the numbers (a hot path reads no module property).
+ * @see Python `asyncio.futures._PENDING`, `_CANCELLED`, `_FINISHED`
+ */
+export const enum FutureState {
+  PENDING = 0,
+  CANCELLED = 1,
+  FINISHED = 2,
+}
 const STATE_NAMES = ['PENDING', 'CANCELLED', 'FINISHED'] as const;
 
 /**
@@ -124,7 +126,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
   /** @internal */
   _loop: AbstractEventLoop;
   /** @internal */
-  _state: FutureState = PENDING;
+  _state: FutureState = FutureState.PENDING;
   /** @internal */
   _result: T | undefined = undefined;
   /** @internal */
@@ -154,12 +156,17 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
 
   /** Whether the future has a result, an exception, or was cancelled. */
   done(): boolean {
-    return this._state !== PENDING;
+    return this._state !== FutureState.PENDING;
+  }
+
+  /** @internal Finished with a result: not cancelled, no exception (a Task's fast path then reads `_result`). */
+  _succeeded(): boolean {
+    return this._state === FutureState.FINISHED && this._exception === null;
   }
 
   /** Whether the future was cancelled. */
   cancelled(): boolean {
-    return this._state === CANCELLED;
+    return this._state === FutureState.CANCELLED;
   }
 
   /**
@@ -168,8 +175,8 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
    */
   cancel(msg?: unknown): boolean {
     this._markRetrieved();
-    if (this._state !== PENDING) return false;
-    this._state = CANCELLED;
+    if (this._state !== FutureState.PENDING) return false;
+    this._state = FutureState.CANCELLED;
     this._cancelMessage = msg;
     this._scheduleCallbacks();
     return true;
@@ -180,8 +187,8 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
    * @throws {InvalidStateError} "Result is not set" while pending
    */
   result(): T {
-    if (this._state === CANCELLED) throw this._makeCancelledError();
-    if (this._state !== FINISHED) throw new InvalidStateError('Result is not set.');
+    if (this._state === FutureState.CANCELLED) throw this._makeCancelledError();
+    if (this._state !== FutureState.FINISHED) throw new InvalidStateError('Result is not set.');
     this._markRetrieved();
     if (this._exception !== null) throw this._exception;
     return this._result as T;
@@ -193,8 +200,8 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
    * @throws {InvalidStateError} "Exception is not set" while pending
    */
   exception(): Error | null {
-    if (this._state === CANCELLED) throw this._makeCancelledError();
-    if (this._state !== FINISHED) throw new InvalidStateError('Exception is not set.');
+    if (this._state === FutureState.CANCELLED) throw this._makeCancelledError();
+    if (this._state !== FutureState.FINISHED) throw new InvalidStateError('Exception is not set.');
     this._markRetrieved();
     return this._exception;
   }
@@ -204,9 +211,9 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
    * @throws {InvalidStateError} if it is already done
    */
   setResult(result: T): void {
-    if (this._state !== PENDING) throw new InvalidStateError(`invalid state: ${STATE_NAMES[this._state]}: ${this.toString()}`);
+    if (this._state !== FutureState.PENDING) throw new InvalidStateError(`invalid state: ${STATE_NAMES[this._state]}: ${this.toString()}`);
     this._result = result;
-    this._state = FINISHED;
+    this._state = FutureState.FINISHED;
     this._scheduleCallbacks();
   }
 
@@ -216,11 +223,11 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
    * @throws {InvalidStateError} if it is already done
    */
   setException(exception: unknown): void {
-    if (this._state !== PENDING) throw new InvalidStateError(`invalid state: ${STATE_NAMES[this._state]}: ${this.toString()}`);
+    if (this._state !== FutureState.PENDING) throw new InvalidStateError(`invalid state: ${STATE_NAMES[this._state]}: ${this.toString()}`);
     let exc = exception;
     if (typeof exc === 'function' && (exc.prototype instanceof Error || exc === Error)) exc = new (exc as new () => Error)();
     this._exception = toError(exc);
-    this._state = FINISHED;
+    this._state = FutureState.FINISHED;
     this._logTraceback = true;
     const label = this._label();
     const u: Unretrieved = { loop: this._loop, exception: this._exception, label, isTask: label.startsWith('<Task') };
@@ -235,7 +242,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
    */
   addDoneCallback(fn: (fut: this) => unknown, opts?: { context?: Context }): void {
     const entry = new DoneCallback(fn, this, opts?.context);
-    if (this._state !== PENDING) {
+    if (this._state !== FutureState.PENDING) {
       this._loop._checkClosed();
       this._loop._pushReady(entry);
       return;
@@ -253,7 +260,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
    * is done; if it already is, the call is scheduled now, as `addDoneCallback` does.
    */
   _watch(w: FutureWatcher): void {
-    if (this._state === PENDING) {
+    if (this._state === FutureState.PENDING) {
       this._addEntry(w);
       return;
     }
@@ -353,7 +360,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
    * on it and clears `_blocking`). Done: return the result, or throw the error.
    */
   next(): IteratorResult<unknown, T> {
-    if (this._state !== PENDING) return { done: true, value: this.result() };
+    if (this._state !== FutureState.PENDING) return { done: true, value: this.result() };
     // Yielded before and no Task took it: the iterator is being driven by hand.
     if (this._blocking) throw new RuntimeError("await wasn't used with future");
     this._blocking = true;
@@ -383,7 +390,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
           reject(toError(e));
         }
       };
-      if (this._state !== PENDING) settle();
+      if (this._state !== FutureState.PENDING) settle();
       else this.addDoneCallback(settle);
     });
     return p.then(onfulfilled, onrejected);
@@ -396,12 +403,12 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
 
   /** @internal Python's state name in lower case. */
   _stateText(): string {
-    return this._state === PENDING ? 'pending' : this._state === CANCELLED ? 'cancelled' : 'finished';
+    return this._state === FutureState.PENDING ? 'pending' : this._state === FutureState.CANCELLED ? 'cancelled' : 'finished';
   }
 
   /** @internal ` result=…` or ` exception=…` once finished, else empty. */
   _outcomeText(): string {
-    if (this._state !== FINISHED) return '';
+    if (this._state !== FutureState.FINISHED) return '';
     if (this._exception !== null) return ` exception=${this._exception.name}(${JSON.stringify(this._exception.message)})`;
     return ` result=${describe(this._result)}`;
   }

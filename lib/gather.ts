@@ -3,7 +3,7 @@
 // the others; cancelling the gather cancels every unfinished child.
 import { CancelledError } from './exceptions';
 import { getEventLoop, type AbstractEventLoop } from './events';
-import { Future, FutureWatcher, iscoroutine, isFuture, PENDING, _isThenable, type Awaitable } from './futures';
+import { Future, FutureState, FutureWatcher, iscoroutine, isFuture, _isThenable, type Awaitable } from './futures';
 import { ensureFuture, _coroOwner } from './tasks';
 
 /** What awaiting `A` gives. @see Python `typing.Awaitable[T]` */
@@ -142,7 +142,7 @@ export function _gather(aws: readonly AnyAwaitable[], returnExceptions: boolean)
     const isFut = arg instanceof Future;
     const isCoro = !isFut && iscoroutine(arg);
     if (isFut) {
-      if (arg._state === PENDING ? arg._isWatchedBy(state) : argToFut?.has(arg) === true) fut = arg;
+      if (arg._state === FutureState.PENDING ? arg._isWatchedBy(state) : argToFut?.has(arg) === true) fut = arg;
     } else if (isCoro) {
       const owner = _coroOwner(arg);
       if (owner !== undefined && children.includes(owner)) fut = owner; // rare: O(n) only for a repeated coroutine

@@ -41,8 +41,19 @@ export interface DrivenLoop extends AbstractEventLoop {
   _runOnceAsCurrent(): void;
   /** Seconds until the loop has work: 0 now (or when stopping), Infinity if nothing is scheduled. */
   _nextTimeout(): number;
-  /** The deadlock report: which tasks are stuck, and on what. */
-  _deadlockMessage(): string;
+}
+
+/** The deadlock report: which tasks are stuck, and on what. */
+function deadlockError(loop: DrivenLoop): DeadlockError {
+  const shown: string[] = [];
+  for (const t of loop._tasks) {
+    if (shown.length === 20) {
+      shown.push(`and ${loop._tasks.size - 20} more`);
+      break;
+    }
+    shown.push(t._waitDescription());
+  }
+  return new DeadlockError(`deadlock: nothing is ready, no timer is scheduled and nothing outside the loop can wake it; stuck: ${shown.length === 0 ? 'no tasks' : shown.join(', ')}`);
 }
 
 /**
@@ -199,7 +210,7 @@ export class LoopDriver {
           if (loop._external > 0) {
             throw new RuntimeError('runSync() cannot wait for a Promise or I/O: the program awaits something outside the loop; use run() instead');
           }
-          throw new DeadlockError(loop._deadlockMessage());
+          throw deadlockError(loop);
         }
         if (timeout > 0) this.#waitSync(timeout);
       }
@@ -238,7 +249,7 @@ export class LoopDriver {
         clock.advanceTo?.(next._when);
         return;
       }
-      if (loop._external === 0) throw new DeadlockError(loop._deadlockMessage());
+      if (loop._external === 0) throw deadlockError(loop);
       timeout = Infinity;
     }
     await this.#waitFor(timeout, clock.virtual ? Infinity : clock.time() + timeout);

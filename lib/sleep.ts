@@ -4,7 +4,7 @@
 // task is the hottest and most numerous thing a loop holds, so it is kept to a few fields.
 import { _validateDelay } from './base-events';
 import { getRunningLoop, type AbstractEventLoop, type Timer } from './events';
-import { Future, PENDING, type Coroutine } from './futures';
+import { Future, FutureState, type Coroutine } from './futures';
 import { nameCoroutineClass } from './internal/introspect';
 
 /** The prototype of generator objects: inheriting from it makes `iscoroutine()` true. */
@@ -32,7 +32,7 @@ class SleepFuture<T> extends Future<T> implements Timer {
 
   /** The timer fired. */
   _run(): void {
-    if (!this._cancelled && this._state === PENDING) this.setResult(this._sleepResult);
+    if (!this._cancelled && this._state === FutureState.PENDING) this.setResult(this._sleepResult);
   }
 
   override cancel(msg?: unknown): boolean {

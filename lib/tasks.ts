@@ -1,11 +1,11 @@
 // Python: asyncio/tasks.py (3.11/3.12), Task.__step and Task.__wakeup transliterated.
 // A Task drives one coroutine: it is put on the ready queue itself (no Handle per step), waits on
 // at most one future at a time (_futWaiter), and awaits yielded coroutine objects inline on a stack.
-import { _contextFromVars, _currentVars, _runInContext, type Context, type Vars } from './contextvars';
+import { _contextFromVars, _currentVars, _enterRun, _exitRun, type Context, type Vars } from './contextvars';
 import { CancelledError, FatalError, InvalidStateError, RuntimeError, toError } from './exceptions';
 import { getEventLoop, getRunningLoop, type AbstractEventLoop, type Runnable, type TaskOptions } from './events';
 import {
-  FINISHED, Future, iscoroutine, PENDING, wrapPromise, _expectedError, _isGeneratorFunction, _isThenable,
+  FutureState, Future, iscoroutine, wrapPromise, _expectedError, _isGeneratorFunction, _isThenable,
   type Awaitable, type Coroutine,
 } from './futures';
 import { coroRepr, describe } from './internal/introspect';
@@ -137,7 +137,7 @@ export class Task<out T> extends Future<T> implements Runnable {
    */
   override cancel(msg?: unknown): boolean {
     this._markRetrieved();
-    if (this._state !== PENDING) return false;
+    if (this._state !== FutureState.PENDING) return false;
     // Iterative form of Python's `self._fut_waiter.cancel(msg)` recursion down an await chain.
     let t: Task<unknown> = this;
     for (;;) {
@@ -146,7 +146,7 @@ export class Task<out T> extends Future<T> implements Runnable {
       if (w !== null) {
         if (w instanceof Task && w.cancel === Task.prototype.cancel) {
           w._markRetrieved();
-          if (w._state === PENDING) {
+          if (w._state === FutureState.PENDING) {
             t = w; // w.cancel(msg) returns true: t's own cancel is done, go on with w's
             continue;
           }
@@ -181,7 +181,7 @@ export class Task<out T> extends Future<T> implements Runnable {
   _run(): void {
     const w = this._futWaiter;
     if (w !== null) {
-      if (w._state === FINISHED && w._exception === null) {
+      if (w._succeeded()) {
         this._step(undefined, w._result);
         return;
       }
@@ -202,7 +202,7 @@ export class Task<out T> extends Future<T> implements Runnable {
 
   /** @internal Python `Task.__step`. */
   _step(exc: Error | undefined, value: unknown): void {
-    if (this._state !== PENDING) throw new InvalidStateError(`_step(): already done: ${this.toString()}`);
+    if (this.done()) throw new InvalidStateError(`_step(): already done: ${this.toString()}`);
     if (this._mustCancel) {
       if (!(exc instanceof CancelledError)) exc = this._makeCancelledError();
       this._mustCancel = false;
@@ -212,16 +212,14 @@ export class Task<out T> extends Future<T> implements Runnable {
     const loop = this._loop;
     const prevTask = loop._currentTask;
     loop._currentTask = this;
+    const ctx = this._context;
+    const prevCtx = _enterRun(this, ctx);
     try {
-      _runInContext(this, Task.#driveStep, exc, value);
+      this.#drive(exc, value);
     } finally {
+      _exitRun(this, ctx, prevCtx);
       loop._currentTask = prevTask;
     }
-  }
-
-  /** `_runInContext`'s call into `#drive`: a static function, so a step allocates no closure. */
-  static #driveStep(this: void, task: Task<unknown>, exc: Error | undefined, value: unknown): void {
-    task.#drive(exc, value);
   }
 
   /** Resumes the coroutine and keeps going while it yields things that need no waiting. */
@@ -268,9 +266,9 @@ export class Task<out T> extends Future<T> implements Runnable {
           return;
         }
         y._blocking = false;
-        if (y._state !== PENDING) {
+        if (y.done()) {
           // Already done: resume in this same step, without a loop iteration.
-          if (y._state === FINISHED && y._exception === null) value = y._result;
+          if (y._succeeded()) value = y._result;
           else {
             try {
               value = y.result();
@@ -375,7 +373,7 @@ export class Task<out T> extends Future<T> implements Runnable {
 
   override toString(): string {
     let state = this._stateText();
-    if (this._state === PENDING && this._numCancelsRequested > 0) state = 'cancelling';
+    if (this._state === FutureState.PENDING && this._numCancelsRequested > 0) state = 'cancelling';
     const parts = [state, `name='${this.getName()}'`, `coro=<${coroRepr(this._coro)}>`];
     if (this._futWaiter !== null) parts.push(`wait_for=${this._futWaiter.toString()}`);
     return `<Task ${parts.join(' ')}${this._outcomeText()}>`;
@@ -400,7 +398,7 @@ function chainRoot(t: Task<unknown>): Task<unknown> {
       continue;
     }
     const w = t._futWaiter;
-    if (w instanceof Task && w._state === PENDING) t = w;
+    if (w instanceof Task && w._state === FutureState.PENDING) t = w;
     else return t;
   }
 }
