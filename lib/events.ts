@@ -86,7 +86,7 @@ export type TaskFactory = (loop: AbstractEventLoop, coro: Coroutine<unknown>, op
  * - It also holds the internal scheduler hooks futures and tasks use (not part of the public API).
  */
 export interface AbstractEventLoop {
-  /** Callbacks slower than this (seconds) are reported in debug mode. */
+  /** Callbacks slower than this (seconds) are reported in debug mode. @see Python `loop.slow_callback_duration` */
   slowCallbackDuration: number;
 
   // ---- running and stopping ----

@@ -159,11 +159,6 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
     return this._state !== FutureState.PENDING;
   }
 
-  /** @internal Finished with a result: not cancelled, no exception (a Task's fast path then reads `_result`). */
-  _succeeded(): boolean {
-    return this._state === FutureState.FINISHED && this._exception === null;
-  }
-
   /** Whether the future was cancelled. */
   cancelled(): boolean {
     return this._state === FutureState.CANCELLED;

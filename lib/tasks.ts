@@ -181,7 +181,7 @@ export class Task<out T> extends Future<T> implements Runnable {
   _run(): void {
     const w = this._futWaiter;
     if (w !== null) {
-      if (w._succeeded()) {
+      if (w._state === FutureState.FINISHED && w._exception === null) {
         this._step(undefined, w._result);
         return;
       }
@@ -202,7 +202,7 @@ export class Task<out T> extends Future<T> implements Runnable {
 
   /** @internal Python `Task.__step`. */
   _step(exc: Error | undefined, value: unknown): void {
-    if (this.done()) throw new InvalidStateError(`_step(): already done: ${this.toString()}`);
+    if (this._state !== FutureState.PENDING) throw new InvalidStateError(`_step(): already done: ${this.toString()}`);
     if (this._mustCancel) {
       if (!(exc instanceof CancelledError)) exc = this._makeCancelledError();
       this._mustCancel = false;
@@ -266,9 +266,9 @@ export class Task<out T> extends Future<T> implements Runnable {
           return;
         }
         y._blocking = false;
-        if (y.done()) {
+        if (y._state !== FutureState.PENDING) {
           // Already done: resume in this same step, without a loop iteration.
-          if (y._succeeded()) value = y._result;
+          if (y._state === FutureState.FINISHED && y._exception === null) value = y._result;
           else {
             try {
               value = y.result();

@@ -62,7 +62,10 @@ describe('index', () => {
 
   test('every public export in lib/ has a doc comment with @see (internal ones are marked @internal)', () => {
     const missing: string[] = [];
-    const files = fs.readdirSync(LIB).filter((f) => f.endsWith('.ts') && f !== 'index.ts');
+    // Every folder of lib/ (lib/io/, lib/internal/ ...), not only the top level.
+    const files = fs.readdirSync(LIB, { recursive: true, encoding: 'utf8' })
+      .map((f) => f.replace(/\\/g, '/'))
+      .filter((f) => f.endsWith('.ts') && f !== 'index.ts');
     for (const f of files) {
       for (const { name, before } of exportedDeclarations(path.join(LIB, f))) {
         const doc = /\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*$/.exec(before)?.[1];

@@ -180,6 +180,8 @@ export class Socket implements Selectable {
     this.#checkOpen();
     if (this.#listener !== null) return;
     if (this.#conn() !== null) throw osError('EINVAL', 'listen() on a connected socket');
+    // Linux refuses to listen on a socket that has tried to connect, even one whose connect failed.
+    if (this.#stream !== null) throw osError('EINVAL');
     if (this.#bindAddr === null) {
       if (this.family === AF_UNIX) throw osError('EINVAL', 'listen() needs a bound Unix socket (no autobind)');
       this.bind(['', 0]);

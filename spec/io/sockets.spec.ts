@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   AF_UNIX, BlockingIOError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError,
-  FileNotFoundError, OSError, Socket, errnoError, getRunningLoop, osError, run, sleep,
+  FileNotFoundError, OSError, SOL_SOCKET, SO_ERROR, Socket, errnoError, getRunningLoop, osError, run, sleep,
   type AbstractEventLoop, type Coroutine, type InetAddress,
 } from '../../lib';
 import { caught, caughtIn } from '../helpers/caught';
@@ -70,6 +70,29 @@ describe('Socket', () => {
     expect(() => cli.recv(1)).toThrow(BlockingIOError);
     cli.close();
     srv.close();
+  });
+
+  test('a listening socket\'s recv is ENOTCONN; listen() after a refused connect is EINVAL, as python3 on Linux gives', async () => {
+    const srv = new Socket();
+    srv.listen();
+    const notConnected = caught(() => srv.recv(1)) as OSError;
+    expect([notConnected.constructor, notConnected.errno]).toEqual([OSError, 107]);
+    srv.close();
+    const closed = new Socket();
+    closed.bind(['127.0.0.1', 0]);
+    const port = (closed.getsockname() as InetAddress)[1];
+    closed.close();
+    const cli = new Socket();
+    expect(() => { cli.connect(['127.0.0.1', port]); }).toThrow(BlockingIOError);
+    let soError = 0; // reading SO_ERROR clears it
+    for (let i = 0; i < 200 && soError === 0; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      soError = cli.getsockopt(SOL_SOCKET, SO_ERROR);
+    }
+    expect(soError).toBe(111);
+    const err = caught(() => { cli.listen(); }) as OSError;
+    expect([err.constructor, err.errno, err.message]).toEqual([OSError, 22, '[Errno 22] Invalid argument']);
+    cli.close();
   });
 
   test('getsockname() shows the real port after bind and before listen, and it is the port listen uses', async () => {
