@@ -1,6 +1,7 @@
 // Python: asyncio/tasks.py gather() and _GatheringFuture (3.11).
 // Results come back in argument order; the first failure settles the gather without cancelling
 // the others; cancelling the gather cancels every unfinished child.
+import { _checkOptions } from './internal/options';
 import { CancelledError } from './exceptions';
 import { getEventLoop, type AbstractEventLoop } from './events';
 import { Future, FutureState, FutureWatcher, iscoroutine, isFuture, _isThenable, type Awaitable } from './futures';
@@ -54,6 +55,8 @@ export class GatheringFuture<T> extends Future<T> {
   }
 }
 
+const GATHER_KEYS = ['returnExceptions'] as const satisfies readonly (keyof GatherOptions)[];
+
 function isOptions(x: unknown): x is GatherOptions {
   return typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype && !_isThenable(x) && !iscoroutine(x) && !isFuture(x);
 }
@@ -76,7 +79,9 @@ export function gather<const A extends readonly AnyAwaitable[]>(...args: [...A, 
 export function gather(...args: unknown[]): Future<unknown[]> {
   let returnExceptions = false;
   if (args.length > 0 && isOptions(args[args.length - 1])) {
-    returnExceptions = (args.pop() as GatherOptions).returnExceptions === true;
+    const opts = args.pop();
+    _checkOptions('gather', opts, GATHER_KEYS);
+    returnExceptions = (opts as GatherOptions).returnExceptions === true;
   }
   return _gather(args as AnyAwaitable[], returnExceptions);
 }

@@ -1,6 +1,7 @@
 // Python: asyncio/runners.py (3.11): run() and Runner.
 // A runner owns one loop: it runs the main coroutine, then cancels what is left, waits for it
 // (for a bounded grace period) and closes the loop, reporting whatever went wrong on the way.
+import { _checkOptions } from './internal/options';
 import type { EventLoopOptions } from './base-events';
 import type { Clock } from './clock';
 import { copyContext, type Context } from './contextvars';
@@ -22,6 +23,8 @@ export interface RunOptions {
    */
   shutdownTimeout?: number;
 }
+
+const RUN_KEYS = ['debug', 'clock', 'shutdownTimeout'] as const satisfies readonly (keyof RunOptions)[];
 
 function closeCoro(coro: unknown): void {
   if (iscoroutine(coro)) {
@@ -55,6 +58,7 @@ export class Runner {
   readonly #opts: RunOptions;
 
   constructor(opts?: RunOptions) {
+    _checkOptions('Runner', opts, RUN_KEYS);
     this.#opts = opts ?? {};
   }
 
@@ -190,6 +194,12 @@ export class Runner {
  */
 export function run<T>(main: Coroutine<T>, opts?: RunOptions): Promise<T> {
   checkMain(main, 'asyncio.run()');
+  try {
+    _checkOptions('run', opts, RUN_KEYS);
+  } catch (e) {
+    closeCoro(main);
+    throw e;
+  }
   const runner = new Runner(opts);
   const go = async (): Promise<T> => {
     try {
@@ -212,6 +222,12 @@ export function run<T>(main: Coroutine<T>, opts?: RunOptions): Promise<T> {
  */
 export function runSync<T>(main: Coroutine<T>, opts?: RunOptions): T {
   checkMain(main, 'asyncio.runSync()');
+  try {
+    _checkOptions('runSync', opts, RUN_KEYS);
+  } catch (e) {
+    closeCoro(main);
+    throw e;
+  }
   const runner = new Runner(opts);
   try {
     return runner.runSync(main);

@@ -1,6 +1,7 @@
 // Python: asyncio/tasks.py (3.11/3.12), Task.__step and Task.__wakeup transliterated.
 // A Task drives one coroutine: it is put on the ready queue itself (no Handle per step), waits on
 // at most one future at a time (_futWaiter), and awaits yielded coroutine objects inline on a stack.
+import { _checkOptions } from './internal/options';
 import { _contextFromVars, _currentVars, _enterRun, _exitRun, type Context, type Vars } from './contextvars';
 import { CancelledError, FatalError, InvalidStateError, RuntimeError, toError } from './exceptions';
 import { getEventLoop, getRunningLoop, type AbstractEventLoop, type Runnable, type TaskOptions } from './events';
@@ -425,8 +426,11 @@ export function eagerTaskFactory(loop: AbstractEventLoop, coro: Coroutine<unknow
  */
 export function createTask<T>(coro: Coroutine<T>, opts?: TaskOptions): Task<T> {
   if (!iscoroutine(coro)) throw _expectedError('a coroutine was expected', coro);
+  if (opts !== undefined) _checkOptions('createTask', opts, TASK_KEYS);
   return getRunningLoop().createTask(coro, opts);
 }
+
+const TASK_KEYS = ['name', 'context'] as const satisfies readonly (keyof TaskOptions)[];
 
 /** The task running now on `loop` (default: the running loop), or `null` between tasks. @see Python `asyncio.current_task()` */
 export function currentTask(loop?: AbstractEventLoop): Task<unknown> | null {

@@ -2,6 +2,7 @@
 // _cancel_and_wait() and as_completed() (3.11).
 // wait() and asCompleted() only watch: they never cancel what they wait on. waitFor() cancels its
 // awaitable on timeout and waits for it to finish; an outer cancellation always propagates.
+import { _checkOptions } from './internal/options';
 import { _validateDelay } from './base-events';
 import { CancelledError, TimeoutError } from './exceptions';
 import { getRunningLoop, _getRunningLoop, type AbstractEventLoop, type Handle } from './events';
@@ -35,6 +36,9 @@ export interface AsCompletedOptions {
   /** Seconds after which the awaitables not yet done raise `TimeoutError` (`null`/absent: no limit). */
   timeout?: number | null;
 }
+
+const WAIT_KEYS = ['timeout', 'returnWhen'] as const satisfies readonly (keyof WaitOptions)[];
+const AS_COMPLETED_KEYS = ['timeout'] as const satisfies readonly (keyof AsCompletedOptions)[];
 
 /** What the combinators here accept as one awaitable. */
 type AnyAwaitable<T> = Future<T> | Coroutine<T> | PromiseLike<T>;
@@ -115,6 +119,7 @@ class WaitState extends FutureWatcher {
 export function wait<F extends Future<unknown>>(fs: Iterable<F>, opts?: WaitOptions): Coroutine<[Set<F>, Set<F>]>;
 export function wait<T>(fs: Iterable<AnyAwaitable<T>>, opts?: WaitOptions): Coroutine<[Set<Future<T>>, Set<Future<T>>]>;
 export function wait(fs: Iterable<AnyAwaitable<unknown>>, opts?: WaitOptions): Coroutine<[Set<Future<unknown>>, Set<Future<unknown>>]> {
+  _checkOptions('wait', opts, WAIT_KEYS);
   const items = collect(fs, 'wait', 'a list');
   if (items.length === 0) throw new RangeError('Set of Tasks/Futures is empty.');
   const returnWhen: string = opts?.returnWhen ?? ALL_COMPLETED;
@@ -299,6 +304,7 @@ function* waitForOne<T>(state: AsCompletedState): Coroutine<T> {
  * @throws {RangeError} a NaN timeout
  */
 export function asCompleted<T>(fs: Iterable<AnyAwaitable<T>>, opts?: AsCompletedOptions): Coroutine<T>[] {
+  _checkOptions('asCompleted', opts, AS_COMPLETED_KEYS);
   const items = collect(fs, 'asCompleted', 'an iterable') as AnyAwaitable<T>[];
   const timeout = checkTimeoutOption(opts?.timeout);
   if (items.length === 0) return [];

@@ -25,6 +25,9 @@ export interface CreateConnectionOptions {
   family?: number;
 }
 
+/** @internal The keys of {@link CreateConnectionOptions} (an unknown key is a TypeError). */
+export const CREATE_CONNECTION_KEYS = ['sock', 'localAddr', 'family'] as const satisfies readonly (keyof CreateConnectionOptions)[];
+
 /** Options of `loop.createServer`. @see Python `loop.create_server()` */
 export interface CreateServerOptions {
   /** An already bound socket to listen on instead of host and port. */
@@ -42,6 +45,9 @@ export interface CreateServerOptions {
   maxConnections?: number;
 }
 
+/** @internal The keys of {@link CreateServerOptions}. */
+export const CREATE_SERVER_KEYS = ['sock', 'backlog', 'startServing', 'family', 'maxConnections'] as const satisfies readonly (keyof CreateServerOptions)[];
+
 /** Options of `loop.createUnixServer`. @see Python `loop.create_unix_server()` */
 export interface CreateUnixServerOptions {
   /** An already bound Unix socket to listen on instead of a path. */
@@ -53,6 +59,11 @@ export interface CreateUnixServerOptions {
   /** At most this many connections at once (see `CreateServerOptions.maxConnections`). */
   maxConnections?: number;
 }
+
+/** @internal The keys of {@link CreateUnixServerOptions}. */
+export const CREATE_UNIX_SERVER_KEYS = ['sock', 'backlog', 'startServing', 'maxConnections'] as const satisfies readonly (keyof CreateUnixServerOptions)[];
+/** @internal The one key of `createUnixConnection`'s options. */
+export const SOCK_KEY = ['sock'] as const;
 
 /** @internal Python's repr of an address in messages: `('127.0.0.1', 8888)` or `'/path'`. */
 export function formatAddress(address: Address | string): string {

@@ -4,9 +4,10 @@
 import { BaseEventLoop, type EventLoopOptions } from '../base-events';
 import {
   acceptConnection, createConnection, createConnectionTransport, createServer, createUnixConnection, createUnixServer,
-  formatAddress, type CreateConnectionOptions, type CreateServerOptions, type CreateUnixServerOptions,
+  formatAddress, type CreateConnectionOptions, type CreateServerOptions, type CreateUnixServerOptions, CREATE_CONNECTION_KEYS, CREATE_SERVER_KEYS, CREATE_UNIX_SERVER_KEYS, SOCK_KEY,
 } from './connections';
 import { Handle } from '../events';
+import { _checkOptions } from '../internal/options';
 import { BlockingIOError, RuntimeError } from '../exceptions';
 import type { Coroutine, Future } from '../futures';
 import type { Protocol } from './protocols';
@@ -301,6 +302,7 @@ export class SelectorEventLoop extends BaseEventLoop {
   override *createConnection<P extends Protocol>(
     protocolFactory: () => P, host?: string | null, port?: number | null, opts: CreateConnectionOptions = {},
   ): Coroutine<[Transport, P]> {
+    _checkOptions('createConnection', opts, CREATE_CONNECTION_KEYS);
     return yield* createConnection(this, protocolFactory, host, port, opts);
   }
 
@@ -312,6 +314,7 @@ export class SelectorEventLoop extends BaseEventLoop {
   override *createUnixConnection<P extends Protocol>(
     protocolFactory: () => P, path?: string | null, opts: { sock?: Socket } = {},
   ): Coroutine<[Transport, P]> {
+    _checkOptions('createUnixConnection', opts, SOCK_KEY);
     return yield* createUnixConnection(this, protocolFactory, path, opts);
   }
 
@@ -334,6 +337,7 @@ export class SelectorEventLoop extends BaseEventLoop {
   override *createServer(
     protocolFactory: () => Protocol, host?: string | readonly string[] | null, port?: number | null, opts: CreateServerOptions = {},
   ): Coroutine<Server> {
+    _checkOptions('createServer', opts, CREATE_SERVER_KEYS);
     return yield* createServer(this, protocolFactory, host, port, opts);
   }
 
@@ -343,6 +347,7 @@ export class SelectorEventLoop extends BaseEventLoop {
    * @throws {OSError} EADDRINUSE when something that is not a socket file is at `path`
    */
   override *createUnixServer(protocolFactory: () => Protocol, path?: string | null, opts: CreateUnixServerOptions = {}): Coroutine<Server> {
+    _checkOptions('createUnixServer', opts, CREATE_UNIX_SERVER_KEYS);
     return yield* createUnixServer(this, protocolFactory, path, opts);
   }
 

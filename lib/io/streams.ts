@@ -7,7 +7,11 @@ import { iscoroutine, type Coroutine, type Future } from '../futures';
 import { Deque } from '../internal/deque';
 import { Protocol } from './protocols';
 import { _DEFAULT_LIMIT, reprOf, StreamReader } from './stream-reader';
-import type { CreateConnectionOptions, CreateServerOptions, CreateUnixServerOptions } from './connections';
+import {
+  CREATE_CONNECTION_KEYS, CREATE_SERVER_KEYS, CREATE_UNIX_SERVER_KEYS, SOCK_KEY,
+  type CreateConnectionOptions, type CreateServerOptions, type CreateUnixServerOptions,
+} from './connections';
+import { _checkOptions } from '../internal/options';
 import type { SelectorEventLoop } from './selector-events';
 import type { Server } from './server';
 import { sleep } from '../sleep';
@@ -356,6 +360,11 @@ export interface StartUnixServerOptions extends CreateUnixServerOptions {
   limit?: number;
 }
 
+const OPEN_CONNECTION_KEYS = ['limit', ...CREATE_CONNECTION_KEYS] as const;
+const START_SERVER_KEYS = ['limit', ...CREATE_SERVER_KEYS] as const;
+const OPEN_UNIX_CONNECTION_KEYS = ['limit', ...SOCK_KEY] as const;
+const START_UNIX_SERVER_KEYS = ['limit', ...CREATE_UNIX_SERVER_KEYS] as const;
+
 function splitLimit<O extends { limit?: number }>(opts: O | undefined): [number, Omit<O, 'limit'>] {
   const { limit = _DEFAULT_LIMIT, ...rest } = opts ?? ({} as O);
   return [limit, rest];
@@ -375,6 +384,7 @@ function splitLimit<O extends { limit?: number }>(opts: O | undefined): [number,
  */
 export function* openConnection(host?: string | null, port?: number | null, opts?: OpenConnectionOptions): Coroutine<[StreamReader, StreamWriter]> {
   const loop = getRunningLoop();
+  _checkOptions('openConnection', opts, OPEN_CONNECTION_KEYS);
   const [limit, kwds] = splitLimit(opts);
   const reader = new StreamReader({ limit, loop });
   const protocol = new StreamReaderProtocol(reader, null, { loop });
@@ -402,6 +412,7 @@ export function* startServer(
   clientConnected: ClientConnectedCallback, host?: string | readonly string[] | null, port?: number | null, opts?: StartServerOptions,
 ): Coroutine<Server> {
   const loop = getRunningLoop();
+  _checkOptions('startServer', opts, START_SERVER_KEYS);
   const [limit, kwds] = splitLimit(opts);
   function factory(): StreamReaderProtocol {
     const reader = new StreamReader({ limit, loop });
@@ -417,6 +428,7 @@ export function* startServer(
  */
 export function* openUnixConnection(path?: string | null, opts?: OpenUnixConnectionOptions): Coroutine<[StreamReader, StreamWriter]> {
   const loop = getRunningLoop();
+  _checkOptions('openUnixConnection', opts, OPEN_UNIX_CONNECTION_KEYS);
   const [limit, kwds] = splitLimit(opts);
   const reader = new StreamReader({ limit, loop });
   const protocol = new StreamReaderProtocol(reader, null, { loop });
@@ -431,6 +443,7 @@ export function* openUnixConnection(path?: string | null, opts?: OpenUnixConnect
  */
 export function* startUnixServer(clientConnected: ClientConnectedCallback, path?: string | null, opts?: StartUnixServerOptions): Coroutine<Server> {
   const loop = getRunningLoop();
+  _checkOptions('startUnixServer', opts, START_UNIX_SERVER_KEYS);
   const [limit, kwds] = splitLimit(opts);
   function factory(): StreamReaderProtocol {
     const reader = new StreamReader({ limit, loop });
