@@ -5,7 +5,7 @@ import { _checkOptions } from './internal/options';
 import type { EventLoopOptions } from './base-events';
 import type { Clock } from './clock';
 import { copyContext, type Context } from './contextvars';
-import { RuntimeError } from './exceptions';
+import { RuntimeError, toError } from './exceptions';
 import { newEventLoop, setEventLoop, _getRunningLoop, type AbstractEventLoop } from './events';
 import { iscoroutine, _expectedError, type Coroutine, type Future } from './futures';
 import { _gather } from './gather';
@@ -69,12 +69,16 @@ export class Runner {
 
   /**
    * Runs `coro` in a task on the runner's loop until it finishes; returns its result.
-   * @throws {TypeError} if `coro` is not a coroutine
+   * @throws {TypeError} if `coro` is not a coroutine (as a rejection, like every error of `run`)
    * @throws {RuntimeError} "Runner.run() cannot be called from a running event loop"
    */
   run<T>(coro: Coroutine<T>, opts?: { context?: Context }): Promise<T> {
-    const [loop, task] = this.#start(coro, opts);
-    return loop.runUntilComplete(task);
+    try {
+      const [loop, task] = this.#start(coro, opts);
+      return loop.runUntilComplete(task);
+    } catch (e) {
+      return Promise.reject(toError(e)); // a Promise-returning call never throws synchronously
+    }
   }
 
   /** `run`, synchronously: timers block the thread (or jump with a virtual clock). */
@@ -180,10 +184,11 @@ export class Runner {
  * @see Python `asyncio.run()`
  * Differences:
  * - Returns a Promise: Node's own event loop must keep turning (use `runSync` for a plain value).
+ *   Every error, a bad argument included, rejects it: `run` never throws synchronously.
  * - Leftover tasks that ignore cancellation are waited for at most `shutdownTimeout` seconds,
  *   then reported through the exception handler (asyncio waits forever).
- * @throws {TypeError} "a coroutine was expected, got …" (synchronously)
- * @throws {RuntimeError} "asyncio.run() cannot be called from a running event loop" (synchronously)
+ * @throws {TypeError} "a coroutine was expected, got …" or an unknown option (as a rejection)
+ * @throws {RuntimeError} "asyncio.run() cannot be called from a running event loop" (as a rejection)
  * @example
  * function* main(): Coroutine<void> {
  *   console.log('Hello ...');
@@ -193,15 +198,17 @@ export class Runner {
  * void run(main());
  */
 export function run<T>(main: Coroutine<T>, opts?: RunOptions): Promise<T> {
-  checkMain(main, 'asyncio.run()');
-  try {
-    _checkOptions('run', opts, RUN_KEYS);
-  } catch (e) {
-    closeCoro(main);
-    throw e;
-  }
-  const runner = new Runner(opts);
+  // Every error, bad arguments included, reaches the caller as a rejection: the body of an async
+  // function runs synchronously up to its first await, so the running-loop check still sees the caller's loop.
   const go = async (): Promise<T> => {
+    checkMain(main, 'asyncio.run()');
+    try {
+      _checkOptions('run', opts, RUN_KEYS);
+    } catch (e) {
+      closeCoro(main);
+      throw e;
+    }
+    const runner = new Runner(opts);
     try {
       return await runner.run(main);
     } finally {

@@ -25,15 +25,17 @@ describe('run()', () => {
     await expect(p).rejects.toThrow('spam');
   });
 
-  test('test_asyncio_run_only_coro: a non-coroutine is a TypeError, thrown synchronously', () => {
+  test('test_asyncio_run_only_coro: a non-coroutine is a TypeError, a rejection from run() (never a synchronous throw), thrown by runSync()', async () => {
     for (const o of [1, () => undefined, null, Promise.resolve(1)]) {
-      expect(() => run(o as never)).toThrow(TypeError);
-      expect(() => run(o as never)).toThrow('a coroutine was expected');
+      let p: Promise<unknown> | undefined;
+      expect(() => { p = run(o as never); }).not.toThrow();
+      await expect(p).rejects.toThrow(TypeError);
+      await expect(run(o as never)).rejects.toThrow('a coroutine was expected');
     }
     function* main(): Coroutine {
       // empty
     }
-    expect(() => run(main as never)).toThrow(/did you forget to call it/);
+    await expect(run(main as never)).rejects.toThrow(/did you forget to call it/);
     expect(() => runSync(1 as never)).toThrow(TypeError);
   });
 
@@ -57,7 +59,7 @@ describe('run()', () => {
     expect((loop as unknown as BaseEventLoop).isClosed()).toBe(true);
   });
 
-  test('test_asyncio_run_from_running_loop: run() inside a loop throws synchronously and closes the coroutine', async () => {
+  test('test_asyncio_run_from_running_loop: run() inside a loop rejects (never throws synchronously) and closes the coroutine', async () => {
     const ran: string[] = [];
     let inner: Coroutine | null = null;
     let threwSynchronously = false;
@@ -67,17 +69,19 @@ describe('run()', () => {
     }
     function* main(): Coroutine {
       inner = body();
+      let rejected: Promise<unknown>;
       try {
-        void run(inner);
+        rejected = run(inner);
       } catch (e) {
         threwSynchronously = true;
         throw e;
       }
+      yield rejected; // the caller's await sees the RuntimeError, as Python's caller does
     }
     const p = run(main());
     await expect(p).rejects.toThrow(RuntimeError);
     await expect(p).rejects.toThrow('asyncio.run() cannot be called from a running event loop');
-    expect(threwSynchronously).toBe(true);
+    expect(threwSynchronously).toBe(false);
     expect(ran).toEqual([]);
     // Closed: resuming it does nothing and never runs the body.
     expect((inner as unknown as Coroutine).next()).toEqual({ done: true, value: undefined });
@@ -319,10 +323,11 @@ describe('Runner', () => {
 
   test('test_run_non_coro / test_run_future: run() refuses a non-coroutine with a TypeError', async () => {
     const runner = new Runner();
-    expect(() => runner.run(123 as never)).toThrow(TypeError);
-    expect(() => runner.run(123 as never)).toThrow('a coroutine was expected');
+    await expect(runner.run(123 as never)).rejects.toThrow(TypeError);
+    await expect(runner.run(123 as never)).rejects.toThrow('a coroutine was expected');
     const fut = runner.getLoop().createFuture();
-    expect(() => runner.run(fut as never)).toThrow('a coroutine was expected');
+    await expect(runner.run(fut as never)).rejects.toThrow('a coroutine was expected');
+    expect(() => runner.runSync(123 as never)).toThrow('a coroutine was expected');
     await runner.close();
   });
 
@@ -360,8 +365,8 @@ describe('Runner', () => {
     const runner = new Runner();
     await runner.run(f(1));
     await runner.close();
-    expect(() => runner.run(f(2))).toThrow(RuntimeError);
-    expect(() => runner.run(f(2))).toThrow('Runner is closed');
+    await expect(runner.run(f(2))).rejects.toThrow(RuntimeError);
+    await expect(runner.run(f(2))).rejects.toThrow('Runner is closed');
     expect(() => runner.runSync(f(2))).toThrow('Runner is closed');
     expect(ret).toEqual([1]);
   });
@@ -396,7 +401,7 @@ describe('Runner', () => {
       ran.push('g');
     }
     function* f(): Coroutine {
-      void runner.run(g());
+      yield runner.run(g()); // the rejection reaches f, as the RuntimeError does in Python
     }
     try {
       const p = runner.run(f());

@@ -53,10 +53,10 @@ describe('options objects (Python: unexpected keyword arguments)', () => {
     });
   });
 
-  test('run, runSync and Runner reject unknown keys at the call, before any loop starts', () => {
+  test('run (as a rejection), runSync and Runner reject unknown keys before any loop starts', async () => {
     const main = nothing();
-    expect(message(caught(() => run(main, { shutdown_timeout: 1 } as never))))
-      .toBe("run() got an unexpected keyword argument 'shutdown_timeout' (did you mean shutdownTimeout?)");
+    await expect(run(main, { shutdown_timeout: 1 } as never)).rejects
+      .toThrow(new TypeError("run() got an unexpected keyword argument 'shutdown_timeout' (did you mean shutdownTimeout?)"));
     expect(message(caught(() => runSync(nothing(), { debgu: true } as never))))
       .toBe("runSync() got an unexpected keyword argument 'debgu'");
     expect(message(caught(() => new Runner({ clok: null } as never))))
