@@ -1,4 +1,16 @@
 // The loop's notion of time, in seconds. A real monotonic clock, or a virtual one for tests.
+import { describe } from './internal/introspect';
+
+/**
+ * A time in seconds given to a clock: a finite number (and `>= 0` when `nonNegative`), checked at
+ * the call so a bad value never reaches `loop.time()` (`advance('5')` made it the string "051").
+ */
+function checkSeconds(value: unknown, what: string, nonNegative: boolean): number {
+  if (typeof value !== 'number') throw new TypeError(`${what} must be a number, got ${describe(value)}`);
+  if (!Number.isFinite(value)) throw new RangeError(`${what} must be a finite number, got ${String(value)}`);
+  if (nonNegative && value < 0) throw new RangeError(`${what} must be a number >= 0, got ${String(value)}`);
+  return value;
+}
 
 /**
  * Where the loop reads the time from. `virtual` clocks are advanced by the loop itself whenever
@@ -50,22 +62,35 @@ export class VirtualClock implements Clock {
   readonly virtual = true;
   readonly autojumpThreshold: number;
   #now: number;
-  /** @throws {RangeError} for a negative or NaN `autojumpThreshold` */
+  /**
+   * @throws {TypeError} when `start` or `autojumpThreshold` is not a number
+   * @throws {RangeError} for a NaN or infinite `start`, or a negative, NaN or infinite `autojumpThreshold`
+   */
   constructor(start = 0, opts?: VirtualClockOptions) {
-    this.#now = start;
+    this.#now = checkSeconds(start, 'start', false);
     const t = opts?.autojumpThreshold ?? 0;
-    if (!(t >= 0)) throw new RangeError(`autojumpThreshold must be a number >= 0, got ${String(t)}`);
-    this.autojumpThreshold = t;
+    this.autojumpThreshold = checkSeconds(t, 'autojumpThreshold', true);
   }
   time(): number {
     return this.#now;
   }
-  /** Moves the clock forward to `when` (never backwards). */
+  /**
+   * Moves the clock forward to `when` (never backwards). The loop jumps to its next timer's time,
+   * which may be `Infinity` (a timer that never fires), so only NaN and non-numbers are refused.
+   * @throws {TypeError} when `when` is not a number
+   * @throws {RangeError} for NaN
+   */
   advanceTo(when: number): void {
+    if (typeof when !== 'number') throw new TypeError(`when must be a number, got ${describe(when)}`);
+    if (Number.isNaN(when)) throw new RangeError('when must be a number, got NaN');
     if (when > this.#now) this.#now = when;
   }
-  /** Moves the clock forward by `seconds`. */
+  /**
+   * Moves the clock forward by `seconds`.
+   * @throws {TypeError} when `seconds` is not a number
+   * @throws {RangeError} for a negative, NaN or infinite `seconds`
+   */
   advance(seconds: number): void {
-    if (seconds > 0) this.#now += seconds;
+    this.#now += checkSeconds(seconds, 'seconds', true);
   }
 }

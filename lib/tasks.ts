@@ -18,6 +18,23 @@ type Owned = Coroutine<unknown> & { [kOwner]?: Task<unknown> };
 let taskNameCounter = 0;
 
 /**
+ * A task name as a string, as Python's `str(name)` (`create_task(c(), name=123).get_name()` is
+ * `'123'`). A Symbol converts (`String(sym)`); a value `String()` cannot convert (a throwing
+ * `toString`, a null-prototype object) gets `describe()`, so no repr or error message can throw.
+ */
+function taskName(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    try {
+      return describe(value);
+    } catch {
+      return '<unprintable>'; // a Proxy whose traps throw
+    }
+  }
+}
+
+/**
  * Bumped whenever a task stops waiting on another task (the only way a link of an await chain
  * breaks). A task's cached chain root is trusted only within the epoch it was computed in, which
  * keeps cycle detection O(1) amortised while chains only grow.
@@ -86,8 +103,8 @@ export class Task<out T> extends Future<T> implements Runnable {
     (coro as Owned)[kOwner] = this;
     this._coro = coro;
     this._gen = coro;
-    const name = opts?.name;
-    this._name = name ?? null;
+    const name: unknown = opts?.name;
+    this._name = name === undefined || name === null ? null : taskName(name);
     this._num = this._name === null ? ++taskNameCounter : 0;
     this._context = opts?.context ?? null;
     this._vars = _currentVars();
@@ -101,9 +118,9 @@ export class Task<out T> extends Future<T> implements Runnable {
     return this._name ?? `Task-${this._num}`;
   }
 
-  /** Renames the task. */
+  /** Renames the task; the name is `String(value)`, as Python's `str(value)`. */
   setName(value: unknown): void {
-    this._name = String(value);
+    this._name = taskName(value);
   }
 
   /** The coroutine the task wraps. */

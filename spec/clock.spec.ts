@@ -27,11 +27,9 @@ describe('VirtualClock', () => {
     expect(clock.time()).toBe(12.25);
   });
 
-  test('advance() adds seconds and ignores negative amounts', () => {
+  test('advance() adds seconds; 0 leaves the clock where it is', () => {
     const clock = new VirtualClock(1);
     clock.advance(2);
-    expect(clock.time()).toBe(3);
-    clock.advance(-5);
     expect(clock.time()).toBe(3);
     clock.advance(0);
     expect(clock.time()).toBe(3);
@@ -212,5 +210,70 @@ describe('DeadlockError', () => {
     }
     expect(runSync(main(), { clock })).toBe('late');
     expect(clock.time()).toBe(1e6);
+  });
+});
+
+// Issue 11 item 6: times are finite numbers, checked at the call (advance('5') made loop.time()
+// the string "051"; new VirtualClock(NaN) made every sleep hang).
+describe('VirtualClock checks its times at the call', () => {
+  const notNumbers: [unknown, string][] = [
+    ['5', "'5'"], [undefined, 'undefined'], [null, 'null'], [true, 'true'], [10n, '10'], [{}, '<Object object>'],
+    [Symbol('s'), 'Symbol(s)'],
+  ];
+  const notFinite = [NaN, Infinity, -Infinity];
+
+  test.each(notNumbers)('advance(%p) is a TypeError and the clock does not move', (bad, shown) => {
+    const clock = new VirtualClock(1);
+    expect(() => { clock.advance(bad as number); }).toThrow(new TypeError(`seconds must be a number, got ${shown}`));
+    expect(clock.time()).toBe(1);
+  });
+
+  test.each([...notFinite, -1, -0.5])('advance(%p) is a RangeError and the clock does not move', (bad) => {
+    const clock = new VirtualClock(1);
+    expect(() => { clock.advance(bad); }).toThrow(RangeError);
+    expect(clock.time()).toBe(1);
+  });
+
+  test('the RangeError says what was wrong', () => {
+    const clock = new VirtualClock();
+    expect(() => { clock.advance(-1); }).toThrow(new RangeError('seconds must be a number >= 0, got -1'));
+    expect(() => { clock.advance(NaN); }).toThrow(new RangeError('seconds must be a finite number, got NaN'));
+  });
+
+  test.each(notNumbers.filter(([v]) => v !== undefined))('new VirtualClock(%p) is a TypeError', (bad, shown) => {
+    expect(() => new VirtualClock(bad as number)).toThrow(new TypeError(`start must be a number, got ${shown}`));
+  });
+
+  test.each(notFinite)('new VirtualClock(%p) is a RangeError', (bad) => {
+    expect(() => new VirtualClock(bad)).toThrow(new RangeError(`start must be a finite number, got ${bad}`));
+  });
+
+  test('a negative start is fine (only finiteness matters), and undefined means 0', () => {
+    expect(new VirtualClock(-5).time()).toBe(-5);
+    expect(new VirtualClock(undefined).time()).toBe(0);
+  });
+
+  test('autojumpThreshold is a finite number >= 0', () => {
+    expect(() => new VirtualClock(0, { autojumpThreshold: '5' as unknown as number }))
+      .toThrow(new TypeError("autojumpThreshold must be a number, got '5'"));
+    expect(() => new VirtualClock(0, { autojumpThreshold: Infinity })).toThrow(RangeError);
+    expect(() => new VirtualClock(0, { autojumpThreshold: -1 })).toThrow(RangeError);
+    expect(new VirtualClock(0, { autojumpThreshold: 0.5 }).autojumpThreshold).toBe(0.5);
+  });
+
+  test.each([...notNumbers, [NaN, 'NaN']])('advanceTo(%p) is an error and the clock does not move', (bad) => {
+    const clock = new VirtualClock(1);
+    expect(() => { clock.advanceTo(bad as number); }).toThrow(bad !== bad ? RangeError : TypeError);
+    expect(clock.time()).toBe(1);
+  });
+
+  test('after a rejected advance() the clock still runs a program', () => {
+    const clock = new VirtualClock();
+    expect(() => { clock.advance('5' as unknown as number); }).toThrow(TypeError);
+    function* main(): Coroutine<number> {
+      yield* sleep(5);
+      return getRunningLoop().time();
+    }
+    expect(runSync(main(), { clock })).toBe(5);
   });
 });

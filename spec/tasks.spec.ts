@@ -971,3 +971,78 @@ describe('fire-and-forget tasks and allTasks()', () => {
     expect(runVirtual(main()).result).toEqual([true, true, false, true, false, true]);
   });
 });
+
+// Issue 11 item 4: a task's name is a string, as Python's str(name) (create_task(c(), name=123)
+// .get_name() is '123'); a Symbol or an unprintable object as a name never breaks a repr or an error.
+describe('task names become strings', () => {
+  function* noop(): Coroutine {
+    // nothing
+  }
+  class Unprintable {
+    toString(): string {
+      throw new Error('no toString for you');
+    }
+  }
+
+  test.each([
+    [123, '123'], [Symbol('x'), 'Symbol(x)'], [10n, '10'], [true, 'true'], [{ toString: () => 'custom' }, 'custom'],
+    [new Unprintable(), '<Unprintable object>'], [Object.create(null) as object, '<Object object>'],
+  ])('createTask(coro, { name: %p }).getName() is %p, and the repr works', (name, expected) => {
+    withVirtualLoop((loop) => {
+      const t = loop.createTask(noop(), { name: name as string });
+      expect(t.getName()).toBe(expected);
+      expect(typeof t.getName()).toBe('string');
+      expect(t.toString()).toContain(`name='${expected}'`);
+      loop.runUntilCompleteSync(t);
+    });
+  });
+
+  test('setName() with a Symbol, a number or an unprintable object stores a string', () => {
+    withVirtualLoop((loop) => {
+      const t = loop.createTask(noop());
+      t.setName(Symbol('y'));
+      expect(t.getName()).toBe('Symbol(y)');
+      t.setName(7);
+      expect(t.getName()).toBe('7');
+      t.setName(new Unprintable());
+      expect(t.getName()).toBe('<Unprintable object>');
+      expect(() => t.toString()).not.toThrow();
+      loop.runUntilCompleteSync(t);
+    });
+  });
+
+  test('a failing task named with a Symbol makes run() reject with its own error', async () => {
+    const boom = new Error('boom');
+    function* fails(): Coroutine {
+      yield* sleep(0);
+      throw boom;
+    }
+    function* main(): Coroutine {
+      yield* createTask(fails(), { name: Symbol('worker') as unknown as string });
+    }
+    await expect(run(main(), { clock: new VirtualClock() })).rejects.toBe(boom);
+  });
+
+  test('the main task itself named with a Symbol: run() rejects with the real error', async () => {
+    const boom = new Error('boom');
+    function* main(): Coroutine {
+      currentTask()!.setName(Symbol('main'));
+      yield* sleep(0);
+      throw boom;
+    }
+    await expect(run(main(), { clock: new VirtualClock() })).rejects.toBe(boom);
+  });
+});
+
+test('a task named with a Proxy whose every trap throws still has a string name', () => {
+  function* noop(): Coroutine {
+    // nothing
+  }
+  const hostile = new Proxy({}, { get: () => { throw new Error('trap'); }, getPrototypeOf: () => { throw new Error('trap'); } });
+  withVirtualLoop((loop) => {
+    const t = loop.createTask(noop(), { name: hostile as unknown as string });
+    expect(typeof t.getName()).toBe('string');
+    expect(() => t.toString()).not.toThrow();
+    loop.runUntilCompleteSync(t);
+  });
+});
