@@ -13,6 +13,7 @@ import { SelectorSocketTransport } from './selector-transport';
 import { Server } from './server';
 import { errnoError } from './oserrors';
 import { AF_INET, AF_INET6, AF_UNIX, Socket, type Address } from './sockets';
+import { describe } from '../internal/introspect';
 import type { Transport } from './transports';
 
 /** Options of `loop.createConnection`. @see Python `loop.create_connection()` */
@@ -70,6 +71,41 @@ export function formatAddress(address: Address | string): string {
   return typeof address === 'string' ? `'${address}'` : `('${address[0]}', ${address[1]})`;
 }
 
+/**
+ * @internal Checks the host and port of `name()` before any side effect (Python fails at the
+ * call too): host a string or null (for a server, also an array of strings), port an integer
+ * 0-65535 or null.
+ * @throws {TypeError} "<name>() argument 'host' must be ..., got <x>" (also 'port')
+ * @throws {RangeError} "<name>(): port must be 0-65535, got <n>"
+ */
+export function _checkHostPort(name: string, host: unknown, port: unknown, server = false): void {
+  if (!(host == null || typeof host === 'string' || (server && Array.isArray(host) && host.every((h) => typeof h === 'string')))) {
+    throw new TypeError(`${name}() argument 'host' must be a string${server ? ', an array of strings' : ''} or null, got ${describe(host)}`);
+  }
+  if (port == null) return;
+  if (typeof port !== 'number' || !Number.isInteger(port)) throw new TypeError(`${name}() argument 'port' must be an integer or null, got ${describe(port)}`);
+  if (port < 0 || port > 65535) throw new RangeError(`${name}(): port must be 0-65535, got ${port}`);
+}
+
+/**
+ * @internal Checks a server's `backlog` (an integer 0 to 2**31-1, as `listen()` takes) and
+ * `maxConnections` (a positive integer) before anything is bound or listens.
+ * @throws {TypeError} "<name>() argument 'backlog' must be an integer, got <x>" (also 'maxConnections')
+ * @throws {RangeError} "<name>(): backlog must be >= 0, got <n>"
+ */
+export function _checkServerOptions(name: string, opts: { backlog?: unknown; maxConnections?: unknown } | null | undefined): void {
+  const backlog = opts?.backlog;
+  if (backlog !== undefined) {
+    if (typeof backlog !== 'number' || !Number.isInteger(backlog)) throw new TypeError(`${name}() argument 'backlog' must be an integer, got ${describe(backlog)}`);
+    if (backlog < 0 || backlog > 0x7fffffff) throw new RangeError(`${name}(): backlog must be 0 to 2147483647, got ${backlog}`);
+  }
+  const max = opts?.maxConnections;
+  if (max !== undefined) {
+    if (typeof max !== 'number' || !Number.isInteger(max)) throw new TypeError(`${name}() argument 'maxConnections' must be an integer, got ${describe(max)}`);
+    if (max <= 0) throw new RangeError(`maxConnections must be a positive integer, got ${max}`);
+  }
+}
+
 /** Errors `accept()` gives when the process is out of descriptors or memory. @see Python `selector_events._accept_connection` */
 const OUT_OF_RESOURCES = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM']);
 /** Seconds before accepting again after running out of resources. @see Python `constants.ACCEPT_RETRY_DELAY` */
@@ -81,15 +117,20 @@ function* resolveHost(loop: AbstractEventLoop, host: string, family: number): Co
   if (literal !== 0) return [[literal === 6 ? AF_INET6 : AF_INET, host]];
   const fut = loop.createFuture<[number, string][]>();
   loop._addExternal(1);
-  lookup(host, { all: true, family: family === AF_INET6 ? 6 : family === AF_INET ? 4 : 0 }, (err, addrs) => {
-    loop._addExternal(-1);
-    if (loop.isClosed()) return;
-    loop.callSoonThreadsafe(() => {
-      if (fut.done()) return;
-      if (err !== null) fut.setException(new OSError(`[Errno -2] Name or service not known: ${JSON.stringify(host)}`, -2, err.code));
-      else fut.setResult(addrs.map((a): [number, string] => [a.family === 6 ? AF_INET6 : AF_INET, a.address]));
+  try {
+    lookup(host, { all: true, family: family === AF_INET6 ? 6 : family === AF_INET ? 4 : 0 }, (err, addrs) => {
+      loop._addExternal(-1);
+      if (loop.isClosed()) return;
+      loop.callSoonThreadsafe(() => {
+        if (fut.done()) return;
+        if (err !== null) fut.setException(new OSError(`[Errno -2] Name or service not known: ${JSON.stringify(host)}`, -2, err.code));
+        else fut.setResult(addrs.map((a): [number, string] => [a.family === 6 ? AF_INET6 : AF_INET, a.address]));
+      });
     });
-  });
+  } catch (e) {
+    loop._addExternal(-1); // lookup() threw: its callback never runs, so the count is undone here
+    throw e;
+  }
   return yield* fut;
 }
 
@@ -97,6 +138,7 @@ function* resolveHost(loop: AbstractEventLoop, host: string, family: number): Co
 export function* createConnection<P extends Protocol>(
   loop: SelectorEventLoop, protocolFactory: () => P, host: string | null | undefined, port: number | null | undefined, opts: CreateConnectionOptions,
 ): Coroutine<[Transport, P]> {
+  _checkHostPort('createConnection', host, port);
   let sock = opts.sock ?? null;
   if (sock !== null) {
     if (host != null || port != null) throw new RangeError('host/port and sock can not be specified at the same time');
@@ -162,6 +204,8 @@ export function* createConnectionTransport<P extends Protocol>(loop: SelectorEve
 export function* createServer(
   loop: SelectorEventLoop, protocolFactory: () => Protocol, host: string | readonly string[] | null | undefined, port: number | null | undefined, opts: CreateServerOptions,
 ): Coroutine<Server> {
+  _checkHostPort('createServer', host, port, true);
+  _checkServerOptions('createServer', opts);
   const backlog = opts.backlog ?? 100;
   let sockets: Socket[];
   if (opts.sock !== undefined) {
@@ -199,6 +243,7 @@ export function* createServer(
 export function* createUnixServer(
   loop: SelectorEventLoop, protocolFactory: () => Protocol, path: string | null | undefined, opts: CreateUnixServerOptions,
 ): Coroutine<Server> {
+  _checkServerOptions('createUnixServer', opts);
   let sock: Socket;
   if (opts.sock !== undefined) {
     if (path != null) throw new RangeError('path and sock can not be specified at the same time');
@@ -259,7 +304,7 @@ function removeStaleSocketFile(path: string): void {
 
 /** @internal Python `_accept_connection`: accept up to `backlog` connections, each wired up by a task. */
 export function acceptConnection(loop: SelectorEventLoop, protocolFactory: () => Protocol, sock: Socket, server: Server, backlog: number): void {
-  for (let i = 0; i < backlog; i++) {
+  for (let i = 0, n = Math.max(backlog, 1); i < n; i++) { // backlog 0 (a valid listen()) still accepts
     let pair: [Socket, Address] | null;
     try {
       pair = sock._tryAccept();

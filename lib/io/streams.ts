@@ -5,10 +5,11 @@ import { getEventLoop, getRunningLoop, type AbstractEventLoop } from '../events'
 import { ConnectionResetError } from '../exceptions';
 import { iscoroutine, type Coroutine, type Future } from '../futures';
 import { Deque } from '../internal/deque';
+import { describe } from '../internal/introspect';
 import { Protocol } from './protocols';
 import { _DEFAULT_LIMIT, reprOf, StreamReader } from './stream-reader';
 import {
-  CREATE_CONNECTION_KEYS, CREATE_SERVER_KEYS, CREATE_UNIX_SERVER_KEYS, SOCK_KEY,
+  _checkHostPort, _checkServerOptions, CREATE_CONNECTION_KEYS, CREATE_SERVER_KEYS, CREATE_UNIX_SERVER_KEYS, SOCK_KEY,
   type CreateConnectionOptions, type CreateServerOptions, type CreateUnixServerOptions,
 } from './connections';
 import { _checkOptions } from '../internal/options';
@@ -365,9 +366,17 @@ const START_SERVER_KEYS = ['limit', ...CREATE_SERVER_KEYS] as const;
 const OPEN_UNIX_CONNECTION_KEYS = ['limit', ...SOCK_KEY] as const;
 const START_UNIX_SERVER_KEYS = ['limit', ...CREATE_UNIX_SERVER_KEYS] as const;
 
-function splitLimit<O extends { limit?: number }>(opts: O | undefined): [number, Omit<O, 'limit'>] {
+/** The stream limit of `name()`'s options (checked: a positive integer) and the other options. */
+function splitLimit<O extends { limit?: number }>(name: string, opts: O | undefined): [number, Omit<O, 'limit'>] {
   const { limit = _DEFAULT_LIMIT, ...rest } = opts ?? ({} as O);
+  if (typeof limit !== 'number' || !Number.isInteger(limit)) throw new TypeError(`${name}() argument 'limit' must be an integer, got ${describe(limit)}`);
+  if (limit <= 0) throw new RangeError(`${name}(): limit must be a positive integer, got ${limit}`);
   return [limit, rest];
+}
+
+/** A server's `clientConnected` is checked at the call, not when the first client connects. */
+function checkClientConnected(name: string, clientConnected: unknown): void {
+  if (typeof clientConnected !== 'function') throw new TypeError(`${name}() argument 'clientConnected' must be a function, got ${describe(clientConnected)}`);
 }
 
 /**
@@ -385,7 +394,8 @@ function splitLimit<O extends { limit?: number }>(opts: O | undefined): [number,
 export function* openConnection(host?: string | null, port?: number | null, opts?: OpenConnectionOptions): Coroutine<[StreamReader, StreamWriter]> {
   const loop = getRunningLoop();
   _checkOptions('openConnection', opts, OPEN_CONNECTION_KEYS);
-  const [limit, kwds] = splitLimit(opts);
+  _checkHostPort('openConnection', host, port);
+  const [limit, kwds] = splitLimit('openConnection', opts);
   const reader = new StreamReader({ limit, loop });
   const protocol = new StreamReaderProtocol(reader, null, { loop });
   const [transport] = yield* loop.createConnection(() => protocol, host, port, kwds);
@@ -413,7 +423,10 @@ export function* startServer(
 ): Coroutine<Server> {
   const loop = getRunningLoop();
   _checkOptions('startServer', opts, START_SERVER_KEYS);
-  const [limit, kwds] = splitLimit(opts);
+  checkClientConnected('startServer', clientConnected);
+  _checkHostPort('startServer', host, port, true);
+  _checkServerOptions('startServer', opts);
+  const [limit, kwds] = splitLimit('startServer', opts);
   function factory(): StreamReaderProtocol {
     const reader = new StreamReader({ limit, loop });
     return new StreamReaderProtocol(reader, clientConnected, { loop });
@@ -429,7 +442,7 @@ export function* startServer(
 export function* openUnixConnection(path?: string | null, opts?: OpenUnixConnectionOptions): Coroutine<[StreamReader, StreamWriter]> {
   const loop = getRunningLoop();
   _checkOptions('openUnixConnection', opts, OPEN_UNIX_CONNECTION_KEYS);
-  const [limit, kwds] = splitLimit(opts);
+  const [limit, kwds] = splitLimit('openUnixConnection', opts);
   const reader = new StreamReader({ limit, loop });
   const protocol = new StreamReaderProtocol(reader, null, { loop });
   const [transport] = yield* loop.createUnixConnection(() => protocol, path, kwds);
@@ -444,7 +457,9 @@ export function* openUnixConnection(path?: string | null, opts?: OpenUnixConnect
 export function* startUnixServer(clientConnected: ClientConnectedCallback, path?: string | null, opts?: StartUnixServerOptions): Coroutine<Server> {
   const loop = getRunningLoop();
   _checkOptions('startUnixServer', opts, START_UNIX_SERVER_KEYS);
-  const [limit, kwds] = splitLimit(opts);
+  checkClientConnected('startUnixServer', clientConnected);
+  _checkServerOptions('startUnixServer', opts);
+  const [limit, kwds] = splitLimit('startUnixServer', opts);
   function factory(): StreamReaderProtocol {
     const reader = new StreamReader({ limit, loop });
     return new StreamReaderProtocol(reader, clientConnected, { loop });
