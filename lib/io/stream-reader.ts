@@ -5,11 +5,14 @@ import { getEventLoop, type AbstractEventLoop } from '../events';
 import { IncompleteReadError, LimitOverrunError, RuntimeError } from '../exceptions';
 import type { Coroutine, Future } from '../futures';
 import { ByteBuffer } from '../internal/bytebuffer';
+import { describe } from '../internal/introspect';
+import { _checkOptions } from '../internal/options';
 import type { ReadTransport } from './transports';
 /** The default buffer limit of a StreamReader: 64 KiB. @see Python `asyncio.streams._DEFAULT_LIMIT` */
 export const _DEFAULT_LIMIT = 2 ** 16;
 
 const NEWLINE = Buffer.from('\n');
+const NEWLINE_SEPS: readonly Uint8Array[] = [NEWLINE];
 
 function errorRepr(e: Error): string {
   return e.message === '' ? `${e.name}()` : `${e.name}('${e.message}')`;
@@ -18,6 +21,47 @@ function errorRepr(e: Error): string {
 /** @internal A transport's repr (its own toString, as the selector transport has). */
 export function reprOf(x: object): string {
   return (x as { toString(): string }).toString();
+}
+
+function typeName(x: unknown): string {
+  if (x === null) return 'null';
+  if (typeof x !== 'object') return typeof x;
+  return (x as { constructor?: { name?: string } }).constructor?.name ?? 'Object';
+}
+
+/**
+ * Checks and normalizes a readuntil separator before the buffer is touched: the separators as
+ * Buffers, shortest first (Python 3.13 sorts a tuple by length so the shortest match wins).
+ */
+function checkSeparator(separator: unknown): readonly Uint8Array[] {
+  if (separator === NEWLINE) return NEWLINE_SEPS; // readline(): no allocation per line
+  const one = (x: unknown, what: string): Uint8Array => {
+    if (typeof x === 'string') return Buffer.from(x, 'utf8');
+    if (x instanceof Uint8Array) return x;
+    throw new TypeError(
+      `object of type '${typeName(x)}' has no len(): readuntil() ${what} must be a Buffer, a Uint8Array or a string, got ${describe(x)}`,
+    );
+  };
+  const seps = Array.isArray(separator)
+    ? (separator as unknown[]).map((x, i) => one(x, `separator[${i}]`))
+    : [one(separator, 'separator')];
+  if (seps.length === 0) throw new RangeError('Separator should contain at least one element');
+  seps.sort((a, b) => a.length - b.length);
+  if (seps[0].length === 0) throw new RangeError('Separator should be at least one-byte string');
+  return seps;
+}
+
+/** The buffer limit of a StreamReader: a positive integer (Python: `limit <= 0` is a ValueError). */
+function checkLimit(limit: unknown): number {
+  if (typeof limit !== 'number') {
+    throw new TypeError(`StreamReader() limit must be a number, got ${describe(limit)} (${typeName(limit)})`);
+  }
+  // The line length limit is a security feature; it also doubles as half the buffer limit.
+  if (!Number.isSafeInteger(limit)) {
+    throw new RangeError(`StreamReader() limit must be a positive integer number of bytes, got ${describe(limit)}`);
+  }
+  if (limit <= 0) throw new RangeError('Limit cannot be <= 0');
+  return limit;
 }
 
 function checkCount(n: number, what: string): void {
@@ -60,13 +104,12 @@ export class StreamReader {
   _paused = false;
 
   /**
-   * @throws {RangeError} "Limit cannot be <= 0"
+   * @throws {TypeError} an unknown option, or a `limit` that is not a number
+   * @throws {RangeError} "Limit cannot be <= 0"; a `limit` that is not a finite integer
    */
   constructor(opts?: StreamReaderOptions) {
-    const limit = opts?.limit ?? _DEFAULT_LIMIT;
-    // The line length limit is a security feature; it also doubles as half the buffer limit.
-    if (!(limit > 0)) throw new RangeError('Limit cannot be <= 0');
-    this._limit = limit;
+    _checkOptions('StreamReader', opts, ['limit', 'loop']);
+    this._limit = opts?.limit === undefined ? _DEFAULT_LIMIT : checkLimit(opts.limit);
     this._loop = opts?.loop ?? getEventLoop();
   }
 
@@ -218,35 +261,46 @@ export class StreamReader {
 
   /**
    * Reads up to and including `separator` (a string is utf8-encoded). The limit bounds the data
-   * before the separator.
+   * before the separator. An array of separators (Python 3.13's tuple) returns the shortest
+   * data that ends with any of them; for the limit, the shortest separator is the one matched.
+   * The separator is checked before the buffer is touched (when the coroutine is first stepped).
    * @see Python `StreamReader.readuntil()`
-   * @throws {RangeError} "Separator should be at least one-byte string"
+   * @throws {TypeError} "object of type '…' has no len()…": a separator that is not a Buffer, a
+   *   Uint8Array, a string or an array of them
+   * @throws {RangeError} "Separator should be at least one-byte string"; "Separator should contain at least one element"
    * @throws {IncompleteReadError} at EOF before the separator (`partial` has all the bytes; the buffer is emptied)
    * @throws {LimitOverrunError} over the limit; the data stays buffered (`consumed` says how far it looked)
    */
-  *readuntil(separator: Uint8Array | string = NEWLINE): Coroutine<Buffer> {
-    const sep = typeof separator === 'string' ? Buffer.from(separator, 'utf8') : separator;
-    const seplen = sep.length;
-    if (seplen === 0) throw new RangeError('Separator should be at least one-byte string');
+  *readuntil(separator: Uint8Array | string | readonly (Uint8Array | string)[] = NEWLINE): Coroutine<Buffer> {
+    const seps = checkSeparator(separator);
+    const minSeplen = seps[0].length;
+    const maxSeplen = seps[seps.length - 1].length;
 
     if (this._exception !== null) throw this._exception;
 
-    // Consume the whole buffer except the last seplen - 1 bytes, which may be the start of a
+    // Consume the whole buffer except the last maxSeplen - 1 bytes, which may be the start of a
     // separator whose last bytes have not arrived yet. `offset` is the number of bytes from the
-    // start of the buffer where there is no occurrence of `separator`.
+    // start of the buffer where there is no occurrence of any separator.
     let offset = 0;
-    let isep: number;
+    let matchStart = -1;
+    let matchEnd = -1;
 
-    // Loop until the separator is in the buffer, the buffer is over the limit, or EOF.
+    // Loop until a separator is in the buffer, the buffer is over the limit, or EOF.
     for (;;) {
       const buflen = this._buffer.length;
 
-      // Is there now enough data in the buffer for the separator to fit?
-      if (buflen - offset >= seplen) {
-        isep = this._buffer.find(sep, offset);
-        if (isep !== -1) break;
+      // Is there now enough data in the buffer for the shortest separator to fit?
+      if (buflen - offset >= minSeplen) {
+        for (const sep of seps) {
+          const isep = this._buffer.find(sep, offset);
+          if (isep !== -1 && (matchEnd === -1 || isep + sep.length < matchEnd)) {
+            matchStart = isep;
+            matchEnd = isep + sep.length;
+          }
+        }
+        if (matchEnd !== -1) break;
 
-        offset = buflen + 1 - seplen;
+        offset = Math.max(0, buflen + 1 - maxSeplen);
         if (offset > this._limit) {
           throw new LimitOverrunError(
             `Separator is not found, and chunk exceed the limit (limit ${this._limit} bytes, ${offset} searched; raise it with the limit option)`,
@@ -266,14 +320,14 @@ export class StreamReader {
       yield* this._waitForData('readuntil');
     }
 
-    if (isep > this._limit) {
+    if (matchStart > this._limit) {
       throw new LimitOverrunError(
-        `Separator is found, but chunk is longer than limit (limit ${this._limit} bytes, separator at ${isep}; raise it with the limit option)`,
-        isep,
+        `Separator is found, but chunk is longer than limit (limit ${this._limit} bytes, separator at ${matchStart}; raise it with the limit option)`,
+        matchStart,
       );
     }
 
-    const chunk = this._buffer.take(isep + seplen);
+    const chunk = this._buffer.take(matchEnd);
     this._maybeResumeTransport();
     return chunk;
   }

@@ -1112,3 +1112,147 @@ describe('StreamReaderProtocol and StreamWriter over a fake transport', () => {
     });
   });
 });
+
+describe('StreamReader argument checks (issue 11: bad input is an error at the call)', () => {
+  const BAD_SEPARATORS: [string, unknown][] = [
+    ['a number', 10],
+    ['null', null],
+    ['a boolean', true],
+    ['a bigint', 10n],
+    ['a symbol', Symbol('s')],
+    ['a plain object', {}],
+    ['a function', () => 1],
+    ['an array with a number', [b('a'), 5]],
+    ['an array with null', [null]],
+  ];
+
+  test.each(BAD_SEPARATORS)('readuntil(%s) is a TypeError when first stepped; the buffer and a paused transport are untouched', (_what, sep) => {
+    withVirtualLoop((loop) => {
+      const t = new FakeTransport();
+      const stream = new StreamReader({ limit: 2, loop });
+      stream.setTransport(t);
+      stream.feedData(b('abcde\n'));
+      expect(t.log).toEqual(['pause_reading']);
+      const gen = stream.readuntil(sep as never);
+      const e = caught(() => gen.next());
+      expect(e).toBeInstanceOf(TypeError);
+      expect((e as Error).message).toMatch(/^object of type '\w+' has no len\(\): readuntil\(\) separator(\[\d\])? must be a Buffer/);
+      expect(buffered(stream)).toBe('abcde\n');
+      expect(t.log).toEqual(['pause_reading']);
+      expect(stream._paused).toBe(true);
+      expect(stream._waiter).toBeNull();
+    });
+  });
+
+  test('readuntil(10) at EOF keeps the buffer (it is not consumed into an IncompleteReadError)', () => {
+    withVirtualLoop((loop) => {
+      const stream = new StreamReader({ loop });
+      stream.feedData(b('some data'));
+      stream.feedEof();
+      const e = caught(() => loop.runUntilCompleteSync(stream.readuntil(10 as never)));
+      expect(e).toBeInstanceOf(TypeError);
+      expect((e as Error).message).toBe(
+        "object of type 'number' has no len(): readuntil() separator must be a Buffer, a Uint8Array or a string, got 10",
+      );
+      expect(buffered(stream)).toBe('some data');
+    });
+  });
+
+  test('readuntil([]) and empty separators in an array are RangeErrors with Python 3.13\'s messages', () => {
+    withVirtualLoop((loop) => {
+      const stream = new StreamReader({ loop });
+      stream.feedData(b('abc'));
+      const cases: [unknown, string][] = [
+        [[], 'Separator should contain at least one element'],
+        [[b('')], 'Separator should be at least one-byte string'],
+        [[b('c'), ''], 'Separator should be at least one-byte string'],
+        [new Uint8Array(0), 'Separator should be at least one-byte string'],
+      ];
+      for (const [sep, message] of cases) {
+        const e = caught(() => loop.runUntilCompleteSync(stream.readuntil(sep as never)));
+        expect(e).toBeInstanceOf(RangeError);
+        expect((e as Error).message).toBe(message);
+        expect(buffered(stream)).toBe('abc');
+      }
+    });
+  });
+
+  test('readuntil([...]) (Python 3.13 tuple): the shortest data ending in any separator; Uint8Array and string elements', () => {
+    withVirtualLoop((loop) => {
+      const stream = new StreamReader({ loop });
+      stream.feedData(b('abcde'));
+      expect(loop.runUntilCompleteSync(stream.readuntil(['de', b('b')])).toString()).toBe('ab');
+      expect(loop.runUntilCompleteSync(stream.readuntil([new Uint8Array([0x65]), 'cd'])).toString()).toBe('cd');
+      expect(buffered(stream)).toBe('e');
+      stream.feedData(b('x\r\ny\n'));
+      expect(loop.runUntilCompleteSync(stream.readuntil([b('\r\n'), b('\n')])).toString()).toBe('ex\r\n');
+      expect(loop.runUntilCompleteSync(stream.readuntil([b('\r\n'), b('\n')])).toString()).toBe('y\n');
+    });
+  });
+
+  test('readuntil([...]) waits for a long separator split across chunks, and the limit applies to the match', () => {
+    withVirtualLoop((loop) => {
+      const stream = new StreamReader({ limit: 5, loop });
+      const t = loop.createTask(stream.readuntil([b('\r\n\r\n'), b('!')]));
+      for (const [i, c] of ['ab\r', '\n\r', '\nrest'].entries()) loop.callLater(i * 0.1, () => stream.feedData(b(c)));
+      expect(loop.runUntilCompleteSync(t).toString()).toBe('ab\r\n\r\n');
+      loop.runUntilCompleteSync(sleep(1));
+      expect(buffered(stream)).toBe('rest');
+
+      stream.feedData(b('123!'));
+      const e = caught(() => loop.runUntilCompleteSync(stream.readuntil([b('X'), b('!')]))) as LimitOverrunError;
+      expect(e).toBeInstanceOf(LimitOverrunError);
+      expect(e.message).toMatch(/^Separator is found, but chunk is longer than limit/);
+      expect(e.consumed).toBe(7);
+      expect(buffered(stream)).toBe('rest123!');
+    });
+  });
+
+  test.each([
+    ['0', 0],
+    ['-1', -1],
+  ])('new StreamReader({ limit: %s }) is Python\'s "Limit cannot be <= 0" (a RangeError)', (_what, limit) => {
+    withVirtualLoop((loop) => {
+      const e = caught(() => new StreamReader({ limit, loop }));
+      expect(e).toBeInstanceOf(RangeError);
+      expect((e as Error).message).toBe('Limit cannot be <= 0');
+    });
+  });
+
+  test.each([
+    ['a string', '5'],
+    ['a boolean', true],
+    ['a bigint', 10n],
+    ['null', null],
+    ['an object', {}],
+  ])('new StreamReader({ limit: %s }) is a TypeError naming limit', (_what, limit) => {
+    withVirtualLoop((loop) => {
+      const e = caught(() => new StreamReader({ limit: limit as never, loop }));
+      expect(e).toBeInstanceOf(TypeError);
+      expect((e as Error).message).toMatch(/^StreamReader\(\) limit must be a number, got /);
+    });
+  });
+
+  test.each([
+    ['Infinity', Infinity],
+    ['-Infinity', -Infinity],
+    ['NaN', NaN],
+    ['1.5', 1.5],
+    ['2**60', 2 ** 60],
+  ])('new StreamReader({ limit: %s }) is a RangeError naming limit', (_what, limit) => {
+    withVirtualLoop((loop) => {
+      const e = caught(() => new StreamReader({ limit, loop }));
+      expect(e).toBeInstanceOf(RangeError);
+      expect((e as Error).message).toBe(`StreamReader() limit must be a positive integer number of bytes, got ${limit}`);
+    });
+  });
+
+  test('new StreamReader({ limt: 5 }) is a TypeError naming the unknown option; { limit: 3.0 } is fine', () => {
+    withVirtualLoop((loop) => {
+      const e = caught(() => new StreamReader({ limt: 5, loop } as never));
+      expect(e).toBeInstanceOf(TypeError);
+      expect((e as Error).message).toBe("StreamReader() got an unexpected keyword argument 'limt'");
+      expect(new StreamReader({ limit: 3.0, loop })._limit).toBe(3);
+    });
+  });
+});
