@@ -262,13 +262,10 @@ export function* createUnixServer(
   return yield* serve(loop, [sock], protocolFactory, opts.backlog ?? 100, opts.startServing ?? true, opts.maxConnections);
 }
 
+/** Wraps listening sockets in a Server; `maxConnections` was checked at the call (`_checkServerOptions`). */
 function* serve(
   loop: SelectorEventLoop, sockets: Socket[], protocolFactory: () => Protocol, backlog: number, start: boolean, maxConnections?: number,
 ): Coroutine<Server> {
-  if (maxConnections !== undefined && !(Number.isInteger(maxConnections) && maxConnections > 0)) {
-    for (const sock of sockets) sock.close();
-    throw new RangeError(`maxConnections must be a positive integer, got ${String(maxConnections)}`);
-  }
   for (const sock of sockets) {
     sock.setblocking(false);
     if (maxConnections !== undefined) sock._setMaxConnections(maxConnections);

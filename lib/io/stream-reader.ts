@@ -12,7 +12,6 @@ import type { ReadTransport } from './transports';
 export const _DEFAULT_LIMIT = 2 ** 16;
 
 const NEWLINE = Buffer.from('\n');
-const NEWLINE_SEPS: readonly Uint8Array[] = [NEWLINE];
 
 function errorRepr(e: Error): string {
   return e.message === '' ? `${e.name}()` : `${e.name}('${e.message}')`;
@@ -29,25 +28,34 @@ function typeName(x: unknown): string {
   return (x as { constructor?: { name?: string } }).constructor?.name ?? 'Object';
 }
 
+/** One readuntil separator as bytes (a string is UTF-8), or Python's TypeError for anything else. */
+function toSeparator(x: unknown, what: string): Uint8Array {
+  if (x instanceof Uint8Array) return x;
+  if (typeof x === 'string') return Buffer.from(x, 'utf8');
+  throw new TypeError(
+    `object of type '${typeName(x)}' has no len(): readuntil() ${what} must be a Buffer, a Uint8Array or a string, got ${describe(x)}`,
+  );
+}
+
+function emptySeparator(): RangeError {
+  return new RangeError('Separator should be at least one-byte string');
+}
+
 /**
- * Checks and normalizes a readuntil separator before the buffer is touched: the separators as
- * Buffers, shortest first (Python 3.13 sorts a tuple by length so the shortest match wins).
+ * Checks and normalizes a readuntil separator before the buffer is touched: one separator as is
+ * (readline's and any single Buffer: no allocation), or several as Buffers, shortest first
+ * (Python 3.13 sorts a tuple by length so the shortest match wins).
  */
-function checkSeparator(separator: unknown): readonly Uint8Array[] {
-  if (separator === NEWLINE) return NEWLINE_SEPS; // readline(): no allocation per line
-  const one = (x: unknown, what: string): Uint8Array => {
-    if (typeof x === 'string') return Buffer.from(x, 'utf8');
-    if (x instanceof Uint8Array) return x;
-    throw new TypeError(
-      `object of type '${typeName(x)}' has no len(): readuntil() ${what} must be a Buffer, a Uint8Array or a string, got ${describe(x)}`,
-    );
-  };
-  const seps = Array.isArray(separator)
-    ? (separator as unknown[]).map((x, i) => one(x, `separator[${i}]`))
-    : [one(separator, 'separator')];
+function checkSeparator(separator: unknown): Uint8Array | readonly Uint8Array[] {
+  if (!Array.isArray(separator)) {
+    const sep = toSeparator(separator, 'separator');
+    if (sep.length === 0) throw emptySeparator();
+    return sep;
+  }
+  const seps = (separator as unknown[]).map((x, i) => toSeparator(x, `separator[${i}]`));
   if (seps.length === 0) throw new RangeError('Separator should contain at least one element');
   seps.sort((a, b) => a.length - b.length);
-  if (seps[0].length === 0) throw new RangeError('Separator should be at least one-byte string');
+  if (seps[0].length === 0) throw emptySeparator();
   return seps;
 }
 
@@ -272,9 +280,11 @@ export class StreamReader {
    * @throws {LimitOverrunError} over the limit; the data stays buffered (`consumed` says how far it looked)
    */
   *readuntil(separator: Uint8Array | string | readonly (Uint8Array | string)[] = NEWLINE): Coroutine<Buffer> {
-    const seps = checkSeparator(separator);
-    const minSeplen = seps[0].length;
-    const maxSeplen = seps[seps.length - 1].length;
+    const checked = checkSeparator(separator);
+    const single = checked instanceof Uint8Array ? checked : null;
+    const seps = checked as readonly Uint8Array[];
+    const minSeplen = single !== null ? single.length : seps[0].length;
+    const maxSeplen = single !== null ? single.length : seps[seps.length - 1].length;
 
     if (this._exception !== null) throw this._exception;
 
@@ -291,11 +301,16 @@ export class StreamReader {
 
       // Is there now enough data in the buffer for the shortest separator to fit?
       if (buflen - offset >= minSeplen) {
-        for (const sep of seps) {
-          const isep = this._buffer.find(sep, offset);
-          if (isep !== -1 && (matchEnd === -1 || isep + sep.length < matchEnd)) {
-            matchStart = isep;
-            matchEnd = isep + sep.length;
+        if (single !== null) {
+          matchStart = this._buffer.find(single, offset);
+          if (matchStart !== -1) matchEnd = matchStart + single.length;
+        } else {
+          for (const sep of seps) {
+            const isep = this._buffer.find(sep, offset);
+            if (isep !== -1 && (matchEnd === -1 || isep + sep.length < matchEnd)) {
+              matchStart = isep;
+              matchEnd = isep + sep.length;
+            }
           }
         }
         if (matchEnd !== -1) break;
