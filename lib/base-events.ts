@@ -19,6 +19,7 @@ import { Deque } from './internal/deque';
 import { TimerHeap } from './internal/heap';
 import { IList } from './internal/ilist';
 import { describe } from './internal/introspect';
+import { _checkSeconds } from './internal/validate';
 import type { CreateConnectionOptions, CreateServerOptions, CreateUnixServerOptions } from './io/connections';
 import type { Protocol } from './io/protocols';
 import type { Server } from './io/server';
@@ -38,18 +39,6 @@ export interface EventLoopOptions {
   clock?: Clock;
   /** Debug mode: slow-callback warnings and extra checks. */
   debug?: boolean;
-}
-
-function validateTime(value: unknown, what: string): number {
-  if (value === null || value === undefined) throw new TypeError(`${what} must not be null`);
-  if (typeof value !== 'number') throw new TypeError(`${what} must be a number, got ${typeof value}`);
-  if (Number.isNaN(value)) throw new RangeError(`${what} must be a number (finite or Infinity), got NaN`);
-  return value;
-}
-
-/** @internal Validates a delay in seconds: a number, not NaN (negative and Infinity are fine). */
-export function _validateDelay(delay: unknown, what = 'delay'): number {
-  return validateTime(delay, what);
 }
 
 function splitContext(args: unknown[]): Context | undefined {
@@ -160,7 +149,7 @@ export class BaseEventLoop implements AbstractEventLoop {
   callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: A): TimerHandle;
   callLater<A extends unknown[]>(delay: number, callback: (...args: A) => unknown, ...args: [...A, CallbackOptions]): TimerHandle;
   callLater(delay: number, callback: (...args: never[]) => unknown, ...args: unknown[]): TimerHandle {
-    validateTime(delay, 'delay');
+    _checkSeconds('callLater', 'delay', delay);
     return this.callAt(this.time() + delay, callback as (...args: unknown[]) => unknown, ...args);
   }
 
@@ -172,7 +161,7 @@ export class BaseEventLoop implements AbstractEventLoop {
   callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: A): TimerHandle;
   callAt<A extends unknown[]>(when: number, callback: (...args: A) => unknown, ...args: [...A, CallbackOptions]): TimerHandle;
   callAt(when: number, callback: (...args: never[]) => unknown, ...args: unknown[]): TimerHandle {
-    validateTime(when, 'when');
+    _checkSeconds('callAt', 'when', when);
     this._checkClosed();
     this.#checkCallable(callback, 'callAt');
     const a = args;

@@ -1,16 +1,9 @@
 // The loop's notion of time, in seconds. A real monotonic clock, or a virtual one for tests.
-import { describe } from './internal/introspect';
+import { _checkSeconds } from './internal/validate';
 
-/**
- * A time in seconds given to a clock: a finite number (and `>= 0` when `nonNegative`), checked at
- * the call so a bad value never reaches `loop.time()` (`advance('5')` made it the string "051").
- */
-function checkSeconds(value: unknown, what: string, nonNegative: boolean): number {
-  if (typeof value !== 'number') throw new TypeError(`${what} must be a number, got ${describe(value)}`);
-  if (!Number.isFinite(value)) throw new RangeError(`${what} must be a finite number, got ${String(value)}`);
-  if (nonNegative && value < 0) throw new RangeError(`${what} must be a number >= 0, got ${String(value)}`);
-  return value;
-}
+const FINITE = { finite: true };
+const FINITE_NON_NEGATIVE = { finite: true, min: 0 };
+const NOT_NAN = {};
 
 /**
  * Where the loop reads the time from. `virtual` clocks are advanced by the loop itself whenever
@@ -67,9 +60,9 @@ export class VirtualClock implements Clock {
    * @throws {RangeError} for a NaN or infinite `start`, or a negative, NaN or infinite `autojumpThreshold`
    */
   constructor(start = 0, opts?: VirtualClockOptions) {
-    this.#now = checkSeconds(start, 'start', false);
+    this.#now = _checkSeconds('VirtualClock', 'start', start, FINITE);
     const t = opts?.autojumpThreshold ?? 0;
-    this.autojumpThreshold = checkSeconds(t, 'autojumpThreshold', true);
+    this.autojumpThreshold = _checkSeconds('VirtualClock', 'autojumpThreshold', t, FINITE_NON_NEGATIVE);
   }
   time(): number {
     return this.#now;
@@ -81,9 +74,7 @@ export class VirtualClock implements Clock {
    * @throws {RangeError} for NaN
    */
   advanceTo(when: number): void {
-    if (typeof when !== 'number') throw new TypeError(`when must be a number, got ${describe(when)}`);
-    if (Number.isNaN(when)) throw new RangeError('when must be a number, got NaN');
-    if (when > this.#now) this.#now = when;
+    if (_checkSeconds('advanceTo', 'when', when, NOT_NAN) > this.#now) this.#now = when;
   }
   /**
    * Moves the clock forward by `seconds`.
@@ -91,6 +82,6 @@ export class VirtualClock implements Clock {
    * @throws {RangeError} for a negative, NaN or infinite `seconds`
    */
   advance(seconds: number): void {
-    this.#now += checkSeconds(seconds, 'seconds', true);
+    this.#now += _checkSeconds('advance', 'seconds', seconds, FINITE_NON_NEGATIVE);
   }
 }

@@ -265,7 +265,7 @@ export class Handle implements Runnable {
   toString(): string {
     if (this._cancelled) return `<${this.constructor.name} cancelled>`;
     const cb = this._callback;
-    const args = (this._args ?? []).map(describe).join(', ');
+    const args = (this._args ?? []).map((a) => describe(a)).join(', ');
     return `<${this.constructor.name} ${cb?.name || 'anonymous'}(${args})>`;
   }
 }

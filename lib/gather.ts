@@ -1,7 +1,7 @@
 // Python: asyncio/tasks.py gather() and _GatheringFuture (3.11).
 // Results come back in argument order; the first failure settles the gather without cancelling
 // the others; cancelling the gather cancels every unfinished child.
-import { _checkOptions } from './internal/options';
+import { _checkOptions } from './internal/validate';
 import { CancelledError } from './exceptions';
 import { getEventLoop, type AbstractEventLoop } from './events';
 import { Future, FutureState, FutureWatcher, iscoroutine, isFuture, _isThenable, type Awaitable } from './futures';

@@ -1,7 +1,7 @@
 // Python: asyncio/runners.py (3.11): run() and Runner.
 // A runner owns one loop: it runs the main coroutine, then cancels what is left, waits for it
 // (for a bounded grace period) and closes the loop, reporting whatever went wrong on the way.
-import { _checkOptions } from './internal/options';
+import { _checkOptions } from './internal/validate';
 import type { EventLoopOptions } from './base-events';
 import type { Clock } from './clock';
 import { copyContext, type Context } from './contextvars';

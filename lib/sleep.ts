@@ -2,7 +2,7 @@
 // sleep(0) is exactly one bare `yield`: one loop iteration, no timer. A longer sleep waits on a
 // future that is its own timer. Both are hand-written coroutine objects, not generators: a sleeping
 // task is the hottest and most numerous thing a loop holds, so it is kept to a few fields.
-import { _validateDelay } from './base-events';
+import { _checkSeconds } from './internal/validate';
 import { getRunningLoop, type AbstractEventLoop, type Timer } from './events';
 import { Future, FutureState, type Coroutine } from './futures';
 import { nameCoroutineClass } from './internal/introspect';
@@ -118,6 +118,6 @@ nameCoroutineClass(SleepCoroutine.prototype, 'sleep');
 export function sleep(delay: number): Coroutine;
 export function sleep<T>(delay: number, result: T): Coroutine<T>;
 export function sleep<T>(delay: number, result?: T): Coroutine<T | undefined> {
-  _validateDelay(delay);
+  _checkSeconds('sleep', 'delay', delay);
   return new SleepCoroutine(delay, result) as unknown as Coroutine<T | undefined>;
 }

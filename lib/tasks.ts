@@ -1,7 +1,7 @@
 // Python: asyncio/tasks.py (3.11/3.12), Task.__step and Task.__wakeup transliterated.
 // A Task drives one coroutine: it is put on the ready queue itself (no Handle per step), waits on
 // at most one future at a time (_futWaiter), and awaits yielded coroutine objects inline on a stack.
-import { _checkOptions } from './internal/options';
+import { _checkOptions } from './internal/validate';
 import { _contextFromVars, _currentVars, _enterRun, _exitRun, type Context, type Vars } from './contextvars';
 import { CancelledError, FatalError, InvalidStateError, RuntimeError, toError } from './exceptions';
 import { getEventLoop, getRunningLoop, type AbstractEventLoop, type Runnable, type TaskOptions } from './events';

@@ -2,7 +2,7 @@
 // A Timeout cancels its task when the deadline passes and turns that one cancellation into
 // TimeoutError: it notes the task's cancelling() count on entry and converts only if uncancel()
 // brings the count back to it, so a cancellation requested by anyone else always propagates.
-import { _validateDelay } from './base-events';
+import { _checkSeconds } from './internal/validate';
 import { CancelledError, RuntimeError, TimeoutError } from './exceptions';
 import { getRunningLoop, type Handle } from './events';
 import { currentTask, type Task } from './tasks';
@@ -22,10 +22,10 @@ export enum TimeoutState {
 }
 
 /** @internal A deadline argument: a number (not NaN) or null for "no deadline". */
-export function _checkDeadline(value: unknown, what: string): number | null {
+export function _checkDeadline(fn: string, arg: string, value: unknown): number | null {
   if (value === null) return null;
-  if (value === undefined) throw new TypeError(`${what} must be a number or null (no deadline), got undefined`);
-  return _validateDelay(value, what);
+  if (value === undefined) throw new TypeError(`${fn}() argument '${arg}' must be a number or null (no deadline), got undefined`);
+  return _checkSeconds(fn, arg, value);
 }
 
 /** Python's float repr for the deadline in `toString()`: `10.0`, `1.235`, `inf`. */
@@ -60,7 +60,7 @@ export class Timeout implements AsyncContextManager<Timeout, undefined> {
    * @throws {TypeError} if `when` is neither a number nor null; {RangeError} if it is NaN
    */
   constructor(when: number | null) {
-    this.#when = _checkDeadline(when, 'when');
+    this.#when = _checkDeadline('Timeout', 'when', when);
   }
 
   /** The deadline (loop time, seconds), or `null` when there is none. */
@@ -80,7 +80,7 @@ export class Timeout implements AsyncContextManager<Timeout, undefined> {
       if (this.#state === TimeoutState.CREATED) throw new RuntimeError('Timeout has not been entered');
       throw new RuntimeError(`Cannot change state of ${this.#state} Timeout`);
     }
-    const deadline = _checkDeadline(when, 'when');
+    const deadline = _checkDeadline('reschedule', 'when', when);
     this.#when = deadline;
     if (this.#handle !== null) this.#handle.cancel();
     if (deadline === null || deadline === Infinity) {
@@ -166,7 +166,7 @@ export class Timeout implements AsyncContextManager<Timeout, undefined> {
  * });
  */
 export function timeout(delay: number | null): Timeout {
-  const d = _checkDeadline(delay, 'delay');
+  const d = _checkDeadline('timeout', 'delay', delay);
   if (d === null) return new Timeout(null);
   return new Timeout(getRunningLoop().time() + d);
 }
@@ -178,5 +178,5 @@ export function timeout(delay: number | null): Timeout {
  * - `when` is checked: a non-number (other than null) is a `TypeError`, NaN a `RangeError`.
  */
 export function timeoutAt(when: number | null): Timeout {
-  return new Timeout(when);
+  return new Timeout(_checkDeadline('timeoutAt', 'when', when));
 }

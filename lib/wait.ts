@@ -2,8 +2,7 @@
 // _cancel_and_wait() and as_completed() (3.11).
 // wait() and asCompleted() only watch: they never cancel what they wait on. waitFor() cancels its
 // awaitable on timeout and waits for it to finish; an outer cancellation always propagates.
-import { _checkOptions } from './internal/options';
-import { _validateDelay } from './base-events';
+import { _checkOptions, _checkSeconds } from './internal/validate';
 import { CancelledError, TimeoutError } from './exceptions';
 import { getRunningLoop, _getRunningLoop, type AbstractEventLoop, type Handle } from './events';
 import { FutureWatcher, isFuture, iscoroutine, wrapPromise, _expectedError, _isThenable, type Coroutine, type Future } from './futures';
@@ -70,8 +69,8 @@ function collect(fs: unknown, fn: string, what: string): unknown[] {
 }
 
 /** A `timeout` option: null/undefined for none, else a number (not NaN). */
-function checkTimeoutOption(t: unknown): number | null {
-  return t === null || t === undefined ? null : _validateDelay(t, 'timeout');
+function checkTimeoutOption(fn: string, t: unknown): number | null {
+  return t === null || t === undefined ? null : _checkSeconds(fn, 'timeout', t);
 }
 
 /**
@@ -126,7 +125,7 @@ export function wait(fs: Iterable<AnyAwaitable<unknown>>, opts?: WaitOptions): C
   if (returnWhen !== FIRST_COMPLETED && returnWhen !== FIRST_EXCEPTION && returnWhen !== ALL_COMPLETED) {
     throw new RangeError(`Invalid return_when value: ${describe(returnWhen)} (expected FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED)`);
   }
-  return _wait(items as AnyAwaitable<unknown>[], checkTimeoutOption(opts?.timeout), returnWhen);
+  return _wait(items as AnyAwaitable<unknown>[], checkTimeoutOption('wait', opts?.timeout), returnWhen);
 }
 
 function* _wait(items: AnyAwaitable<unknown>[], timeout: number | null, returnWhen: ReturnWhen): Coroutine<[Set<Future<unknown>>, Set<Future<unknown>>]> {
@@ -192,7 +191,7 @@ export function waitFor<T>(aw: Future<T>, timeout: number | null): Coroutine<T>;
 export function waitFor<T>(aw: Coroutine<T> | PromiseLike<T>, timeout: number | null): Coroutine<T>;
 export function waitFor<T>(aw: AnyAwaitable<T>, timeout: number | null): Coroutine<T> {
   checkAwaitable(aw, 'waitFor');
-  return _waitFor(aw, _checkDeadline(timeout, 'timeout'));
+  return _waitFor(aw, _checkDeadline('waitFor', 'timeout', timeout));
 }
 
 function* _waitFor<T>(aw: AnyAwaitable<T>, timeout: number | null): Coroutine<T> {
@@ -306,7 +305,7 @@ function* waitForOne<T>(state: AsCompletedState): Coroutine<T> {
 export function asCompleted<T>(fs: Iterable<AnyAwaitable<T>>, opts?: AsCompletedOptions): Coroutine<T>[] {
   _checkOptions('asCompleted', opts, AS_COMPLETED_KEYS);
   const items = collect(fs, 'asCompleted', 'an iterable') as AnyAwaitable<T>[];
-  const timeout = checkTimeoutOption(opts?.timeout);
+  const timeout = checkTimeoutOption('asCompleted', opts?.timeout);
   if (items.length === 0) return [];
   let loop = _getRunningLoop();
   if (loop === null) {

@@ -55,7 +55,7 @@ describe('VirtualClock with sockets', () => {
   });
 
   test('a negative or NaN autojumpThreshold is a RangeError', () => {
-    expect(() => new VirtualClock(0, { autojumpThreshold: -1 })).toThrow(new RangeError('autojumpThreshold must be a number >= 0, got -1'));
+    expect(() => new VirtualClock(0, { autojumpThreshold: -1 })).toThrow(new RangeError("VirtualClock() argument 'autojumpThreshold' must be >= 0, got -1"));
     expect(() => new VirtualClock(0, { autojumpThreshold: NaN })).toThrow(RangeError);
   });
 });

@@ -217,14 +217,14 @@ describe('DeadlockError', () => {
 // the string "051"; new VirtualClock(NaN) made every sleep hang).
 describe('VirtualClock checks its times at the call', () => {
   const notNumbers: [unknown, string][] = [
-    ['5', "'5'"], [undefined, 'undefined'], [null, 'null'], [true, 'true'], [10n, '10'], [{}, '<Object object>'],
+    ['5', "'5'"], [undefined, 'undefined'], [null, 'null'], [true, 'true'], [10n, '10n'], [{}, '<Object object>'],
     [Symbol('s'), 'Symbol(s)'],
   ];
   const notFinite = [NaN, Infinity, -Infinity];
 
   test.each(notNumbers)('advance(%p) is a TypeError and the clock does not move', (bad, shown) => {
     const clock = new VirtualClock(1);
-    expect(() => { clock.advance(bad as number); }).toThrow(new TypeError(`seconds must be a number, got ${shown}`));
+    expect(() => { clock.advance(bad as number); }).toThrow(new TypeError(`advance() argument 'seconds' must be a number, got ${shown}`));
     expect(clock.time()).toBe(1);
   });
 
@@ -236,16 +236,16 @@ describe('VirtualClock checks its times at the call', () => {
 
   test('the RangeError says what was wrong', () => {
     const clock = new VirtualClock();
-    expect(() => { clock.advance(-1); }).toThrow(new RangeError('seconds must be a number >= 0, got -1'));
-    expect(() => { clock.advance(NaN); }).toThrow(new RangeError('seconds must be a finite number, got NaN'));
+    expect(() => { clock.advance(-1); }).toThrow(new RangeError("advance() argument 'seconds' must be >= 0, got -1"));
+    expect(() => { clock.advance(NaN); }).toThrow(new RangeError("advance() argument 'seconds' must be a finite number, got NaN"));
   });
 
   test.each(notNumbers.filter(([v]) => v !== undefined))('new VirtualClock(%p) is a TypeError', (bad, shown) => {
-    expect(() => new VirtualClock(bad as number)).toThrow(new TypeError(`start must be a number, got ${shown}`));
+    expect(() => new VirtualClock(bad as number)).toThrow(new TypeError(`VirtualClock() argument 'start' must be a number, got ${shown}`));
   });
 
   test.each(notFinite)('new VirtualClock(%p) is a RangeError', (bad) => {
-    expect(() => new VirtualClock(bad)).toThrow(new RangeError(`start must be a finite number, got ${bad}`));
+    expect(() => new VirtualClock(bad)).toThrow(new RangeError(`VirtualClock() argument 'start' must be a finite number, got ${bad}`));
   });
 
   test('a negative start is fine (only finiteness matters), and undefined means 0', () => {
@@ -255,7 +255,7 @@ describe('VirtualClock checks its times at the call', () => {
 
   test('autojumpThreshold is a finite number >= 0', () => {
     expect(() => new VirtualClock(0, { autojumpThreshold: '5' as unknown as number }))
-      .toThrow(new TypeError("autojumpThreshold must be a number, got '5'"));
+      .toThrow(new TypeError("VirtualClock() argument 'autojumpThreshold' must be a number, got '5'"));
     expect(() => new VirtualClock(0, { autojumpThreshold: Infinity })).toThrow(RangeError);
     expect(() => new VirtualClock(0, { autojumpThreshold: -1 })).toThrow(RangeError);
     expect(new VirtualClock(0, { autojumpThreshold: 0.5 }).autojumpThreshold).toBe(0.5);

@@ -753,13 +753,13 @@ describe('timeout()', () => {
 
   test('bad input: a NaN delay/when is a RangeError naming it; a non-number a TypeError; undefined is not "disabled"', () => {
     function* main(): Coroutine {
-      expect(() => timeout(NaN)).toThrow(new RangeError('delay must be a number (finite or Infinity), got NaN'));
-      expect(() => timeout('1' as unknown as number)).toThrow(new TypeError('delay must be a number, got string'));
+      expect(() => timeout(NaN)).toThrow(new RangeError("timeout() argument 'delay' must be a number (finite or Infinity), got NaN"));
+      expect(() => timeout('1' as unknown as number)).toThrow(new TypeError("timeout() argument 'delay' must be a number, got '1'"));
       expect(() => timeout(undefined as unknown as number)).toThrow(TypeError);
-      expect(() => timeoutAt(NaN)).toThrow(new RangeError('when must be a number (finite or Infinity), got NaN'));
-      expect(() => new Timeout({} as unknown as number)).toThrow(new TypeError('when must be a number, got object'));
+      expect(() => timeoutAt(NaN)).toThrow(new RangeError("timeoutAt() argument 'when' must be a number (finite or Infinity), got NaN"));
+      expect(() => new Timeout({} as unknown as number)).toThrow(new TypeError("Timeout() argument 'when' must be a number, got <Object object>"));
       yield* asyncWith(timeout(1), function* (cm) {
-        expect(() => { cm.reschedule(NaN); }).toThrow(new RangeError('when must be a number (finite or Infinity), got NaN'));
+        expect(() => { cm.reschedule(NaN); }).toThrow(new RangeError("reschedule() argument 'when' must be a number (finite or Infinity), got NaN"));
         expect(cm.when()).toBe(1); // unchanged
       });
     }

@@ -539,8 +539,8 @@ describe('waitFor', () => {
   test('waitFor bad input: NaN timeout is a RangeError naming it; a non-number a TypeError; a non-awaitable a TypeError', () => {
     function* coro(): Coroutine { /* empty */ }
     const c = coro();
-    expect(() => waitFor(c, NaN)).toThrow(new RangeError('timeout must be a number (finite or Infinity), got NaN'));
-    expect(() => waitFor(c, '1' as unknown as number)).toThrow(new TypeError('timeout must be a number, got string'));
+    expect(() => waitFor(c, NaN)).toThrow(new RangeError("waitFor() argument 'timeout' must be a number (finite or Infinity), got NaN"));
+    expect(() => waitFor(c, '1' as unknown as number)).toThrow(new TypeError("waitFor() argument 'timeout' must be a number, got '1'"));
     expect(() => waitFor(c, undefined as unknown as number)).toThrow(TypeError);
     expect(() => waitFor(42 as unknown as Coroutine, 1)).toThrow(new TypeError('waitFor() needs a Future, a Task, a coroutine or a Promise, got 42'));
     expect(() => waitFor(coro as unknown as Coroutine, 1)).toThrow(/did you forget to call it\?/);
@@ -851,8 +851,8 @@ describe('wait', () => {
   test('wait bad timeout: NaN is a RangeError naming it, a string a TypeError; Infinity sets no timer', () => {
     const loop = virtualLoop();
     const a = loop.createTask(sleep(3));
-    expect(() => wait([a], { timeout: NaN })).toThrow(new RangeError('timeout must be a number (finite or Infinity), got NaN'));
-    expect(() => wait([a], { timeout: '1' as unknown as number })).toThrow(new TypeError('timeout must be a number, got string'));
+    expect(() => wait([a], { timeout: NaN })).toThrow(new RangeError("wait() argument 'timeout' must be a number (finite or Infinity), got NaN"));
+    expect(() => wait([a], { timeout: '1' as unknown as number })).toThrow(new TypeError("wait() argument 'timeout' must be a number, got '1'"));
     function* main(): Coroutine<number> {
       const w = wait([a], { timeout: Infinity });
       yield* sleep(0);
@@ -1053,7 +1053,7 @@ describe('asCompleted', () => {
     expect(() => asCompleted(fut as unknown as Iterable<Future<void>>)).toThrow(new TypeError('expect an iterable of futures, not Future (pass [aw] to asCompleted() a single awaitable)'));
     function* coroutineFunction(): Coroutine { /* empty */ }
     expect(() => asCompleted(coroutineFunction() as unknown as Iterable<Future<void>>)).toThrow(TypeError);
-    expect(() => asCompleted([fut], { timeout: NaN })).toThrow(new RangeError('timeout must be a number (finite or Infinity), got NaN'));
+    expect(() => asCompleted([fut], { timeout: NaN })).toThrow(new RangeError("asCompleted() argument 'timeout' must be a number (finite or Infinity), got NaN"));
     loop.close();
   });
 

@@ -102,12 +102,18 @@ export function coroRepr(gen: object): string {
 }
 
 /** A short, safe description of any value for error messages (`123`, `'abc'`, `<Foo object>`). @internal */
-export function describe(x: unknown): string {
+export function describe(x: unknown, depth = 0): string {
   if (x === null) return 'null';
   if (typeof x === 'string') return `'${x}'`;
   if (typeof x === 'function') return `<function ${x.name || 'anonymous'}>`;
   if (x === undefined) return 'undefined';
+  if (typeof x === 'bigint') return `${x}n`;
   if (typeof x !== 'object') return (x as number).toString();
+  if (Array.isArray(x)) return depth > 1 ? '[...]' : `[${x.slice(0, 5).map((v) => describe(v, depth + 1)).join(', ')}${x.length > 5 ? ', ...' : ''}]`;
+  if (x instanceof Uint8Array) {
+    const hex = Array.from(x.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ');
+    return `<${x.constructor.name}${hex === '' ? '' : ' '}${hex}${x.length > 8 ? ' ...' : ''}>`;
+  }
   const s = (x as { toString?: () => unknown }).toString;
   if (typeof s === 'function' && s !== Object.prototype.toString) {
     try {

@@ -13,7 +13,7 @@ import { SelectorSocketTransport } from './selector-transport';
 import { Server } from './server';
 import { errnoError } from './oserrors';
 import { AF_INET, AF_INET6, AF_UNIX, Socket, type Address } from './sockets';
-import { describe } from '../internal/introspect';
+import { _argTypeError, _checkInteger } from '../internal/validate';
 import type { Transport } from './transports';
 
 /** Options of `loop.createConnection`. @see Python `loop.create_connection()` */
@@ -76,34 +76,30 @@ export function formatAddress(address: Address | string): string {
  * call too): host a string or null (for a server, also an array of strings), port an integer
  * 0-65535 or null.
  * @throws {TypeError} "<name>() argument 'host' must be ..., got <x>" (also 'port')
- * @throws {RangeError} "<name>(): port must be 0-65535, got <n>"
+ * @throws {RangeError} "<name>() argument 'port' must be 0 to 65535, got <n>"
  */
 export function _checkHostPort(name: string, host: unknown, port: unknown, server = false): void {
   if (!(host == null || typeof host === 'string' || (server && Array.isArray(host) && host.every((h) => typeof h === 'string')))) {
-    throw new TypeError(`${name}() argument 'host' must be a string${server ? ', an array of strings' : ''} or null, got ${describe(host)}`);
+    throw _argTypeError(name, 'host', `a string${server ? ', an array of strings' : ''} or null`, host);
   }
   if (port == null) return;
-  if (typeof port !== 'number' || !Number.isInteger(port)) throw new TypeError(`${name}() argument 'port' must be an integer or null, got ${describe(port)}`);
-  if (port < 0 || port > 65535) throw new RangeError(`${name}(): port must be 0-65535, got ${port}`);
+  if (typeof port !== 'number' || !Number.isInteger(port)) throw _argTypeError(name, 'port', 'an integer or null', port);
+  _checkInteger(name, 'port', port, 0, 65535);
 }
 
 /**
  * @internal Checks a server's `backlog` (an integer 0 to 2**31-1, as `listen()` takes) and
  * `maxConnections` (a positive integer) before anything is bound or listens.
  * @throws {TypeError} "<name>() argument 'backlog' must be an integer, got <x>" (also 'maxConnections')
- * @throws {RangeError} "<name>(): backlog must be >= 0, got <n>"
+ * @throws {RangeError} "<name>() argument 'backlog' must be 0 to 2147483647, got <n>"
  */
 export function _checkServerOptions(name: string, opts: { backlog?: unknown; maxConnections?: unknown } | null | undefined): void {
   const backlog = opts?.backlog;
   if (backlog !== undefined) {
-    if (typeof backlog !== 'number' || !Number.isInteger(backlog)) throw new TypeError(`${name}() argument 'backlog' must be an integer, got ${describe(backlog)}`);
-    if (backlog < 0 || backlog > 0x7fffffff) throw new RangeError(`${name}(): backlog must be 0 to 2147483647, got ${backlog}`);
+    _checkInteger(name, 'backlog', backlog, 0, 0x7fffffff);
   }
   const max = opts?.maxConnections;
-  if (max !== undefined) {
-    if (typeof max !== 'number' || !Number.isInteger(max)) throw new TypeError(`${name}() argument 'maxConnections' must be an integer, got ${describe(max)}`);
-    if (max <= 0) throw new RangeError(`maxConnections must be a positive integer, got ${max}`);
-  }
+  if (max !== undefined) _checkInteger(name, 'maxConnections', max, 1);
 }
 
 /** Errors `accept()` gives when the process is out of descriptors or memory. @see Python `selector_events._accept_connection` */

@@ -7,7 +7,7 @@ import {
   formatAddress, type CreateConnectionOptions, type CreateServerOptions, type CreateUnixServerOptions, CREATE_CONNECTION_KEYS, CREATE_SERVER_KEYS, CREATE_UNIX_SERVER_KEYS, SOCK_KEY,
 } from './connections';
 import { Handle } from '../events';
-import { _checkOptions } from '../internal/options';
+import { _checkOptions } from '../internal/validate';
 import { BlockingIOError, RuntimeError } from '../exceptions';
 import type { Coroutine, Future } from '../futures';
 import type { Protocol } from './protocols';

@@ -6,7 +6,7 @@ import { IncompleteReadError, LimitOverrunError, RuntimeError } from '../excepti
 import type { Coroutine, Future } from '../futures';
 import { ByteBuffer } from '../internal/bytebuffer';
 import { describe } from '../internal/introspect';
-import { _checkOptions } from '../internal/options';
+import { _checkInteger, _checkOptions } from '../internal/validate';
 import type { ReadTransport } from './transports';
 /** The default buffer limit of a StreamReader: 64 KiB. @see Python `asyncio.streams._DEFAULT_LIMIT` */
 export const _DEFAULT_LIMIT = 2 ** 16;
@@ -59,17 +59,14 @@ function checkSeparator(separator: unknown): Uint8Array | readonly Uint8Array[] 
   return seps;
 }
 
-/** The buffer limit of a StreamReader: a positive integer (Python: `limit <= 0` is a ValueError). */
-function checkLimit(limit: unknown): number {
-  if (typeof limit !== 'number') {
-    throw new TypeError(`StreamReader() limit must be a number, got ${describe(limit)} (${typeName(limit)})`);
-  }
-  // The line length limit is a security feature; it also doubles as half the buffer limit.
-  if (!Number.isSafeInteger(limit)) {
-    throw new RangeError(`StreamReader() limit must be a positive integer number of bytes, got ${describe(limit)}`);
-  }
-  if (limit <= 0) throw new RangeError('Limit cannot be <= 0');
-  return limit;
+/**
+ * @internal The buffer limit of a StreamReader made by `fn()`: a positive integer (Python:
+ * `limit <= 0` is a ValueError, "Limit cannot be <= 0"). The line length limit is a security
+ * feature; it also doubles as half the buffer limit.
+ */
+export function _checkLimit(fn: string, limit: unknown): number {
+  if (_checkInteger(fn, 'limit', limit) <= 0) throw new RangeError(`Limit cannot be <= 0: ${fn}() argument 'limit' got ${limit as number}`);
+  return limit as number;
 }
 
 function checkCount(n: number, what: string): void {
@@ -112,12 +109,12 @@ export class StreamReader {
   _paused = false;
 
   /**
-   * @throws {TypeError} an unknown option, or a `limit` that is not a number
-   * @throws {RangeError} "Limit cannot be <= 0"; a `limit` that is not a finite integer
+   * @throws {TypeError} an unknown option, or a `limit` that is not an integer
+   * @throws {RangeError} "Limit cannot be <= 0: StreamReader() argument 'limit' got <n>"
    */
   constructor(opts?: StreamReaderOptions) {
     _checkOptions('StreamReader', opts, ['limit', 'loop']);
-    this._limit = opts?.limit === undefined ? _DEFAULT_LIMIT : checkLimit(opts.limit);
+    this._limit = opts?.limit === undefined ? _DEFAULT_LIMIT : _checkLimit('StreamReader', opts.limit);
     this._loop = opts?.loop ?? getEventLoop();
   }
 

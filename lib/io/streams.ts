@@ -5,14 +5,13 @@ import { getEventLoop, getRunningLoop, type AbstractEventLoop } from '../events'
 import { ConnectionResetError } from '../exceptions';
 import { iscoroutine, type Coroutine, type Future } from '../futures';
 import { Deque } from '../internal/deque';
-import { describe } from '../internal/introspect';
 import { Protocol } from './protocols';
-import { _DEFAULT_LIMIT, reprOf, StreamReader } from './stream-reader';
+import { _checkLimit, _DEFAULT_LIMIT, reprOf, StreamReader } from './stream-reader';
 import {
   _checkHostPort, _checkServerOptions, CREATE_CONNECTION_KEYS, CREATE_SERVER_KEYS, CREATE_UNIX_SERVER_KEYS, SOCK_KEY,
   type CreateConnectionOptions, type CreateServerOptions, type CreateUnixServerOptions,
 } from './connections';
-import { _checkOptions } from '../internal/options';
+import { _checkFunction, _checkOptions } from '../internal/validate';
 import type { SelectorEventLoop } from './selector-events';
 import type { Server } from './server';
 import { sleep } from '../sleep';
@@ -369,14 +368,12 @@ const START_UNIX_SERVER_KEYS = ['limit', ...CREATE_UNIX_SERVER_KEYS] as const;
 /** The stream limit of `name()`'s options (checked: a positive integer) and the other options. */
 function splitLimit<O extends { limit?: number }>(name: string, opts: O | undefined): [number, Omit<O, 'limit'>] {
   const { limit = _DEFAULT_LIMIT, ...rest } = opts ?? ({} as O);
-  if (typeof limit !== 'number' || !Number.isInteger(limit)) throw new TypeError(`${name}() argument 'limit' must be an integer, got ${describe(limit)}`);
-  if (limit <= 0) throw new RangeError(`${name}(): limit must be a positive integer, got ${limit}`);
-  return [limit, rest];
+  return [_checkLimit(name, limit), rest];
 }
 
 /** A server's `clientConnected` is checked at the call, not when the first client connects. */
 function checkClientConnected(name: string, clientConnected: unknown): void {
-  if (typeof clientConnected !== 'function') throw new TypeError(`${name}() argument 'clientConnected' must be a function, got ${describe(clientConnected)}`);
+  _checkFunction(name, 'clientConnected', clientConnected);
 }
 
 /**

@@ -38,4 +38,15 @@ describe('introspect', () => {
     expect(describeValue(new Thing())).toBe('<Thing object>');
     expect(describeValue({ toString: () => 'custom' })).toBe('custom');
   });
+
+  test('describe shows bigints, arrays and bytes for what they are (not as their toString)', () => {
+    expect(describeValue(10n)).toBe('10n');
+    expect(describeValue([])).toBe('[]');
+    expect(describeValue([1, 'a', [2, [3]]])).toBe("[1, 'a', [2, [...]]]");
+    expect(describeValue([1, 2, 3, 4, 5, 6])).toBe('[1, 2, 3, 4, 5, ...]');
+    expect(describeValue(Buffer.from('ab'))).toBe('<Buffer 61 62>');
+    expect(describeValue(new Uint8Array(10))).toBe('<Uint8Array 00 00 00 00 00 00 00 00 ...>');
+    expect(describeValue(Buffer.alloc(0))).toBe('<Buffer>');
+    expect(describeValue(Symbol('s'))).toBe('Symbol(s)');
+  });
 });

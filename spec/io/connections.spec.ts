@@ -63,8 +63,8 @@ describe('openConnection/createConnection: bad host or port (issue 11 item 5)', 
     ['abc', TypeError, "openConnection() argument 'port' must be an integer or null, got 'abc'"],
     [1.5, TypeError, "openConnection() argument 'port' must be an integer or null, got 1.5"],
     [NaN, TypeError, "openConnection() argument 'port' must be an integer or null, got NaN"],
-    [-1, RangeError, 'openConnection(): port must be 0-65535, got -1'],
-    [70000, RangeError, 'openConnection(): port must be 0-65535, got 70000'],
+    [-1, RangeError, "openConnection() argument 'port' must be 0 to 65535, got -1"],
+    [70000, RangeError, "openConnection() argument 'port' must be 0 to 65535, got 70000"],
   ])('port %p is a %p at the call', (port, type, message) => {
     const errors: unknown[] = [];
     expect(() => runSync(badThenStuck(() => openConnection('127.0.0.1', port as number), errors), { clock: new VirtualClock() })).toThrow(DeadlockError);

@@ -131,6 +131,6 @@ describe('many connections (docs/ARCHITECTURE.md#when-things-go-wrong)', () => {
   test('maxConnections must be a positive integer', async () => {
     await expect(run((function* (): Coroutine {
       yield* startServer(echoLine, '127.0.0.1', 0, { maxConnections: 0 });
-    })())).rejects.toThrow(new RangeError('maxConnections must be a positive integer, got 0'));
+    })())).rejects.toThrow(new RangeError("startServer() argument 'maxConnections' must be >= 1, got 0"));
   });
 });

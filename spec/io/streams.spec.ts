@@ -182,7 +182,7 @@ describe('StreamReader (test_streams.py, no sockets)', () => {
 
   test('test_invalid_limit: limit <= 0 is a RangeError (Python ValueError) naming the limit', () => {
     withVirtualLoop((loop) => {
-      for (const limit of [0, -1, NaN]) {
+      for (const limit of [0, -1]) {
         const e = caught(() => new StreamReader({ limit, loop }));
         expect(e).toBeInstanceOf(RangeError);
         expect((e as Error).message).toMatch(/imit/);
@@ -1215,7 +1215,7 @@ describe('StreamReader argument checks (issue 11: bad input is an error at the c
     withVirtualLoop((loop) => {
       const e = caught(() => new StreamReader({ limit, loop }));
       expect(e).toBeInstanceOf(RangeError);
-      expect((e as Error).message).toBe('Limit cannot be <= 0');
+      expect((e as Error).message).toBe(`Limit cannot be <= 0: StreamReader() argument 'limit' got ${limit}`);
     });
   });
 
@@ -1225,25 +1225,15 @@ describe('StreamReader argument checks (issue 11: bad input is an error at the c
     ['a bigint', 10n],
     ['null', null],
     ['an object', {}],
-  ])('new StreamReader({ limit: %s }) is a TypeError naming limit', (_what, limit) => {
-    withVirtualLoop((loop) => {
-      const e = caught(() => new StreamReader({ limit: limit as never, loop }));
-      expect(e).toBeInstanceOf(TypeError);
-      expect((e as Error).message).toMatch(/^StreamReader\(\) limit must be a number, got /);
-    });
-  });
-
-  test.each([
     ['Infinity', Infinity],
     ['-Infinity', -Infinity],
     ['NaN', NaN],
     ['1.5', 1.5],
-    ['2**60', 2 ** 60],
-  ])('new StreamReader({ limit: %s }) is a RangeError naming limit', (_what, limit) => {
+  ])('new StreamReader({ limit: %s }) is a TypeError naming limit (an int parameter, as in Python)', (_what, limit) => {
     withVirtualLoop((loop) => {
-      const e = caught(() => new StreamReader({ limit, loop }));
-      expect(e).toBeInstanceOf(RangeError);
-      expect((e as Error).message).toBe(`StreamReader() limit must be a positive integer number of bytes, got ${limit}`);
+      const e = caught(() => new StreamReader({ limit: limit as never, loop }));
+      expect(e).toBeInstanceOf(TypeError);
+      expect((e as Error).message).toMatch(/^StreamReader\(\) argument 'limit' must be an integer, got /);
     });
   });
 
