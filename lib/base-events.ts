@@ -7,7 +7,7 @@
 // imports tasks (tasks.ts imports only types from this file, so there is no cycle). BaseEventLoop has
 // no I/O: its I/O methods throw NotImplementedError; io/selector-events.ts implements them.
 import { MonotonicClock, type Clock } from './clock';
-import type { Context } from './contextvars';
+import { Context } from './contextvars';
 import { FatalError, NotImplementedError, RuntimeError, toError } from './exceptions';
 import {
   _setRunningLoop, Handle, TimerHandle,
@@ -19,14 +19,14 @@ import { Deque } from './internal/deque';
 import { TimerHeap } from './internal/heap';
 import { IList } from './internal/ilist';
 import { describe } from './internal/introspect';
-import { _checkSeconds } from './internal/validate';
+import { _argTypeError, _checkBoolean, _checkOptions, _checkSeconds } from './internal/validate';
 import type { CreateConnectionOptions, CreateServerOptions, CreateUnixServerOptions } from './io/connections';
 import type { Protocol } from './io/protocols';
 import type { Server } from './io/server';
 import type { Address, Selectable, Socket } from './io/sockets';
 import type { Transport } from './io/transports';
 import { LoopDriver } from './loop-driver';
-import { Task } from './tasks';
+import { _trustedTask, type Task } from './tasks';
 
 /** Compact the timer heap when it holds more than this many timers... */
 const MIN_SCHEDULED_TIMER_HANDLES = 100;
@@ -41,21 +41,53 @@ export interface EventLoopOptions {
   debug?: boolean;
 }
 
+const LOOP_KEYS = ['clock', 'debug'] as const;
+const TASK_KEYS = ['name', 'context'] as const satisfies readonly (keyof TaskOptions)[];
+
+/** `createTask`'s options: known keys, and a `Context` for `context`. */
+function checkTaskOptions(opts: TaskOptions): void {
+  _checkOptions('createTask', opts, TASK_KEYS);
+  const context: unknown = opts.context;
+  if (context != null && !(context instanceof Context)) throw _argTypeError('createTask', 'context', 'a Context', context);
+}
+
+/**
+ * The `{ context }` a callback may be scheduled with, taken off the end of `args`: only a plain
+ * object whose one key is `context` holding a `Context` is the option. Anything else, such as
+ * `{ context: 'x' }`, is an argument and reaches the callback untouched, as Python passes
+ * positional arguments through (see docs/PORTING.md, "Names and arguments").
+ */
 function splitContext(args: unknown[]): Context | undefined {
   const last = args[args.length - 1];
   if (typeof last === 'object' && last !== null && Object.getPrototypeOf(last) === Object.prototype) {
-    const keys = Object.keys(last);
-    if (keys.length === 1 && keys[0] === 'context') {
+    const context = (last as { context?: unknown }).context;
+    if (context instanceof Context && Object.keys(last).length === 1) {
       args.pop();
-      return (last as { context: Context }).context;
+      return context;
     }
   }
   return undefined;
 }
 
+/** An exception handler's context is a plain object of details (Python: a dict). */
+function checkContext(fn: string, context: unknown): void {
+  if (typeof context !== 'object' || context === null || Array.isArray(context)) throw _argTypeError(fn, 'context', 'an object', context);
+}
+
+/**
+ * A detail of an exception context as Python's default handler shows it (`repr(value)`): a nested
+ * context (a throwing custom handler's report carries the original one) lists its keys, so the
+ * original message and error are not lost behind `<Object object>`.
+ */
+function reprValue(value: unknown): string {
+  if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return describe(value);
+  const parts = Object.keys(value).map((k) => `'${k}': ${describe((value as Record<string, unknown>)[k])}`);
+  return `{${parts.join(', ')}}`;
+}
+
 /** The default task factory: Python's `tasks.Task(coro, loop=self, name=name, context=context)`. */
 function newTask(loop: AbstractEventLoop, coro: Coroutine<unknown>, opts?: TaskOptions): Task<unknown> {
-  return new Task(coro, { loop, name: opts?.name, context: opts?.context });
+  return _trustedTask(coro, { loop, name: opts?.name, context: opts?.context });
 }
 
 /** The error of an I/O method the loop does not have. */
@@ -100,9 +132,18 @@ export class BaseEventLoop implements AbstractEventLoop {
   #external = 0;
   readonly #driver = new LoopDriver(this);
 
+  /** @internal The keys the constructor's options object may have (a subclass adds its own). */
+  static readonly _optionKeys: readonly string[] = LOOP_KEYS;
+
+  /** @throws {TypeError} an unknown option, a `clock` that is not a Clock, or a non-boolean `debug` */
   constructor(options?: EventLoopOptions) {
-    this._clock = options?.clock ?? new MonotonicClock();
-    this.#debug = options?.debug ?? false;
+    _checkOptions(this.constructor.name, options, (this.constructor as typeof BaseEventLoop)._optionKeys);
+    const clock = options?.clock;
+    if (clock !== undefined && typeof (clock as Partial<Clock> | null)?.time !== 'function') throw _argTypeError(this.constructor.name, 'clock', 'a Clock', clock);
+    const debug = options?.debug;
+    if (debug !== undefined) _checkBoolean(this.constructor.name, 'debug', debug);
+    this._clock = clock ?? new MonotonicClock();
+    this.#debug = debug ?? false;
   }
 
   // ---- time and scheduling ----
@@ -226,6 +267,7 @@ export class BaseEventLoop implements AbstractEventLoop {
    * @throws {TypeError} "a coroutine was expected, got …"
    */
   createTask<T>(coro: Coroutine<T>, opts?: TaskOptions): Task<T> {
+    if (opts !== undefined) checkTaskOptions(opts);
     this._checkClosed();
     const factory = this.#taskFactory;
     if (factory === null) return newTask(this, coro, opts) as Task<T>;
@@ -479,10 +521,11 @@ export class BaseEventLoop implements AbstractEventLoop {
    * @see Python `loop.default_exception_handler()`
    */
   defaultExceptionHandler(context: ExceptionContext): void {
+    checkContext('defaultExceptionHandler', context);
     const lines = [context.message ?? 'Unhandled exception in event loop'];
     for (const key of Object.keys(context).sort()) {
       if (key === 'message' || key === 'exception') continue;
-      lines.push(`${key}: ${describe(context[key])}`);
+      lines.push(`${key}: ${reprValue(context[key])}`);
     }
     const exc = context.exception;
     if (exc !== undefined) lines.push(exc.stack ?? `${exc.name}: ${exc.message}`);
@@ -495,6 +538,7 @@ export class BaseEventLoop implements AbstractEventLoop {
    * @see Python `loop.call_exception_handler()`
    */
   callExceptionHandler(context: ExceptionContext): void {
+    checkContext('callExceptionHandler', context);
     const handler = this.#exceptionHandler;
     if (handler === null) {
       try {

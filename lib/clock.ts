@@ -1,5 +1,5 @@
 // The loop's notion of time, in seconds. A real monotonic clock, or a virtual one for tests.
-import { _checkSeconds } from './internal/validate';
+import { _checkOptions, _checkSeconds } from './internal/validate';
 
 const FINITE = { finite: true };
 const FINITE_NON_NEGATIVE = { finite: true, min: 0 };
@@ -60,6 +60,7 @@ export class VirtualClock implements Clock {
    * @throws {RangeError} for a NaN or infinite `start`, or a negative, NaN or infinite `autojumpThreshold`
    */
   constructor(start = 0, opts?: VirtualClockOptions) {
+    _checkOptions('VirtualClock', opts, ['autojumpThreshold']);
     this.#now = _checkSeconds('VirtualClock', 'start', start, FINITE);
     const t = opts?.autojumpThreshold ?? 0;
     this.autojumpThreshold = _checkSeconds('VirtualClock', 'autojumpThreshold', t, FINITE_NON_NEGATIVE);

@@ -5,6 +5,8 @@
 // and leave their context through `_enterRun`/`_exitRun`, the one place that is done for them.
 
 import { RuntimeError } from './exceptions';
+import { describe } from './internal/introspect';
+import { _argTypeError, _checkOptions } from './internal/validate';
 
 /** The variables of a context: a map that is never mutated once made (copy-on-write). @internal */
 export type Vars = ReadonlyMap<ContextVar<unknown>, unknown>;
@@ -30,6 +32,7 @@ export class Context {
 
   /** Calls `fn(...args)` with this context as the current one, then restores the previous one. */
   run<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): R {
+    if (typeof fn !== 'function') throw _argTypeError('Context.run', 'fn', 'a function', fn);
     const prev = enterContext(this);
     try {
       return fn(...args);
@@ -217,8 +220,11 @@ export class Token<T> {
  */
 export class ContextVar<T> {
   readonly #default: { value: T } | null;
+  /** @throws {TypeError} "context variable name must be a str" (Python's message), or an unknown option */
   constructor(readonly name: string, opts?: { default: T }) {
-    this.#default = opts === undefined ? null : { value: opts.default };
+    if (typeof name !== 'string') throw new TypeError(`context variable name must be a str, got ${describe(name)}`);
+    _checkOptions('ContextVar', opts, ['default']);
+    this.#default = opts == null || !('default' in (opts as object)) ? null : { value: opts.default };
   }
 
   /**
@@ -245,6 +251,7 @@ export class ContextVar<T> {
 
   /** Restores the value the variable had before the `set()` that made `token`. */
   reset(token: Token<T>): void {
+    if (!(token instanceof Token)) throw new TypeError(`expected an instance of Token, got ${describe(token)}`);
     if (token._used) throw new RuntimeError('Token has already been used once');
     if (token.var_ !== this) throw new RangeError('Token was created by a different ContextVar');
     const ctx = currentContext();
@@ -260,3 +267,15 @@ export class ContextVar<T> {
     return `<ContextVar name='${this.name}'>`;
   }
 }
+
+/**
+ * @internal Checks the `{ context }` options object of `fn()`: no other key, and the context, when
+ * given, a {@link Context} (Python: `context=` takes a `contextvars.Context`).
+ */
+export function _checkContextOption(fn: string, opts: unknown): void {
+  _checkOptions(fn, opts, CONTEXT_KEY);
+  const context = (opts as { context?: unknown } | null | undefined)?.context;
+  if (context !== undefined && !(context instanceof Context)) throw _argTypeError(fn, 'context', 'a Context', context);
+}
+
+const CONTEXT_KEY = ['context'] as const;

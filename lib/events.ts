@@ -342,8 +342,15 @@ export function getEventLoop(): AbstractEventLoop {
   return localLoop;
 }
 
-/** Sets the loop that `getEventLoop()` returns when none is running. @see Python `asyncio.set_event_loop()` */
+/**
+ * Sets the loop that `getEventLoop()` returns when none is running.
+ * @see Python `asyncio.set_event_loop()`
+ * @throws {TypeError} "loop must be an instance of AbstractEventLoop or None, not <x>"
+ */
 export function setEventLoop(loop: AbstractEventLoop | null): void {
+  if (loop !== null && !_isLoop(loop)) {
+    throw new TypeError(`loop must be an instance of AbstractEventLoop or None, not ${describe(loop)}`);
+  }
   localLoop = loop;
 }
 
@@ -368,4 +375,10 @@ function newDefaultLoop(options?: EventLoopOptions): AbstractEventLoop {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the default loop wiring (see the file header)
   const io = require('./io/selector-events') as typeof import('./io/selector-events');
   return new io.EventLoop(options);
+}
+
+/** @internal Whether `x` looks like an event loop (the interface has no runtime class to test). */
+export function _isLoop(x: unknown): x is AbstractEventLoop {
+  const loop = x as Partial<AbstractEventLoop> | null;
+  return typeof loop === 'object' && loop !== null && typeof loop.callSoon === 'function' && typeof loop.isClosed === 'function' && typeof loop.createFuture === 'function';
 }

@@ -1,5 +1,6 @@
 // Python: asyncio/exceptions.py (3.11), plus the errors of queues.py, locks.py and the OS errors.
 // Every error a user can meet is a class here, named as in Python, with a message that names the problem.
+import { describe } from './internal/introspect';
 
 function messageOf(msg: unknown): string {
   if (msg === undefined || msg === null) return '';
@@ -128,8 +129,17 @@ export class FatalError extends Error {
  */
 export class ExceptionGroup extends AggregateError {
   override readonly name: string = 'ExceptionGroup';
+  /**
+   * @throws {TypeError} a non-string message ("argument 1 must be str"), `exceptions` not an array,
+   * or an item that is not an Error ("Item 0 of second argument (exceptions) is not an exception");
+   * an empty array, Python's "second argument (exceptions) must be a non-empty sequence"
+   */
   constructor(message: string, exceptions: readonly Error[]) {
+    if (typeof message !== 'string') throw new TypeError(`ExceptionGroup() argument 1 must be str, got ${describe(message)}`);
+    if (!Array.isArray(exceptions)) throw new TypeError(`second argument (exceptions) must be a sequence (an array), got ${describe(exceptions)}`);
     if (exceptions.length === 0) throw new TypeError('second argument (exceptions) must be a non-empty sequence');
+    const bad = exceptions.findIndex((e) => !(e instanceof Error));
+    if (bad >= 0) throw new TypeError(`Item ${bad} of second argument (exceptions) is not an exception: ${describe(exceptions[bad])}`);
     super(exceptions, message);
   }
   /** The grouped errors. */
@@ -142,6 +152,7 @@ export class ExceptionGroup extends AggregateError {
   }
   /** Splits this group into `[matching, rest]`, keeping nesting; either side is `null` when empty. */
   split(match: ((e: Error) => boolean) | (abstract new (...args: never[]) => Error)): [ExceptionGroup | null, ExceptionGroup | null] {
+    if (typeof match !== 'function') throw new TypeError(`expected a function or an Error class, got ${describe(match)}`);
     const test = typeof match === 'function' && 'prototype' in match && match.prototype instanceof Error || match === Error
       ? (e: Error) => e instanceof (match as abstract new (...args: never[]) => Error)
       : (match as (e: Error) => boolean);
@@ -203,5 +214,19 @@ export class BrokenPipeError extends ConnectionError { override readonly name: s
  */
 export function toError(x: unknown): Error {
   if (x instanceof Error) return x;
-  return new Error(typeof x === 'string' ? x : `non-Error value thrown: ${String(x)}`, { cause: x });
+  const e = new Error(typeof x === 'string' ? x : `non-Error value thrown: ${describe(x)}`, { cause: x });
+  wrappers.add(e);
+  return e;
+}
+
+/** The Errors `toError` made to stand for a thrown non-Error inside the loop (each keeps it as `cause`). */
+const wrappers = new WeakSet<Error>();
+
+/**
+ * @internal What the caller of a run sees for an error: the value a coroutine threw, as thrown
+ * (Python's rule: whatever was raised is what the caller catches), so a `toError` wrapper gives
+ * back its `cause`.
+ */
+export function _asThrown(e: unknown): unknown {
+  return e instanceof Error && wrappers.has(e) ? e.cause : e;
 }

@@ -2,10 +2,11 @@
 // A Future goes PENDING -> FINISHED or CANCELLED once (`FutureState` below is the only
 // spelling of its states). Done-callbacks are always scheduled on the loop, never called inline,
 // in the order they were added; a waiting Task and a FutureWatcher are done-entries too.
-import type { Context } from './contextvars';
-import { CancelledError, FatalError, InvalidStateError, RuntimeError, toError } from './exceptions';
+import { _checkContextOption, type Context } from './contextvars';
+import { CancelledError, FatalError, InvalidStateError, RuntimeError, toError, _asThrown } from './exceptions';
 import { getEventLoop, Handle, type AbstractEventLoop, type Runnable } from './events';
 import { describe } from './internal/introspect';
+import { _argTypeError } from './internal/validate';
 import type { Task } from './tasks';
 
 /**
@@ -236,6 +237,8 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
    * @param opts.context the context `fn` runs in (default: a copy of the current one)
    */
   addDoneCallback(fn: (fut: this) => unknown, opts?: { context?: Context }): void {
+    if (typeof fn !== 'function') throw _argTypeError('addDoneCallback', 'fn', 'a function', fn);
+    if (opts !== undefined) _checkContextOption('addDoneCallback', opts);
     const entry = new DoneCallback(fn, this, opts?.context);
     if (this._state !== FutureState.PENDING) {
       this._loop._checkClosed();
@@ -382,7 +385,8 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
         try {
           resolve(this.result());
         } catch (e) {
-          reject(toError(e));
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- the caller catches what the coroutine threw
+          reject(_asThrown(e));
         }
       };
       if (this._state !== FutureState.PENDING) settle();

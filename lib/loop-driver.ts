@@ -9,7 +9,7 @@
 // scheduler (base-events.ts) calls `_wake()` whenever it adds work that an idle loop must see.
 import type { Clock } from './clock';
 import { _getRunningLoop, type AbstractEventLoop, type Timer } from './events';
-import { DeadlockError, RuntimeError } from './exceptions';
+import { DeadlockError, RuntimeError, _asThrown } from './exceptions';
 import { iscoroutine, isFuture, wrapPromise, _expectedError, _isThenable, type Awaitable, type Coroutine, type Future } from './futures';
 import type { TimerHeap } from './internal/heap';
 
@@ -150,7 +150,11 @@ export class LoopDriver {
   #runResult<T>(future: Future<T>): T {
     future.removeDoneCallback(stopLoop);
     if (!future.done()) throw new RuntimeError('Event loop stopped before Future completed.');
-    return future.result();
+    try {
+      return future.result();
+    } catch (e) {
+      throw _asThrown(e); // a non-Error thrown by the coroutine reaches the caller as itself
+    }
   }
 
   #checkNotRunning(): void {

@@ -1,10 +1,10 @@
 // Python: asyncio/tasks.py (3.11/3.12), Task.__step and Task.__wakeup transliterated.
 // A Task drives one coroutine: it is put on the ready queue itself (no Handle per step), waits on
 // at most one future at a time (_futWaiter), and awaits yielded coroutine objects inline on a stack.
-import { _checkOptions } from './internal/validate';
-import { _contextFromVars, _currentVars, _enterRun, _exitRun, type Context, type Vars } from './contextvars';
+import { _argTypeError, _checkBoolean, _checkOptions } from './internal/validate';
+import { Context, _contextFromVars, _currentVars, _enterRun, _exitRun, type Vars } from './contextvars';
 import { CancelledError, FatalError, InvalidStateError, RuntimeError, toError } from './exceptions';
-import { getEventLoop, getRunningLoop, type AbstractEventLoop, type Runnable, type TaskOptions } from './events';
+import { getEventLoop, getRunningLoop, _isLoop, type AbstractEventLoop, type Runnable, type TaskOptions } from './events';
 import {
   FutureState, Future, iscoroutine, wrapPromise, _expectedError, _isGeneratorFunction, _isThenable,
   type Awaitable, type Coroutine,
@@ -40,6 +40,30 @@ function taskName(value: unknown): string {
  * keeps cycle detection O(1) amortised while chains only grow.
  */
 let chainEpoch = 0;
+
+/**
+ * Set by `_trustedTask` for the one `new Task` it makes: options built by the loop's own task
+ * factories are not checked again (the check would cost every `createTask`).
+ */
+let trusted = false;
+
+const TASK_CONSTRUCTOR_KEYS = ['loop', 'name', 'context', 'eagerStart'] as const satisfies readonly (keyof TaskConstructorOptions)[];
+
+/** The options of `new Task(coro, opts)`, checked; returns the loop the task belongs to. */
+function checkTaskConstructorOptions(opts: TaskConstructorOptions): AbstractEventLoop {
+  _checkOptions('Task', opts, TASK_CONSTRUCTOR_KEYS);
+  const { loop, context, eagerStart } = opts as Record<string, unknown>;
+  if (loop != null && !_isLoop(loop)) throw _argTypeError('Task', 'loop', 'an event loop', loop);
+  if (context != null && !(context instanceof Context)) throw _argTypeError('Task', 'context', 'a Context', context);
+  if (eagerStart != null) _checkBoolean('Task', 'eagerStart', eagerStart);
+  return loop ?? getEventLoop();
+}
+
+/** @internal `new Task(coro, opts)` for options the loop built itself (see `trusted`). */
+export function _trustedTask<T>(coro: Coroutine<T>, opts: TaskConstructorOptions): Task<T> {
+  trusted = true;
+  return new Task(coro, opts);
+}
 
 /** Options for `new Task(...)`. @see Python `asyncio.Task(coro, loop=, name=, context=, eager_start=)` */
 export interface TaskConstructorOptions extends TaskOptions {
@@ -93,8 +117,13 @@ export class Task<out T> extends Future<T> implements Runnable {
   /** @internal */
   _listed = false;
 
+  /**
+   * @throws {TypeError} `coro` not a coroutine, an unknown option, or a bad `loop`/`context`/`eagerStart`
+   * @throws {RuntimeError} a coroutine another task already runs; "Event loop is closed"
+   */
   constructor(coro: Coroutine<T>, opts?: TaskConstructorOptions) {
-    super({ loop: opts?.loop ?? getEventLoop() });
+    super({ loop: trusted || opts === undefined ? opts?.loop ?? getEventLoop() : checkTaskConstructorOptions(opts) });
+    trusted = false;
     if (!iscoroutine(coro)) throw _expectedError('a coroutine was expected', coro);
     const owner = (coro as Owned)[kOwner];
     if (owner !== undefined) throw new RuntimeError(`cannot reuse already awaited coroutine (it belongs to ${owner.getName()})`);
@@ -427,7 +456,7 @@ function chainRoot(t: Task<unknown>): Task<unknown> {
  * @see Python `asyncio.eager_task_factory` (3.12)
  */
 export function eagerTaskFactory(loop: AbstractEventLoop, coro: Coroutine<unknown>, opts?: TaskOptions): Task<unknown> {
-  return new Task(coro, { loop, name: opts?.name, context: opts?.context, eagerStart: true });
+  return _trustedTask(coro, { loop, name: opts?.name, context: opts?.context, eagerStart: true });
 }
 
 /**
@@ -443,11 +472,9 @@ export function eagerTaskFactory(loop: AbstractEventLoop, coro: Coroutine<unknow
  */
 export function createTask<T>(coro: Coroutine<T>, opts?: TaskOptions): Task<T> {
   if (!iscoroutine(coro)) throw _expectedError('a coroutine was expected', coro);
-  if (opts !== undefined) _checkOptions('createTask', opts, TASK_KEYS);
   return getRunningLoop().createTask(coro, opts);
 }
 
-const TASK_KEYS = ['name', 'context'] as const satisfies readonly (keyof TaskOptions)[];
 
 /** The task running now on `loop` (default: the running loop), or `null` between tasks. @see Python `asyncio.current_task()` */
 export function currentTask(loop?: AbstractEventLoop): Task<unknown> | null {

@@ -277,3 +277,8 @@ describe('VirtualClock checks its times at the call', () => {
     expect(runSync(main(), { clock })).toBe(5);
   });
 });
+
+test('new VirtualClock(0, { unknown }) is a TypeError naming the key (issue 11)', () => {
+  expect(() => new VirtualClock(0, { autojump_threshold: 1 } as never))
+    .toThrow(new TypeError("VirtualClock() got an unexpected keyword argument 'autojump_threshold' (did you mean autojumpThreshold?)"));
+});

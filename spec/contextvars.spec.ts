@@ -261,3 +261,30 @@ describe('contexts of tasks and callbacks (asyncio)', () => {
     loop.close();
   });
 });
+
+describe('arguments checked at the call (issue 11 item 8)', () => {
+  test('test_context_var_new_1: a ContextVar name must be a string (Python: "context variable name must be a str")', () => {
+    for (const bad of [1, null, undefined, Symbol('s'), {}]) {
+      expect(() => new ContextVar(bad as never)).toThrow(TypeError);
+    }
+    expect(() => new ContextVar(5 as unknown as string)).toThrow(new TypeError('context variable name must be a str, got 5'));
+    expect(() => new ContextVar('v', { defualt: 1 } as never)).toThrow("ContextVar() got an unexpected keyword argument 'defualt'");
+    expect(new ContextVar('v', {} as never).get('d')).toBe('d');
+  });
+
+  test('test_context_var_reset_*: reset() needs a Token (Python: "expected an instance of Token, got 5")', () => {
+    const v = new ContextVar<number>('v');
+    new Context().run(() => {
+      expect(() => { v.reset(5 as never); }).toThrow(new TypeError('expected an instance of Token, got 5'));
+      const t = v.set(1);
+      v.reset(t);
+      expect(v.get(0)).toBe(0);
+    });
+  });
+
+  test('Context.run(5) is a TypeError and leaves no context entered', () => {
+    const ctx = new Context();
+    expect(() => ctx.run(5 as never)).toThrow(new TypeError("Context.run() argument 'fn' must be a function, got 5"));
+    expect(ctx.run(() => 'entered once')).toBe('entered once');
+  });
+});

@@ -386,3 +386,14 @@ describe('running loop registry (getRunningLoop, getEventLoop, setEventLoop, new
     l2.close();
   }, 5000);
 });
+
+describe('setEventLoop arguments (issue 11 item 8)', () => {
+  test('test_set_event_loop: a non-loop is a TypeError (Python: "loop must be an instance of AbstractEventLoop or None")', () => {
+    const before = getEventLoop();
+    for (const bad of ['abc', 5, {}, undefined]) {
+      expect(() => { setEventLoop(bad as never); }).toThrow(TypeError);
+    }
+    expect(() => { setEventLoop('abc' as never); }).toThrow(new TypeError("loop must be an instance of AbstractEventLoop or None, not 'abc'"));
+    expect(getEventLoop()).toBe(before);
+  });
+});

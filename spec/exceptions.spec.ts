@@ -185,7 +185,7 @@ describe('toError / isCancelledError', () => {
     expect(u.cause).toBeUndefined();
     const obj = { code: 1 };
     const o = toError(obj);
-    expect(o.message).toBe('non-Error value thrown: [object Object]');
+    expect(o.message).toBe('non-Error value thrown: <Object object>');
     expect(o.cause).toBe(obj);
   });
 
@@ -197,5 +197,21 @@ describe('toError / isCancelledError', () => {
     expect(isCancelledError(new TimeoutError())).toBe(false);
     expect(isCancelledError({ name: 'CancelledError' })).toBe(false);
     expect(isCancelledError(null)).toBe(false);
+  });
+});
+
+describe('ExceptionGroup arguments (issue 11 item 8; Python: BaseExceptionGroup.__new__)', () => {
+  test('test_exception_group_types: the message must be a string and the errors an array of Errors', () => {
+    expect(() => new ExceptionGroup(1 as unknown as string, [new Error('x')])).toThrow(new TypeError('ExceptionGroup() argument 1 must be str, got 1'));
+    expect(() => new ExceptionGroup('m', 'abc' as never)).toThrow(new TypeError("second argument (exceptions) must be a sequence (an array), got 'abc'"));
+    expect(() => new ExceptionGroup('m', [new Error('a'), 1] as never)).toThrow(new TypeError('Item 1 of second argument (exceptions) is not an exception: 1'));
+    expect(() => new ExceptionGroup('m', [])).toThrow('second argument (exceptions) must be a non-empty sequence');
+    expect(new ExceptionGroup('m', [new Error('a')]).exceptions).toHaveLength(1);
+  });
+
+  test('split(123) is a TypeError (Python: "expected a function, exception type or tuple of exception types")', () => {
+    const eg = new ExceptionGroup('m', [new Error('a')]);
+    expect(() => eg.split(123 as never)).toThrow(new TypeError('expected a function or an Error class, got 123'));
+    expect(() => eg.subgroup('x' as never)).toThrow(TypeError);
   });
 });

@@ -573,7 +573,7 @@ describe('Future in async functions and Promises', () => {
     const a = wrapPromise(Promise.reject(exc), { loop });
     await expect(loop.runUntilComplete(a)).rejects.toBe(exc);
     const b = wrapPromise(Promise.reject(new Error('x')).catch(() => { throw 'plain'; }), { loop });
-    await expect(loop.runUntilComplete(b)).rejects.toThrow('plain');
+    await expect(loop.runUntilComplete(b)).rejects.toBe('plain'); // the caller catches what was thrown
     expect(b.exception()?.cause).toBe('plain');
     loop.close();
   });
@@ -646,5 +646,30 @@ describe('isFuture / iscoroutine', () => {
     expect(iscoroutine(Promise.resolve(1))).toBe(false);
     expect(iscoroutine(null)).toBe(false);
     g.return(0);
+  });
+});
+
+describe('addDoneCallback arguments (issue 11 item 8)', () => {
+  test('a non-function is a TypeError at the call, not when the future completes', () => {
+    const loop = virtualLoop();
+    const f = loop.createFuture<number>();
+    expect(() => { f.addDoneCallback(123 as never); }).toThrow(new TypeError("addDoneCallback() argument 'fn' must be a function, got 123"));
+    f.setResult(1);
+    runBriefly(loop);
+    loop.close();
+  });
+
+  test('its options: only `context`, and a Context', () => {
+    const loop = virtualLoop();
+    const f = loop.createFuture<number>();
+    expect(() => { f.addDoneCallback(() => undefined, { ctx: 1 } as never); }).toThrow("addDoneCallback() got an unexpected keyword argument 'ctx'");
+    expect(() => { f.addDoneCallback(() => undefined, { context: 'x' } as never); })
+      .toThrow(new TypeError("addDoneCallback() argument 'context' must be a Context, got 'x'"));
+    const seen: number[] = [];
+    f.addDoneCallback((d) => { seen.push(d.result()); });
+    f.setResult(3);
+    runBriefly(loop);
+    expect(seen).toEqual([3]);
+    loop.close();
   });
 });

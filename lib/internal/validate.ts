@@ -24,11 +24,11 @@ function camel(key: string): string {
  * @internal Checks the options object `opts` of `name()`: `undefined`, `null` or a non-array
  * object whose own enumerable keys are all in `keys`. A Python spelling of a known key
  * (`return_exceptions`) gets a "did you mean" hint; an asyncio option tsyncio lacks says so.
- * @throws {TypeError} "options must be an object"; "<name>() got an unexpected keyword argument '<key>'"
+ * @throws {TypeError} "<name>() options must be an object, got <x>"; "<name>() got an unexpected keyword argument '<key>'"
  */
 export function _checkOptions(name: string, opts: unknown, keys: readonly string[]): void {
   if (opts === undefined || opts === null) return;
-  if (typeof opts !== 'object' || Array.isArray(opts)) throw new TypeError('options must be an object');
+  if (typeof opts !== 'object' || Array.isArray(opts)) throw new TypeError(`${name}() options must be an object, got ${describe(opts)}`);
   for (const key in opts) {
     if (!Object.prototype.hasOwnProperty.call(opts, key) || keys.includes(key)) continue;
     let msg = `${name}() got an unexpected keyword argument '${key}'`;
@@ -85,7 +85,7 @@ export function _checkInteger(fn: string, arg: string, value: unknown, min = -In
   return value;
 }
 
-/** How {@link _checkSeconds} constrains a number of seconds. */
+/** @internal How {@link _checkSeconds} constrains a number of seconds. */
 export interface SecondsRule {
   /** Infinity is refused (clocks); by default it is allowed ("never", as for a delay). */
   finite?: boolean;

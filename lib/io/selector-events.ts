@@ -7,12 +7,12 @@ import {
   formatAddress, type CreateConnectionOptions, type CreateServerOptions, type CreateUnixServerOptions, CREATE_CONNECTION_KEYS, CREATE_SERVER_KEYS, CREATE_UNIX_SERVER_KEYS, SOCK_KEY,
 } from './connections';
 import { Handle } from '../events';
-import { _checkOptions } from '../internal/validate';
+import { _argTypeError, _checkOptions } from '../internal/validate';
 import { BlockingIOError, RuntimeError } from '../exceptions';
 import type { Coroutine, Future } from '../futures';
 import type { Protocol } from './protocols';
 import type { SelectorSocketTransport } from './selector-transport';
-import { DefaultSelector, EVENT_READ, EVENT_WRITE, type Selector, type SelectorKey } from './selectors';
+import { DefaultSelector, EVENT_READ, EVENT_WRITE, Selector, type SelectorKey } from './selectors';
 import type { Server } from './server';
 import { errnoError } from './oserrors';
 import { SO_ERROR, SOL_SOCKET, type Address, type Selectable, type Socket } from './sockets';
@@ -41,7 +41,13 @@ export class SelectorEventLoop extends BaseEventLoop {
   readonly _transports = new Map<number, SelectorSocketTransport>();
   #io = 0;
 
+  /** @internal */
+  static override readonly _optionKeys: readonly string[] = ['clock', 'debug', 'selector'];
+
+  /** @throws {TypeError} an unknown option, or a `selector` that is not a Selector (and the base loop's checks) */
   constructor(options?: SelectorEventLoopOptions) {
+    const selector = options?.selector;
+    if (selector !== undefined && !(selector instanceof Selector)) throw _argTypeError('SelectorEventLoop', 'selector', 'a Selector', selector);
     super(options);
     this._selector = (options?.selector ?? new DefaultSelector()) as Selector<IOData>;
     this._selector._setWakeup(this.#ioWakeup);

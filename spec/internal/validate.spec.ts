@@ -61,8 +61,8 @@ describe('options objects (Python: unexpected keyword arguments)', () => {
       .toBe("runSync() got an unexpected keyword argument 'debgu'");
     expect(message(caught(() => new Runner({ clok: null } as never))))
       .toBe("Runner() got an unexpected keyword argument 'clok'");
-    expect(message(caught(() => runSync(nothing(), 'debug' as never)))).toBe('options must be an object');
-    expect(message(caught(() => runSync(nothing(), [] as never)))).toBe('options must be an object');
+    expect(message(caught(() => runSync(nothing(), 'debug' as never)))).toBe("runSync() options must be an object, got 'debug'");
+    expect(message(caught(() => runSync(nothing(), [] as never)))).toBe('runSync() options must be an object, got []');
   });
 
   test('openConnection/startServer: ssl is refused (no plaintext fallback), before any socket is made', () => {
