@@ -6,7 +6,7 @@
 // LoopDriver. The default task factory is `new Task(...)`, imported here as CPython's base_events.py
 // imports tasks (tasks.ts imports only types from this file, so there is no cycle). BaseEventLoop has
 // no I/O: its I/O methods throw NotImplementedError; io/selector-events.ts implements them.
-import { MonotonicClock, type Clock } from './clock';
+import { MonotonicClock, _checkClock, type Clock } from './clock';
 import { Context } from './contextvars';
 import { FatalError, NotImplementedError, RuntimeError, toError } from './exceptions';
 import {
@@ -14,7 +14,7 @@ import {
   type AbstractEventLoop, type CallbackOptions, type ExceptionContext, type ExceptionHandler,
   type Runnable, type TaskFactory, type TaskOptions, type Timer,
 } from './events';
-import { Future, iscoroutine, _isGeneratorFunction, type Awaitable, type Coroutine } from './futures';
+import { Future, iscoroutine, _isGeneratorFunction, _kLoopChecked, type Awaitable, type Coroutine, type TrustedLoopOption } from './futures';
 import { Deque } from './internal/deque';
 import { TimerHeap } from './internal/heap';
 import { IList } from './internal/ilist';
@@ -139,7 +139,7 @@ export class BaseEventLoop implements AbstractEventLoop {
   constructor(options?: EventLoopOptions) {
     _checkOptions(this.constructor.name, options, (this.constructor as typeof BaseEventLoop)._optionKeys);
     const clock = options?.clock;
-    if (clock !== undefined && typeof (clock as Partial<Clock> | null)?.time !== 'function') throw _argTypeError(this.constructor.name, 'clock', 'a Clock', clock);
+    if (clock !== undefined) _checkClock(this.constructor.name, clock);
     const debug = options?.debug;
     if (debug !== undefined) _checkBoolean(this.constructor.name, 'debug', debug);
     this._clock = clock ?? new MonotonicClock();
@@ -258,7 +258,7 @@ export class BaseEventLoop implements AbstractEventLoop {
 
   /** A new Future attached to this loop. @see Python `loop.create_future()` */
   createFuture<T>(): Future<T> {
-    return new Future<T>({ loop: this });
+    return new Future<T>({ loop: this, [_kLoopChecked]: true } as TrustedLoopOption);
   }
 
   /**
@@ -267,11 +267,12 @@ export class BaseEventLoop implements AbstractEventLoop {
    * @throws {TypeError} "a coroutine was expected, got …"
    */
   createTask<T>(coro: Coroutine<T>, opts?: TaskOptions): Task<T> {
-    if (opts !== undefined) checkTaskOptions(opts);
+    if (opts != null) checkTaskOptions(opts);
     this._checkClosed();
     const factory = this.#taskFactory;
     if (factory === null) return newTask(this, coro, opts) as Task<T>;
     const task = factory(this, coro, opts) as Task<T>;
+    if (!(task instanceof Future)) throw new TypeError(`the task factory must return a Future or a Task, got ${describe(task)}`);
     if (opts?.name != null) task.setName(opts.name);
     return task;
   }

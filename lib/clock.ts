@@ -1,9 +1,8 @@
 // The loop's notion of time, in seconds. A real monotonic clock, or a virtual one for tests.
-import { _checkOptions, _checkSeconds } from './internal/validate';
+import { _argTypeError, _checkOptions, _checkSeconds } from './internal/validate';
 
 const FINITE = { finite: true };
 const FINITE_NON_NEGATIVE = { finite: true, min: 0 };
-const NOT_NAN = {};
 
 /**
  * Where the loop reads the time from. `virtual` clocks are advanced by the loop itself whenever
@@ -69,13 +68,13 @@ export class VirtualClock implements Clock {
     return this.#now;
   }
   /**
-   * Moves the clock forward to `when` (never backwards). The loop jumps to its next timer's time,
-   * which may be `Infinity` (a timer that never fires), so only NaN and non-numbers are refused.
+   * Moves the clock forward to `when` (never backwards). The loop jumps to its next timer's time;
+   * a timer at `Infinity` never fires, so the loop never jumps there and neither may a caller.
    * @throws {TypeError} when `when` is not a number
-   * @throws {RangeError} for NaN
+   * @throws {RangeError} for NaN or an infinite `when`
    */
   advanceTo(when: number): void {
-    if (_checkSeconds('advanceTo', 'when', when, NOT_NAN) > this.#now) this.#now = when;
+    if (_checkSeconds('advanceTo', 'when', when, FINITE) > this.#now) this.#now = when;
   }
   /**
    * Moves the clock forward by `seconds`.
@@ -85,4 +84,9 @@ export class VirtualClock implements Clock {
   advance(seconds: number): void {
     this.#now += _checkSeconds('advance', 'seconds', seconds, FINITE_NON_NEGATIVE);
   }
+}
+
+/** @internal Checks that the `clock` option of `fn()` is a {@link Clock}: an object with `time()`. */
+export function _checkClock(fn: string, clock: unknown): asserts clock is Clock {
+  if (typeof (clock as Partial<Clock> | null | undefined)?.time !== 'function') throw _argTypeError(fn, 'clock', 'a Clock', clock);
 }

@@ -2,7 +2,8 @@
 // `async with cm as v: body` is `yield* asyncWith(cm, function* (v) { body })`: aexit always runs,
 // gets the body's error (or null), and may swallow it by returning true.
 import { toError } from './exceptions';
-import type { Coroutine } from './futures';
+import { iscoroutine, _expectedError, type Coroutine } from './futures';
+import { _argTypeError } from './internal/validate';
 
 /**
  * An async context manager: `aenter()` runs before the body, `aexit(error)` after it, with the
@@ -34,10 +35,13 @@ export function* asyncWith<T, R>(cm: AsyncContextManager<T>, body: (value: T) =>
   if (typeof (cm as Partial<AsyncContextManager<T>> | null)?.aenter !== 'function' || typeof (cm as Partial<AsyncContextManager<T>>).aexit !== 'function') {
     throw new TypeError("'async with' needs an asynchronous context manager: an object with aenter() and aexit() coroutines");
   }
+  if (typeof body !== 'function') throw _argTypeError('asyncWith', 'body', 'a generator function', body);
   const value = yield* cm.aenter();
   let result: R;
   try {
-    result = yield* body(value);
+    const inner: unknown = body(value);
+    if (!iscoroutine(inner)) throw _expectedError('asyncWith() body must return a coroutine (write it as function*)', inner);
+    result = yield* inner as Coroutine<R>;
   } catch (e) {
     const swallow = yield* cm.aexit(toError(e));
     if (swallow === true) return undefined;

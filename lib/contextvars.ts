@@ -48,12 +48,14 @@ export class Context {
 
   /** The value of `v` in this context, or `dflt`. */
   get<T>(v: ContextVar<T>, dflt?: T): T | undefined {
+    checkKey(v);
     const vars = this._live();
     return vars.has(v) ? (vars.get(v) as T) : dflt;
   }
 
   /** Whether `v` has a value in this context. */
   has(v: ContextVar<unknown>): boolean {
+    checkKey(v);
     return this._live().has(v);
   }
 
@@ -279,3 +281,8 @@ export function _checkContextOption(fn: string, opts: unknown): void {
 }
 
 const CONTEXT_KEY = ['context'] as const;
+
+/** Python's check on a Context key: `TypeError: a ContextVar key was expected, got 5`. */
+function checkKey(v: unknown): void {
+  if (!(v instanceof ContextVar)) throw new TypeError(`a ContextVar key was expected, got ${describe(v)}`);
+}

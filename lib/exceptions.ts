@@ -1,10 +1,12 @@
 // Python: asyncio/exceptions.py (3.11), plus the errors of queues.py, locks.py and the OS errors.
 // Every error a user can meet is a class here, named as in Python, with a message that names the problem.
 import { describe } from './internal/introspect';
+import { _argTypeError } from './internal/validate';
 
 function messageOf(msg: unknown): string {
   if (msg === undefined || msg === null) return '';
   if (typeof msg === 'string') return msg;
+  if (typeof msg === 'symbol' || typeof msg === 'bigint') return describe(msg);
   try {
     const json: unknown = JSON.stringify(msg);
     return typeof json === 'string' ? json : typeof msg;
@@ -71,6 +73,10 @@ export class IncompleteReadError extends Error {
     /** The total number of bytes expected, or `null` when reading up to a separator. */
     readonly expected: number | null,
   ) {
+    if (!(partial instanceof Uint8Array)) throw _argTypeError('IncompleteReadError', 'partial', 'a Buffer', partial);
+    if (expected !== null && (typeof expected !== 'number' || !Number.isInteger(expected) || expected < 0)) {
+      throw _argTypeError('IncompleteReadError', 'expected', 'a non-negative integer or null', expected);
+    }
     super(`${partial.length} bytes read on a total of ${expected === null ? 'undefined' : String(expected)} expected bytes`);
   }
 }
@@ -213,10 +219,18 @@ export class BrokenPipeError extends ConnectionError { override readonly name: s
  * @see Python: none (Python can only raise exceptions)
  */
 export function toError(x: unknown): Error {
-  if (x instanceof Error) return x;
+  if (_isError(x)) return x;
   const e = new Error(typeof x === 'string' ? x : `non-Error value thrown: ${describe(x)}`, { cause: x });
   wrappers.add(e);
   return e;
+}
+
+/**
+ * @internal Whether `x` is an Error, from this realm or another (Node's own errors come from the
+ * outer realm when code runs in a `vm` context, as under jest).
+ */
+export function _isError(x: unknown): x is Error {
+  return x instanceof Error || Object.prototype.toString.call(x) === '[object Error]';
 }
 
 /** The Errors `toError` made to stand for a thrown non-Error inside the loop (each keeps it as `cause`). */

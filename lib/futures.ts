@@ -3,10 +3,10 @@
 // spelling of its states). Done-callbacks are always scheduled on the loop, never called inline,
 // in the order they were added; a waiting Task and a FutureWatcher are done-entries too.
 import { _checkContextOption, type Context } from './contextvars';
-import { CancelledError, FatalError, InvalidStateError, RuntimeError, toError, _asThrown } from './exceptions';
-import { getEventLoop, Handle, type AbstractEventLoop, type Runnable } from './events';
+import { CancelledError, FatalError, InvalidStateError, RuntimeError, toError, _asThrown, _isError } from './exceptions';
+import { getEventLoop, Handle, _isLoop, type AbstractEventLoop, type Runnable } from './events';
 import { describe } from './internal/introspect';
-import { _argTypeError } from './internal/validate';
+import { _argTypeError, _checkOptions } from './internal/validate';
 import type { Task } from './tasks';
 
 /**
@@ -146,8 +146,11 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
   _logTraceback = false;
 
   /** A pending future attached to `loop` (default: the current event loop). */
+  /** @throws {TypeError} an unknown option, or a `loop` that is not an event loop */
   constructor(opts?: { loop?: AbstractEventLoop }) {
-    this._loop = opts?.loop ?? getEventLoop();
+    if (opts == null) this._loop = getEventLoop();
+    else if ((opts as Partial<TrustedLoopOption>)[_kLoopChecked] !== undefined) this._loop = (opts as TrustedLoopOption).loop;
+    else this._loop = _loopOption(this.constructor.name, opts) ?? getEventLoop();
   }
 
   /** The loop the future is attached to. */
@@ -215,14 +218,16 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
 
   /**
    * Marks the future done with an error and schedules its callbacks. An error class is
-   * instantiated; a value that is not an Error is wrapped (see `toError`).
+   * instantiated.
    * @throws {InvalidStateError} if it is already done
+   * @throws {TypeError} "invalid exception object" (Python's message) for a value that is not an Error
    */
   setException(exception: unknown): void {
     if (this._state !== FutureState.PENDING) throw new InvalidStateError(`invalid state: ${STATE_NAMES[this._state]}: ${this.toString()}`);
     let exc = exception;
     if (typeof exc === 'function' && (exc.prototype instanceof Error || exc === Error)) exc = new (exc as new () => Error)();
-    this._exception = toError(exc);
+    if (!_isError(exc)) throw new TypeError(`invalid exception object: setException() needs an Error, got ${describe(exc)}`);
+    this._exception = exc;
     this._state = FutureState.FINISHED;
     this._logTraceback = true;
     const label = this._label();
@@ -367,6 +372,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
 
   /** @internal `gen.throw(err)` on a coroutine suspended in `yield* fut` lands here: re-throw it. */
   throw(err: unknown): never {
+    if (!_isError(err)) throw new TypeError(`exceptions must derive from Error, got ${describe(err)}`);
     throw err;
   }
 
@@ -464,7 +470,8 @@ export function _isThenable(x: unknown): x is PromiseLike<unknown> {
  */
 export function wrapPromise<T>(promise: PromiseLike<T>, opts?: { loop?: AbstractEventLoop }): Future<T> {
   if (promise instanceof Future) return promise as Future<T>;
-  const loop = opts?.loop ?? getEventLoop();
+  if (!_isThenable(promise)) throw _expectedError('wrapPromise() argument \'promise\' must be a Promise or a thenable', promise);
+  const loop = _loopOption('wrapPromise', opts) ?? getEventLoop();
   const fut = loop.createFuture<T>();
   loop._addExternal(1);
   const settle = (ok: boolean, value: unknown): void => {
@@ -473,7 +480,7 @@ export function wrapPromise<T>(promise: PromiseLike<T>, opts?: { loop?: Abstract
     loop.callSoonThreadsafe(() => {
       if (fut.done()) return;
       if (ok) fut.setResult(value as T);
-      else fut.setException(value);
+      else fut.setException(toError(value));
     });
   };
   Promise.resolve(promise).then(
@@ -481,4 +488,31 @@ export function wrapPromise<T>(promise: PromiseLike<T>, opts?: { loop?: Abstract
     (e: unknown) => { settle(false, e); },
   );
   return fut;
+}
+
+const LOOP_KEY = ['loop'] as const;
+
+/**
+ * @internal Marks a `{ loop }` the library built itself (`loop.createFuture()`, Task, sleep,
+ * gather): the Future constructor skips its check, which would otherwise cost every future.
+ */
+export const _kLoopChecked: unique symbol = Symbol('loopChecked');
+
+/** @internal Options with a loop the library already knows is one. */
+export interface TrustedLoopOption {
+  loop: AbstractEventLoop;
+  [_kLoopChecked]: true;
+}
+
+/**
+ * @internal The `{ loop }` options object of `fn()`: no other key, and the loop, when given, an
+ * event loop; returns it, or null when none is given (the caller picks the current loop only
+ * when it needs one, as Python does).
+ */
+export function _loopOption(fn: string, opts: { loop?: unknown } | null | undefined): AbstractEventLoop | null {
+  _checkOptions(fn, opts, LOOP_KEY);
+  const loop = opts?.loop;
+  if (loop == null) return null;
+  if (!_isLoop(loop)) throw _argTypeError(fn, 'loop', 'an event loop', loop);
+  return loop;
 }

@@ -249,7 +249,8 @@ export class LoopDriver {
         if (loop._nextTimeout() === 0) return; // something arrived (or stop() was called)
       }
       const next = loop._scheduled.peek();
-      if (next !== undefined) {
+      // A timer at Infinity ("never", e.g. sleep(Infinity)) is never jumped to: it cannot fire.
+      if (next !== undefined && next._when !== Infinity) {
         clock.advanceTo?.(next._when);
         return;
       }

@@ -1,10 +1,10 @@
 // Python: asyncio/runners.py (3.11): run() and Runner.
 // A runner owns one loop: it runs the main coroutine, then cancels what is left, waits for it
 // (for a bounded grace period) and closes the loop, reporting whatever went wrong on the way.
-import { _checkOptions } from './internal/validate';
+import { _checkBoolean, _checkOptions, _checkSeconds } from './internal/validate';
 import type { EventLoopOptions } from './base-events';
-import type { Clock } from './clock';
-import { copyContext, type Context } from './contextvars';
+import { _checkClock, type Clock } from './clock';
+import { copyContext, _checkContextOption, type Context } from './contextvars';
 import { RuntimeError, toError } from './exceptions';
 import { newEventLoop, setEventLoop, _getRunningLoop, type AbstractEventLoop } from './events';
 import { iscoroutine, _expectedError, type Coroutine, type Future } from './futures';
@@ -25,6 +25,17 @@ export interface RunOptions {
 }
 
 const RUN_KEYS = ['debug', 'clock', 'shutdownTimeout'] as const satisfies readonly (keyof RunOptions)[];
+const NON_NEGATIVE = { min: 0 };
+
+/** The options of `fn()` (run, runSync, Runner), all checked before anything runs. */
+function checkRunOptions(fn: string, opts: RunOptions | undefined): void {
+  _checkOptions(fn, opts, RUN_KEYS);
+  if (opts == null) return;
+  const { debug, clock, shutdownTimeout } = opts as Record<string, unknown>;
+  if (debug !== undefined) _checkBoolean(fn, 'debug', debug);
+  if (clock !== undefined) _checkClock(fn, clock);
+  if (shutdownTimeout !== undefined) _checkSeconds(fn, 'shutdownTimeout', shutdownTimeout, NON_NEGATIVE);
+}
 
 function closeCoro(coro: unknown): void {
   if (iscoroutine(coro)) {
@@ -58,7 +69,7 @@ export class Runner {
   readonly #opts: RunOptions;
 
   constructor(opts?: RunOptions) {
-    _checkOptions('Runner', opts, RUN_KEYS);
+    checkRunOptions('Runner', opts);
     this.#opts = opts ?? {};
   }
 
@@ -89,6 +100,12 @@ export class Runner {
 
   #start<T>(coro: Coroutine<T>, opts?: { context?: Context }): [AbstractEventLoop, Task<T>] {
     checkMain(coro, 'Runner.run()');
+    try {
+      _checkContextOption('Runner.run', opts);
+    } catch (e) {
+      closeCoro(coro);
+      throw e;
+    }
     const loop = this.#lazyInit();
     return [loop, loop.createTask(coro, { context: opts?.context ?? (this.#context as Context) })];
   }
@@ -203,7 +220,7 @@ export function run<T>(main: Coroutine<T>, opts?: RunOptions): Promise<T> {
   const go = async (): Promise<T> => {
     checkMain(main, 'asyncio.run()');
     try {
-      _checkOptions('run', opts, RUN_KEYS);
+      checkRunOptions('run', opts);
     } catch (e) {
       closeCoro(main);
       throw e;
@@ -230,7 +247,7 @@ export function run<T>(main: Coroutine<T>, opts?: RunOptions): Promise<T> {
 export function runSync<T>(main: Coroutine<T>, opts?: RunOptions): T {
   checkMain(main, 'asyncio.runSync()');
   try {
-    _checkOptions('runSync', opts, RUN_KEYS);
+    checkRunOptions('runSync', opts);
   } catch (e) {
     closeCoro(main);
     throw e;

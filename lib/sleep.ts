@@ -4,7 +4,7 @@
 // task is the hottest and most numerous thing a loop holds, so it is kept to a few fields.
 import { _checkSeconds } from './internal/validate';
 import { getRunningLoop, type AbstractEventLoop, type Timer } from './events';
-import { Future, FutureState, type Coroutine } from './futures';
+import { Future, FutureState, _kLoopChecked, type Coroutine, type TrustedLoopOption } from './futures';
 import { nameCoroutineClass } from './internal/introspect';
 
 /** The prototype of generator objects: inheriting from it makes `iscoroutine()` true. */
@@ -27,7 +27,7 @@ class SleepFuture<T> extends Future<T> implements Timer {
     loop: AbstractEventLoop,
     readonly _sleepResult: T,
   ) {
-    super({ loop });
+    super({ loop, [_kLoopChecked]: true } as TrustedLoopOption);
   }
 
   /** The timer fired. */

@@ -6,7 +6,7 @@ import { Context, _contextFromVars, _currentVars, _enterRun, _exitRun, type Vars
 import { CancelledError, FatalError, InvalidStateError, RuntimeError, toError } from './exceptions';
 import { getEventLoop, getRunningLoop, _isLoop, type AbstractEventLoop, type Runnable, type TaskOptions } from './events';
 import {
-  FutureState, Future, iscoroutine, wrapPromise, _expectedError, _isGeneratorFunction, _isThenable,
+  FutureState, Future, iscoroutine, wrapPromise, _expectedError, _isGeneratorFunction, _isThenable, _kLoopChecked, _loopOption, type TrustedLoopOption,
   type Awaitable, type Coroutine,
 } from './futures';
 import { coroRepr, describe } from './internal/introspect';
@@ -122,7 +122,7 @@ export class Task<out T> extends Future<T> implements Runnable {
    * @throws {RuntimeError} a coroutine another task already runs; "Event loop is closed"
    */
   constructor(coro: Coroutine<T>, opts?: TaskConstructorOptions) {
-    super({ loop: trusted || opts === undefined ? opts?.loop ?? getEventLoop() : checkTaskConstructorOptions(opts) });
+    super({ loop: trusted || opts === undefined ? opts?.loop ?? getEventLoop() : checkTaskConstructorOptions(opts), [_kLoopChecked]: true } as TrustedLoopOption);
     trusted = false;
     if (!iscoroutine(coro)) throw _expectedError('a coroutine was expected', coro);
     const owner = (coro as Owned)[kOwner];
@@ -401,7 +401,7 @@ export class Task<out T> extends Future<T> implements Runnable {
       this._cancelledExc = err;
       super.cancel();
     } else {
-      super.setException(err);
+      super.setException(toError(err));
       if (err instanceof FatalError) throw err;
     }
   }
@@ -456,7 +456,7 @@ function chainRoot(t: Task<unknown>): Task<unknown> {
  * @see Python `asyncio.eager_task_factory` (3.12)
  */
 export function eagerTaskFactory(loop: AbstractEventLoop, coro: Coroutine<unknown>, opts?: TaskOptions): Task<unknown> {
-  return _trustedTask(coro, { loop, name: opts?.name, context: opts?.context, eagerStart: true });
+  return new Task(coro, { loop, name: opts?.name, context: opts?.context, eagerStart: true });
 }
 
 /**
@@ -483,6 +483,7 @@ export function currentTask(loop?: AbstractEventLoop): Task<unknown> | null {
 
 /** The unfinished tasks of `loop` (default: the running loop). @see Python `asyncio.all_tasks()` */
 export function allTasks(loop?: AbstractEventLoop): Set<Task<unknown>> {
+  if (loop != null && !_isLoop(loop)) throw _argTypeError('allTasks', 'loop', 'an event loop', loop);
   const l = loop ?? getRunningLoop();
   const out = new Set<Task<unknown>>();
   for (const t of l._tasks) if (!t.done()) out.add(t);
@@ -495,13 +496,14 @@ export function allTasks(loop?: AbstractEventLoop): Set<Task<unknown>> {
  * @throws {TypeError} for anything else
  */
 export function ensureFuture<T>(aw: Awaitable<T> | PromiseLike<T>, opts?: { loop?: AbstractEventLoop }): Future<T> {
+  const given = _loopOption('ensureFuture', opts);
   if (aw instanceof Future) {
-    if (opts?.loop !== undefined && aw._loop !== opts.loop) {
+    if (given !== null && aw._loop !== given) {
       throw new RangeError('The future belongs to a different loop than the one specified as the loop argument');
     }
     return aw as Future<T>;
   }
-  const loop = opts?.loop ?? getEventLoop();
+  const loop = given ?? getEventLoop();
   if (iscoroutine(aw)) return loop.createTask(aw as Coroutine<T>);
   if (_isThenable(aw)) return wrapPromise(aw, { loop });
   throw _expectedError('An asyncio.Future, a coroutine or an awaitable is required', aw);

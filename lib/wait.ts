@@ -121,7 +121,7 @@ export function wait(fs: Iterable<AnyAwaitable<unknown>>, opts?: WaitOptions): C
   _checkOptions('wait', opts, WAIT_KEYS);
   const items = collect(fs, 'wait', 'a list');
   if (items.length === 0) throw new RangeError('Set of Tasks/Futures is empty.');
-  const returnWhen: string = opts?.returnWhen ?? ALL_COMPLETED;
+  const returnWhen: unknown = opts?.returnWhen === undefined ? ALL_COMPLETED : opts.returnWhen;
   if (returnWhen !== FIRST_COMPLETED && returnWhen !== FIRST_EXCEPTION && returnWhen !== ALL_COMPLETED) {
     throw new RangeError(`Invalid return_when value: ${describe(returnWhen)} (expected FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED)`);
   }

@@ -114,18 +114,14 @@ describe('Future state machine (BaseFutureTests)', () => {
     loop.close();
   });
 
-  test('test_exception (StopIteration analogue): a non-Error value is normalised to an Error with the value as cause', () => {
+  test('test_exception: a non-Error is a TypeError at the call, as Python\'s "invalid exception object"; the future stays pending', () => {
     const loop = virtualLoop();
     const f = loop.createFuture<number>();
-    f.setException(42);
-    const e = f.exception();
-    expect(e).toBeInstanceOf(Error);
-    expect(e?.message).toBe('non-Error value thrown: 42');
-    expect(e?.cause).toBe(42);
-    const g = loop.createFuture<number>();
-    g.setException('boom');
-    expect(g.exception()?.message).toBe('boom');
-    expect(g.exception()?.cause).toBe('boom');
+    expect(() => { f.setException(42); }).toThrow(new TypeError('invalid exception object: setException() needs an Error, got 42'));
+    expect(() => { f.setException('boom'); }).toThrow(TypeError);
+    expect(f.done()).toBe(false);
+    f.setException(RangeError);
+    expect(f.exception()).toBeInstanceOf(RangeError);
     loop.close();
   });
 
