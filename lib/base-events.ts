@@ -8,6 +8,7 @@
 // no I/O: its I/O methods throw NotImplementedError; io/selector-events.ts implements them.
 import { MonotonicClock, _checkClock, type Clock } from './clock';
 import { Context } from './contextvars';
+import { _countDebugLoop } from './coroutines';
 import { FatalError, NotImplementedError, RuntimeError, toError } from './exceptions';
 import {
   _setRunningLoop, Handle, TimerHandle,
@@ -144,6 +145,7 @@ export class BaseEventLoop implements AbstractEventLoop {
     if (debug !== undefined) _checkBoolean(this.constructor.name, 'debug', debug);
     this._clock = clock ?? new MonotonicClock();
     this.#debug = debug ?? false;
+    if (this.#debug) _countDebugLoop(1);
   }
 
   // ---- time and scheduling ----
@@ -423,6 +425,7 @@ export class BaseEventLoop implements AbstractEventLoop {
     if (this.#driver._running) throw new RuntimeError('Cannot close a running event loop');
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#debug) _countDebugLoop(-1);
     this._ready.clear();
     this._scheduled.clear();
     this._timerCancelledCount = 0;
@@ -572,6 +575,8 @@ export class BaseEventLoop implements AbstractEventLoop {
 
   /** Turns debug mode on or off. @see Python `loop.set_debug()` */
   setDebug(enabled: boolean): void {
+    _checkBoolean('setDebug', 'enabled', enabled);
+    if (enabled !== this.#debug && !this.#closed) _countDebugLoop(enabled ? 1 : -1);
     this.#debug = enabled;
   }
 

@@ -3,6 +3,7 @@
 // future that is its own timer. Both are hand-written coroutine objects, not generators: a sleeping
 // task is the hottest and most numerous thing a loop holds, so it is kept to a few fields.
 import { _checkSeconds } from './internal/validate';
+import { _coroutineStarted, _trackCoroutine } from './coroutines';
 import { getRunningLoop, type AbstractEventLoop, type Timer } from './events';
 import { Future, FutureState, _kLoopChecked, type Coroutine, type TrustedLoopOption } from './futures';
 import { nameCoroutineClass } from './internal/introspect';
@@ -64,6 +65,7 @@ class SleepCoroutine<T> {
   next(): IteratorResult<unknown, T> {
     if (this.#state === NOT_STARTED) {
       this.#state = WAITING;
+      _coroutineStarted(this);
       if (this.delay <= 0) return { done: false, value: undefined }; // give up exactly one iteration
       const loop = getRunningLoop();
       loop._checkClosed();
@@ -96,6 +98,7 @@ class SleepCoroutine<T> {
   }
 
   #finish(): void {
+    if (this.#state === NOT_STARTED) _coroutineStarted(this);
     this.#state = FINISHED;
     this.#future = null;
   }
@@ -114,10 +117,14 @@ nameCoroutineClass(SleepCoroutine.prototype, 'sleep');
  * Differences:
  * - The delay is checked when `sleep()` is called: a non-number is a `TypeError`, NaN a
  *   `RangeError` (Python accepts NaN and misorders its timers).
+ * - In debug mode, a `sleep()` never awaited is reported when it is garbage-collected, as
+ *   Python's "coroutine 'sleep' was never awaited" (see `lib/coroutines.ts`).
  */
 export function sleep(delay: number): Coroutine;
 export function sleep<T>(delay: number, result: T): Coroutine<T>;
 export function sleep<T>(delay: number, result?: T): Coroutine<T | undefined> {
   _checkSeconds('sleep', 'delay', delay);
-  return new SleepCoroutine(delay, result) as unknown as Coroutine<T | undefined>;
+  const coro = new SleepCoroutine(delay, result);
+  _trackCoroutine(coro, 'sleep');
+  return coro as unknown as Coroutine<T | undefined>;
 }
