@@ -1,6 +1,9 @@
 // Python: asyncio/locks.py (3.11), with the 3.12-3.13 fairness fixes (Semaphore gh-90155, Condition gh-112202).
 // Waiters are futures in FIFO deques; who is awake is read from the futures' states, never from flags,
 // so a waiter cancelled after being woken hands its wake-up on and nobody is left hanging.
+// No operation is O(waiters): a waiter leaves from either end of its deque in O(1) (woken waiters
+// leave in FIFO order, from the head), and Semaphore/Condition remember how many waiters at the
+// head are already done, so waking the next one does not rescan them (CPython rescans them).
 import { BrokenBarrierError, CancelledError, RuntimeError } from './exceptions';
 import { getRunningLoop, type AbstractEventLoop } from './events';
 import type { Coroutine, Future } from './futures';
@@ -70,7 +73,7 @@ export class Lock {
       try {
         yield* fut;
       } finally {
-        this._waiters.remove(fut);
+        this._waiters.discard(fut);
       }
     } catch (e) {
       if (e instanceof CancelledError) {
@@ -126,6 +129,17 @@ function allCancelled(waiters: Deque<Future<unknown>>): boolean {
 }
 
 /**
+ * Removes a finished waiter's future from `waiters` (Python's `self._waiters.remove(fut)`); given
+ * how many waiters at the head are known to be done, returns that count after the removal.
+ */
+function removeWaiter(waiters: Deque<Future<boolean>>, fut: Future<boolean>, doneAhead: number): number {
+  const i = waiters.indexNear(fut);
+  if (i < 0) return doneAhead;
+  waiters.removeAt(i);
+  return i < doneAhead ? doneAhead - 1 : doneAhead;
+}
+
+/**
  * A flag tasks can wait for: `wait()` blocks until `set()` is called; `clear()` resets it.
  * @see Python `asyncio.Event`
  * Differences:
@@ -174,7 +188,7 @@ export class Event {
       yield* fut;
       return true;
     } finally {
-      this._waiters.remove(fut);
+      this._waiters.discard(fut);
     }
   }
 
@@ -208,6 +222,8 @@ export class Condition {
   readonly _lock: Lock;
   /** @internal Futures of the waiting `wait()` calls. */
   _waiters = new Deque<Future<boolean>>();
+  /** How many waiters at the head of `_waiters` are done (notified or cancelled): `#notify` starts after them. */
+  #doneAhead = 0;
 
   /** @param lock the lock to use (default: a new `Lock`) */
   constructor(lock?: Lock) {
@@ -248,7 +264,7 @@ export class Condition {
           yield* fut;
           return true;
         } finally {
-          this._waiters.remove(fut);
+          this.#doneAhead = removeWaiter(this._waiters, fut, this.#doneAhead);
         }
       } finally {
         // Must re-acquire the lock even if wait is cancelled. Only CancelledError is caught
@@ -305,7 +321,8 @@ export class Condition {
   #notify(n: number): void {
     let idx = 0;
     const waiters = this._waiters;
-    for (let i = 0; i < waiters.length; i++) {
+    let i = this.#doneAhead;
+    for (; i < waiters.length; i++) {
       if (idx >= n) break;
       const fut = waiters.at(i) as Future<boolean>;
       if (!fut.done()) {
@@ -313,6 +330,7 @@ export class Condition {
         fut.setResult(false);
       }
     }
+    this.#doneAhead = i; // every waiter before i is done now
   }
 
   /**
@@ -354,6 +372,8 @@ export class Semaphore {
   _waiters: Deque<Future<boolean>> | null = null;
   /** @internal Free slots, minus those already handed to woken waiters. */
   _value: number;
+  /** How many waiters at the head of `_waiters` are done (woken or cancelled): `#wakeUpNext` starts after them. */
+  #doneAhead = 0;
 
   /**
    * @param value the initial number of slots (default 1)
@@ -388,7 +408,7 @@ export class Semaphore {
       try {
         yield* fut;
       } finally {
-        this._waiters.remove(fut);
+        this.#doneAhead = removeWaiter(this._waiters, fut, this.#doneAhead);
       }
     } catch (e) {
       if (e instanceof CancelledError) {
@@ -418,15 +438,17 @@ export class Semaphore {
   #wakeUpNext(): boolean {
     const waiters = this._waiters;
     if (waiters === null) return false;
-    for (let i = 0; i < waiters.length; i++) {
+    for (let i = this.#doneAhead; i < waiters.length; i++) {
       const fut = waiters.at(i) as Future<boolean>;
       if (!fut.done()) {
+        this.#doneAhead = i + 1;
         this._value--;
         fut.setResult(true);
         // fut is now done() and not cancelled().
         return true;
       }
     }
+    this.#doneAhead = waiters.length;
     return false;
   }
 

@@ -147,7 +147,7 @@ export class Queue<T> {
         putter.cancel(); // just in case putter is not done yet
         // Clean _putters from the cancelled putter. It may be gone already: removed by a
         // previous getNowait() or by shutdown().
-        this._putters.remove(putter);
+        this._putters.discard(putter);
         if (!this.full() && !putter.cancelled()) {
           // We were woken up by getNowait(), but can't take the call: wake up the next in line.
           this.#wakeupNext(this._putters);
@@ -187,7 +187,7 @@ export class Queue<T> {
         getter.cancel(); // just in case getter is not done yet
         // Clean _getters from the cancelled getter. It may be gone already: removed by a
         // previous putNowait() or by shutdown().
-        this._getters.remove(getter);
+        this._getters.discard(getter);
         if (!this.empty() && !getter.cancelled()) {
           // We were woken up by putNowait(), but can't take the call: wake up the next in line.
           this.#wakeupNext(this._getters);

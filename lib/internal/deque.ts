@@ -58,19 +58,70 @@ export class Deque<T> {
     return i < 0 || i >= this.#len ? undefined : this.#buf[(this.#head + i) & this.#mask];
   }
 
-  /** Removes the first element equal to `x`; returns whether one was found. */
-  remove(x: T): boolean {
-    for (let i = 0; i < this.#len; i++) {
-      if (this.#buf[(this.#head + i) & this.#mask] === x) {
-        for (let j = i; j < this.#len - 1; j++) {
-          this.#buf[(this.#head + j) & this.#mask] = this.#buf[(this.#head + j + 1) & this.#mask];
-        }
-        this.#len--;
-        this.#buf[(this.#head + this.#len) & this.#mask] = undefined;
-        return true;
-      }
+  /** The index of the first element equal to `x`, or -1: O(i). */
+  indexOf(x: T): number {
+    const buf = this.#buf;
+    const mask = this.#mask;
+    const head = this.#head;
+    for (let i = 0; i < this.#len; i++) if (buf[(head + i) & mask] === x) return i;
+    return -1;
+  }
+
+  /**
+   * The index of an element equal to `x`, or -1, searching from both ends at once: O(1) near
+   * either end, O(min(i, length - i)) at index i. When several are equal, which one is found is
+   * unspecified: for deques of distinct elements (the waiter lists).
+   */
+  indexNear(x: T): number {
+    const buf = this.#buf;
+    const mask = this.#mask;
+    const head = this.#head;
+    for (let i = 0, j = this.#len - 1; i <= j; i++, j--) {
+      if (buf[(head + i) & mask] === x) return i;
+      if (buf[(head + j) & mask] === x) return j;
     }
-    return false;
+    return -1;
+  }
+
+  /**
+   * Removes the element at index `i` (0 <= i < length), moving the shorter side: O(1) at either
+   * end, O(min(i, length - i)) in the middle (Python's `del d[i]`).
+   */
+  removeAt(i: number): void {
+    const buf = this.#buf;
+    const mask = this.#mask;
+    const head = this.#head;
+    const last = this.#len - 1;
+    if (i < last - i) {
+      // Shift the elements before i one place right, then drop the head.
+      for (let k = i; k > 0; k--) buf[(head + k) & mask] = buf[(head + k - 1) & mask];
+      buf[head] = undefined;
+      this.#head = (head + 1) & mask;
+    } else {
+      // Shift the elements after i one place left, then drop the tail.
+      for (let k = i; k < last; k++) buf[(head + k) & mask] = buf[(head + k + 1) & mask];
+      buf[(head + last) & mask] = undefined;
+    }
+    this.#len = last;
+  }
+
+  /** Removes the first element equal to `x` (Python's `remove`); returns whether one was found. */
+  remove(x: T): boolean {
+    const i = this.indexOf(x);
+    if (i < 0) return false;
+    this.removeAt(i);
+    return true;
+  }
+
+  /**
+   * Removes an element equal to `x` found by {@link indexNear}; returns whether one was found.
+   * O(1) at either end, where waiters leave from (woken in order, or cancelled in or against it).
+   */
+  discard(x: T): boolean {
+    const i = this.indexNear(x);
+    if (i < 0) return false;
+    this.removeAt(i);
+    return true;
   }
 
   clear(): void {
