@@ -11,9 +11,10 @@ import type { Protocol } from './protocols';
 import type { SelectorEventLoop } from './selector-events';
 import { SelectorSocketTransport } from './selector-transport';
 import { Server } from './server';
-import { errnoError } from './oserrors';
-import { AF_INET, AF_INET6, AF_UNIX, Socket, type Address } from './sockets';
-import { _argTypeError, _checkInteger } from '../internal/validate';
+import { errnoError, gaiError } from './oserrors';
+import { checkInetShape } from './socket-address';
+import { AF_INET, AF_INET6, AF_UNIX, Socket, type Address, type InetAddress } from './sockets';
+import { _argTypeError, _checkBoolean, _checkInteger } from '../internal/validate';
 import type { Transport } from './transports';
 
 /** Options of `loop.createConnection`. @see Python `loop.create_connection()` */
@@ -88,12 +89,41 @@ export function _checkHostPort(name: string, host: unknown, port: unknown, serve
 }
 
 /**
+ * @internal Checks `family` (an integer: AF_INET, AF_INET6 or 0 for any), `sock` (a Socket) and
+ * `localAddr` (`[host, port]`) of `name()`'s options before any side effect.
+ * @throws {TypeError} "<name>() argument 'family' must be an integer, got …" (also 'sock', 'localAddr')
+ * @throws {OSError} gaierror "[Errno -6] ai_family not supported" for another family number (Python's getaddrinfo error)
+ */
+export function _checkConnectionOptions(
+  name: string, opts: { family?: unknown; sock?: unknown; localAddr?: unknown } | null | undefined,
+): void {
+  if (opts == null) return;
+  const family = opts.family;
+  if (family !== undefined) {
+    _checkInteger(name, 'family', family);
+    if (family !== 0 && family !== AF_INET && family !== AF_INET6) throw gaiError('EAI_FAMILY', `${name}() argument 'family' got ${family as number}`);
+  }
+  if (opts.sock !== undefined && !(opts.sock instanceof Socket)) throw _argTypeError(name, 'sock', 'a Socket', opts.sock);
+  const local = opts.localAddr;
+  if (local !== undefined) {
+    if (!Array.isArray(local) || local.length < 2 || local.length > 4 || typeof local[0] !== 'string') {
+      throw _argTypeError(name, 'localAddr', 'a [host, port] array', local);
+    }
+    _checkInteger(name, 'localAddr port', local[1], 0, 65535);
+  }
+}
+
+/**
  * @internal Checks a server's `backlog` (an integer 0 to 2**31-1, as `listen()` takes) and
  * `maxConnections` (a positive integer) before anything is bound or listens.
  * @throws {TypeError} "<name>() argument 'backlog' must be an integer, got <x>" (also 'maxConnections')
  * @throws {RangeError} "<name>() argument 'backlog' must be 0 to 2147483647, got <n>"
  */
-export function _checkServerOptions(name: string, opts: { backlog?: unknown; maxConnections?: unknown } | null | undefined): void {
+export function _checkServerOptions(
+  name: string, opts: { backlog?: unknown; maxConnections?: unknown; startServing?: unknown; family?: unknown; sock?: unknown } | null | undefined,
+): void {
+  _checkConnectionOptions(name, opts === null || opts === undefined ? opts : { family: opts.family, sock: opts.sock });
+  if (opts?.startServing !== undefined) _checkBoolean(name, 'startServing', opts.startServing);
   const backlog = opts?.backlog;
   if (backlog !== undefined) {
     _checkInteger(name, 'backlog', backlog, 0, 0x7fffffff);
@@ -107,10 +137,18 @@ const OUT_OF_RESOURCES = new Set(['EMFILE', 'ENFILE', 'ENOBUFS', 'ENOMEM']);
 /** Seconds before accepting again after running out of resources. @see Python `constants.ACCEPT_RETRY_DELAY` */
 const ACCEPT_RETRY_DELAY = 1;
 
-/** The addresses of `host` (an IP literal as is), as `[family, address]`. */
-function* resolveHost(loop: AbstractEventLoop, host: string, family: number): Coroutine<[number, string][]> {
+/**
+ * @internal The addresses of `host` (an IP literal as is), as `[family, address]`, only of
+ * `family` unless it is 0 (Python's getaddrinfo: an IP literal of the other family is gaierror
+ * "[Errno -9] Address family for hostname not supported").
+ */
+export function* resolveHost(loop: AbstractEventLoop, host: string, family: number): Coroutine<[number, string][]> {
   const literal = isIP(host);
-  if (literal !== 0) return [[literal === 6 ? AF_INET6 : AF_INET, host]];
+  if (literal !== 0) {
+    const f = literal === 6 ? AF_INET6 : AF_INET;
+    if (family !== 0 && family !== f) throw gaiError('EAI_ADDRFAMILY', `${host} with family ${family === AF_INET6 ? 'AF_INET6' : 'AF_INET'}`);
+    return [[f, host]];
+  }
   const fut = loop.createFuture<[number, string][]>();
   loop._addExternal(1);
   try {
@@ -119,7 +157,7 @@ function* resolveHost(loop: AbstractEventLoop, host: string, family: number): Co
       if (loop.isClosed()) return;
       loop.callSoonThreadsafe(() => {
         if (fut.done()) return;
-        if (err !== null) fut.setException(new OSError(`[Errno -2] Name or service not known: ${JSON.stringify(host)}`, -2, err.code));
+        if (err !== null) fut.setException(gaiError('EAI_NONAME', JSON.stringify(host)));
         else fut.setResult(addrs.map((a): [number, string] => [a.family === 6 ? AF_INET6 : AF_INET, a.address]));
       });
     });
@@ -130,11 +168,37 @@ function* resolveHost(loop: AbstractEventLoop, host: string, family: number): Co
   return yield* fut;
 }
 
+/**
+ * @internal Checks that argument `sock` of `fn()` (a loop's sock* method) is a Socket: an object
+ * with `fileno()` (a tsyncio Socket, or a test's stand-in for one).
+ */
+export function _checkSocket(fn: string, sock: unknown): asserts sock is Socket {
+  if (typeof (sock as Partial<Socket> | null)?.fileno !== 'function') throw _argTypeError(fn, 'sock', 'a Socket', sock);
+}
+
+/**
+ * @internal `loop.sockConnect`'s address for `sock`: an IP socket's host name resolved to its
+ * first address of the socket's family (Python's `_ensure_resolved`), after the address's shape
+ * and port were checked; an IP literal, '', 'localhost' or a Unix path as is.
+ * @throws what `Socket.connect` throws for a bad address; gaierror "[Errno -2] Name or service not known"
+ */
+export function* _resolveSockAddress(loop: AbstractEventLoop, sock: Socket, address: Address): Coroutine<Address> {
+  if (sock.family === AF_UNIX) return address;
+  checkInetShape('connect', sock.family, address);
+  const host = address[0];
+  if (host === '' || host === 'localhost' || isIP(host) !== 0) return address;
+  const [[, resolved]] = yield* resolveHost(loop, host, sock.family);
+  const copy = address.slice() as InetAddress;
+  copy[0] = resolved;
+  return copy;
+}
+
 /** @internal `loop.createConnection`. */
 export function* createConnection<P extends Protocol>(
   loop: SelectorEventLoop, protocolFactory: () => P, host: string | null | undefined, port: number | null | undefined, opts: CreateConnectionOptions,
 ): Coroutine<[Transport, P]> {
   _checkHostPort('createConnection', host, port);
+  _checkConnectionOptions('createConnection', opts);
   let sock = opts.sock ?? null;
   if (sock !== null) {
     if (host != null || port != null) throw new RangeError('host/port and sock can not be specified at the same time');
@@ -164,6 +228,7 @@ export function* createConnection<P extends Protocol>(
 export function* createUnixConnection<P extends Protocol>(
   loop: SelectorEventLoop, protocolFactory: () => P, path: string | null | undefined, opts: { sock?: Socket },
 ): Coroutine<[Transport, P]> {
+  _checkConnectionOptions('createUnixConnection', opts);
   let sock = opts.sock ?? null;
   if (sock !== null) {
     if (path != null) throw new RangeError('path and sock can not be specified at the same time');

@@ -71,3 +71,25 @@ export function fromNodeError(err: Error): OSError {
   (e as { cause?: unknown }).cause = err;
   return e;
 }
+
+/** getaddrinfo's error codes (glibc's EAI_* values, negative as Python reports them) and texts. */
+const GAI: Readonly<Record<string, readonly [number, string]>> = {
+  EAI_NONAME: [-2, 'Name or service not known'],
+  EAI_FAMILY: [-6, 'ai_family not supported'],
+  EAI_ADDRFAMILY: [-9, 'Address family for hostname not supported'],
+};
+
+/** Python's `socket.gaierror`: an OSError named `gaierror` with getaddrinfo's negative errno. */
+class GaiError extends OSError {
+  override readonly name: string = 'gaierror';
+}
+
+/**
+ * @internal Python's `socket.gaierror` for a getaddrinfo code (`'EAI_NONAME'` → `[Errno -2] Name or
+ * service not known`, plus `detail` if given): an OSError whose `name` is 'gaierror' and whose
+ * `code` is the EAI_ code.
+ */
+export function gaiError(code: 'EAI_NONAME' | 'EAI_FAMILY' | 'EAI_ADDRFAMILY', detail?: string): OSError {
+  const [errno, text] = GAI[code];
+  return new GaiError(`[Errno ${errno}] ${text}${detail === undefined ? '' : ` (${detail})`}`, errno, code);
+}

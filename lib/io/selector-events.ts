@@ -3,7 +3,7 @@
 // reader/writer callbacks. sock* try the non-blocking call first and only then wait for readiness.
 import { BaseEventLoop, type EventLoopOptions } from '../base-events';
 import {
-  acceptConnection, createConnection, createConnectionTransport, createServer, createUnixConnection, createUnixServer,
+  _checkSocket, _resolveSockAddress, acceptConnection, createConnection, createConnectionTransport, createServer, createUnixConnection, createUnixServer,
   formatAddress, type CreateConnectionOptions, type CreateServerOptions, type CreateUnixServerOptions, CREATE_CONNECTION_KEYS, CREATE_SERVER_KEYS, CREATE_UNIX_SERVER_KEYS, SOCK_KEY,
 } from './connections';
 import { Handle } from '../events';
@@ -209,6 +209,7 @@ export class SelectorEventLoop extends BaseEventLoop {
    * @throws {ConnectionResetError} and other OS errors of the socket
    */
   override *sockRecv(sock: Socket, n: number): Coroutine<Buffer> {
+    _checkSocket('sockRecv', sock);
     const now = sock._tryRecv(n);
     if (now !== null) return now;
     this._ensureFdNoTransport(sock);
@@ -224,6 +225,7 @@ export class SelectorEventLoop extends BaseEventLoop {
    * @throws {ConnectionResetError} and other OS errors of the socket
    */
   override *sockRecvInto(sock: Socket, buf: Uint8Array): Coroutine<number> {
+    _checkSocket('sockRecvInto', sock);
     const now = sock._tryRecvInto(buf);
     if (now >= 0) return now;
     this._ensureFdNoTransport(sock);
@@ -239,6 +241,7 @@ export class SelectorEventLoop extends BaseEventLoop {
    * @throws {BrokenPipeError}, {ConnectionResetError} and other OS errors of the socket
    */
   override *sockSendall(sock: Socket, data: Uint8Array): Coroutine {
+    _checkSocket('sockSendall', sock);
     let n: number;
     try {
       n = sock.send(data);
@@ -255,14 +258,17 @@ export class SelectorEventLoop extends BaseEventLoop {
   }
 
   /**
-   * Connects `sock` to `address` (`[host, port]`, or a path for a Unix socket).
+   * Connects `sock` to `address` (`[host, port]`, or a path for a Unix socket). A host name is
+   * resolved first (Node's `dns.lookup`), to its first address of the socket's family.
    * @see Python `loop.sock_connect()`
-   * Differences:
-   * - The host is resolved by Node's connect, not by a separate getaddrinfo step.
+   * @throws {OSError} gaierror "[Errno -2] Name or service not known" for a name that does not
+   *   resolve, "[Errno -9] Address family for hostname not supported" for an IP of the other family;
    * @throws {ConnectionRefusedError} "[Errno 111] Connect call failed ('127.0.0.1', port)" (a stale
    *   Unix socket file: "[Errno 111] Connection refused"); {FileNotFoundError} for a missing Unix path; other OS errors
    */
   override *sockConnect(sock: Socket, address: Address): Coroutine {
+    _checkSocket('sockConnect', sock);
+    address = yield* _resolveSockAddress(this, sock, address);
     const fut = this.createFuture<void>();
     try {
       sock.connect(address);
@@ -282,6 +288,7 @@ export class SelectorEventLoop extends BaseEventLoop {
    * @throws {OSError} if the socket is not listening
    */
   override *sockAccept(sock: Socket): Coroutine<[Socket, Address]> {
+    _checkSocket('sockAccept', sock);
     const fut = this.createFuture<[Socket, Address]>();
     sockAcceptCb(this, fut, sock);
     return yield* fut;

@@ -9,6 +9,7 @@ import type { BaseProtocol, Protocol } from './protocols';
 import type { Server } from './server';
 import type { SelectorEventLoop } from './selector-events';
 import { SHUT_WR, type Socket } from './sockets';
+import { _argTypeError } from '../internal/validate';
 import { checkBytes, FlowControlTransport, writeAfterEof, type Transport } from './transports';
 
 /** Writes dropped after the connection was lost before each further one logs a warning. @see Python `constants.LOG_THRESHOLD_FOR_CONNLOST_WRITES` */
@@ -286,9 +287,21 @@ export class SelectorSocketTransport extends FlowControlTransport implements Tra
     this._maybePauseProtocol();
   }
 
-  /** Writes each buffer in turn. @see Python `WriteTransport.writelines()` */
+  /**
+   * Writes each buffer in turn; every item is checked before any is written (Python joins them first).
+   * @see Python `WriteTransport.writelines()`
+   * @throws {TypeError} "writelines() argument 'list' must be an iterable of bytes-like objects, got …"
+   */
   writelines(list: Iterable<Uint8Array>): void {
-    for (const data of list) this.write(data);
+    const it: unknown = list;
+    const items: unknown[] | null = it != null && typeof it !== 'string' && typeof (it as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function'
+      ? Array.from(it as Iterable<unknown>)
+      : null;
+    const wrong = items === null ? -1 : items.findIndex((x) => !(x instanceof Uint8Array));
+    if (items === null || wrong >= 0) {
+      throw _argTypeError('writelines', 'list', 'an iterable of bytes-like objects (Buffer or Uint8Array)', items === null ? it : items[wrong]);
+    }
+    for (const data of items as Uint8Array[]) this.write(data);
   }
 
   /** @internal Python `_write_ready`: flush the buffer as far as the socket takes it. */

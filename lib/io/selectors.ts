@@ -2,6 +2,7 @@
 // Level-triggered like epoll: a key stays ready while its socket is ready. Node events only mark
 // keys as candidates (and wake a waiter); poll() checks candidates against the socket's buffers.
 import { RuntimeError } from '../exceptions';
+import { _argTypeError, _checkSeconds } from '../internal/validate';
 import type { Selectable } from './sockets';
 
 /** The file object is ready for reading. @see Python `selectors.EVENT_READ` */
@@ -30,6 +31,73 @@ interface Watch<D> {
   watcher: () => void;
 }
 
+/** Python's check of an events mask: an integer (TypeError), of EVENT_READ/EVENT_WRITE bits only and not 0. */
+function checkEvents(fn: string, events: unknown): number {
+  if (typeof events !== 'number' || !Number.isInteger(events)) throw _argTypeError(fn, 'events', 'an integer mask of EVENT_READ and EVENT_WRITE', events);
+  if (events === 0 || (events & ~(EVENT_READ | EVENT_WRITE)) !== 0) throw new RangeError(`Invalid events: ${events}`);
+  return events;
+}
+
+/**
+ * The registered keys of a selector, read-only and live: `get`/`has` take a registered file
+ * object or its number (Python's `_SelectorMapping` looks a key up with `_fileobj_lookup`);
+ * iterating gives `[fd, key]` pairs, `keys()` the numbers, as Python's mapping iterates fds.
+ * @see Python `selectors._SelectorMapping`
+ * Differences:
+ * - A JS `ReadonlyMap`: `get` returns `undefined` for an unregistered one where Python's `[]`
+ *   raises KeyError (Python's `.get()` returns None). A value that is neither a file object nor a
+ *   descriptor is Python's ValueError "Invalid file object: …" (a RangeError) from `get` and `has`.
+ */
+export class SelectorMapping<D = unknown> implements ReadonlyMap<number, SelectorKey<D>> {
+  readonly #map: Map<number, SelectorKey<D>>;
+  readonly #lookup: (fileobj: Selectable | number) => number;
+
+  /** @internal Made by `Selector.getMap()`. */
+  constructor(map: Map<number, SelectorKey<D>>, lookup: (fileobj: Selectable | number) => number) {
+    this.#map = map;
+    this.#lookup = lookup;
+  }
+
+  /** How many file objects are registered. */
+  get size(): number {
+    return this.#map.size;
+  }
+
+  /** The key of `fileobj` (a registered file object or its number), or `undefined`. */
+  get(fileobj: Selectable | number): SelectorKey<D> | undefined {
+    return this.#map.get(this.#lookup(fileobj));
+  }
+
+  /** Whether `fileobj` (a file object or its number) is registered. */
+  has(fileobj: Selectable | number): boolean {
+    return this.#map.has(this.#lookup(fileobj));
+  }
+
+  /** Calls `fn(key, fd, this)` for each registration. */
+  forEach(fn: (key: SelectorKey<D>, fd: number, map: ReadonlyMap<number, SelectorKey<D>>) => void, thisArg?: unknown): void {
+    for (const [fd, key] of this.#map) fn.call(thisArg, key, fd, this);
+  }
+
+  /** The `[fd, key]` pairs. */
+  entries(): MapIterator<[number, SelectorKey<D>]> {
+    return this.#map.entries();
+  }
+
+  /** The registered file numbers (Python's iteration of the mapping). */
+  keys(): MapIterator<number> {
+    return this.#map.keys();
+  }
+
+  /** The keys. */
+  values(): MapIterator<SelectorKey<D>> {
+    return this.#map.values();
+  }
+
+  [Symbol.iterator](): MapIterator<[number, SelectorKey<D>]> {
+    return this.#map[Symbol.iterator]();
+  }
+}
+
 function describeObj(fileobj: unknown): string {
   if (typeof fileobj === 'object' && fileobj !== null) return (fileobj as { toString(): string }).toString();
   return typeof fileobj === 'string' ? JSON.stringify(fileobj) : String(fileobj);
@@ -47,6 +115,8 @@ function describeObj(fileobj: unknown): string {
  */
 export class Selector<D = unknown> {
   #map = new Map<number, SelectorKey<D>>();
+  /** The view `getMap()` returns, made once. */
+  #view: SelectorMapping<D> | null = null;
   #watches = new Map<number, Watch<D>>();
   /** Watches that may be ready, each once (its `queued` flag), in the order they became so. */
   #candidates: Watch<D>[] = [];
@@ -85,9 +155,7 @@ export class Selector<D = unknown> {
    */
   register(fileobj: Selectable, events: number, data: D = null as D): SelectorKey<D> {
     this.#checkOpen();
-    if (!Number.isInteger(events) || events === 0 || (events & ~(EVENT_READ | EVENT_WRITE)) !== 0) {
-      throw new RangeError(`Invalid events: ${String(events)}`);
-    }
+    checkEvents('register', events);
     if (typeof fileobj !== 'object' || typeof (fileobj as Partial<Selectable>)._readReady !== 'function') {
       throw new RangeError(`Invalid file object: ${describeObj(fileobj)} (only tsyncio Sockets can be watched)`);
     }
@@ -142,9 +210,7 @@ export class Selector<D = unknown> {
     const key = this.#map.get(fd);
     if (key === undefined) throw new RangeError(`${describeObj(fileobj)} is not registered`);
     if (events !== key.events) {
-      if (!Number.isInteger(events) || events === 0 || (events & ~(EVENT_READ | EVENT_WRITE)) !== 0) {
-        throw new RangeError(`Invalid events: ${String(events)}`);
-      }
+      checkEvents('modify', events);
       // Same file object, same watcher: only the key changes (and it may be ready for the new events).
       return this.#rekey(fd, new SelectorKey(key.fileobj, fd, events, data), true);
     }
@@ -181,9 +247,14 @@ export class Selector<D = unknown> {
     return null;
   }
 
-  /** The registered keys by file number (read-only), or `null` once closed. @see Python `selector.get_map()` */
-  getMap(): ReadonlyMap<number, SelectorKey<D>> | null {
-    return this.#closed ? null : this.#map;
+  /**
+   * The registered keys (a live, read-only view whose `get`/`has` take a file object or its
+   * number), or `null` once closed.
+   * @see Python `selector.get_map()`
+   */
+  getMap(): SelectorMapping<D> | null {
+    if (this.#closed) return null;
+    return (this.#view ??= new SelectorMapping(this.#map, (fileobj) => this.#lookup(fileobj)));
   }
 
   /**
@@ -229,8 +300,8 @@ export class Selector<D = unknown> {
   }
 
   /**
-   * Waits until at least one key is ready or `timeout` seconds pass (`null`/undefined: no limit;
-   * 0 or less: do not wait), then returns the ready keys.
+   * Waits until at least one key is ready or `timeout` seconds pass (`null`/undefined or
+   * Infinity: no limit; 0 or less: do not wait), then returns the ready keys.
    * @see Python `selector.select()`
    * Differences:
    * - Returns a Promise.
@@ -238,9 +309,15 @@ export class Selector<D = unknown> {
    *   timers only between its own turns. So when the previous call resolved at once and Node has
    *   not had a turn since, this call first yields one turn (`setImmediate`): a loop that keeps
    *   finding a key ready and ignores it does not starve every other socket and timer.
-   * @throws {RuntimeError} "Selector is closed"
+   * - Infinity means no limit (Python: OverflowError).
+   * @throws {TypeError} a timeout that is not a number, null or undefined; {RangeError} NaN (as
+   *   Python's ValueError "cannot convert float NaN to integer"); {RuntimeError} "Selector is closed"
    */
   select(timeout?: number | null): Promise<[SelectorKey<D>, number][]> {
+    if (timeout != null) {
+      _checkSeconds('select', 'timeout', timeout);
+      if (timeout === Infinity) timeout = null;
+    }
     this.#checkOpen();
     if (this.#spinning) {
       return new Promise<void>((resolve) => { setImmediate(resolve); }).then(() => (this.#closed ? [] : this.select(timeout)));

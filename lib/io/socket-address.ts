@@ -6,10 +6,11 @@
 // Node refuses process.binding, no handle and only the address.
 import { Buffer } from 'node:buffer';
 import { existsSync, statSync } from 'node:fs';
-import type * as net from 'node:net';
+import { isIP, type NetConnectOpts } from 'node:net';
 import { dirname } from 'node:path';
 import { OSError } from '../exceptions';
-import { osError } from './oserrors';
+import { describe } from '../internal/introspect';
+import { gaiError, osError } from './oserrors';
 import { loadBinding, uvCode, type PipeHandle, type TcpHandle } from './uv';
 
 /** Address family: Unix domain sockets. @see Python `socket.AF_UNIX` */
@@ -37,14 +38,54 @@ export function toAddress(family: number, host: string | undefined, port: number
   return [host ?? '0.0.0.0', port ?? 0];
 }
 
-/** @internal Python's errors for an IP address of `family`; the address itself is returned. */
-export function checkInetAddress(family: number, address: unknown): InetAddress {
-  if (!Array.isArray(address) || typeof address[0] !== 'string' || typeof address[1] !== 'number') {
-    throw new TypeError(`${family === AF_INET6 ? 'AF_INET6' : 'AF_INET'} address must be [host, port], got ${JSON.stringify(address)}`);
+/**
+ * @internal Python's errors for an IP address of `family` given to `fn()` ('bind' or 'connect'):
+ * the address with its host as an IP literal. The host must be an IP literal of the socket's
+ * family, '' (any address) or 'localhost' (the family's loopback address); a Socket cannot
+ * resolve other names, since Node has no synchronous getaddrinfo (`loop.sockConnect` and
+ * `createConnection` resolve them first).
+ * @throws {TypeError} "AF_INET address must be a pair (host, port), got …" (AF_INET6: a tuple (host, port[, flowinfo[, scopeid]])),
+ *   or a port that is not an integer; {RangeError} "<fn>(): port must be 0-65535." (Python's OverflowError);
+ *   {OSError} gaierror "[Errno -2] Name or service not known" for another name,
+ *   "[Errno -9] Address family for hostname not supported" for an IP literal of the other family
+ */
+export function checkInetAddress(fn: string, family: number, address: unknown): InetAddress {
+  checkInetShape(fn, family, address);
+  const six = family === AF_INET6;
+  const host = address[0];
+  if (host === '') return address;
+  if (host === 'localhost') {
+    const copy = address.slice() as InetAddress;
+    copy[0] = six ? '::1' : '127.0.0.1';
+    return copy;
   }
-  const port = address[1];
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError('port must be 0-65535.');
-  return address as InetAddress;
+  const literal = isIP(host);
+  if (literal === 0) {
+    throw gaiError('EAI_NONAME', `${JSON.stringify(host)}: a Socket takes an IP address or 'localhost'; loop.sockConnect() and createConnection() resolve names`);
+  }
+  if (literal !== (six ? 6 : 4)) throw gaiError('EAI_ADDRFAMILY', `${host} on an ${six ? 'AF_INET6' : 'AF_INET'} socket`);
+  return address;
+}
+
+/**
+ * @internal {@link checkInetAddress} without the host's resolution: the shape, the port, and
+ * for AF_INET6 the flowinfo and scopeid.
+ */
+export function checkInetShape(fn: string, family: number, address: unknown): asserts address is InetAddress {
+  const six = family === AF_INET6;
+  if (!Array.isArray(address) || address.length < 2 || address.length > (six ? 4 : 2) || typeof address[0] !== 'string') {
+    const shape = six ? 'a tuple (host, port[, flowinfo[, scopeid]])' : 'a pair (host, port)';
+    throw new TypeError(`${six ? 'AF_INET6' : 'AF_INET'} address must be ${shape}, got ${describe(address)}`);
+  }
+  const port: unknown = address[1];
+  if (typeof port !== 'number' || !Number.isInteger(port)) throw new TypeError(`${fn}(): port must be an integer, got ${describe(port)}`);
+  if (port < 0 || port > 65535) throw new RangeError(`${fn}(): port must be 0-65535.`);
+  for (let i = 2; i < address.length; i++) {
+    const v: unknown = address[i];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+      throw new TypeError(`${fn}(): ${i === 2 ? 'flowinfo' : 'scopeid'} must be an integer 0 to 2**32-1, got ${describe(v)}`);
+    }
+  }
 }
 
 /** @internal Python's errors for a Unix socket path; the path itself is returned. */
@@ -111,7 +152,7 @@ export function bindUnix(path: string): [PipeHandle | null, string] {
  * passes to Node, and the peer's address when it is known now (a Unix path).
  * @throws Python's errors for the address; EINVAL for a bound Unix socket; ENOENT for a missing Unix path
  */
-export function connectTarget(family: number, address: unknown, local: Address | null): [net.NetConnectOpts, Address | null] {
+export function connectTarget(family: number, address: unknown, local: Address | null): [NetConnectOpts, Address | null] {
   if (family === AF_UNIX) {
     const path = checkUnixPath(address);
     if (local !== null) throw osError('EINVAL', 'a bound Unix socket cannot connect (Node has no local path for Unix clients)');
@@ -119,7 +160,7 @@ export function connectTarget(family: number, address: unknown, local: Address |
     if (statSync(path, { throwIfNoEntry: false }) === undefined) throw osError('ENOENT');
     return [{ path }, path];
   }
-  const addr = checkInetAddress(family, address);
+  const addr = checkInetAddress('connect', family, address);
   const bound = local as InetAddress | null;
   const target = {
     host: addr[0], port: addr[1], family: family === AF_INET6 ? 6 : 4,

@@ -8,6 +8,7 @@
 // live or in progress never listens; a role, once taken, stays until the socket is closed.
 import type * as net from 'node:net';
 import type { OSError } from '../exceptions';
+import { _argTypeError, _checkInteger } from '../internal/validate';
 import { osError } from './oserrors';
 import {
   AF_INET, AF_INET6, AF_UNIX, bindInet, bindUnix, checkInetAddress, checkUnixPath, connectTarget, toAddress, type Address, type InetAddress,
@@ -87,9 +88,11 @@ export class Socket implements Selectable {
 
   /**
    * A new, unconnected socket of the given family (`AF_INET`, `AF_INET6` or `AF_UNIX`).
-   * @throws {OSError} for an unsupported family or type
+   * @throws {TypeError} a family or type that is not an integer; {OSError} for an unsupported family or type
    */
   constructor(family: number = AF_INET, type: number = SOCK_STREAM) {
+    _checkInteger('Socket', 'family', family);
+    _checkInteger('Socket', 'type', type);
     if (family !== AF_INET && family !== AF_INET6 && family !== AF_UNIX) {
       throw osError('EAFNOSUPPORT', `family ${family} (only AF_INET, AF_INET6 and AF_UNIX are supported)`);
     }
@@ -138,9 +141,11 @@ export class Socket implements Selectable {
   /**
    * Only non-blocking mode exists.
    * @see Python `socket.setblocking()`
-   * @throws {RangeError} for `true`: Node cannot block on a socket
+   * @throws {TypeError} a flag that is not a boolean or an integer (Python takes an int);
+   *   {RangeError} for `true`: Node cannot block on a socket
    */
   setblocking(flag: boolean): void {
+    if (typeof flag !== 'boolean' && !Number.isInteger(flag)) throw _argTypeError('setblocking', 'flag', 'a boolean', flag);
     if (flag) throw new RangeError('tsyncio sockets are always non-blocking: setblocking(true) is not supported (Node cannot block on a socket)');
   }
 
@@ -165,7 +170,7 @@ export class Socket implements Selectable {
     if (this.#bindAddr !== null || this.#conn() !== null || this.#listener !== null) throw osError('EINVAL');
     const [handle, addr] = this.family === AF_UNIX
       ? bindUnix(checkUnixPath(address))
-      : bindInet(this.family, checkInetAddress(this.family, address));
+      : bindInet(this.family, checkInetAddress('bind', this.family, address));
     this.#bound = handle;
     this.#bindAddr = addr;
   }
@@ -174,9 +179,12 @@ export class Socket implements Selectable {
    * Starts accepting connections on the bound address (an unbound TCP socket is bound to a free
    * port on all interfaces first, as Linux does).
    * @see Python `socket.listen()`
-   * @throws {OSError} `[Errno 98] Address already in use`; EINVAL if connected or an unbound Unix socket
+   * @throws {TypeError} a backlog that is not an integer; {OSError} `[Errno 98] Address already in
+   *   use`; EINVAL if connected or an unbound Unix socket
    */
   listen(backlog = 128): void {
+    // A negative backlog is 0, as Python (and Linux) take it.
+    backlog = Math.min(Math.max(_checkInteger('listen', 'backlog', backlog), 0), 0x7fffffff);
     this.#checkOpen();
     if (this.#listener !== null) return;
     if (this.#conn() !== null) throw osError('EINVAL', 'listen() on a connected socket');
@@ -269,6 +277,8 @@ export class Socket implements Selectable {
    * @see Python `socket.getsockopt(SOL_SOCKET, SO_ERROR)`
    */
   getsockopt(level: number, option: number): number {
+    _checkInteger('getsockopt', 'level', level);
+    _checkInteger('getsockopt', 'option', option);
     this.#checkOpen();
     if (level !== SOL_SOCKET || option !== SO_ERROR) throw osError('ENOPROTOOPT', 'only SOL_SOCKET/SO_ERROR is supported');
     const e = this.#stream?._takeConnectError() ?? null;
@@ -284,7 +294,8 @@ export class Socket implements Selectable {
    * Up to `n` received bytes; an empty Buffer at end of stream. Bytes received before a reset
    * are returned first; the reset is thrown by the next call.
    * @see Python `socket.recv()`
-   * @throws {BlockingIOError} when nothing is buffered yet; {ConnectionResetError} and other OS errors
+   * @throws {TypeError} an `n` that is not an integer; {RangeError} "negative buffersize in recv";
+   *   {BlockingIOError} when nothing is buffered yet; {ConnectionResetError} and other OS errors
    */
   recv(n: number): Buffer {
     const data = this._tryRecv(n);
@@ -295,7 +306,10 @@ export class Socket implements Selectable {
   /** @internal `recv` that returns null where it would throw BlockingIOError (the loop's fast path: no error object per wait). */
   _tryRecv(n: number): Buffer | null {
     this.#checkOpen();
-    if (!Number.isInteger(n) || n < 0) throw new RangeError('negative buffersize in recv');
+    if (!Number.isInteger(n) || n < 0) {
+      if (typeof n !== 'number' || !Number.isInteger(n)) throw _argTypeError('recv', 'bufsize', 'an integer', n);
+      throw new RangeError('negative buffersize in recv');
+    }
     const st = this.#stream;
     if (st === null) throw this.#notConnected();
     return st._recv(n);
@@ -317,7 +331,10 @@ export class Socket implements Selectable {
   _tryRecvInto(buffer: Uint8Array, nbytes = 0): number {
     this.#checkOpen();
     if (!(buffer instanceof Uint8Array)) throw new TypeError(`recv_into() argument 'buffer' must be read-write bytes-like object, not ${typeof buffer}`);
-    if (!Number.isInteger(nbytes) || nbytes < 0) throw new RangeError('negative buffersize in recv_into');
+    if (!Number.isInteger(nbytes) || nbytes < 0) {
+      if (typeof nbytes !== 'number' || !Number.isInteger(nbytes)) throw _argTypeError('recvInto', 'nbytes', 'an integer', nbytes);
+      throw new RangeError('negative buffersize in recv_into');
+    }
     if (nbytes > buffer.length) throw new RangeError('buffer too small for requested bytes');
     const st = this.#stream;
     if (st === null) throw this.#notConnected();
@@ -331,7 +348,7 @@ export class Socket implements Selectable {
    */
   send(data: Uint8Array): number {
     this.#checkOpen();
-    if (!(data instanceof Uint8Array)) throw new TypeError(`a bytes-like object is required, not '${typeof data}'`);
+    if (!(data instanceof Uint8Array)) throw new TypeError(`a bytes-like object is required, not '${typeof data === 'string' ? 'str' : typeof data}'`);
     const st = this.#stream;
     if (st === null) throw osError('ENOTCONN');
     return st._send(data);
@@ -343,6 +360,7 @@ export class Socket implements Selectable {
    * @throws {OSError} ENOTCONN if the socket is not connected
    */
   shutdown(how: number): void {
+    _checkInteger('shutdown', 'how', how);
     this.#checkOpen();
     const st = this.#stream;
     if (st === null || st._conn === null || st._connecting) throw osError('ENOTCONN');

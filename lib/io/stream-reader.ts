@@ -6,7 +6,7 @@ import { IncompleteReadError, LimitOverrunError, RuntimeError } from '../excepti
 import type { Coroutine, Future } from '../futures';
 import { ByteBuffer } from '../internal/bytebuffer';
 import { describe } from '../internal/introspect';
-import { _checkInteger, _checkOptions } from '../internal/validate';
+import { _argTypeError, _checkBytes, _checkInteger, _checkOptions } from '../internal/validate';
 import type { ReadTransport } from './transports';
 /** The default buffer limit of a StreamReader: 64 KiB. @see Python `asyncio.streams._DEFAULT_LIMIT` */
 export const _DEFAULT_LIMIT = 2 ** 16;
@@ -69,9 +69,6 @@ export function _checkLimit(fn: string, limit: unknown): number {
   return limit as number;
 }
 
-function checkCount(n: number, what: string): void {
-  if (!Number.isInteger(n)) throw new TypeError(`${what} must be an integer, got ${String(n)}`);
-}
 
 /** Options of a {@link StreamReader}. @see Python `asyncio.StreamReader(limit, loop)` */
 export interface StreamReaderOptions {
@@ -136,8 +133,18 @@ export class StreamReader {
     return this._exception;
   }
 
-  /** Makes every later read throw `exc`, and wakes a waiting read with it. @see Python `StreamReader.set_exception()` */
-  setException(exc: Error): void {
+  /**
+   * Makes every later read throw `exc`, and wakes a waiting read with it. An Error class is
+   * instantiated, as Python's `raise` does with an exception class.
+   * @see Python `StreamReader.set_exception()`
+   * Differences:
+   * - Checked at the call: Python stores anything and fails at the next read with "exceptions
+   *   must derive from BaseException".
+   * @throws {TypeError} "setException() argument 'exc' must be an Error, got …"
+   */
+  setException(exc: Error | (new () => Error)): void {
+    if (typeof exc === 'function' && (exc === Error || (exc as { prototype?: unknown }).prototype instanceof Error)) exc = new exc();
+    if (!(exc instanceof Error)) throw _argTypeError('setException', 'exc', 'an Error (exceptions must derive from BaseException)', exc);
     this._exception = exc;
     const waiter = this._waiter;
     if (waiter !== null) {
@@ -159,9 +166,15 @@ export class StreamReader {
    * Attaches the transport the reader pauses and resumes.
    * @see Python `StreamReader.set_transport()`
    * @throws {RuntimeError} "Transport already set"
+   * @throws {TypeError} a transport without `pauseReading`/`resumeReading` (checked at the call,
+   *   where Python would fail at the first pause)
    */
   setTransport(transport: ReadTransport): void {
     if (this._transport !== null) throw new RuntimeError('Transport already set');
+    const t = transport as Partial<ReadTransport> | null;
+    if (typeof t?.pauseReading !== 'function' || typeof t.resumeReading !== 'function') {
+      throw _argTypeError('setTransport', 'transport', 'a read transport (with pauseReading() and resumeReading())', transport);
+    }
     this._transport = transport;
   }
 
@@ -191,7 +204,7 @@ export class StreamReader {
    * @throws {RuntimeError} "feedData() after feedEof()"
    */
   feedData(data: Uint8Array): void {
-    if (!(data instanceof Uint8Array)) throw new TypeError(`data must be a Buffer or Uint8Array, not ${typeof data}`);
+    _checkBytes('feedData', 'data', data);
     if (this._eof) throw new RuntimeError('feedData() after feedEof()');
     if (data.length === 0) return;
     this._buffer.extend(data);
@@ -348,10 +361,10 @@ export class StreamReader {
    * Reads up to `n` bytes as soon as at least one is buffered; with `n < 0` (the default), reads
    * until EOF. At EOF it returns an empty Buffer. The limit does not apply.
    * @see Python `StreamReader.read()`
-   * @throws {TypeError} if `n` is not an integer
+   * @throws {TypeError} "read() argument 'n' must be an integer, got …"
    */
   *read(n = -1): Coroutine<Buffer> {
-    checkCount(n, 'n');
+    _checkInteger('read', 'n', n);
     if (this._exception !== null) throw this._exception;
 
     if (n === 0) return Buffer.alloc(0);
@@ -379,11 +392,12 @@ export class StreamReader {
   /**
    * Reads exactly `n` bytes (more than the limit is fine).
    * @see Python `StreamReader.readexactly()`
+   * @throws {TypeError} "readexactly() argument 'n' must be an integer, got …"
    * @throws {RangeError} "readexactly size can not be less than zero"
    * @throws {IncompleteReadError} at EOF before `n` bytes (`partial` has them; the buffer is emptied)
    */
   *readexactly(n: number): Coroutine<Buffer> {
-    checkCount(n, 'n');
+    _checkInteger('readexactly', 'n', n);
     if (n < 0) throw new RangeError('readexactly size can not be less than zero');
 
     if (this._exception !== null) throw this._exception;

@@ -8,7 +8,7 @@ import { Deque } from '../internal/deque';
 import { Protocol } from './protocols';
 import { _checkLimit, _DEFAULT_LIMIT, reprOf, StreamReader } from './stream-reader';
 import {
-  _checkHostPort, _checkServerOptions, CREATE_CONNECTION_KEYS, CREATE_SERVER_KEYS, CREATE_UNIX_SERVER_KEYS, SOCK_KEY,
+  _checkConnectionOptions, _checkHostPort, _checkServerOptions, CREATE_CONNECTION_KEYS, CREATE_SERVER_KEYS, CREATE_UNIX_SERVER_KEYS, SOCK_KEY,
   type CreateConnectionOptions, type CreateServerOptions, type CreateUnixServerOptions,
 } from './connections';
 import { _checkFunction, _checkOptions } from '../internal/validate';
@@ -392,6 +392,7 @@ export function* openConnection(host?: string | null, port?: number | null, opts
   const loop = getRunningLoop();
   _checkOptions('openConnection', opts, OPEN_CONNECTION_KEYS);
   _checkHostPort('openConnection', host, port);
+  _checkConnectionOptions('openConnection', opts);
   const [limit, kwds] = splitLimit('openConnection', opts);
   const reader = new StreamReader({ limit, loop });
   const protocol = new StreamReaderProtocol(reader, null, { loop });
@@ -439,6 +440,7 @@ export function* startServer(
 export function* openUnixConnection(path?: string | null, opts?: OpenUnixConnectionOptions): Coroutine<[StreamReader, StreamWriter]> {
   const loop = getRunningLoop();
   _checkOptions('openUnixConnection', opts, OPEN_UNIX_CONNECTION_KEYS);
+  _checkConnectionOptions('openUnixConnection', opts);
   const [limit, kwds] = splitLimit('openUnixConnection', opts);
   const reader = new StreamReader({ limit, loop });
   const protocol = new StreamReaderProtocol(reader, null, { loop });

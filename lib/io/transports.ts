@@ -3,6 +3,7 @@
 // resumed once it is at or below the low-water mark; the two calls always alternate.
 import type { BaseEventLoop } from '../base-events';
 import { RuntimeError } from '../exceptions';
+import { _checkInteger } from '../internal/validate';
 import type { BaseProtocol, Protocol } from './protocols';
 
 /** Default write high-water mark: 64 KiB. @see Python `transports._FlowControlMixin` */
@@ -135,11 +136,18 @@ export abstract class FlowControlTransport extends BaseTransport {
   }
 
   /**
-   * Sets the water marks (high defaults to 64 KiB, or 4×low; low defaults to high/4).
+   * Sets the water marks in bytes (high defaults to 64 KiB, or 4×low; low defaults to high/4).
+   * Nothing changes unless both are valid.
    * @see Python `WriteTransport.set_write_buffer_limits()`
-   * @throws {RangeError} "high (…) must be >= low (…) must be >= 0"
+   * Differences:
+   * - The marks are integers: a float, NaN, Infinity or a non-number is a TypeError at the call
+   *   (Python compares whatever it is given and fails with a TypeError or ValueError there too).
+   * @throws {TypeError} "setWriteBufferLimits() argument 'high' must be an integer, got …" (also 'low')
+   * @throws {RangeError} "high (…) must be >= low (…) must be >= 0" (Python's ValueError)
    */
   setWriteBufferLimits(high?: number | null, low?: number | null): void {
+    if (high != null) _checkInteger('setWriteBufferLimits', 'high', high);
+    if (low != null) _checkInteger('setWriteBufferLimits', 'low', low);
     if (high == null) high = low == null ? WRITE_HIGH_WATER : 4 * low;
     if (low == null) low = Math.floor(high / 4);
     if (!(high >= low && low >= 0)) throw new RangeError(`high (${high}) must be >= low (${low}) must be >= 0`);
