@@ -6,6 +6,7 @@
 // LoopDriver. The default task factory is `new Task(...)`, imported here as CPython's base_events.py
 // imports tasks (tasks.ts imports only types from this file, so there is no cycle). BaseEventLoop has
 // no I/O: its I/O methods throw NotImplementedError; io/selector-events.ts implements them.
+import { _shutdownAsyncgens } from './asyncgens';
 import { MonotonicClock, _checkClock, type Clock } from './clock';
 import { Context } from './contextvars';
 import { _countDebugLoop } from './coroutines';
@@ -441,6 +442,17 @@ export class BaseEventLoop implements AbstractEventLoop {
       this.callExceptionHandler({ message: 'Task was destroyed but it is pending!', task });
     }
     this._tasks.clear();
+  }
+
+  /**
+   * Closes every async generator first iterated on this loop that has not finished: each `aclose()`
+   * in its own task, concurrently; an error goes to the exception handler.
+   * @see Python `loop.shutdown_asyncgens()`
+   * Differences:
+   * - Generators are closed in the order they were first iterated (CPython's follows a WeakSet).
+   */
+  shutdownAsyncgens(): Coroutine {
+    return _shutdownAsyncgens(this);
   }
 
   /** @internal */

@@ -104,6 +104,8 @@ export interface AbstractEventLoop {
   isClosed(): boolean;
   /** Closes the loop. @see Python `loop.close()` */
   close(): void;
+  /** Closes the async generators first iterated on this loop and not finished. @see Python `loop.shutdown_asyncgens()` */
+  shutdownAsyncgens(): Coroutine;
 
   // ---- scheduling callbacks, time, futures and tasks ----
   /** @see Python `loop.call_soon()` */

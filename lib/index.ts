@@ -38,9 +38,13 @@ export { wait, waitFor, asCompleted, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPL
 export type { WaitOptions, AsCompletedOptions, ReturnWhen } from './wait';
 export { shield } from './shield';
 
-// The `async with` protocol (contextlib).
+// The `async with` protocol and its tools (contextlib).
 export { asyncWith } from './contextlib';
 export type { AsyncContextManager } from './contextlib';
+
+// Async iteration: async generators, `async for`, aiter/anext (PEP 525, PEP 492).
+export { StopAsyncIteration, AsyncGen, asyncGenerator, aiter, anext, asyncFor, alist, BREAK } from './asyncgens';
+export type { AIterable, AIterator, AsyncIterableLike, Emit, AsyncForOptions, AsyncForBody } from './asyncgens';
 
 // Structured concurrency (taskgroups.py).
 export { TaskGroup } from './taskgroups';

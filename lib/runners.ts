@@ -110,7 +110,7 @@ export class Runner {
     return [loop, loop.createTask(coro, { context: opts?.context ?? (this.#context as Context) })];
   }
 
-  /** Cancels the tasks left on the loop, waits for them (within the grace period) and closes the loop. */
+  /** Cancels the tasks left on the loop, waits for them (within the grace period), closes the async generators left open (`loop.shutdownAsyncgens()`) and closes the loop. */
   async close(): Promise<void> {
     if (this.#state !== 'initialized') return;
     const loop = this.#loop as AbstractEventLoop;
@@ -120,6 +120,7 @@ export class Runner {
         await loop.runUntilComplete(waiter);
         this.#reportLeftovers(loop);
       }
+      await loop.runUntilComplete(loop.shutdownAsyncgens());
     } finally {
       this.#finish(loop);
     }
@@ -135,6 +136,7 @@ export class Runner {
         loop.runUntilCompleteSync(waiter);
         this.#reportLeftovers(loop);
       }
+      loop.runUntilCompleteSync(loop.shutdownAsyncgens());
     } finally {
       this.#finish(loop);
     }

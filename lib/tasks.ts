@@ -353,6 +353,10 @@ export class Task<out T> extends Future<T> implements Runnable {
         this.#park(wrapPromise(y, { loop }));
         return;
       }
+      if (typeof y === 'object' && y !== null && '_misplacedYieldError' in y && typeof y._misplacedYieldError === 'function') {
+        this.#throwInLater((y._misplacedYieldError as () => Error).call(y)); // an async generator's emit (asyncgens.ts)
+        return;
+      }
       const hint = _isGeneratorFunction(y) ? ' (a generator function: call it and yield* the result)' : '';
       this.#throwInLater(new TypeError(`Task got bad yield: ${describe(y)}${hint}`));
       return;

@@ -340,6 +340,23 @@ fnT('waitFor', 'vin', tsyncio.waitFor, [obj(coro), SECS_NULL()]);
 T.push({ name: 'asCompleted', env: 'vin', call: (_s, a) => tsyncio.asCompleted(a[0] as never, a[1] as never)[0], args: [obj(() => [coro()], ['[]', "''"]), opts({ timeout: SECS_NULL() })] });
 fnT('shield', 'vin', tsyncio.shield, [obj(coro)]);
 fnT('asyncWith', 'vin', tsyncio.asyncWith, [obj(() => new Lock()), callable(() => function* () {})]);
+// Async iteration (asyncgens.ts).
+ctorT('StopAsyncIteration', 'none', tsyncio.StopAsyncIteration, [any(() => 'm')]);
+const agen = tsyncio.asyncGenerator(function* fuzzGen(emit: tsyncio.Emit<number, unknown>) {
+  for (;;) yield* emit(1);
+});
+fnT('asyncGenerator', 'none', tsyncio.asyncGenerator, [obj(() => function* () {})]);
+const startedGen = function* (): Coroutine<tsyncio.AsyncGen<number, unknown>> {
+  const g = agen();
+  yield* g.anext();
+  return g;
+};
+methT('AsyncGen', 'asend', 'vin', startedGen, [any()]);
+methT('AsyncGen', 'athrow', 'vin', startedGen, [any(() => new Error('thrown in'))]);
+fnT('aiter', 'none', tsyncio.aiter, [obj(() => agen())]);
+fnT('anext', 'vin', tsyncio.anext, [obj(() => agen()), any(() => null)]);
+fnT('asyncFor', 'vin', tsyncio.asyncFor, [obj(() => agen()), callable(() => () => tsyncio.BREAK), opts({ close: obj(() => true, ['undefined', 'null', 'true']) })]);
+fnT('alist', 'vin', tsyncio.alist, [obj(() => tsyncio.asyncGenerator(function* (emit: tsyncio.Emit<number>) { yield* emit(1); })())]);
 methT('TaskGroup', 'createTask', 'vin', function* () {
   const tg = new TaskGroup();
   yield* tg.aenter();
@@ -542,7 +559,7 @@ const NO_ARGS: Record<string, string> = {
   Future: 'getLoop done cancelled result exception next toString',
   Handle: 'cancel cancelled getContext toString',
   TimerHandle: 'when cancel toString',
-  BaseEventLoop: 'time createFuture getTaskFactory isRunning isClosed stop runForever close getExceptionHandler getDebug toString',
+  BaseEventLoop: 'time createFuture getTaskFactory isRunning isClosed stop runForever close getExceptionHandler getDebug toString shutdownAsyncgens',
   SelectorEventLoop: 'close',
   VirtualClock: 'time',
   MonotonicClock: 'time',
@@ -572,6 +589,7 @@ const NO_ARGS: Record<string, string> = {
   FlowControlMixin: 'pauseWriting resumeWriting',
   StreamWriter: 'toString transport writeEof canWriteEof close isClosing waitClosed drain',
   Runner: 'getLoop close closeSync',
+  AsyncGen: 'aiter anext aclose toString',
 };
 
 /** Constructors not fuzzed: the library makes these objects, users do not (as in asyncio). */
@@ -579,12 +597,12 @@ const NOT_CONSTRUCTED: Record<string, string> = {
   Handle: 'made by loop.callSoon', TimerHandle: 'made by loop.callLater/callAt', GatheringFuture: 'made by gather()',
   Token: 'made by ContextVar.set()', FlowControlTransport: 'abstract; made by a loop transport',
   SelectorSocketTransport: 'made by the loop (createConnection, createServer)', Server: 'made by createServer/startServer',
-  MonotonicClock: 'takes no arguments', Lock: 'takes no arguments', Event: 'takes no arguments', TaskGroup: 'takes no arguments',
+  AsyncGen: 'made by the factory asyncGenerator() returns', MonotonicClock: 'takes no arguments', Lock: 'takes no arguments', Event: 'takes no arguments', TaskGroup: 'takes no arguments',
   Context: 'takes no arguments', Selector: 'takes no arguments', BaseProtocol: 'takes no arguments', Protocol: 'takes no arguments',
 };
 
 /** Exports that are not callables (constants, enums) or are another export under a second name. */
-const NOT_CALLABLE = 'TimeoutState FIRST_COMPLETED FIRST_EXCEPTION ALL_COMPLETED EVENT_READ EVENT_WRITE AF_INET AF_INET6 AF_UNIX SOCK_STREAM SHUT_RD SHUT_WR SHUT_RDWR SOL_SOCKET SO_ERROR SEND_BUFFER_SIZE WRITE_HIGH_WATER';
+const NOT_CALLABLE = 'BREAK TimeoutState FIRST_COMPLETED FIRST_EXCEPTION ALL_COMPLETED EVENT_READ EVENT_WRITE AF_INET AF_INET6 AF_UNIX SOCK_STREAM SHUT_RD SHUT_WR SHUT_RDWR SOL_SOCKET SO_ERROR SEND_BUFFER_SIZE WRITE_HIGH_WATER';
 const ALIASES: Record<string, string> = { DefaultSelector: 'Selector' };
 
 // ---- today's findings ---------------------------------------------------------------------------
