@@ -1,7 +1,13 @@
-# Helpers shared by the CPython bench twins: the same seeded PRNG and JSON line as
+# Helpers shared by the CPython bench twins: the same seeded PRNG, JSON line and run counts as
 # samples/bench/util.ts, so the three implementations of a workload see identical inputs.
 import json
 import sys
+
+# --warm: a warm-up run, then WARM_RUNS measured runs in this process, the best reported; without
+# it exactly one measured run and no warm-up, as a user's script runs (util.ts: WARM, RUNS).
+WARM = "--warm" in sys.argv
+WARM_RUNS = 5
+RUNS = WARM_RUNS if WARM else 1
 
 def lcg(seed):
     """A 32-bit LCG returning floats in [0, 1): the same sequence as util.ts lcg()."""

@@ -1,12 +1,11 @@
 // Workload chain, Node async/await twin of chain.ts: 1,000,000 awaits of an `async function
 // leaf()` that returns at once (`s += await leaf()`), in one async function. Each await still
 // costs a microtask turn. Rate = awaits per second, timed inside that function around the loop.
-// Warm-up: one 100,000-await run first; then REPEATS full runs; the best rate is reported.
-import { emit, since } from './util';
+// With --warm (else one cold run, no warm-up): one 100,000-await run first; then WARM_RUNS full
+// runs; the best rate is reported.
+import { emit, since, RUNS, WARM } from './util';
 
 const N = 1_000_000;
-/** Full-size runs; the best is reported (as timeit does: other processes only ever slow a run). */
-const REPEATS = 9;
 const WARMUP = 100_000;
 
 async function leaf(): Promise<number> {
@@ -24,9 +23,9 @@ async function chain(n: number): Promise<number> {
 }
 
 async function bench(): Promise<void> {
-  await chain(WARMUP);
+  if (WARM) await chain(WARMUP);
   const rates: number[] = [];
-  for (let r = 0; r < REPEATS; r++) rates.push(N / (await chain(N)));
+  for (let r = 0; r < RUNS; r++) rates.push(N / (await chain(N)));
   emit({ impl: 'node', workload: 'chain', n: N, rate: Math.max(...rates), rates });
 }
 

@@ -1,14 +1,14 @@
 # Workload chain, CPython asyncio twin of chain.ts: 1,000,000 awaits of a sub-coroutine that
 # never suspends (`s += await leaf()`), in one task. Rate = awaits per second, timed inside the
-# task's own coroutine around the loop. Warm-up: one 100,000-await run first; then REPEATS full
+# task's own coroutine around the loop.
+# With --warm (else one cold run, no warm-up): one 100,000-await run first; then WARM_RUNS full
 # runs, each in a fresh asyncio.run(); the best rate is reported.
 import asyncio
 import time
 
-from bench_util import emit
+from bench_util import RUNS, WARM, emit
 
 N = 1_000_000
-REPEATS = 9  # full-size runs; the best is reported (as timeit does: other processes only ever slow a run)
 WARMUP = 100_000
 
 
@@ -28,8 +28,9 @@ async def chain(n):
 
 
 def bench():
-    asyncio.run(chain(WARMUP))
-    rates = [N / asyncio.run(chain(N)) for _ in range(REPEATS)]
+    if WARM:
+        asyncio.run(chain(WARMUP))
+    rates = [N / asyncio.run(chain(N)) for _ in range(RUNS)]
     emit({"impl": "cpython", "workload": "chain", "n": N, "rate": max(rates), "rates": rates})
 
 

@@ -5,13 +5,12 @@
 //     the loop (the task runs that coroutine directly, so no outer `yield*` relays each yield).
 // Reference row: the very same `yield*` loop driven by one hand-made `.next()` call, no tsyncio.
 // Twins: chain.py (`s += await leaf()`), chain.node.ts (`s += await leaf()`, `async function`).
-// Warm-up: one 100,000-await run of each form first; then REPEATS full runs, best reported.
+// With --warm (else one cold run, no warm-up): one 100,000-await run of each form first; then
+// WARM_RUNS full runs, best reported.
 import { run, type Coroutine } from '../../lib';
-import { emit, since } from './util';
+import { emit, since, RUNS, WARM } from './util';
 
 const N = 1_000_000;
-/** Full-size runs; the best is reported (as timeit does: other processes only ever slow a run). */
-const REPEATS = 9;
 const WARMUP = 100_000;
 
 function* leaf(): Coroutine<number> {
@@ -39,9 +38,9 @@ function* viaYieldCoro(n: number): Coroutine<number> {
 }
 
 async function rateOf(body: (n: number) => Coroutine<number>): Promise<number[]> {
-  await run(body(WARMUP));
+  if (WARM) await run(body(WARMUP));
   const rates: number[] = [];
-  for (let r = 0; r < REPEATS; r++) rates.push(N / (await run(body(N))));
+  for (let r = 0; r < RUNS; r++) rates.push(N / (await run(body(N))));
   return rates;
 }
 
@@ -55,9 +54,9 @@ function rawSeconds(n: number): number {
 async function bench(): Promise<void> {
   const star = await rateOf(viaYieldStar);
   const coro = await rateOf(viaYieldCoro);
-  rawSeconds(WARMUP);
+  if (WARM) rawSeconds(WARMUP);
   const raw: number[] = [];
-  for (let r = 0; r < REPEATS; r++) raw.push(N / rawSeconds(N));
+  for (let r = 0; r < RUNS; r++) raw.push(N / rawSeconds(N));
   emit({
     impl: 'tsyncio', workload: 'chain', n: N,
     yieldStarRate: Math.max(...star), yieldCoroRate: Math.max(...coro), rawRate: Math.max(...raw),

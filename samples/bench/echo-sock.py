@@ -3,18 +3,18 @@
 # the low-level socket API: non-blocking sockets and loop.sock_accept / sock_connect / sock_recv /
 # sock_sendall, no transports or streams. TCP_NODELAY is set on both sides (the tsyncio Socket
 # always sets it). Rate = round trips per second, timed from all clients being connected to the
-# last reply. Warm-up: one run with WARMUP_ROUNDS rounds, then REPEATS full runs, each in a fresh
-# asyncio.run(); the best rate is reported.
+# last reply.
+# With --warm (else one cold run, no warm-up): one run with WARMUP_ROUNDS rounds, then WARM_RUNS
+# full runs, each in a fresh asyncio.run(); the best rate is reported.
 import asyncio
 import socket
 import time
 
-from bench_util import emit
+from bench_util import RUNS, WARM, emit
 
 CLIENTS = 100
 ROUNDS = 1_000
 SIZE = 64
-REPEATS = 2  # full-size runs (a CPython run takes 6-9 s: every wait is an add_reader + remove_reader); the best is reported (as timeit does: other processes only ever slow a run)
 WARMUP_ROUNDS = 100
 
 
@@ -96,8 +96,9 @@ async def echo(rounds):
 
 
 def bench():
-    asyncio.run(echo(WARMUP_ROUNDS))
-    rates = [CLIENTS * ROUNDS / asyncio.run(echo(ROUNDS)) for _ in range(REPEATS)]
+    if WARM:
+        asyncio.run(echo(WARMUP_ROUNDS))
+    rates = [CLIENTS * ROUNDS / asyncio.run(echo(ROUNDS)) for _ in range(RUNS)]
     emit({"impl": "cpython", "workload": "echo-sock", "clients": CLIENTS, "rounds": ROUNDS, "size": SIZE, "rate": max(rates), "rates": rates})
 
 

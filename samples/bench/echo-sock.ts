@@ -5,19 +5,17 @@
 // removes it when done, as Python's sock_* do. Rate = round trips per second, timed from all
 // clients being connected to the last reply.
 // Twin doing the same work: echo-sock.py (CPython's loop.sock_* on non-blocking sockets).
-// Warm-up: one run with WARMUP_ROUNDS rounds, then REPEATS full runs, each in a fresh `run()`
-// like Python's `asyncio.run()`; the best rate is reported.
+// With --warm (else one cold run, no warm-up): one run with WARMUP_ROUNDS rounds, then WARM_RUNS
+// full runs, each in a fresh `run()` like Python's `asyncio.run()`; the best rate is reported.
 import {
   AF_INET, SOCK_STREAM, Socket, createTask, gather, getRunningLoop, run,
   type Coroutine, type AbstractEventLoop, type Task,
 } from '../../lib';
-import { emit, since } from './util';
+import { emit, since, RUNS, WARM } from './util';
 
 const CLIENTS = 100;
 const ROUNDS = 1_000;
 const SIZE = 64;
-/** Full-size runs (each takes several seconds); the best is reported (as timeit does: other processes only ever slow a run). */
-const REPEATS = 2;
 const WARMUP_ROUNDS = 100;
 
 /** The next n bytes, or an empty Buffer at end of stream (a partial message is an error). */
@@ -98,9 +96,9 @@ function* echo(rounds: number): Coroutine<number> {
 }
 
 async function bench(): Promise<void> {
-  await run(echo(WARMUP_ROUNDS));
+  if (WARM) await run(echo(WARMUP_ROUNDS));
   const rates: number[] = [];
-  for (let r = 0; r < REPEATS; r++) rates.push((CLIENTS * ROUNDS) / (await run(echo(ROUNDS))));
+  for (let r = 0; r < RUNS; r++) rates.push((CLIENTS * ROUNDS) / (await run(echo(ROUNDS))));
   emit({ impl: 'tsyncio', workload: 'echo-sock', clients: CLIENTS, rounds: ROUNDS, size: SIZE, rate: Math.max(...rates), rates });
 }
 

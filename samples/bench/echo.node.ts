@@ -5,20 +5,19 @@
 // asyncio sets TCP_NODELAY. Bytes are read through a small async reader (ByteReader) over the
 // socket's 'data' chunks: the idiomatic port of asyncio's readexactly. Rate = round trips per
 // second, timed from all clients being connected to the last reply (connecting and closing are
-// not timed). Warm-up: one run with WARMUP_ROUNDS rounds, then REPEATS full runs; the best rate
-// is reported.
-// `rawRate` is the same exchange on libuv's own TCP handles (`process.binding('tcp_wrap')`) with
-// plain callbacks: no streams, no Promises, one read callback and one write call per message.
-// Every Node runtime pays at least this much per round trip, so it is the ceiling for tsyncio here.
+// not timed).
+// With --warm (else one cold run, no warm-up): one run with WARMUP_ROUNDS rounds, then WARM_RUNS
+// full runs; the best rate is reported. `rawRate` is the same exchange on libuv's own TCP handles
+// (`process.binding('tcp_wrap')`) with plain callbacks: no streams, no Promises, one read callback
+// and one write call per message. Every Node runtime pays at least this much per round trip, so it
+// is the ceiling for tsyncio here.
 import { once } from 'node:events';
 import * as net from 'node:net';
-import { emit, since } from './util';
+import { emit, since, RUNS, WARM } from './util';
 
 const CLIENTS = 100;
 const ROUNDS = 1_000;
 const SIZE = 64;
-/** Full-size runs; the best is reported (as timeit does: other processes only ever slow a run). */
-const REPEATS = 3;
 const WARMUP_ROUNDS = 100;
 
 /** Buffers a socket's 'data' chunks; `readExactly(n)` resolves with the next n bytes (null at EOF). */
@@ -229,13 +228,13 @@ function rawEcho(b: RawBindings, rounds: number): Promise<number> {
 }
 
 async function bench(): Promise<void> {
-  await echo(WARMUP_ROUNDS);
+  if (WARM) await echo(WARMUP_ROUNDS);
   const rates: number[] = [];
-  for (let r = 0; r < REPEATS; r++) rates.push((CLIENTS * ROUNDS) / (await echo(ROUNDS)));
+  for (let r = 0; r < RUNS; r++) rates.push((CLIENTS * ROUNDS) / (await echo(ROUNDS)));
   const b = rawBindings();
-  await rawEcho(b, WARMUP_ROUNDS);
+  if (WARM) await rawEcho(b, WARMUP_ROUNDS);
   const rawRates: number[] = [];
-  for (let r = 0; r < REPEATS; r++) rawRates.push((CLIENTS * ROUNDS) / (await rawEcho(b, ROUNDS)));
+  for (let r = 0; r < RUNS; r++) rawRates.push((CLIENTS * ROUNDS) / (await rawEcho(b, ROUNDS)));
   emit({
     impl: 'node', workload: 'echo', clients: CLIENTS, rounds: ROUNDS, size: SIZE,
     rate: Math.max(...rates), rates, rawRate: Math.max(...rawRates), rawRates,

@@ -3,17 +3,16 @@
 # doing ROUNDS round trips of a SIZE-byte message: write, drain, readexactly(SIZE); the server's
 # handler echoes with readexactly(SIZE), write, drain. Rate = round trips per second, timed from
 # all clients being connected to the last reply (connecting and closing are not timed).
-# Warm-up: one run with WARMUP_ROUNDS rounds, then REPEATS full runs, each in a fresh
-# asyncio.run(); the best rate is reported.
+# With --warm (else one cold run, no warm-up): one run with WARMUP_ROUNDS rounds, then WARM_RUNS
+# full runs, each in a fresh asyncio.run(); the best rate is reported.
 import asyncio
 import time
 
-from bench_util import emit
+from bench_util import RUNS, WARM, emit
 
 CLIENTS = 100
 ROUNDS = 1_000
 SIZE = 64
-REPEATS = 3  # full-size runs (a CPython run takes 2-3 s); the best is reported (as timeit does: other processes only ever slow a run)
 WARMUP_ROUNDS = 100
 
 handlers = []  # the server's handler tasks: each run waits for them to finish
@@ -67,8 +66,9 @@ async def echo(rounds):
 
 
 def bench():
-    asyncio.run(echo(WARMUP_ROUNDS))
-    rates = [CLIENTS * ROUNDS / asyncio.run(echo(ROUNDS)) for _ in range(REPEATS)]
+    if WARM:
+        asyncio.run(echo(WARMUP_ROUNDS))
+    rates = [CLIENTS * ROUNDS / asyncio.run(echo(ROUNDS)) for _ in range(RUNS)]
     emit({"impl": "cpython", "workload": "echo", "clients": CLIENTS, "rounds": ROUNDS, "size": SIZE, "rate": max(rates), "rates": rates})
 
 

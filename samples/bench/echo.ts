@@ -6,19 +6,17 @@
 // not timed).
 // Twins doing the same work: echo.py (CPython asyncio streams) and echo.node.ts (Node's own `net`
 // with async/await). The raw selector path (sockRecv/sockSendall) is measured by echo-sock.ts.
-// Warm-up: one run with WARMUP_ROUNDS rounds, then REPEATS full runs, each in a fresh `run()`
-// like Python's `asyncio.run()`; the best rate is reported.
+// With --warm (else one cold run, no warm-up): one run with WARMUP_ROUNDS rounds, then WARM_RUNS
+// full runs, each in a fresh `run()` like Python's `asyncio.run()`; the best rate is reported.
 import {
   IncompleteReadError, currentTask, gather, openConnection, run, startServer,
   type Coroutine, type StreamReader, type StreamWriter, type Task,
 } from '../../lib';
-import { emit, since } from './util';
+import { emit, since, RUNS, WARM } from './util';
 
 const CLIENTS = 100;
 const ROUNDS = 1_000;
 const SIZE = 64;
-/** Full-size runs; the best is reported (as timeit does: other processes only ever slow a run). */
-const REPEATS = 3;
 const WARMUP_ROUNDS = 100;
 
 /** The server's handler tasks: each run waits for them to finish. */
@@ -74,9 +72,9 @@ function* echo(rounds: number): Coroutine<number> {
 }
 
 async function bench(): Promise<void> {
-  await run(echo(WARMUP_ROUNDS));
+  if (WARM) await run(echo(WARMUP_ROUNDS));
   const rates: number[] = [];
-  for (let r = 0; r < REPEATS; r++) rates.push((CLIENTS * ROUNDS) / (await run(echo(ROUNDS))));
+  for (let r = 0; r < RUNS; r++) rates.push((CLIENTS * ROUNDS) / (await run(echo(ROUNDS))));
   emit({ impl: 'tsyncio', workload: 'echo', clients: CLIENTS, rounds: ROUNDS, size: SIZE, rate: Math.max(...rates), rates });
 }
 

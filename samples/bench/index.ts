@@ -1,26 +1,69 @@
-// `npm run bench`: runs every workload of samples/bench/workloads.ts in its forms — tsyncio
-// (`<w>.ts`), CPython asyncio (`<w>.py`, by `python3`) and, where it has one, its Node async/await
-// twin (`<w>.node.ts`) — as child processes, one at a time so they never compete for the CPU,
-// then prints a table of the measurements, the ratios tsyncio/CPython and tsyncio/Node, and each
-// goal with whether it was met. Each workload's descriptor says which twins it has, how to run
-// them, its rows and goals; this file only runs and renders. A workload without a Node twin
-// (echo-sock: the loop's sock_* path) is compared with CPython only.
-// Each child prints one JSON line; a missing python3 (or a failed child) shows as `n/a`.
+// `npm run bench [-- options] [workload ...]`: runs every workload of samples/bench/workloads.ts
+// in its forms — tsyncio (`<w>.ts`), CPython asyncio (`<w>.py`, by `python3`) and, where it has
+// one, its Node async/await twin (`<w>.node.ts`) — and prints a table of the numbers, the ratios
+// tsyncio/CPython and tsyncio/Node, and each goal with whether it was met.
+// It measures as a user's script runs: every measurement is a fresh process making one run with
+// no warm-up, for every twin alike; each workload is measured ROUNDS times per twin, the twins
+// alternated (their order rotates every round, so a slow spell of the machine does not land on
+// one of them only), and each cell is the median with the min–max range. Children run one at a
+// time so they never compete for the CPU. Each child prints one JSON line; a missing python3 (or a
+// failed child) shows as `n/a`. A workload without a Node twin (echo-sock: the loop's sock_*
+// path) is compared with CPython only.
+// Options: `--quick` (one round), `--rounds N`, `--warm` (also the in-process view: each program
+// once more with --warm, which warms up and keeps its best of util.ts WARM_RUNS runs, as a second
+// table), and workload names to run only those.
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import {
   WORKLOADS, num, type Fmt, type Goal, type Impl, type Result, type Results, type Row, type Workload,
 } from './workloads';
+import { WARM_RUNS } from './util';
 
-const CHILD_TIMEOUT_MS = 90_000;
+const CHILD_TIMEOUT_MS = 120_000;
+const DEFAULT_ROUNDS = 3;
 
 /** Compiled programs live next to this file; the Python twins stay in the source tree. */
 const DIST_DIR = __dirname;
 const SRC_DIR = path.resolve(__dirname, '..', '..', '..', 'samples', 'bench');
 
-function pythonAvailable(): boolean {
+const SHOWN: Record<Impl, string> = { tsyncio: 'tsyncio', cpython: 'CPython', node: 'Node' };
+
+interface Options {
+  rounds: number;
+  warm: boolean;
+  workloads: readonly Workload[];
+}
+
+function usage(): string {
+  return `usage: npm run bench -- [--quick | --rounds N] [--warm] [workload ...]\nworkloads: ${WORKLOADS.map((w) => w.name).join(', ')}`;
+}
+
+function parseArgs(argv: readonly string[]): Options {
+  let rounds = DEFAULT_ROUNDS;
+  let warm = false;
+  const names: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') rounds = 1;
+    else if (a === '--warm') warm = true;
+    else if (a === '--rounds') {
+      rounds = Number(argv[++i]);
+      if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds needs a positive integer\n${usage()}`);
+    } else if (a === '--help' || a === '-h') {
+      console.log(usage());
+      process.exit(0);
+    } else if (a.startsWith('-')) throw new Error(`unknown option ${a}\n${usage()}`);
+    else names.push(a);
+  }
+  const unknown = names.filter((n) => !WORKLOADS.some((w) => w.name === n));
+  if (unknown.length > 0) throw new Error(`unknown workload ${unknown.join(', ')}\n${usage()}`);
+  const workloads = names.length === 0 ? WORKLOADS : WORKLOADS.filter((w) => names.includes(w.name));
+  return { rounds, warm, workloads };
+}
+
+function pythonVersion(): string | undefined {
   const r = spawnSync('python3', ['--version'], { encoding: 'utf8' });
-  return r.error === undefined && r.status === 0;
+  return r.error === undefined && r.status === 0 ? (r.stdout || r.stderr).trim() : undefined;
 }
 
 function runChild(label: string, cmd: string, args: string[]): Result | undefined {
@@ -41,47 +84,85 @@ function runChild(label: string, cmd: string, args: string[]): Result | undefine
   }
 }
 
-const SHOWN: Record<Impl, string> = { tsyncio: 'tsyncio', cpython: 'CPython', node: 'Node' };
+/** Every result of each twin, in the order measured. */
+type Samples = Partial<Record<Impl, Result[]>>;
 
-function runWorkload(w: Workload, withPython: boolean): Results {
+/** The command running one twin of `w`. */
+function command(w: Workload, impl: Impl, extra: readonly string[]): [string, string[]] {
   const flags = w.nodeFlags ?? [];
-  const out: Results = {};
-  const passes = w.passes ?? 1;
-  for (let p = 1; p <= passes; p++) {
-    const pass = passes > 1 ? `, pass ${p}/${passes}` : '';
-    out.tsyncio = best(out.tsyncio, runChild(`${w.name} (tsyncio${pass})`, process.execPath, [...flags, path.join(DIST_DIR, `${w.name}.js`)]));
-    if (withPython && w.twins.includes('cpython')) {
-      out.cpython = best(out.cpython, runChild(`${w.name} (CPython${pass})`, 'python3', ['-B', path.join(SRC_DIR, `${w.name}.py`)]));
-    }
-    if (w.twins.includes('node')) {
-      out.node = best(out.node, runChild(`${w.name} (Node${pass})`, process.execPath, [...flags, path.join(DIST_DIR, `${w.name}.node.js`)]));
+  if (impl === 'cpython') return ['python3', ['-B', path.join(SRC_DIR, `${w.name}.py`), ...extra]];
+  const file = impl === 'node' ? `${w.name}.node.js` : `${w.name}.js`;
+  return [process.execPath, [...flags, path.join(DIST_DIR, file), ...extra]];
+}
+
+/** Runs each twin of `w` once per round, a fresh process each time, the order rotating by round. */
+function measure(w: Workload, withPython: boolean, rounds: number, extra: readonly string[]): Samples {
+  const impls: Impl[] = ['tsyncio', ...w.twins.filter((t) => t !== 'cpython' || withPython)];
+  const out: Samples = {};
+  for (let r = 0; r < rounds; r++) {
+    const k = r % impls.length;
+    const order = [...impls.slice(k), ...impls.slice(0, k)];
+    for (const impl of order) {
+      const [cmd, args] = command(w, impl, extra);
+      const what = `${w.name} (${SHOWN[impl]}${extra.length > 0 ? `, ${extra.join(' ')}` : ''}${rounds > 1 ? `, round ${r + 1}/${rounds}` : ''})`;
+      const res = runChild(what, cmd, args);
+      if (res !== undefined) (out[impl] ??= []).push(res);
     }
   }
   return out;
 }
 
 /** Warns (stderr) when a twin ran other sizes than the descriptor's, or when numbers that must agree differ. */
-function checkTwins(w: Workload, results: Results): void {
-  const impls = (Object.keys(results) as Impl[]).filter((impl) => results[impl] !== undefined);
+function checkTwins(w: Workload, samples: Samples): void {
+  const impls = (Object.keys(samples) as Impl[]).filter((impl) => (samples[impl]?.length ?? 0) > 0);
   for (const [key, size] of Object.entries(w.sizes)) {
     for (const impl of impls) {
-      const v = results[impl]?.[key];
-      if (v !== size) process.stderr.write(`bench: ${w.name} (${SHOWN[impl]}) reported ${key}=${String(v)}, its descriptor says ${size}\n`);
+      for (const res of samples[impl] ?? []) {
+        const v = res[key];
+        if (v !== size) process.stderr.write(`bench: ${w.name} (${SHOWN[impl]}) reported ${key}=${String(v)}, its descriptor says ${size}\n`);
+      }
     }
   }
   for (const key of w.sameInEveryTwin ?? []) {
-    const values = impls.map((impl) => num(results[impl], key)).filter((v) => v !== undefined);
-    if (new Set(values).size > 1) process.stderr.write(`bench: ${w.name}: ${key} differs between implementations: ${values.join(', ')}\n`);
+    const values = impls.flatMap((impl) => (samples[impl] ?? []).map((res) => num(res, key))).filter((v) => v !== undefined);
+    if (new Set(values).size > 1) process.stderr.write(`bench: ${w.name}: ${key} differs between runs or implementations: ${values.join(', ')}\n`);
   }
 }
 
-/** Two passes' results merged: each number is the higher one (workloads with passes report only rates). */
-function best(a: Result | undefined, b: Result | undefined): Result | undefined {
-  if (a === undefined || b === undefined) return a ?? b;
-  const out: Result = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    const prev = a[k];
-    if (typeof v === 'number' && typeof prev === 'number') out[k] = Math.max(prev, v);
+// ---- statistics ----
+
+interface Stat {
+  median: number;
+  min: number;
+  max: number;
+  count: number;
+}
+
+function stat(values: readonly number[]): Stat | undefined {
+  if (values.length === 0) return undefined;
+  const v = [...values].sort((a, b) => a - b);
+  const mid = v.length >> 1;
+  const median = v.length % 2 === 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+  return { median, min: v[0], max: v[v.length - 1], count: v.length };
+}
+
+function statOf(samples: Samples, impl: Impl, key: string | undefined): Stat | undefined {
+  if (key === undefined) return undefined;
+  return stat((samples[impl] ?? []).map((res) => num(res, key)).filter((x) => x !== undefined));
+}
+
+/** Each twin's results reduced to one line of medians, for the footnotes. */
+function medians(samples: Samples): Results {
+  const out: Results = {};
+  for (const impl of Object.keys(samples) as Impl[]) {
+    const all = samples[impl] ?? [];
+    if (all.length === 0) continue;
+    const line: Result = { ...all[0] };
+    for (const key of Object.keys(line)) {
+      const s = stat(all.map((res) => num(res, key)).filter((x) => x !== undefined));
+      if (s !== undefined) line[key] = s.median;
+    }
+    out[impl] = line;
   }
   return out;
 }
@@ -94,19 +175,17 @@ function ratio(a: number | undefined, b: number | undefined): number | undefined
 
 /** Whether tsyncio's number meets a goal; undefined when a number is missing. */
 function meets(goal: Goal, ts: number | undefined, py: number | undefined, node: number | undefined): boolean | undefined {
-  if ('times' in goal) {
-    const q = ratio(ts, goal.of === 'cpython' ? py : node);
-    return q === undefined ? undefined : q >= goal.times;
-  }
-  if ('atMostNode' in goal) return ts === undefined || node === undefined ? undefined : ts <= node;
-  return ts === undefined ? undefined : ts <= goal.max;
+  if ('max' in goal) return ts === undefined ? undefined : ts <= goal.max;
+  const q = ratio(ts, goal.of === 'cpython' ? py : node);
+  if (q === undefined) return undefined;
+  return 'times' in goal ? q >= goal.times : q <= goal.atMost;
 }
 
-/** The goal column: `>=4x CPython, >=1x Node`, `<= Node's`, `<= 600 B`. */
+/** The goal column: `>=4x CPython`, `<=0.8x Node`, `<= 600 B`. */
 function goalText(goal: Goal, format: Fmt): string {
-  if ('times' in goal) return `>=${goal.times}x ${goal.of === 'cpython' ? 'CPython' : 'Node'}`;
-  if ('atMostNode' in goal) return "<= Node's";
-  return `<= ${format(goal.max)}`;
+  if ('max' in goal) return `<= ${format(goal.max)}`;
+  const of = goal.of === 'cpython' ? 'CPython' : 'Node';
+  return 'times' in goal ? `>=${goal.times}x ${of}` : `<=${goal.atMost}x ${of}`;
 }
 
 function met(checks: (boolean | undefined)[]): string {
@@ -115,23 +194,30 @@ function met(checks: (boolean | undefined)[]): string {
   return checks.includes(undefined) ? 'n/a' : 'yes';
 }
 
-function table(all: ReadonlyMap<Workload, Results>): string {
-  const cell = (v: number | undefined, f: Fmt): string => (v === undefined ? 'n/a' : f(v));
+/** `1.17 s (1.10-1.30)`: the median, then the range without the unit, when there are several runs. */
+function cell(s: Stat | undefined, f: Fmt): string {
+  if (s === undefined) return 'n/a';
+  if (s.count === 1) return f(s.median);
+  const bare = (v: number): string => f(v).replace(/( s| B|\/s)$/, '');
+  return `${f(s.median)} (${bare(s.min)}-${bare(s.max)})`;
+}
+
+function table(all: ReadonlyMap<Workload, Samples>): string {
   const x = (v: number | undefined): string => (v === undefined ? 'n/a' : `${v.toFixed(2)}x`);
   const header = ['workload', 'tsyncio', 'CPython', 'Node', 'ts/CPython', 'ts/Node', 'goal', 'met'];
-  const body = [...all].flatMap(([w, r]) => w.rows.map((row: Row) => {
-    const ts = num(r.tsyncio, row.tsyncio);
-    const py = row.cpython === undefined ? undefined : num(r.cpython, row.cpython);
-    const node = row.node === undefined ? undefined : num(r.node, row.node);
+  const body = [...all].flatMap(([w, samples]) => w.rows.map((row: Row) => {
+    const ts = statOf(samples, 'tsyncio', row.tsyncio);
+    const py = statOf(samples, 'cpython', row.cpython);
+    const node = statOf(samples, 'node', row.node);
     const goals = row.goals ?? [];
     return [
       row.label, cell(ts, row.format),
       row.cpython === undefined ? '' : cell(py, row.format),
       row.node === undefined ? '' : cell(node, row.format),
-      row.cpython === undefined ? '' : x(ratio(ts, py)),
-      row.node === undefined ? '' : x(ratio(ts, node)),
+      row.cpython === undefined ? '' : x(ratio(ts?.median, py?.median)),
+      row.node === undefined ? '' : x(ratio(ts?.median, node?.median)),
       goals.length === 0 ? row.note ?? '' : goals.map((g) => goalText(g, row.format)).join(', '),
-      met(goals.map((g) => meets(g, ts, py, node))),
+      met(goals.map((g) => meets(g, ts?.median, py?.median, node?.median))),
     ];
   }));
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
@@ -139,38 +225,49 @@ function table(all: ReadonlyMap<Workload, Results>): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
-/** How the workloads with several passes are run: `echo and echo-sock: two interleaved passes, best kept`. */
-function passesText(): string {
-  const words = ['zero', 'one', 'two', 'three', 'four', 'five'];
-  const byCount = new Map<number, string[]>();
-  for (const w of WORKLOADS) {
-    const n = w.passes ?? 1;
-    if (n > 1) byCount.set(n, [...(byCount.get(n) ?? []), w.name]);
+function printTable(title: string, all: ReadonlyMap<Workload, Samples>, warm: boolean): void {
+  console.log(title);
+  console.log(table(all));
+  for (const [w, samples] of all) {
+    const note = w.footnote?.(medians(samples), warm);
+    if (note !== undefined) console.log(note);
   }
-  return [...byCount].map(([n, names]) => `${names.join(' and ')}: ${words[n] ?? n} interleaved passes, best kept`).join('; ');
 }
 
 function main(): void {
+  const opts = parseArgs(process.argv.slice(2));
   const t0 = performance.now();
-  const withPython = pythonAvailable();
-  if (!withPython) process.stderr.write('bench: python3 not found: the CPython column is n/a\n');
-  const all = new Map<Workload, Results>();
-  for (const w of WORKLOADS) {
-    const results = runWorkload(w, withPython);
-    checkTwins(w, results);
-    all.set(w, results);
+  const py = pythonVersion();
+  if (py === undefined) process.stderr.write('bench: python3 not found: the CPython column is n/a\n');
+  const cold = new Map<Workload, Samples>();
+  for (const w of opts.workloads) {
+    const samples = measure(w, py !== undefined, opts.rounds, []);
+    checkTwins(w, samples);
+    cold.set(w, samples);
+  }
+  const warm = new Map<Workload, Samples>();
+  if (opts.warm) {
+    for (const w of opts.workloads) {
+      const samples = measure(w, py !== undefined, 1, ['--warm']);
+      checkTwins(w, samples);
+      warm.set(w, samples);
+    }
   }
 
-  const passes = passesText();
-  console.log(`tsyncio bench: node ${process.version}, ${withPython ? 'python3 present' : 'no python3'}; each program run in sequence${passes === '' ? '' : ` (${passes})`}`);
-  console.log(table(all));
-  for (const [w, results] of all) {
-    const note = w.footnote?.(results);
-    if (note !== undefined) console.log(note);
+  console.log(`tsyncio bench: node ${process.version}, ${py ?? 'no python3'}`);
+  const each = opts.rounds === 1 ? 'one fresh process per twin' : `the median (min-max) of ${opts.rounds} fresh processes per twin, the twins alternated`;
+  printTable(`As a user's script runs: each program makes one run, no warm-up; each cell is ${each}.`, cold, false);
+  if (opts.warm) {
+    console.log('');
+    printTable(`In-process view (--warm): each program warms up, then keeps its best of ${WARM_RUNS} runs in one process.`, warm, true);
   }
-  console.log('Rates: higher is better (ratio > 1 favours tsyncio); overhead and bytes: lower is better (ratio < 1 favours tsyncio).');
-  console.log('Each program warms up, then reports its best run (rates: best of 2 to 9; sleep-many: best of 3; memory: one run).');
+  console.log('Rates: higher is better (ratio > 1 favours tsyncio); seconds, overhead and bytes: lower is better (ratio < 1 favours tsyncio).');
   console.log(`Total ${((performance.now() - t0) / 1000).toFixed(1)} s.`);
 }
 
-main();
+try {
+  main();
+} catch (e) {
+  process.stderr.write(`bench: ${(e as Error).message}\n`);
+  process.exitCode = 2;
+}

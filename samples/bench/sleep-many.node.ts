@@ -1,14 +1,13 @@
 // Workload sleep-many, Node async/await twin of sleep-many.ts: 100,000 async functions, the
 // i-th awaits `new Promise(r => setTimeout(r, delay[i] * 1000))` with the same seeded delays
 // (uniform in [0, 1) s, util.ts lcg, seed 42), then Promise.all. Overhead = wall time (first
-// call to Promise.all's return) minus the largest delay, in seconds. Warm-up: 1,000 sleeps of
-// 0-10 ms first, then REPEATS measured runs; the smallest overhead is reported.
-import { emit, lcg, since } from './util';
+// call to Promise.all's return) minus the largest delay, in seconds.
+// With --warm (else one cold run, no warm-up): 1,000 sleeps of 0-10 ms first, then WARM_RUNS
+// measured runs; the smallest overhead is reported.
+import { emit, lcg, since, RUNS, WARM } from './util';
 
 const N = 100_000;
 const SEED = 42;
-/** Measured runs; the smallest overhead is reported (other processes only ever add to it). */
-const REPEATS = 3;
 
 function delays(n: number, seed: number, scale: number): number[] {
   const rnd = lcg(seed);
@@ -28,11 +27,11 @@ async function sleepMany(ds: readonly number[]): Promise<number> {
 }
 
 async function bench(): Promise<void> {
-  await sleepMany(delays(1000, 7, 0.01));
+  if (WARM) await sleepMany(delays(1000, 7, 0.01));
   const ds = delays(N, SEED, 1);
   const maxDelay = Math.max(...ds);
   const walls: number[] = [];
-  for (let r = 0; r < REPEATS; r++) walls.push(await sleepMany(ds));
+  for (let r = 0; r < RUNS; r++) walls.push(await sleepMany(ds));
   const wall = Math.min(...walls);
   emit({ impl: 'node', workload: 'sleep-many', n: N, wall, maxDelay, overhead: wall - maxDelay, walls });
 }

@@ -3,14 +3,13 @@
 // identical list). All are gathered. Overhead = wall time (first createTask to gather's return)
 // minus the largest delay: what the runtime adds on top of the longest sleep, in seconds.
 // Twins: sleep-many.py (asyncio.sleep), sleep-many.node.ts (setTimeout in a Promise).
-// Warm-up: 1,000 tasks sleeping 0-10 ms first (JIT), then REPEATS measured runs, best reported.
+// With --warm (else one cold run, no warm-up): 1,000 tasks sleeping 0-10 ms first (JIT), then
+// WARM_RUNS measured runs, best reported.
 import { createTask, gather, run, sleep, type Coroutine, type Task } from '../../lib';
-import { emit, lcg, since } from './util';
+import { emit, lcg, since, RUNS, WARM } from './util';
 
 const N = 100_000;
 const SEED = 42;
-/** Measured runs; the smallest overhead is reported (other processes only ever add to it). */
-const REPEATS = 3;
 
 function delays(n: number, seed: number, scale: number): number[] {
   const rnd = lcg(seed);
@@ -26,11 +25,11 @@ function* sleepMany(ds: readonly number[]): Coroutine<number> {
 }
 
 async function bench(): Promise<void> {
-  await run(sleepMany(delays(1000, 7, 0.01)));
+  if (WARM) await run(sleepMany(delays(1000, 7, 0.01)));
   const ds = delays(N, SEED, 1);
   const maxDelay = Math.max(...ds);
   const walls: number[] = [];
-  for (let r = 0; r < REPEATS; r++) walls.push(await run(sleepMany(ds)));
+  for (let r = 0; r < RUNS; r++) walls.push(await run(sleepMany(ds)));
   const wall = Math.min(...walls);
   emit({ impl: 'tsyncio', workload: 'sleep-many', n: N, wall, maxDelay, overhead: wall - maxDelay, walls });
 }

@@ -2,13 +2,12 @@
 // each awaits one event-loop turn (`await new Promise(r => setImmediate(r))`, the analogue of
 // sleep(0)), then Promise.all. Also measures a microtask variant (`await null`), reported as
 // `microRate` for context: it never reaches the event loop. Rate = tasks per second, timed from
-// the first call to Promise.all's return. Warm-up: one 10,000-task run of each variant, then
-// REPEATS full runs; the best rate is reported.
-import { emit, since } from './util';
+// the first call to Promise.all's return.
+// With --warm (else one cold run, no warm-up): one 10,000-task run of each variant, then WARM_RUNS
+// full runs; the best rate is reported.
+import { emit, since, RUNS, WARM } from './util';
 
 const N = 100_000;
-/** Full-size runs; the best is reported (as timeit does: other processes only ever slow a run). */
-const REPEATS = 5;
 const WARMUP = 10_000;
 
 async function worker(): Promise<void> {
@@ -32,9 +31,9 @@ async function spawnGather(n: number, w: () => Promise<void>): Promise<number> {
 }
 
 async function rateOf(w: () => Promise<void>): Promise<number[]> {
-  await spawnGather(WARMUP, w);
+  if (WARM) await spawnGather(WARMUP, w);
   const rates: number[] = [];
-  for (let r = 0; r < REPEATS; r++) rates.push(N / (await spawnGather(N, w)));
+  for (let r = 0; r < RUNS; r++) rates.push(N / (await spawnGather(N, w)));
   return rates;
 }
 

@@ -1,14 +1,14 @@
 # Workload spawn-gather, CPython asyncio twin of spawn-gather.ts: 100,000 tasks, each awaits
 # asyncio.sleep(0) once, all gathered. Rate = tasks per second, timed inside main from the
-# first create_task to gather's return. Warm-up: one 10,000-task run, then REPEATS full runs,
-# each in a fresh asyncio.run(); the best rate is reported.
+# first create_task to gather's return.
+# With --warm (else one cold run, no warm-up): one 10,000-task run, then WARM_RUNS full runs, each
+# in a fresh asyncio.run(); the best rate is reported.
 import asyncio
 import time
 
-from bench_util import emit
+from bench_util import RUNS, WARM, emit
 
 N = 100_000
-REPEATS = 5  # full-size runs; the best is reported (as timeit does: other processes only ever slow a run)
 WARMUP = 10_000
 
 
@@ -26,8 +26,9 @@ async def spawn_gather(n):
 
 
 def bench():
-    asyncio.run(spawn_gather(WARMUP))
-    rates = [N / asyncio.run(spawn_gather(N)) for _ in range(REPEATS)]
+    if WARM:
+        asyncio.run(spawn_gather(WARMUP))
+    rates = [N / asyncio.run(spawn_gather(N)) for _ in range(RUNS)]
     emit({"impl": "cpython", "workload": "spawn-gather", "n": N, "rate": max(rates), "rates": rates})
 
 

@@ -1,14 +1,13 @@
 // Workload spawn-gather, tsyncio: 100,000 tasks, each awaits `sleep(0)` once, all gathered.
 // Rate = tasks per second, timed inside main from the first createTask to gather's return.
 // Twins doing the same work: spawn-gather.py (CPython asyncio) and spawn-gather.node.ts (Node).
-// Warm-up (fair to all three): one 10,000-task run first, then REPEATS full runs, each in a
-// fresh `run()` like Python's `asyncio.run()`; the best rate is reported.
+// With --warm (else one cold run, no warm-up): warm-up (fair to all three): one 10,000-task run
+// first, then WARM_RUNS full runs, each in a fresh `run()` like Python's `asyncio.run()`; the best
+// rate is reported.
 import { createTask, gather, run, sleep, type Coroutine, type Task } from '../../lib';
-import { emit, since } from './util';
+import { emit, since, RUNS, WARM } from './util';
 
 const N = 100_000;
-/** Full-size runs; the best is reported (as timeit does: other processes only ever slow a run). */
-const REPEATS = 5;
 const WARMUP = 10_000;
 
 function* worker(): Coroutine {
@@ -26,9 +25,9 @@ function* spawnGather(n: number): Coroutine<number> {
 }
 
 async function bench(): Promise<void> {
-  await run(spawnGather(WARMUP));
+  if (WARM) await run(spawnGather(WARMUP));
   const rates: number[] = [];
-  for (let r = 0; r < REPEATS; r++) rates.push(N / (await run(spawnGather(N))));
+  for (let r = 0; r < RUNS; r++) rates.push(N / (await run(spawnGather(N))));
   emit({ impl: 'tsyncio', workload: 'spawn-gather', n: N, rate: Math.max(...rates), rates });
 }
 

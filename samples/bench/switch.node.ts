@@ -1,13 +1,12 @@
 // Workload switch, Node async/await twin of switch.ts: two async functions ping-pong a number
 // through two minimal Promise-based channels (ping and pong), 1,000,000 round trips; every round
 // trip is two switches, each a Promise resolution and an `await`. Rate = switches per second
-// (2 x round trips / seconds). Warm-up: one 100,000-round-trip run first, then REPEATS full runs;
-// the best rate is reported.
-import { emit, since } from './util';
+// (2 x round trips / seconds).
+// With --warm (else one cold run, no warm-up): one 100,000-round-trip run first, then WARM_RUNS
+// full runs; the best rate is reported.
+import { emit, since, RUNS, WARM } from './util';
 
 const N = 1_000_000;
-/** Full-size runs; the best is reported (as timeit does: other processes only ever slow a run). */
-const REPEATS = 5;
 const WARMUP = 100_000;
 
 /** An unbounded channel: `put` hands the value to the oldest waiting `get`, or buffers it. */
@@ -57,9 +56,9 @@ async function switchRun(n: number): Promise<number> {
 }
 
 async function bench(): Promise<void> {
-  await switchRun(WARMUP);
+  if (WARM) await switchRun(WARMUP);
   const rates: number[] = [];
-  for (let r = 0; r < REPEATS; r++) rates.push((2 * N) / (await switchRun(N)));
+  for (let r = 0; r < RUNS; r++) rates.push((2 * N) / (await switchRun(N)));
   emit({ impl: 'node', workload: 'switch', n: N, rate: Math.max(...rates), rates });
 }
 

@@ -1,15 +1,15 @@
 # Workload switch, CPython asyncio twin of switch.ts: two tasks ping-pong a number through two
 # asyncio.Queue()s (ping and pong), 1,000,000 round trips; every round trip is two task switches.
 # Rate = switches per second (2 x round trips / seconds), timed from creating the ponger task to
-# both tasks being done. Warm-up: one 100,000-round-trip run, then REPEATS full runs, each in a
-# fresh asyncio.run(); the best rate is reported.
+# both tasks being done.
+# With --warm (else one cold run, no warm-up): one 100,000-round-trip run, then WARM_RUNS full runs,
+# each in a fresh asyncio.run(); the best rate is reported.
 import asyncio
 import time
 
-from bench_util import emit
+from bench_util import RUNS, WARM, emit
 
 N = 1_000_000
-REPEATS = 2  # full-size runs (a CPython run takes about 10 s); the best is reported (as timeit does: other processes only ever slow a run)
 WARMUP = 100_000
 
 
@@ -41,8 +41,9 @@ async def switch(n):
 
 
 def bench():
-    asyncio.run(switch(WARMUP))
-    rates = [2 * N / asyncio.run(switch(N)) for _ in range(REPEATS)]
+    if WARM:
+        asyncio.run(switch(WARMUP))
+    rates = [2 * N / asyncio.run(switch(N)) for _ in range(RUNS)]
     emit({"impl": "cpython", "workload": "switch", "n": N, "rate": max(rates), "rates": rates})
 
 

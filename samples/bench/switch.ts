@@ -4,14 +4,12 @@
 // task to both tasks being done.
 // Twins doing the same work: switch.py (CPython asyncio) and switch.node.ts (two async functions
 // over a minimal Promise-based channel).
-// Warm-up: one 100,000-round-trip run first, then REPEATS full runs, each in a fresh `run()` like
-// Python's `asyncio.run()`; the best rate is reported.
+// With --warm (else one cold run, no warm-up): one 100,000-round-trip run first, then WARM_RUNS
+// full runs, each in a fresh `run()` like Python's `asyncio.run()`; the best rate is reported.
 import { Queue, createTask, run, type Coroutine } from '../../lib';
-import { emit, since } from './util';
+import { emit, since, RUNS, WARM } from './util';
 
 const N = 1_000_000;
-/** Full-size runs; the best is reported (as timeit does: other processes only ever slow a run). */
-const REPEATS = 5;
 const WARMUP = 100_000;
 
 function* ponger(n: number, ping: Queue<number>, pong: Queue<number>): Coroutine {
@@ -44,9 +42,9 @@ function* switchRun(n: number): Coroutine<number> {
 }
 
 async function bench(): Promise<void> {
-  await run(switchRun(WARMUP));
+  if (WARM) await run(switchRun(WARMUP));
   const rates: number[] = [];
-  for (let r = 0; r < REPEATS; r++) rates.push((2 * N) / (await run(switchRun(N))));
+  for (let r = 0; r < RUNS; r++) rates.push((2 * N) / (await run(switchRun(N))));
   emit({ impl: 'tsyncio', workload: 'switch', n: N, rate: Math.max(...rates), rates });
 }
 

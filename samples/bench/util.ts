@@ -1,5 +1,5 @@
 // Helpers shared by the TypeScript bench programs (tsyncio and Node twins): the seeded PRNG, a
-// timer, and the one JSON line each program prints. The CPython twins carry
+// timer, the one JSON line each program prints, and how many runs to make. The CPython twins carry
 // their own copies of the same code (bench_util.py), so all three see identical delays.
 
 /**
@@ -23,3 +23,14 @@ export function since(t0: number): number {
 export function emit(result: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
+
+/**
+ * Whether the runner asked for the in-process view (`--warm`): a warm-up run, then WARM_RUNS
+ * measured runs in the same process, the best reported. Without it a program makes exactly one
+ * measured run and no warm-up, as a user's script runs.
+ */
+export const WARM = process.argv.includes('--warm');
+/** Measured runs with `--warm`: the same in every twin (bench_util.py's WARM_RUNS). */
+export const WARM_RUNS = 5;
+/** Measured runs in this process: 1, or WARM_RUNS with `--warm`. */
+export const RUNS = WARM ? WARM_RUNS : 1;
