@@ -1,6 +1,6 @@
 // Compile-time checks (npm run typecheck) that `yield*` gives exact types; each test also runs.
 import {
-  createTask, gather, getRunningLoop, sleep,
+  createTask, gather, getRunningLoop, sleep, StreamReader,
   type Awaitable, type Coroutine, type Future, type Task,
 } from '../lib';
 import { runVirtual } from './helpers/virtual';
@@ -95,5 +95,18 @@ describe('types of yield*', () => {
       expect([s, n]).toEqual([1, 'a']);
     }
     runVirtual(main());
+  });
+
+  test('a StreamReader gives Buffers: reading into a string does not compile (the package spec checks the same with the published .d.ts)', () => {
+    function* main(): Coroutine<[string, number]> {
+      const reader = new StreamReader();
+      reader.feedData(Buffer.from('abc'));
+      reader.feedEof();
+      // @ts-expect-error a Buffer is not a string
+      const s: string = yield* reader.read(2);
+      const b = expectType<Buffer>()(yield* reader.read(10));
+      return [s, b.length];
+    }
+    expect(runVirtual(main()).result).toEqual([Buffer.from('ab'), 1]);
   });
 });

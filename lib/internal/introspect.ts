@@ -1,6 +1,9 @@
 // Names and states of generator objects, for reprs and error messages only (never on a hot path).
 // JS gives a generator object no link to its function; V8's inspector does, synchronously.
-import * as inspector from 'node:inspector';
+// node:inspector is loaded on the first describe() that needs it, and only where the runtime has it
+// (process.getBuiltinModule works in CommonJS and in an ES module bundle alike; a runtime without an
+// inspector, or a bundle without require(), gets the names this module already knows).
+import type * as inspector from 'node:inspector';
 
 let session: inspector.Session | null | undefined;
 /** The inspector's id for the JS context (realm) this module runs in; found once, by trying each. */
@@ -39,6 +42,15 @@ function probeObjectId(s: inspector.Session): string | undefined {
   return out.found;
 }
 
+/** Node's inspector module, or null where the runtime has none (loaded once, by probe()). */
+function loadInspector(): typeof inspector | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  if (typeof proc?.getBuiltinModule === 'function') return (proc.getBuiltinModule('node:inspector') as typeof inspector | undefined) ?? null;
+  // Node 20 before 20.16 has no getBuiltinModule: CommonJS require() (absent in an ES module, which throws).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, only where the runtime has require()
+  return require('node:inspector') as typeof inspector;
+}
+
 interface GeneratorInfo {
   name: string;
   state: 'suspended' | 'running' | 'closed' | 'unknown';
@@ -48,8 +60,9 @@ function probe(gen: object): GeneratorInfo {
   const info: GeneratorInfo = { name: names.get(Object.getPrototypeOf(gen) as object) ?? '', state: 'unknown' };
   if (session === undefined) {
     try {
-      session = new inspector.Session();
-      session.connect();
+      const inspectorModule = loadInspector();
+      session = inspectorModule === null ? null : new inspectorModule.Session();
+      session?.connect();
     } catch {
       session = null;
     }

@@ -1,0 +1,45 @@
+// `npm run build` (and prepack): a clean build of the package into dist/.
+// - dist/lib/: tsc's CommonJS build of lib/ (with samples/ into dist/samples/), declarations,
+//   source maps and declaration maps pointing at lib/*.ts, which the package ships. dist/lib/ is
+//   emptied first, so a renamed or deleted lib file leaves no stale module behind.
+// - dist/esm/index.mjs: the whole of lib/ as one ES module, for bundlers (package.json's "module"
+//   condition). One file, so the lazy default-loop require() in lib/events.ts becomes esbuild's own
+//   lazy module init and the file has no require() left; bundlers tree-shake it. Node itself never
+//   reads the "module" condition, so `import` and `require` in Node share the CommonJS build (one copy
+//   of the module state), and a bundler resolves both to this file (one copy there too).
+// - dist/index.d.ts: the types entry, lib's declarations plus the reference to Node's types they use
+//   (Buffer, node:net): TypeScript 6 no longer loads @types by default, and without the reference a
+//   consumer's Buffer is an error, or silently `any` under skipLibCheck.
+import * as cp from 'node:child_process';
+import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dist = path.join(root, 'dist');
+
+for (const stale of ['lib', 'esm', 'index.d.ts']) fs.rmSync(path.join(dist, stale), { recursive: true, force: true });
+
+const tsc = cp.spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+
+await esbuild.build({
+  absWorkingDir: root,
+  entryPoints: ['lib/index.ts'],
+  outfile: 'dist/esm/index.mjs',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  // The map points at lib/*.ts, which the package ships.
+  sourcesContent: false,
+  logLevel: 'warning',
+});
+
+fs.writeFileSync(path.join(dist, 'index.d.ts'), [
+  '/// <reference types="node" />',
+  "export * from './lib/index';",
+  '',
+].join('\n'));
