@@ -2,6 +2,19 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import ts from 'typescript';
+
+// tsyncio's own plugin (lib/eslint-plugin/, docs/ESLINT.md), loaded from its TypeScript sources so
+// lint needs no build: a `.ts` require hook, installed only while the plugin loads.
+const require = createRequire(import.meta.url);
+require.extensions['.ts'] = (m, file) => {
+  const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
+  m._compile(ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: options, fileName: file }).outputText, file);
+};
+const tsyncio = require('./lib/eslint-plugin/index.ts');
+delete require.extensions['.ts'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.py'] },
@@ -25,6 +38,20 @@ export default tseslint.config(
       '@typescript-eslint/no-unnecessary-condition': ['error', { allowConstantLoopConditions: true }],
       '@typescript-eslint/no-invalid-void-type': 'off',
     },
+  },
+  {
+    // The project lints itself and its samples with its own plugin. In lib/ every relative import is
+    // tsyncio; elsewhere an import of lib/ (or of the package) is.
+    ...tsyncio.configs.recommended,
+    files: ['lib/**/*.ts', 'spec/**/*.ts', 'samples/**/*.ts'],
+  },
+  {
+    files: ['lib/**/*.ts'],
+    rules: { 'tsyncio/no-global-event': ['error', { modules: ['^\\.\\.?/'] }] },
+  },
+  {
+    files: ['spec/**/*.ts', 'samples/**/*.ts'],
+    rules: { 'tsyncio/no-global-event': ['error', { modules: ['^tsyncio(/|$)', '(^|/)lib(/|$)'] }] },
   },
   {
     // Promises and `await` belong to the drivers only (docs/ARCHITECTURE.md#folder-rules).

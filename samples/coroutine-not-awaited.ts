@@ -27,6 +27,7 @@ function* hello(): Coroutine {
 }
 
 export function main(): void {
+  // eslint-disable-next-line tsyncio/no-floating-coroutine -- the mistake this sample shows (spec/eslint-plugin/plugin.spec.ts lints it)
   hello(); // creates a generator object and drops it: hello's body never runs
 }
 

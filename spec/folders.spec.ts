@@ -6,6 +6,8 @@
 //   A top-level lib file makes no runtime import of lib/io/, except index.ts (it re-exports the I/O
 //   API) and DEFAULT_LOOP_WIRING, the one place that wires the default loop class.
 // - No runtime import cycles among lib files.
+// - lib/eslint-plugin/ is tooling (docs/ESLINT.md): no other lib file imports it, not even for types, and
+//   at run time it imports only its own files; the toolchain (TOOLCHAIN) it may import for types only.
 // `import type` (and `import { type A }`) leaves no runtime edge and is free, except in internal/.
 // Imports are read with the TypeScript parser: import/export declarations, `import x = require()`,
 // `require()` and `import()`. A require() inside a function runs after every module has loaded
@@ -30,6 +32,10 @@ const DEFAULT_LOOP_WIRING = { file: 'events', imports: 'io/selector-events' } as
 /** Top-level lib files that re-export lib/io/ and may import any of it at run time. */
 const IO_REEXPORTERS: readonly string[] = ['index'];
 
+/** The lint plugin's folder, and the packages it may import for types (the package has no runtime dependency). */
+const PLUGIN_FOLDER = 'eslint-plugin';
+const TOOLCHAIN: readonly string[] = ['typescript', 'eslint', '@typescript-eslint/utils'];
+
 const LIB = path.join(__dirname, '..', 'lib');
 
 /** How an import runs: `type` leaves no runtime edge; `load` runs while the file loads; `lazy` later. */
@@ -46,6 +52,8 @@ interface Edge {
   kind: ImportKind;
   lib?: string;
   node?: string;
+  /** A toolchain package the lint plugin imports for types. */
+  pkg?: string;
   problem?: string;
 }
 
@@ -118,6 +126,7 @@ function resolve(me: string, raw: readonly RawImport[], files: ReadonlySet<strin
     if (spec.startsWith('node:') || builtinModules.includes(spec)) {
       return { kind, node: spec.replace(/^node:/, '').split('/')[0] };
     }
+    if (!spec.startsWith('.') && kind === 'type' && folderOf(me) === PLUGIN_FOLDER && TOOLCHAIN.includes(spec)) return { kind, pkg: spec };
     if (!spec.startsWith('.')) return { kind, problem: `the package ${spec} (lib has no runtime dependencies)` };
     const target = path.posix.normalize(path.posix.join(path.posix.dirname(me), spec));
     if (files.has(target)) return { kind, lib: target };
@@ -186,6 +195,21 @@ function coreToIo(graph: Graph): string[] {
   return out;
 }
 
+/** Imports of lib/eslint-plugin/ from the rest of lib, and runtime imports from it of anything outside it. */
+function pluginLeaks(graph: Graph): string[] {
+  const out: string[] = [];
+  for (const [me, edges] of graph) {
+    const inPlugin = folderOf(me) === PLUGIN_FOLDER;
+    for (const e of edges) {
+      const target = e.lib ?? (e.node !== undefined ? `node:${e.node}` : undefined);
+      if (target === undefined) continue;
+      if (!inPlugin && e.lib !== undefined && folderOf(e.lib) === PLUGIN_FOLDER) out.push(`${me} imports ${e.lib} (${e.kind})`);
+      if (inPlugin && e.kind !== 'type' && (e.lib === undefined || folderOf(e.lib) !== PLUGIN_FOLDER)) out.push(`${me} imports ${target} (${e.kind})`);
+    }
+  }
+  return out;
+}
+
 /**
  * Cycles of runtime imports, each as 'a -> b -> a' starting at its smallest module name. Every
  * runtime edge counts, lazy ones too, except a lazy require() on DEFAULT_LOOP_WIRING.
@@ -246,9 +270,13 @@ describe('lib folder rules', () => {
     expect(cycles(graph)).toEqual([]);
   });
 
-  test('lib has the three folders and nothing else', () => {
+  test(`lib/${PLUGIN_FOLDER}/ is tooling: nothing else in lib imports it, it imports only itself at run time (and ${TOOLCHAIN.join(', ')} for types)`, () => {
+    expect(pluginLeaks(graph)).toEqual([]);
+  });
+
+  test('lib has the three folders and the lint plugin, and nothing else', () => {
     const folders = new Set([...graph.keys()].map(folderOf));
-    expect([...folders].sort()).toEqual(['', 'internal', 'io']);
+    expect([...folders].sort()).toEqual(['', PLUGIN_FOLDER, 'internal', 'io']);
   });
 });
 
@@ -303,6 +331,12 @@ describe('the rules catch violations', () => {
       { kind: 'lazy', node: 'net' }, { kind: 'load', problem: 'the package left-pad (lib has no runtime dependencies)' },
       { kind: 'load', problem: '../../samples/x, which is not a lib module' },
     ]);
+    // The lint plugin may import the toolchain for types only; elsewhere a package is a problem either way.
+    const toolchain: RawImport[] = [{ spec: 'typescript', kind: 'type' }, { spec: 'typescript', kind: 'load' }];
+    expect(resolve(`${PLUGIN_FOLDER}/rule`, toolchain, files)).toEqual([
+      { kind: 'type', pkg: 'typescript' }, { kind: 'load', problem: 'the package typescript (lib has no runtime dependencies)' },
+    ]);
+    expect(resolve('tasks', toolchain, files)[0]).toEqual({ kind: 'type', problem: 'the package typescript (lib has no runtime dependencies)' });
   });
 
   test('each rule reports a violation in a made-up lib', () => {
@@ -315,11 +349,15 @@ describe('the rules catch violations', () => {
       ['io/streams', [{ kind: 'load', lib: 'internal/heap' }]],
       ['internal/heap', [{ kind: 'type', lib: 'futures' }, { kind: 'load', lib: 'internal/deque' }]],
       ['internal/deque', []],
+      [`${PLUGIN_FOLDER}/rule`, [{ kind: 'type', pkg: 'typescript' }, { kind: 'load', lib: `${PLUGIN_FOLDER}/types` }, { kind: 'load', lib: 'futures' }, { kind: 'lazy', node: 'fs' }]],
     ]);
     expect(unresolved(bad)).toEqual(['futures imports the package x']);
     expect(nodeIoInCore(bad)).toEqual(['tasks imports node:net']);
     expect(internalLeaks(bad)).toEqual(['internal/heap imports futures (type)']);
     expect(coreToIo(bad)).toEqual(['tasks imports io/streams (lazy)']);
+    expect(pluginLeaks(bad)).toEqual([`${PLUGIN_FOLDER}/rule imports futures (load)`, `${PLUGIN_FOLDER}/rule imports node:fs (lazy)`]);
+    bad.set('index', [{ kind: 'type', lib: `${PLUGIN_FOLDER}/rule` }]);
+    expect(pluginLeaks(bad)).toContain(`index imports ${PLUGIN_FOLDER}/rule (type)`);
     // futures <-> tasks is a cycle even though one side is lazy; the lazy default loop wiring is not.
     expect(cycles(bad)).toEqual(['futures -> tasks -> futures']);
     bad.set(DEFAULT_LOOP_WIRING.file, [{ kind: 'load', lib: DEFAULT_LOOP_WIRING.imports }]);

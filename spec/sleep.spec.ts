@@ -219,6 +219,7 @@ describe('the coroutine object sleep() returns', () => {
     function* main(): Coroutine<unknown[]> {
       const s = sleep(1, 'a');
       const t = createTask(sleep(2, 'b'));
+      // eslint-disable-next-line tsyncio/prefer-yield-star -- a bare yield of the coroutine is the case under test
       const inline = (yield sleep(0.5, 'c')) as string; // awaited inline, in this task
       const awaited = yield* s;
       return [iscoroutine(s), inline, awaited, yield* t, t.toString()];
@@ -232,6 +233,7 @@ describe('the coroutine object sleep() returns', () => {
   test('cannot be awaited twice, and return()/throw() finish it as a generator would', () => {
     function* main(): Coroutine<string> {
       const s = sleep(1);
+      // eslint-disable-next-line tsyncio/prefer-yield-star -- a bare yield of the coroutine is the case under test
       yield s; // awaited inline by this task, which now owns it
       try {
         createTask(s);

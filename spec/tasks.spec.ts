@@ -273,6 +273,7 @@ describe('Task step ordering', () => {
       f.setResult(7);
       loop.callSoon(() => log.push('cb2'));
       const a = yield* f;
+      // eslint-disable-next-line tsyncio/prefer-yield-star -- the untyped yield is the case under test
       const b = (yield f) as number; // untyped yield of a done future: same, no suspension
       log.push(`after await done future ${a} ${b}`);
       yield* sleep(0);
@@ -346,6 +347,7 @@ describe('Task step ordering', () => {
   });
 });
 
+/* eslint-disable tsyncio/prefer-yield-star -- these specs are about what a bare yield of a future or a coroutine does */
 describe('what a Task does with each kind of yield (docs/PORTING.md#what-a-task-does-with-a-yielded-value)', () => {
   test('yield* of a future, a task and a coroutine gives typed results', () => {
     function* double(x: number): Coroutine<number> {
@@ -629,6 +631,7 @@ describe('what a Task does with each kind of yield (docs/PORTING.md#what-a-task-
     expect((result[1] as Error).message).toContain('cannot reuse already awaited coroutine');
   });
 });
+/* eslint-enable tsyncio/prefer-yield-star */
 
 describe('await cycles', () => {
   test('A awaits B awaits A: RuntimeError "await cycle detected" in the task that closes it, no hang', () => {
