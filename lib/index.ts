@@ -39,8 +39,8 @@ export type { WaitOptions, AsCompletedOptions, ReturnWhen } from './wait';
 export { shield } from './shield';
 
 // The `async with` protocol and its tools (contextlib).
-export { asyncWith } from './contextlib';
-export type { AsyncContextManager } from './contextlib';
+export { asyncWith, asynccontextmanager, aclosing, AsyncExitStack } from './contextlib';
+export type { AsyncContextManager, AsyncExitCallback } from './contextlib';
 
 // Async iteration: async generators, `async for`, aiter/anext (PEP 525, PEP 492).
 export { StopAsyncIteration, AsyncGen, asyncGenerator, aiter, anext, asyncFor, alist, BREAK } from './asyncgens';

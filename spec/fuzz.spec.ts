@@ -357,6 +357,15 @@ fnT('aiter', 'none', tsyncio.aiter, [obj(() => agen())]);
 fnT('anext', 'vin', tsyncio.anext, [obj(() => agen()), any(() => null)]);
 fnT('asyncFor', 'vin', tsyncio.asyncFor, [obj(() => agen()), callable(() => () => tsyncio.BREAK), opts({ close: obj(() => true, ['undefined', 'null', 'true']) })]);
 fnT('alist', 'vin', tsyncio.alist, [obj(() => tsyncio.asyncGenerator(function* (emit: tsyncio.Emit<number>) { yield* emit(1); })())]);
+fnT('asynccontextmanager', 'none', tsyncio.asynccontextmanager, [callable(() => function* (emit: tsyncio.Emit<number>) { yield* emit(1); })]);
+fnT('aclosing', 'none', tsyncio.aclosing, [obj(() => agen())]);
+const exitStack = (): tsyncio.AsyncExitStack => new tsyncio.AsyncExitStack();
+methT('AsyncExitStack', 'enterAsyncContext', 'vin', exitStack, [obj(() => new Lock())], { after: (_fx, s) => (s as tsyncio.AsyncExitStack).aclose() });
+methT('AsyncExitStack', 'pushAsyncExit', 'vin', exitStack, [obj(() => function* () {}, ['fn'])], { after: (_fx, s) => (s as tsyncio.AsyncExitStack).aclose() });
+methT('AsyncExitStack', 'pushAsyncCallback', 'vin', exitStack, [callable((fx) => recorder(fx)), rest()], { after: (_fx, s) => (s as tsyncio.AsyncExitStack).aclose() });
+methT('AsyncExitStack', 'push', 'vin', exitStack, [callable(() => noop)], { after: (_fx, s) => (s as tsyncio.AsyncExitStack).aclose() });
+methT('AsyncExitStack', 'callback', 'vin', exitStack, [callable((fx) => recorder(fx)), rest()], { after: (_fx, s) => (s as tsyncio.AsyncExitStack).aclose() });
+methT('AsyncExitStack', 'aexit', 'vin', exitStack, [ERRARG()]);
 methT('TaskGroup', 'createTask', 'vin', function* () {
   const tg = new TaskGroup();
   yield* tg.aenter();
@@ -590,6 +599,7 @@ const NO_ARGS: Record<string, string> = {
   StreamWriter: 'toString transport writeEof canWriteEof close isClosing waitClosed drain',
   Runner: 'getLoop close closeSync',
   AsyncGen: 'aiter anext aclose toString',
+  AsyncExitStack: 'aenter popAll aclose toString',
 };
 
 /** Constructors not fuzzed: the library makes these objects, users do not (as in asyncio). */
@@ -597,7 +607,7 @@ const NOT_CONSTRUCTED: Record<string, string> = {
   Handle: 'made by loop.callSoon', TimerHandle: 'made by loop.callLater/callAt', GatheringFuture: 'made by gather()',
   Token: 'made by ContextVar.set()', FlowControlTransport: 'abstract; made by a loop transport',
   SelectorSocketTransport: 'made by the loop (createConnection, createServer)', Server: 'made by createServer/startServer',
-  AsyncGen: 'made by the factory asyncGenerator() returns', MonotonicClock: 'takes no arguments', Lock: 'takes no arguments', Event: 'takes no arguments', TaskGroup: 'takes no arguments',
+  AsyncGen: 'made by the factory asyncGenerator() returns', AsyncExitStack: 'takes no arguments', MonotonicClock: 'takes no arguments', Lock: 'takes no arguments', Event: 'takes no arguments', TaskGroup: 'takes no arguments',
   Context: 'takes no arguments', Selector: 'takes no arguments', BaseProtocol: 'takes no arguments', Protocol: 'takes no arguments',
 };
 
