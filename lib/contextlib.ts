@@ -189,7 +189,7 @@ interface ExitEntry {
   fn: (error: Error | null) => unknown;
 }
 
-/** An exit callback `pushAsyncExit` takes: gets the pending error (or null); `true` suppresses it. */
+/** An exit callback `pushAsyncExit` takes: gets the pending error (or null); `true` suppresses it. @see Python `AsyncExitStack.push_async_exit()` */
 export type AsyncExitCallback = (error: Error | null) => Coroutine<boolean | undefined | void> | PromiseLike<boolean | undefined | void>;
 
 function hasAexit(x: unknown): x is AsyncContextManager<unknown> {
