@@ -14,7 +14,8 @@ import { Server } from './server';
 import { errnoError, gaiError } from './oserrors';
 import { checkInetShape } from './socket-address';
 import { AF_INET, AF_INET6, AF_UNIX, Socket, type Address, type InetAddress } from './sockets';
-import { _argTypeError, _checkBoolean, _checkInteger } from '../internal/validate';
+import { describe } from '../internal/introspect';
+import { _argTypeError, _checkBoolean, _checkFunction, _checkInteger } from '../internal/validate';
 import type { Transport } from './transports';
 
 /** Options of `loop.createConnection`. @see Python `loop.create_connection()` */
@@ -177,6 +178,20 @@ export function _checkSocket(fn: string, sock: unknown): asserts sock is Socket 
 }
 
 /**
+ * @internal Calls `protocolFactory` and checks that it made a protocol (an object with
+ * `connectionMade()`), so a bad factory fails here, where the caller awaits, not later in a
+ * callback that only the exception handler sees (Python: AttributeError in connection_made).
+ * @throws {TypeError} "protocolFactory() must return a protocol (an object with connectionMade()), got <x>"
+ */
+export function _makeProtocol<P extends Protocol>(protocolFactory: () => P): P {
+  const protocol = protocolFactory();
+  if (typeof (protocol as Partial<Protocol> | null | undefined)?.connectionMade !== 'function') {
+    throw new TypeError(`protocolFactory() must return a protocol (an object with connectionMade()), got ${describe(protocol)}`);
+  }
+  return protocol;
+}
+
+/**
  * @internal `loop.sockConnect`'s address for `sock`: an IP socket's host name resolved to its
  * first address of the socket's family (Python's `_ensure_resolved`), after the address's shape
  * and port were checked; an IP literal, '', 'localhost' or a Unix path as is.
@@ -195,11 +210,15 @@ export function* _resolveSockAddress(loop: AbstractEventLoop, sock: Socket, addr
 
 /** @internal `loop.createConnection`. */
 export function* createConnection<P extends Protocol>(
-  loop: SelectorEventLoop, protocolFactory: () => P, host: string | null | undefined, port: number | null | undefined, opts: CreateConnectionOptions,
+  loop: SelectorEventLoop, protocolFactory: () => P, host: string | null | undefined, port: number | null | undefined,
+  options: CreateConnectionOptions | null | undefined,
 ): Coroutine<[Transport, P]> {
+  const opts = options ?? {};
+  _checkFunction('createConnection', 'protocolFactory', protocolFactory);
   _checkHostPort('createConnection', host, port);
   _checkConnectionOptions('createConnection', opts);
   let sock = opts.sock ?? null;
+  const own = sock === null;
   if (sock !== null) {
     if (host != null || port != null) throw new RangeError('host/port and sock can not be specified at the same time');
   } else {
@@ -221,15 +240,18 @@ export function* createConnection<P extends Protocol>(
     }
     if (sock === null) throw connectErrors(errors);
   }
-  return yield* createConnectionTransport(loop, sock, protocolFactory);
+  return yield* createConnectionTransport(loop, sock, protocolFactory, own);
 }
 
 /** @internal `loop.createUnixConnection`. */
 export function* createUnixConnection<P extends Protocol>(
-  loop: SelectorEventLoop, protocolFactory: () => P, path: string | null | undefined, opts: { sock?: Socket },
+  loop: SelectorEventLoop, protocolFactory: () => P, path: string | null | undefined, options: { sock?: Socket } | null | undefined,
 ): Coroutine<[Transport, P]> {
+  const opts = options ?? {};
+  _checkFunction('createUnixConnection', 'protocolFactory', protocolFactory);
   _checkConnectionOptions('createUnixConnection', opts);
   let sock = opts.sock ?? null;
+  const own = sock === null;
   if (sock !== null) {
     if (path != null) throw new RangeError('path and sock can not be specified at the same time');
   } else {
@@ -243,13 +265,24 @@ export function* createUnixConnection<P extends Protocol>(
     }
     sock = s;
   }
-  return yield* createConnectionTransport(loop, sock, protocolFactory);
+  return yield* createConnectionTransport(loop, sock, protocolFactory, own);
 }
 
-/** @internal Python `_create_connection_transport` (also `loop.connectAcceptedSocket`). */
-export function* createConnectionTransport<P extends Protocol>(loop: SelectorEventLoop, sock: Socket, protocolFactory: () => P): Coroutine<[Transport, P]> {
+/**
+ * @internal Python `_create_connection_transport` (also `loop.connectAcceptedSocket`). A socket
+ * the loop opened (`ownSock`) is closed when the factory fails (Python leaves it to the GC).
+ */
+export function* createConnectionTransport<P extends Protocol>(
+  loop: SelectorEventLoop, sock: Socket, protocolFactory: () => P, ownSock = false,
+): Coroutine<[Transport, P]> {
   sock.setblocking(false);
-  const protocol = protocolFactory();
+  let protocol: P;
+  try {
+    protocol = _makeProtocol(protocolFactory);
+  } catch (e) {
+    if (ownSock) sock.close();
+    throw e;
+  }
   const waiter = loop.createFuture<void>();
   const transport = new SelectorSocketTransport(loop, sock, protocol, waiter);
   try {
@@ -263,8 +296,12 @@ export function* createConnectionTransport<P extends Protocol>(loop: SelectorEve
 
 /** @internal `loop.createServer`. */
 export function* createServer(
-  loop: SelectorEventLoop, protocolFactory: () => Protocol, host: string | readonly string[] | null | undefined, port: number | null | undefined, opts: CreateServerOptions,
+  loop: SelectorEventLoop, protocolFactory: () => Protocol, host: string | readonly string[] | null | undefined, port: number | null | undefined,
+  options: CreateServerOptions | null | undefined,
 ): Coroutine<Server> {
+  const opts = options ?? {};
+  // Python takes any factory and fails per connection; checked here (issue 11 item 7).
+  _checkFunction('createServer', 'protocolFactory', protocolFactory);
   _checkHostPort('createServer', host, port, true);
   _checkServerOptions('createServer', opts);
   const backlog = opts.backlog ?? 100;
@@ -302,8 +339,10 @@ export function* createServer(
 
 /** @internal `loop.createUnixServer`. */
 export function* createUnixServer(
-  loop: SelectorEventLoop, protocolFactory: () => Protocol, path: string | null | undefined, opts: CreateUnixServerOptions,
+  loop: SelectorEventLoop, protocolFactory: () => Protocol, path: string | null | undefined, options: CreateUnixServerOptions | null | undefined,
 ): Coroutine<Server> {
+  const opts = options ?? {};
+  _checkFunction('createUnixServer', 'protocolFactory', protocolFactory);
   _checkServerOptions('createUnixServer', opts);
   let sock: Socket;
   if (opts.sock !== undefined) {
@@ -388,7 +427,7 @@ function* acceptConnection2(
   let protocol: Protocol | null = null;
   let transport: SelectorSocketTransport | null = null;
   try {
-    protocol = protocolFactory();
+    protocol = _makeProtocol(protocolFactory);
     const waiter = loop.createFuture<void>();
     transport = new SelectorSocketTransport(loop, conn, protocol, waiter, extra, server);
     try {

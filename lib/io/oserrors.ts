@@ -12,6 +12,11 @@ const ERRNO = osConstants.errno as Record<string, number | undefined>;
 const STRERROR = new Map<number, string>();
 for (const [neg, [, text]] of getSystemErrorMap()) STRERROR.set(-neg, text.charAt(0).toUpperCase() + text.slice(1));
 
+/** Python's `str()` of a message part: any value (a JS caller may pass a Symbol, which `${}` refuses). */
+function str(x: unknown): string {
+  return String(x);
+}
+
 function errnoOf(code: string): number | undefined {
   return ERRNO[code];
 }
@@ -35,8 +40,8 @@ const CLASSES: Record<string, new (message: string, errno?: number, code?: strin
  */
 export function osError(code: string, detail?: string): OSError {
   const errno = errnoOf(code);
-  const text = errno === undefined ? code : STRERROR.get(errno) ?? code;
-  const message = `${errno === undefined ? '' : `[Errno ${errno}] `}${text}${detail === undefined ? '' : `: ${detail}`}`;
+  const text = errno === undefined ? str(code) : STRERROR.get(errno) ?? code;
+  const message = `${errno === undefined ? '' : `[Errno ${errno}] `}${text}${detail === undefined ? '' : `: ${str(detail)}`}`;
   const Cls = CLASSES[code] ?? OSError;
   return new Cls(message, errno, code);
 }
@@ -46,7 +51,7 @@ export function osError(code: string, detail?: string): OSError {
  * system's text for `errno` when no message is given).
  * @see Python `OSError(errno, message)`
  */
-export function errnoError(errno: number, message: string = STRERROR.get(errno) ?? `Unknown error ${errno}`): OSError {
+export function errnoError(errno: number, message: string = STRERROR.get(errno) ?? `Unknown error ${String(errno)}`): OSError {
   let code: string | undefined;
   for (const [k, v] of Object.entries(ERRNO)) {
     if (v === errno) {
@@ -55,7 +60,7 @@ export function errnoError(errno: number, message: string = STRERROR.get(errno) 
     }
   }
   const Cls = (code === undefined ? undefined : CLASSES[code]) ?? OSError;
-  return new Cls(`[Errno ${errno}] ${message}`, errno, code);
+  return new Cls(`[Errno ${String(errno)}] ${str(message)}`, errno, code);
 }
 
 /** @internal Turns a Node socket error into the Python OS error class (keeps the original as `cause`). */

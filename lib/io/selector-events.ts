@@ -7,7 +7,7 @@ import {
   formatAddress, type CreateConnectionOptions, type CreateServerOptions, type CreateUnixServerOptions, CREATE_CONNECTION_KEYS, CREATE_SERVER_KEYS, CREATE_UNIX_SERVER_KEYS, SOCK_KEY,
 } from './connections';
 import { Handle } from '../events';
-import { _argTypeError, _checkOptions } from '../internal/validate';
+import { _argTypeError, _checkFunction, _checkOptions } from '../internal/validate';
 import { BlockingIOError, RuntimeError } from '../exceptions';
 import type { Coroutine, Future } from '../futures';
 import type { Protocol } from './protocols';
@@ -311,6 +311,7 @@ export class SelectorEventLoop extends BaseEventLoop {
    * Differences:
    * - No SSL, happy eyeballs or `all_errors`; `family` and `localAddr` are supported.
    * @throws {ConnectionRefusedError} and other OS errors; {OSError} "Multiple exceptions: …" when every address failed differently
+   * @throws {TypeError} a `protocolFactory` that is not a function or does not return a protocol (the socket is closed)
    */
   override *createConnection<P extends Protocol>(
     protocolFactory: () => P, host?: string | null, port?: number | null, opts: CreateConnectionOptions = {},
@@ -323,6 +324,7 @@ export class SelectorEventLoop extends BaseEventLoop {
    * Opens a Unix domain socket connection to `path`: `[transport, protocol]`.
    * @see Python `loop.create_unix_connection()`
    * @throws {FileNotFoundError}-like OSError (ENOENT), {ConnectionRefusedError} for a stale socket file
+   * @throws {TypeError} a `protocolFactory` that is not a function or does not return a protocol
    */
   override *createUnixConnection<P extends Protocol>(
     protocolFactory: () => P, path?: string | null, opts: { sock?: Socket } = {},
@@ -334,8 +336,11 @@ export class SelectorEventLoop extends BaseEventLoop {
   /**
    * Wraps a connection accepted elsewhere in a transport and protocol: `[transport, protocol]`.
    * @see Python `loop.connect_accepted_socket()`
+   * @throws {TypeError} a `protocolFactory` that is not a function or does not return a protocol, a `sock` that is not a Socket
    */
   override *connectAcceptedSocket<P extends Protocol>(protocolFactory: () => P, sock: Socket): Coroutine<[Transport, P]> {
+    _checkFunction('connectAcceptedSocket', 'protocolFactory', protocolFactory);
+    _checkSocket('connectAcceptedSocket', sock);
     return yield* createConnectionTransport(this, sock, protocolFactory);
   }
 
@@ -346,6 +351,7 @@ export class SelectorEventLoop extends BaseEventLoop {
    * Differences:
    * - `host` null listens on `0.0.0.0` only (Python adds `::` too); no SSL or `reuse_port`.
    * @throws {OSError} "[Errno 98] error while attempting to bind on address …: address already in use"
+   * @throws {TypeError} a `protocolFactory` that is not a function (Python finds out per connection)
    */
   override *createServer(
     protocolFactory: () => Protocol, host?: string | readonly string[] | null, port?: number | null, opts: CreateServerOptions = {},
@@ -358,6 +364,7 @@ export class SelectorEventLoop extends BaseEventLoop {
    * Listens on the Unix domain socket `path` (a stale socket file there is removed first).
    * @see Python `loop.create_unix_server()`
    * @throws {OSError} EADDRINUSE when something that is not a socket file is at `path`
+   * @throws {TypeError} a `protocolFactory` that is not a function
    */
   override *createUnixServer(protocolFactory: () => Protocol, path?: string | null, opts: CreateUnixServerOptions = {}): Coroutine<Server> {
     _checkOptions('createUnixServer', opts, CREATE_UNIX_SERVER_KEYS);

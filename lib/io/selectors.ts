@@ -34,7 +34,8 @@ interface Watch<D> {
 /** Python's check of an events mask: an integer (TypeError), of EVENT_READ/EVENT_WRITE bits only and not 0. */
 function checkEvents(fn: string, events: unknown): number {
   if (typeof events !== 'number' || !Number.isInteger(events)) throw _argTypeError(fn, 'events', 'an integer mask of EVENT_READ and EVENT_WRITE', events);
-  if (events === 0 || (events & ~(EVENT_READ | EVENT_WRITE)) !== 0) throw new RangeError(`Invalid events: ${events}`);
+  // Compared, not masked: a bitwise test would truncate 2**53 to 0 bits and accept it.
+  if (events < EVENT_READ || events > (EVENT_READ | EVENT_WRITE)) throw new RangeError(`Invalid events: ${events}`);
   return events;
 }
 
@@ -156,7 +157,7 @@ export class Selector<D = unknown> {
   register(fileobj: Selectable, events: number, data: D = null as D): SelectorKey<D> {
     this.#checkOpen();
     checkEvents('register', events);
-    if (typeof fileobj !== 'object' || typeof (fileobj as Partial<Selectable>)._readReady !== 'function') {
+    if (typeof fileobj !== 'object' || (fileobj as unknown) === null || typeof (fileobj as Partial<Selectable>)._readReady !== 'function') {
       throw new RangeError(`Invalid file object: ${describeObj(fileobj)} (only tsyncio Sockets can be watched)`);
     }
     const fd = this.#lookup(fileobj);

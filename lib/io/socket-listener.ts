@@ -56,7 +56,8 @@ export class SocketListener {
       // the bound handle is closed (libuv unlinks its file at once) and Node binds the path
       // again, synchronously, inside listen().
       bound?.close();
-      server.listen({ path: address, backlog });
+      // Node takes a path that reads as a number ('5') for a port and refuses it: './5' is the same file.
+      server.listen({ path: Number(address) >= 0 ? `./${address}` : address, backlog });
       if (!server.listening) throw osError('EADDRINUSE');
     } else if (bound !== null) {
       (server.listen as (handle: unknown, backlog: number) => net.Server)(bound, backlog);

@@ -6,9 +6,10 @@
 // SocketListener (socket-listener.ts), connect() or an accept a SocketStream (socket-stream.ts,
 // the buffers and data paths). A listening socket never connects, and one whose connection is
 // live or in progress never listens; a role, once taken, stays until the socket is closed.
+import { constants as bufferConstants } from 'node:buffer';
 import type * as net from 'node:net';
 import type { OSError } from '../exceptions';
-import { _argTypeError, _checkInteger } from '../internal/validate';
+import { _argRangeError, _argTypeError, _checkInteger } from '../internal/validate';
 import { osError } from './oserrors';
 import {
   AF_INET, AF_INET6, AF_UNIX, bindInet, bindUnix, checkInetAddress, checkUnixPath, connectTarget, toAddress, type Address, type InetAddress,
@@ -16,6 +17,9 @@ import {
 import { SocketListener } from './socket-listener';
 import { SEND_BUFFER_SIZE, SocketStream } from './socket-stream';
 import { uvCode, type PipeHandle, type TcpHandle } from './uv';
+
+/** The largest Buffer Node makes: `recv()` refuses a bigger size (Python: MemoryError). */
+const MAX_LENGTH = bufferConstants.MAX_LENGTH;
 
 export { AF_INET, AF_INET6, AF_UNIX, SEND_BUFFER_SIZE };
 export type { Address, InetAddress };
@@ -183,8 +187,8 @@ export class Socket implements Selectable {
    *   use`; EINVAL if connected or an unbound Unix socket
    */
   listen(backlog = 128): void {
-    // A negative backlog is 0, as Python (and Linux) take it.
-    backlog = Math.min(Math.max(_checkInteger('listen', 'backlog', backlog), 0), 0x7fffffff);
+    // A negative backlog is 0, as Python (and Linux) take it; beyond a C int is Python's OverflowError.
+    backlog = Math.max(_checkInteger('listen', 'backlog', backlog, -0x80000000, 0x7fffffff), 0);
     this.#checkOpen();
     if (this.#listener !== null) return;
     if (this.#conn() !== null) throw osError('EINVAL', 'listen() on a connected socket');
@@ -310,6 +314,8 @@ export class Socket implements Selectable {
       if (typeof n !== 'number' || !Number.isInteger(n)) throw _argTypeError('recv', 'bufsize', 'an integer', n);
       throw new RangeError('negative buffersize in recv');
     }
+    // Python allocates `n` bytes first (MemoryError for a huge one); no Buffer is larger than this.
+    if (n > MAX_LENGTH) throw _argRangeError('recv', 'bufsize', `at most ${MAX_LENGTH} (the largest Buffer)`, n);
     const st = this.#stream;
     if (st === null) throw this.#notConnected();
     return st._recv(n);

@@ -2,7 +2,7 @@
 // A read consumes buffered bytes only after its wait is over, so cancelling a read never drops data.
 // Reading pauses the transport above 2*limit buffered bytes and resumes it at <= limit.
 import { getEventLoop, type AbstractEventLoop } from '../events';
-import { IncompleteReadError, LimitOverrunError, RuntimeError } from '../exceptions';
+import { IncompleteReadError, LimitOverrunError, RuntimeError, _isError } from '../exceptions';
 import type { Coroutine, Future } from '../futures';
 import { ByteBuffer } from '../internal/bytebuffer';
 import { describe } from '../internal/introspect';
@@ -144,7 +144,8 @@ export class StreamReader {
    */
   setException(exc: Error | (new () => Error)): void {
     if (typeof exc === 'function' && (exc === Error || (exc as { prototype?: unknown }).prototype instanceof Error)) exc = new exc();
-    if (!(exc instanceof Error)) throw _argTypeError('setException', 'exc', 'an Error (exceptions must derive from BaseException)', exc);
+    // _isError: an Error from another realm (Node's own, under jest or vm) is an Error too.
+    if (!_isError(exc)) throw _argTypeError('setException', 'exc', 'an Error (exceptions must derive from BaseException)', exc);
     this._exception = exc;
     const waiter = this._waiter;
     if (waiter !== null) {

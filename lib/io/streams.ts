@@ -1,9 +1,9 @@
 // Python: asyncio/streams.py (3.11): the protocol and writer around a StreamReader, and the
 // open/start functions. drain() waits only while the transport has paused writing; a lost
 // connection fails every waiting drainer. (StreamReader itself is in stream-reader.ts.)
-import { getEventLoop, getRunningLoop, type AbstractEventLoop } from '../events';
+import { getEventLoop, getRunningLoop, _isLoop, type AbstractEventLoop } from '../events';
 import { ConnectionResetError } from '../exceptions';
-import { iscoroutine, type Coroutine, type Future } from '../futures';
+import { iscoroutine, _loopOption, type Coroutine, type Future } from '../futures';
 import { Deque } from '../internal/deque';
 import { Protocol } from './protocols';
 import { _checkLimit, _DEFAULT_LIMIT, reprOf, StreamReader } from './stream-reader';
@@ -11,7 +11,7 @@ import {
   _checkConnectionOptions, _checkHostPort, _checkServerOptions, CREATE_CONNECTION_KEYS, CREATE_SERVER_KEYS, CREATE_UNIX_SERVER_KEYS, SOCK_KEY,
   type CreateConnectionOptions, type CreateServerOptions, type CreateUnixServerOptions,
 } from './connections';
-import { _checkFunction, _checkOptions } from '../internal/validate';
+import { _argTypeError, _checkBytes, _checkFunction, _checkOptions } from '../internal/validate';
 import type { SelectorEventLoop } from './selector-events';
 import type { Server } from './server';
 import { sleep } from '../sleep';
@@ -37,9 +37,10 @@ export class FlowControlMixin extends Protocol {
   /** @internal */
   _connectionLost = false;
 
+  /** @throws {TypeError} an option other than `loop`, or a `loop` that is not an event loop */
   constructor(opts?: { loop?: AbstractEventLoop }) {
     super();
-    this._loop = opts?.loop ?? getEventLoop();
+    this._loop = _loopOption(new.target.name, opts) ?? getEventLoop();
   }
 
   /** Writing is paused: drainers wait from now on. @see Python `FlowControlMixin.pause_writing()` */
@@ -124,10 +125,20 @@ export class StreamReaderProtocol extends FlowControlMixin {
   /** @internal Resolved (or failed) when the connection is lost. */
   _closed: Future<void>;
 
+  /**
+   * @throws {TypeError} a `streamReader` that is not a StreamReader or null, a `clientConnectedCb`
+   *   that is not a function or null, an option other than `loop`, a `loop` that is not an event loop
+   */
   constructor(streamReader: StreamReader | null, clientConnectedCb: ClientConnectedCallback | null = null, opts?: { loop?: AbstractEventLoop }) {
+    if (streamReader !== null && !(streamReader instanceof StreamReader)) {
+      throw _argTypeError('StreamReaderProtocol', 'streamReader', 'a StreamReader or null', streamReader);
+    }
+    if (clientConnectedCb != null && typeof clientConnectedCb !== 'function') {
+      throw _argTypeError('StreamReaderProtocol', 'clientConnectedCb', 'a function or null', clientConnectedCb);
+    }
     super(opts);
     this._streamReader = streamReader;
-    this._clientConnectedCb = clientConnectedCb;
+    this._clientConnectedCb = clientConnectedCb ?? null;
     this._closed = this._loop.createFuture<void>();
   }
 
@@ -182,8 +193,13 @@ export class StreamReaderProtocol extends FlowControlMixin {
     this._transport = null;
   }
 
-  /** Feeds the bytes to the reader. @see Python `StreamReaderProtocol.data_received()` */
+  /**
+   * Feeds the bytes to the reader.
+   * @see Python `StreamReaderProtocol.data_received()`
+   * @throws {TypeError} `data` that is not a Buffer or Uint8Array (Python: TypeError from feed_data)
+   */
   override dataReceived(data: Buffer): void {
+    if (!(data instanceof Uint8Array)) _checkBytes('dataReceived', 'data', data);
     const reader = this._streamReader;
     if (reader !== null) reader._feedOwned(data);
   }
@@ -250,7 +266,9 @@ export class StreamWriter {
   /** @internal */
   _loop: AbstractEventLoop;
 
+  /** @throws {TypeError} a `reader` that is not a StreamReader or null, a `loop` that is not an event loop */
   constructor(transport: Transport, protocol: FlowControlMixin, reader: StreamReader | null, loop: AbstractEventLoop) {
+    if (!_isLoop(loop)) throw _argTypeError('StreamWriter', 'loop', 'an event loop', loop);
     this._transport = transport;
     this._protocol = protocol;
     // drain() expects that the reader has an exception() method.

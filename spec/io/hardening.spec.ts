@@ -1,14 +1,20 @@
 // Issue 11, the I/O side: bad arguments of transports, selectors, StreamReader/StreamWriter,
 // Socket, the loop's sock* methods and the connection options are errors at the call (Python's
 // error where Python has one), never stored to fail later; and a selector's map finds a key by
-// its file object as well as by its number (item 9). Every case here failed before its fix.
+// its file object as well as by its number (item 9); protocol factories, stream protocol and
+// writer constructors and Node's view of a numeric Unix path are checked too (the fuzz findings).
+// Every case here failed before its fix.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import {
-  AF_INET6, DefaultSelector, EVENT_READ, EVENT_WRITE, getRunningLoop, OSError, openConnection, Protocol, RuntimeError,
-  SelectorSocketTransport, Socket, startServer, StreamReader, StreamReaderProtocol, StreamWriter, type Coroutine, type ReadTransport,
+  AF_INET6, DefaultSelector, errnoError, EVENT_READ, EVENT_WRITE, FlowControlMixin, getRunningLoop, OSError, openConnection, osError, Protocol,
+  RuntimeError, SelectorSocketTransport, Socket, startServer, StreamReader, StreamReaderProtocol, StreamWriter, type Coroutine, type ReadTransport,
 } from '../../lib';
 import { caught, caughtIn } from '../helpers/caught';
 import { FakeSocket } from '../helpers/fake-socket';
-import { listener, withRealLoop } from '../helpers/loopback';
+import { listener, socketPair, withRealLoop } from '../helpers/loopback';
 import { arun, virtualLoop } from '../helpers/virtual';
 
 /** Every socket a test opens, closed after it. */
@@ -273,6 +279,159 @@ describe('connection options: family and the rest checked at the call (issue 11 
       expectGai(yield* caughtIn(loop.createServer(() => new Protocol(), '127.0.0.1', 0, { family: 1 })), -6, 'ai_family');
       expect(yield* caughtIn(startServer(() => undefined, '127.0.0.1', 0, { sock: bad(5) }))).toBeInstanceOf(TypeError);
       expect(yield* caughtIn(loop.createUnixConnection(() => new Protocol(), null, { sock: bad({}) }))).toBeInstanceOf(TypeError);
+    });
+  });
+});
+
+describe('the rest of the fuzz findings on the I/O side (issue 11)', () => {
+  test('selector: an events mask beyond the two bits (2**53) is Invalid events, not truncated to 0; a null file object is refused', () => {
+    const s = new DefaultSelector();
+    const a = sock();
+    try {
+      expect(() => s.register(a, 2 ** 53)).toThrow(new RangeError('Invalid events: 9007199254740992'));
+      expect(() => s.register(a, -1)).toThrow(new RangeError('Invalid events: -1'));
+      expect(() => s.register(bad(null), EVENT_READ)).toThrow(/^Invalid file object: null/);
+      expect(s.getMap()?.size).toBe(0);
+      s.register(a, EVENT_READ);
+      expect(() => s.modify(a, 2 ** 32 + 1)).toThrow(new RangeError('Invalid events: 4294967297'));
+      expect(s.getKey(a).events).toBe(EVENT_READ);
+    } finally {
+      s.close();
+    }
+  });
+
+  test("listen(2**53) and recv(2**53) are RangeErrors (Python's OverflowError/MemoryError), also through loop.sockRecv", async () => {
+    const s = sock();
+    s.bind(['127.0.0.1', 0]);
+    expect(() => { s.listen(2 ** 53); }).toThrow(new RangeError("listen() argument 'backlog' must be -2147483648 to 2147483647, got 9007199254740992"));
+    s.listen(-5); // a negative backlog is 0, as in Python
+    await withRealLoop(function* (loop): Coroutine {
+      const [cli] = yield* socketPair();
+      expect(() => cli.recv(2 ** 53)).toThrow(/^recv\(\) argument 'bufsize' must be at most \d+ \(the largest Buffer\), got 9007199254740992$/);
+      expect(yield* caughtIn(loop.sockRecv(cli, 2 ** 53))).toBeInstanceOf(RangeError);
+    });
+  });
+
+  test("createUnixServer(pf, '5'): a relative path that reads as a number is a path, as in Python (Node took it for a port)", async () => {
+    const cwd = process.cwd();
+    const dir = mkdtempSync(join(tmpdir(), 'tsyncio-'));
+    await withRealLoop(function* (loop): Coroutine {
+      process.chdir(dir);
+      try {
+        const server = yield* loop.createUnixServer(() => new Protocol(), '5');
+        expect(server.sockets.map((x) => x.getsockname())).toEqual(['5']);
+        const [tr] = yield* loop.createUnixConnection(() => new Protocol(), '5');
+        tr.close();
+        server.close();
+        yield* server.waitClosed();
+      } finally {
+        process.chdir(cwd);
+      }
+    });
+  });
+
+  test('a protocolFactory that is not a function is a TypeError before anything connects or binds', async () => {
+    await withRealLoop(function* (loop): Coroutine {
+      const srv = listener();
+      const port = (srv.getsockname() as [string, number])[1];
+      expect(yield* caughtIn(loop.createConnection(bad(5), '127.0.0.1', port))).toEqual(
+        new TypeError("createConnection() argument 'protocolFactory' must be a function, got 5"),
+      );
+      expect(yield* caughtIn(loop.createUnixConnection(bad({}), '/tmp/none'))).toBeInstanceOf(TypeError);
+      expect(yield* caughtIn(loop.createServer(bad('pf'), '127.0.0.1', 0))).toEqual(
+        new TypeError("createServer() argument 'protocolFactory' must be a function, got 'pf'"),
+      );
+      expect(yield* caughtIn(loop.createUnixServer(bad(null), '/tmp/none'))).toBeInstanceOf(TypeError);
+      expect(yield* caughtIn(loop.connectAcceptedSocket(bad(5), sock()))).toBeInstanceOf(TypeError);
+      expect(yield* caughtIn(loop.connectAcceptedSocket(() => new Protocol(), bad(5)))).toEqual(
+        new TypeError("connectAcceptedSocket() argument 'sock' must be a Socket, got 5"),
+      );
+      // Nothing was accepted: no connection was made.
+      expect(() => srv.accept()).toThrow(/Errno 11/);
+    });
+  });
+
+  test('a factory that returns no protocol fails where the caller awaits (the socket is closed), or is reported per connection', async () => {
+    await withRealLoop(function* (loop): Coroutine {
+      const srv = listener();
+      const port = (srv.getsockname() as [string, number])[1];
+      const e = yield* caughtIn(loop.createConnection(bad(() => 5), '127.0.0.1', port));
+      expect(e).toEqual(new TypeError('protocolFactory() must return a protocol (an object with connectionMade()), got 5'));
+      // The connection the loop opened is closed: the peer reads EOF.
+      const [conn] = srv.accept();
+      opened.push(conn);
+      expect((yield* loop.sockRecv(conn, 10)).length).toBe(0);
+      expect(loop._transports.size).toBe(0);
+      // A server's factory runs per connection: Python's report, and the server keeps serving.
+      const reports: Record<string, unknown>[] = [];
+      loop.setExceptionHandler((_l, ctx) => { reports.push(ctx); });
+      const server = yield* loop.createServer(bad(() => null), '127.0.0.1', 0);
+      const cli = sock();
+      yield* loop.sockConnect(cli, server.sockets[0].getsockname());
+      expect((yield* loop.sockRecv(cli, 10)).length).toBe(0);
+      expect(reports.map((r) => [r.message, String(r.exception)])).toEqual([[
+        'Error on transport creation for incoming connection', 'TypeError: protocolFactory() must return a protocol (an object with connectionMade()), got null',
+      ]]);
+      server.close();
+      yield* server.waitClosed();
+    });
+  });
+
+  test('options null are no options (was: "Cannot read properties of null")', async () => {
+    await withRealLoop(function* (loop): Coroutine {
+      const server = yield* loop.createServer(() => new Protocol(), '127.0.0.1', 0, bad(null));
+      const [tr] = yield* loop.createConnection(() => new Protocol(), '127.0.0.1', (server.sockets[0].getsockname() as [string, number])[1], bad(null));
+      tr.close();
+      server.close();
+      yield* server.waitClosed();
+    });
+  });
+
+  test('StreamReaderProtocol, FlowControlMixin and StreamWriter check their arguments at the call', () => {
+    const loop = virtualLoop();
+    try {
+      expect(caught(() => new StreamReaderProtocol(bad(5)))).toEqual(
+        new TypeError("StreamReaderProtocol() argument 'streamReader' must be a StreamReader or null, got 5"),
+      );
+      expect(caught(() => new StreamReaderProtocol(null, bad('cb'), { loop }))).toEqual(
+        new TypeError("StreamReaderProtocol() argument 'clientConnectedCb' must be a function or null, got 'cb'"),
+      );
+      expect(caught(() => new StreamReaderProtocol(null, null, bad({ loop: 5 })))).toEqual(
+        new TypeError("StreamReaderProtocol() argument 'loop' must be an event loop, got 5"),
+      );
+      expect(caught(() => new StreamReaderProtocol(null, null, bad({ lop: loop })))).toEqual(
+        new TypeError("StreamReaderProtocol() got an unexpected keyword argument 'lop'"),
+      );
+      expect(caught(() => new FlowControlMixin(bad('x')))).toBeInstanceOf(TypeError);
+      expect(caught(() => new FlowControlMixin(bad({ loop: 'l' })))).toEqual(new TypeError("FlowControlMixin() argument 'loop' must be an event loop, got 'l'"));
+      const reader = new StreamReader({ loop });
+      const protocol = new StreamReaderProtocol(reader, null, { loop });
+      expect(caught(() => { protocol.dataReceived(bad('5')); })).toEqual(
+        new TypeError("dataReceived() argument 'data' must be a Buffer or Uint8Array, got '5'"),
+      );
+      expect(() => { protocol.dataReceived(bad(null)); }).toThrow(TypeError);
+      protocol.dataReceived(Buffer.from('ok'));
+      expect(reader.toString()).toMatch(/ 2 bytes/);
+      const tr = new SelectorSocketTransport(loop, new FakeSocket().asSocket(), protocol);
+      expect(caught(() => new StreamWriter(tr, protocol, null, bad(5)))).toEqual(new TypeError("StreamWriter() argument 'loop' must be an event loop, got 5"));
+      tr.abort();
+    } finally {
+      loop.close();
+    }
+  });
+
+  test('osError/errnoError make an OSError of any value (a Symbol too), as Python\'s OSError takes any arguments', () => {
+    expect(osError(bad(Symbol('x')), bad(Symbol('y'))).message).toBe('Symbol(x): Symbol(y)');
+    expect(errnoError(bad(Symbol('e')), bad(Symbol('m'))).message).toBe('[Errno Symbol(e)] Symbol(m)');
+    expect(errnoError(bad(Symbol('e')))).toBeInstanceOf(OSError);
+  });
+
+  test('reader.setException takes an Error from another realm (a Node or vm error)', () => {
+    arun(function* (): Coroutine {
+      const reader = new StreamReader();
+      const foreign = runInNewContext('new Error("from elsewhere")') as Error;
+      reader.setException(foreign);
+      expect(yield* caughtIn(reader.read(1))).toBe(foreign);
     });
   });
 });
