@@ -57,6 +57,9 @@ export const SAMPLES: readonly SampleInfo[] = [
   { name: 'condition-notify', description: 'docs Condition: notify() one consumer per item, then notify_all(), 1 s' },
   { name: 'barrier', description: 'docs Barrier example: filling 2/3, the third wait passes, draining, filling' },
   { name: 'go-channel-sum', description: 'seed 003: Go goroutines summing into a channel, as tasks and an asyncio.Queue' },
+  { name: 'asyncgen-ticker', description: 'PEP 525 ticker(): async for, an async comprehension, and a break under aclosing, 2 s' },
+  { name: 'asynccontextmanager-resource', description: 'docs @asynccontextmanager: open/close printed around the body, also when it raises, 1.7 s' },
+  { name: 'async-exit-stack', description: 'docs AsyncExitStack: three connections to a local echo server, closed in reverse order' },
   {
     name: 'tcp-echo-streams',
     description: 'docs TCP echo server and client using streams: start_server/open_connection, read, write + drain; one exchange',
