@@ -114,6 +114,19 @@ export const WORKLOADS: readonly Workload[] = [
     ],
   },
   {
+    name: 'asyncgen',
+    twins: ['cpython', 'node'],
+    sizes: { n: 1_000_000 },
+    rows: [
+      {
+        label: 'asyncgen, asyncFor function* body (items/s)', format: rate, tsyncio: 'rate', cpython: 'rate', node: 'rate',
+        goals: [{ times: 2, of: 'cpython' }, { times: 1, of: 'node' }],
+      },
+      { label: '  asyncFor, plain-function body', format: rate, tsyncio: 'plainRate', cpython: 'rate', note: '(no generator per item)' },
+      { label: '  yield* g.anext() in a loop', format: rate, tsyncio: 'anextRate', cpython: 'rate', note: '(context only)' },
+    ],
+  },
+  {
     name: 'sleep-many',
     twins: ['cpython', 'node'],
     sizes: { n: 100_000 },
