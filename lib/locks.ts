@@ -8,6 +8,7 @@ import { BrokenBarrierError, CancelledError, RuntimeError } from './exceptions';
 import { getRunningLoop, type AbstractEventLoop } from './events';
 import type { Coroutine, Future } from './futures';
 import { Deque } from './internal/deque';
+import { _argTypeError, _checkFunction } from './internal/validate';
 
 /** @internal What `_getLoop` needs: Python's `mixins._LoopBoundMixin` state. */
 export interface _LoopBound {
@@ -207,6 +208,12 @@ export class Event {
   }
 }
 
+/** Whether `x` can stand for a Lock in a Condition (Python duck-types it the same way). */
+function isLockLike(x: unknown): x is Lock {
+  const l = x as Partial<Lock> | null;
+  return typeof l === 'object' && l !== null && typeof l.acquire === 'function' && typeof l.release === 'function' && typeof l.locked === 'function';
+}
+
 /**
  * A condition variable: tasks holding its lock `wait()` until another task `notify()`s them,
  * then re-acquire the lock before `wait()` returns.
@@ -225,8 +232,12 @@ export class Condition {
   /** How many waiters at the head of `_waiters` are done (notified or cancelled): `#notify` starts after them. */
   #doneAhead = 0;
 
-  /** @param lock the lock to use (default: a new `Lock`) */
+  /**
+   * @param lock the lock to use (default: a new `Lock`)
+   * @throws {TypeError} when `lock` is not a lock (an object with `acquire`, `release` and `locked`)
+   */
   constructor(lock?: Lock) {
+    if (lock != null && !isLockLike(lock)) throw _argTypeError('Condition', 'lock', 'a Lock', lock);
     this._lock = lock ?? new Lock();
   }
 
@@ -300,6 +311,7 @@ export class Condition {
    * @throws {RuntimeError} "cannot wait on un-acquired lock" if it must wait without the lock
    */
   *waitFor<T>(predicate: () => T): Coroutine<T> {
+    _checkFunction('waitFor', 'predicate', predicate);
     let result = predicate();
     while (!result) {
       yield* this.wait();
@@ -314,6 +326,7 @@ export class Condition {
    * @throws {RuntimeError} "cannot notify on un-acquired lock" when the lock is not held
    */
   notify(n = 1): void {
+    if (typeof n !== 'number' || n !== n) throw _argTypeError('notify', 'n', 'a number', n);
     if (!this.locked()) throw new RuntimeError('cannot notify on un-acquired lock');
     this.#notify(n);
   }

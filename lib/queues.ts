@@ -5,6 +5,9 @@ import { QueueEmpty, QueueFull, QueueShutDown } from './exceptions';
 import type { AbstractEventLoop } from './events';
 import type { Coroutine, Future } from './futures';
 import { Deque } from './internal/deque';
+import { _checkFunction, _checkOptions } from './internal/validate';
+
+const COMPARE_KEY = ['compare'] as const;
 import { Event, _getLoop } from './locks';
 
 /** What `qsize()`, `empty()` and the repr need from a queue's storage: a length and its items. */
@@ -321,10 +324,13 @@ export class PriorityQueue<T> extends Queue<T> {
    * @param maxsize the most items the queue holds; 0 or less means no limit (default 0)
    * @param opts.compare the order of the items (default: Python's `<`)
    */
+  /** @throws {TypeError} an unknown option, or a `compare` that is not a function (and Queue's maxsize checks) */
   constructor(maxsize = 0, opts?: PriorityQueueOptions<T>) {
-    super(maxsize);
+    _checkOptions('PriorityQueue', opts, COMPARE_KEY);
     const compare = opts?.compare;
-    this.#less = compare === undefined ? pyLess : (a, b) => compare(a, b) < 0;
+    if (compare != null) _checkFunction('PriorityQueue', 'compare', compare);
+    super(maxsize);
+    this.#less = compare == null ? pyLess : (a, b) => compare(a, b) < 0;
   }
 
   override _init(_maxsize: number): void {

@@ -1775,3 +1775,30 @@ describe('Barrier', () => {
     });
   });
 });
+
+describe('Condition arguments checked at the call (issue 11)', () => {
+  test('test_explicit_lock analogue: a lock that is not a lock is a TypeError (Python: AttributeError at first use)', () => {
+    expect(() => new Condition(5 as never)).toThrow(new TypeError("Condition() argument 'lock' must be a Lock, got 5"));
+    expect(() => new Condition({} as never)).toThrow(TypeError);
+  });
+
+  test('notify(n): n must be a number (Python: TypeError comparing it when a waiter is there); waitFor needs a function', () => {
+    arun(function* () {
+      const cond = new Condition();
+      const waiter = createTask((function* () {
+        yield* asyncWith(cond, function* () { yield* cond.wait(); });
+      })());
+      yield* sleep(0);
+      yield* asyncWith(cond, function* () {
+        for (const bad of ['5', null, NaN, {}]) expect(() => { cond.notify(bad as never); }).toThrow(TypeError);
+        expect(() => { cond.notify('5' as never); }).toThrow(new TypeError("notify() argument 'n' must be a number, got '5'"));
+        const e = yield* caughtIn(cond.waitFor(5 as never));
+        expect(e).toEqual(new TypeError("waitFor() argument 'predicate' must be a function, got 5"));
+        cond.notify(1);
+        yield* sleep(0);
+      });
+      yield* waiter;
+      expect(waiter.done()).toBe(true);
+    });
+  });
+});

@@ -769,3 +769,15 @@ describe.each([
     expect(log).toEqual(['g1 QueueShutDown', 'g2 QueueShutDown', 'g3 QueueShutDown']);
   });
 });
+
+describe('PriorityQueue options (issue 11)', () => {
+  test('an unknown option or a compare that is not a function is a TypeError at the call', () => {
+    expect(caught(() => new PriorityQueue(0, { cmp: () => 0 } as never))).toEqual(new TypeError("PriorityQueue() got an unexpected keyword argument 'cmp'"));
+    expect(caught(() => new PriorityQueue(0, { compare: 5 } as never))).toEqual(new TypeError("PriorityQueue() argument 'compare' must be a function, got 5"));
+    expect(caught(() => new PriorityQueue(0, 'x' as never))).toBeInstanceOf(TypeError);
+    const q = new PriorityQueue<number>(0, { compare: (a, b) => b - a });
+    q.putNowait(1);
+    q.putNowait(3);
+    expect(q.getNowait()).toBe(3);
+  });
+});
