@@ -16,6 +16,16 @@ function messageOf(msg: unknown): string {
 }
 
 /**
+ * The base of the errors without a constructor of their own: like Python's exceptions, any
+ * message object is accepted and shown as text (a Symbol, which `Error` refuses, included).
+ */
+class PyError extends Error {
+  constructor(message?: unknown, options?: ErrorOptions) {
+    super(messageOf(message), options);
+  }
+}
+
+/**
  * Raised inside a task when it is cancelled; it carries the cancel message, if any.
  * @see Python `asyncio.CancelledError`
  * Differences:
@@ -41,7 +51,7 @@ export function isCancelledError(e: unknown): e is CancelledError {
  * A misuse of the runtime (Python's `RuntimeError`), such as running a closed loop.
  * @see Python `RuntimeError`
  */
-export class RuntimeError extends Error {
+export class RuntimeError extends PyError {
   override readonly name: string = 'RuntimeError';
 }
 
@@ -55,12 +65,12 @@ export class NotImplementedError extends RuntimeError {
 }
 
 /** The operation exceeded its deadline. @see Python `asyncio.TimeoutError` (`TimeoutError` since 3.11) */
-export class TimeoutError extends Error {
+export class TimeoutError extends PyError {
   override readonly name: string = 'TimeoutError';
 }
 
 /** A Future or Task was used in a state that does not allow it. @see Python `asyncio.InvalidStateError` */
-export class InvalidStateError extends Error {
+export class InvalidStateError extends PyError {
   override readonly name: string = 'InvalidStateError';
 }
 
@@ -85,22 +95,22 @@ export class IncompleteReadError extends Error {
 export class LimitOverrunError extends Error {
   override readonly name: string = 'LimitOverrunError';
   constructor(message: string, readonly consumed: number) {
-    super(message);
+    super(messageOf(message));
   }
 }
 
 /** `getNowait()` was called on an empty queue. @see Python `asyncio.QueueEmpty` */
-export class QueueEmpty extends Error {
+export class QueueEmpty extends PyError {
   override readonly name: string = 'QueueEmpty';
 }
 
 /** `putNowait()` was called on a full queue. @see Python `asyncio.QueueFull` */
-export class QueueFull extends Error {
+export class QueueFull extends PyError {
   override readonly name: string = 'QueueFull';
 }
 
 /** The queue was shut down. @see Python `asyncio.QueueShutDown` (3.13) */
-export class QueueShutDown extends Error {
+export class QueueShutDown extends PyError {
   override readonly name: string = 'QueueShutDown';
 }
 
@@ -123,7 +133,7 @@ export class DeadlockError extends RuntimeError {
  * like Python's `KeyboardInterrupt` and `SystemExit`. Subclass it for your own fatal errors.
  * @see Python `BaseException` (the non-`Exception` kind)
  */
-export class FatalError extends Error {
+export class FatalError extends PyError {
   override readonly name: string = 'FatalError';
 }
 
@@ -195,7 +205,7 @@ export class OSError extends Error {
     /** Node's error code, e.g. `'ECONNRESET'`. */
     readonly code?: string,
   ) {
-    super(message);
+    super(messageOf(message));
   }
 }
 /** The operation would block a non-blocking socket (EAGAIN). @see Python `BlockingIOError` */

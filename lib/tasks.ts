@@ -47,6 +47,8 @@ let chainEpoch = 0;
  */
 let trusted = false;
 
+const EAGER_FACTORY_KEYS = ['name', 'context'] as const satisfies readonly (keyof TaskOptions)[];
+
 const TASK_CONSTRUCTOR_KEYS = ['loop', 'name', 'context', 'eagerStart'] as const satisfies readonly (keyof TaskConstructorOptions)[];
 
 /** The options of `new Task(coro, opts)`, checked; returns the loop the task belongs to. */
@@ -460,6 +462,7 @@ function chainRoot(t: Task<unknown>): Task<unknown> {
  * @see Python `asyncio.eager_task_factory` (3.12)
  */
 export function eagerTaskFactory(loop: AbstractEventLoop, coro: Coroutine<unknown>, opts?: TaskOptions): Task<unknown> {
+  _checkOptions('eagerTaskFactory', opts, EAGER_FACTORY_KEYS);
   return new Task(coro, { loop, name: opts?.name, context: opts?.context, eagerStart: true });
 }
 

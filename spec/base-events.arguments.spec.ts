@@ -88,6 +88,16 @@ describe('createTask / new Task options', () => {
     loop.close();
   });
 
+  test('a task factory that returns something other than a Future is a TypeError at createTask', () => {
+    const loop = virtualLoop();
+    loop.setTaskFactory(() => 5 as never);
+    const c = nothing();
+    expect(() => loop.createTask(c)).toThrow(new TypeError('the task factory must return a Future or a Task, got 5'));
+    loop.setTaskFactory(null);
+    expect(loop.runUntilCompleteSync(loop.createTask(c))).toBe(7);
+    loop.close();
+  });
+
   test('createTask() inside a running loop goes through the same check', () => {
     const clock = new VirtualClock();
     const e = runSync((function* (): Coroutine<unknown> {

@@ -6,7 +6,7 @@
 import { types } from 'node:util';
 import * as tsyncio from '../../lib';
 import {
-  EventLoop, Future, VirtualClock, iscoroutine, isFuture, sleep,
+  EventLoop, Future, Task, VirtualClock, iscoroutine, isFuture, sleep,
   type BaseEventLoop, type Coroutine, type ExceptionContext,
 } from '../../lib';
 
@@ -248,7 +248,11 @@ export async function trial(t: Target, mkArgs: (fx: Fx) => unknown[], passthroug
   let label = 'ok';
   let value: unknown;
   let args: unknown[] = [];
-  const run = async <T>(co: Coroutine<T>): Promise<T> => (real ? loop.runUntilComplete(co) : loop.runUntilCompleteSync(co));
+  // The harness's own tasks bypass the loop's task factory: a call under test may install a bad one.
+  const run = async <T>(co: Coroutine<T>): Promise<T> => {
+    const task = new Task(co, { loop });
+    return real ? loop.runUntilComplete(task) : loop.runUntilCompleteSync(task);
+  };
   try {
     if (t.env === 'vin' || t.env === 'rin') {
       const body = function* (): Coroutine {
@@ -256,17 +260,20 @@ export async function trial(t: Target, mkArgs: (fx: Fx) => unknown[], passthroug
         if (iscoroutine(self)) self = yield* self;
         fx.bag.self = self;
         let r: unknown;
+        let threw = false;
         try {
           args = mkArgs(fx);
           r = t.call(self, args, fx);
         } catch (e) {
           label = classify(e, 'throws');
-          return;
+          threw = true;
         }
-        const s = yield* settle(fx, r, real);
-        label = s.label;
-        value = s.value;
-        retrieve(r);
+        if (!threw) {
+          const s = yield* settle(fx, r, real);
+          label = s.label;
+          value = s.value;
+          retrieve(r);
+        }
         retrieve(self);
         if (t.after !== undefined && !label.startsWith('BAD')) {
           try {
