@@ -272,7 +272,7 @@ class AsCompletedState extends FutureWatcher {
         yield* getter;
       } catch (e) {
         getter.cancel();
-        this.getters.remove(getter);
+        this.getters.discard(getter);
         if (!this.#empty() && !getter.cancelled()) this.#wakeupNext();
         throw e;
       }

@@ -83,7 +83,7 @@ export class FlowControlMixin extends Protocol {
     try {
       yield* waiter;
     } finally {
-      this._drainWaiters.remove(waiter);
+      this._drainWaiters.discard(waiter);
     }
   }
 
