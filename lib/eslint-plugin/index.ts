@@ -52,3 +52,10 @@ const plugin: TsyncioPlugin = {
 plugin.configs.recommended.plugins = { tsyncio: plugin };
 
 export = plugin;
+
+// Named imports from an ES module (`import { configs } from 'tsyncio/eslint-plugin'`) read the
+// names Node's CommonJS lexer finds. It cannot see inside `module.exports = plugin`, but it reads
+// this never-executed object literal of shorthand names (the hint esbuild emits for the same reason).
+const { meta, rules, configs } = plugin;
+// eslint-disable-next-line @typescript-eslint/no-unused-expressions, @typescript-eslint/no-unnecessary-condition, no-constant-binary-expression -- a hint for the lexer, never run
+0 && (module.exports = { meta, rules, configs });
