@@ -8,6 +8,7 @@ import { BrokenBarrierError, CancelledError, RuntimeError } from './exceptions';
 import { getRunningLoop, type AbstractEventLoop } from './events';
 import type { Coroutine, Future } from './futures';
 import { Deque } from './internal/deque';
+import { nameCoroutineClass } from './internal/introspect';
 import { _argTypeError, _checkFunction } from './internal/validate';
 
 /** @internal What `_getLoop` needs: Python's `mixins._LoopBoundMixin` state. */
@@ -181,16 +182,8 @@ export class Event {
    * Returns true at once if the flag is set, else waits until `set()` is called.
    * @throws {RuntimeError} if the event is bound to another event loop
    */
-  *wait(): Coroutine<true> {
-    if (this._value) return true;
-    const fut = _getLoop(this).createFuture<boolean>();
-    this._waiters.push(fut);
-    try {
-      yield* fut;
-      return true;
-    } finally {
-      this._waiters.discard(fut);
-    }
+  wait(): Coroutine<true> {
+    return new EventWait(this) as unknown as Coroutine<true>;
   }
 
   /** `async with` entry: waits until the flag is set (tsyncio only: Python's Event has none). */
@@ -207,6 +200,76 @@ export class Event {
     return `<Event [${withWaiters(this._value ? 'set' : 'unset', this._waiters)}]>`;
   }
 }
+
+/** The prototype of generator objects: inheriting from it makes `iscoroutine()` true. */
+const GeneratorPrototype = Object.getPrototypeOf(function* () {
+  /* empty */
+}.prototype) as object;
+
+/**
+ * The coroutine object `Event.wait()` returns: behaves as the generator
+ * `if (ev._value) return true; fut = createFuture(); push; try { yield* fut; return true } finally { discard(fut) }`
+ * would, through the generator protocol, with two fields instead of a generator's frame (a task
+ * blocked on an Event is the most numerous thing a broadcasting server holds). `#fut` is
+ * `undefined` before the first step, the waiter's future while it waits, `null` once finished.
+ */
+class EventWait {
+  #fut: Future<boolean> | null | undefined = undefined;
+  constructor(readonly _event: Event) {}
+
+  next(): IteratorResult<unknown, true> {
+    const fut = this.#fut;
+    if (fut === undefined) {
+      const ev = this._event;
+      this.#fut = null;
+      if (ev._value) return { done: true, value: true };
+      const f = _getLoop(ev).createFuture<boolean>();
+      ev._waiters.push(f);
+      this.#fut = f;
+      return f.next() as IteratorResult<unknown, true>;
+    }
+    if (fut === null) return { done: true, value: undefined as unknown as true };
+    let out: IteratorResult<unknown, boolean>;
+    try {
+      out = fut.next();
+    } catch (err) {
+      this.#finish(fut);
+      throw err;
+    }
+    if (out.done !== true) return out;
+    this.#finish(fut);
+    return { done: true, value: true };
+  }
+
+  throw(err: unknown): never {
+    const fut = this.#fut;
+    this.#fut = null;
+    if (!fut) throw err;
+    try {
+      return fut.throw(err); // as `yield* fut` delegates it: a non-Error becomes a TypeError
+    } finally {
+      this._event._waiters.discard(fut);
+    }
+  }
+
+  return(value?: unknown): IteratorResult<unknown, true> {
+    const fut = this.#fut;
+    this.#fut = null;
+    if (fut) this._event._waiters.discard(fut);
+    return { done: true, value: value as true };
+  }
+
+  #finish(fut: Future<boolean>): void {
+    this.#fut = null;
+    this._event._waiters.discard(fut);
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+}
+Object.setPrototypeOf(EventWait.prototype, GeneratorPrototype);
+nameCoroutineClass(EventWait.prototype, 'wait');
 
 /** Whether `x` can stand for a Lock in a Condition (Python duck-types it the same way). */
 function isLockLike(x: unknown): x is Lock {
