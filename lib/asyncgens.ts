@@ -10,6 +10,7 @@
 //   then throws "already running" at its first step.
 // - Each generator has one Emitter, reused for every item (no allocation per item): `emit(v)` stores
 //   `v` and arms it; the body yields the Emitter itself, by `yield emit(v)` or through `yield* emit(v)`.
+//   So an `emit(v)` made and awaited later holds only until the body's next emit() call.
 // - Coroutines the body awaits with `yield coro` are driven here, on `#stack` (not the task's), so an
 //   emit inside them reaches this driver.
 import { CancelledError, RuntimeError, toError, _isError } from './exceptions';
@@ -167,6 +168,8 @@ export class AsyncGen<T, S = undefined> implements AIterator<T> {
   _returnDepth = 0;
   /** @internal */
   _closing = false;
+  /** @internal The body is suspended at an emit (see `_step`). */
+  _afterEmit = false;
   readonly #name: string;
   #ref: WeakRef<AsyncGen<unknown, unknown>> | null = null;
   #registry: LoopGens | null = null;
@@ -331,7 +334,12 @@ export class AsyncGen<T, S = undefined> implements AIterator<T> {
   _step(mode: Mode, arg: unknown): unknown {
     let gen = this._gen as Coroutine<unknown>;
     const emitter = this._emitter;
-    emitter._armed = false; // an emit() made elsewhere while the body was suspended must not re-arm it
+    if (this._afterEmit) {
+      // Resuming a `yield* emit(v)`: an emit() made elsewhere while the body was suspended there
+      // must not make it emit again. (An emit() made earlier by the body and awaited later keeps its arming.)
+      emitter._armed = false;
+      this._afterEmit = false;
+    }
     for (;;) {
       let out: IteratorResult<unknown, unknown>;
       try {
@@ -377,6 +385,7 @@ export class AsyncGen<T, S = undefined> implements AIterator<T> {
           throw new RuntimeError('async generator ignored GeneratorExit');
         }
         this._flag = Flag.EMITTED;
+        this._afterEmit = true;
         const item = emitter._value;
         emitter._value = undefined;
         return item;

@@ -799,6 +799,27 @@ describe('async generators: running inside the consumer', () => {
     expect(elapsed).toBe(2);
   });
 
+  test('an emit made first and awaited after another await still emits; an emit() from elsewhere does not re-emit', () => {
+    let kept: Emit<number> | null = null;
+    const gen = asyncGenerator(function* gen(emit: Emit<number>) {
+      kept = emit;
+      const later = emit(1);
+      yield* sleep(1);
+      yield* later;
+      yield* emit(2);
+      yield* emit(3);
+    });
+    const items = arun(function* main() {
+      const g = gen();
+      const out = [yield* g.anext(), yield* g.anext()];
+      void kept!(99); // made while the body is suspended at an emit: ignored by it
+      out.push(yield* g.anext());
+      expect(yield* caughtIn(g.anext())).toBeInstanceOf(StopAsyncIteration);
+      return out;
+    });
+    expect(items).toEqual([1, 2, 3]);
+  });
+
   test('a Task cancelled while the body awaits gets CancelledError in the body', () => {
     const log: string[] = [];
     const gen = asyncGenerator(function* gen(emit: Emit<number>) {
