@@ -305,6 +305,18 @@ export class Task<out T> extends Future<T> implements Runnable {
         loop._pushReady(this); // bare yield: one loop iteration, like sleep(0)
         return;
       }
+      if (iscoroutine(y)) {
+        const owner = (y as Owned)[kOwner];
+        if (owner !== undefined) {
+          exc = new RuntimeError(`cannot reuse already awaited coroutine (it belongs to ${owner.getName()})`);
+          continue;
+        }
+        (y as Owned)[kOwner] = this;
+        (this._stack ??= []).push(gen);
+        gen = this._gen = y;
+        value = undefined;
+        continue;
+      }
       if (y instanceof Future) {
         if (y._loop !== loop) {
           this.#throwInLater(new RuntimeError(`Task ${this.getName()} got Future ${y.toString()} attached to a different loop`));
@@ -338,18 +350,6 @@ export class Task<out T> extends Future<T> implements Runnable {
         }
         this.#park(y);
         return;
-      }
-      if (iscoroutine(y)) {
-        const owner = (y as Owned)[kOwner];
-        if (owner !== undefined) {
-          exc = new RuntimeError(`cannot reuse already awaited coroutine (it belongs to ${owner.getName()})`);
-          continue;
-        }
-        (y as Owned)[kOwner] = this;
-        (this._stack ??= []).push(gen);
-        gen = this._gen = y;
-        value = undefined;
-        continue;
       }
       if (_isThenable(y)) {
         this.#park(wrapPromise(y, { loop }));
