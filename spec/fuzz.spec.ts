@@ -595,7 +595,7 @@ const NO_ARGS: Record<string, string> = {
   FlowControlTransport: 'getWriteBufferLimits',
   SelectorSocketTransport: 'getProtocol isClosing isReading pauseReading resumeReading close abort getWriteBufferSize writeEof canWriteEof toString',
   Server: 'getLoop isServing activeConnections droppedConnections sockets close startServing serveForever waitClosed aenter toString',
-  StreamReader: 'toString exception feedEof atEof readline',
+  StreamReader: 'toString exception feedEof atEof readline aiter anext',
   StreamReaderProtocol: 'eofReceived',
   FlowControlMixin: 'pauseWriting resumeWriting',
   StreamWriter: 'toString transport writeEof canWriteEof close isClosing waitClosed drain',

@@ -1,6 +1,7 @@
 // Python: asyncio/streams.py (3.11) `StreamReader`: bytes fed by a protocol, read by coroutines.
 // A read consumes buffered bytes only after its wait is over, so cancelling a read never drops data.
 // Reading pauses the transport above 2*limit buffered bytes and resumes it at <= limit.
+import { StopAsyncIteration } from '../asyncgens';
 import { getEventLoop, type AbstractEventLoop } from '../events';
 import { IncompleteReadError, LimitOverrunError, RuntimeError, _isError } from '../exceptions';
 import type { Coroutine, Future } from '../futures';
@@ -254,6 +255,26 @@ export class StreamReader {
     } finally {
       this._waiter = null;
     }
+  }
+
+  /**
+   * The reader as its own async iterator, so `asyncFor(reader, function* (line) { ... })` reads it
+   * line by line, as `async for line in reader` does.
+   * @see Python `StreamReader.__aiter__`
+   */
+  aiter(): this {
+    return this;
+  }
+
+  /**
+   * The next line (see `readline()`), or `StopAsyncIteration` at EOF.
+   * @see Python `StreamReader.__anext__`
+   * @throws {StopAsyncIteration} when `readline()` returns an empty Buffer
+   */
+  *anext(): Coroutine<Buffer> {
+    const line = yield* this.readline();
+    if (line.length === 0) throw new StopAsyncIteration();
+    return line;
   }
 
   /**

@@ -1,7 +1,7 @@
 // Ports of test_streams.py's StreamTests that need no sockets (StreamReader fed by hand, the flow
 // control mixin, the reader protocol over a fake transport), on a virtual-clock loop.
 import {
-  BaseEventLoop, CancelledError, ConnectionResetError, FlowControlMixin, IncompleteReadError,
+  BaseEventLoop, CancelledError, StopAsyncIteration, asyncFor, ConnectionResetError, FlowControlMixin, IncompleteReadError,
   LimitOverrunError, RuntimeError, StreamReader, StreamReaderProtocol, StreamWriter, TimeoutError, gather,
   getRunningLoop, setEventLoop, sleep, wait, waitFor, type Coroutine, type ExceptionContext, type Task,
 } from '../../lib';
@@ -1243,6 +1243,34 @@ describe('StreamReader argument checks (issue 11: bad input is an error at the c
       expect(e).toBeInstanceOf(TypeError);
       expect((e as Error).message).toBe("StreamReader() got an unexpected keyword argument 'limt'");
       expect(new StreamReader({ limit: 3.0, loop })._limit).toBe(3);
+    });
+  });
+});
+
+describe('async for line in reader (StreamReader.__aiter__/__anext__)', () => {
+  test('asyncFor reads line by line, the partial last line included, and stops at EOF', () => {
+    withVirtualLoop((loop) => {
+      const reader = new StreamReader({ loop });
+      const lines: string[] = [];
+      const done = loop.createTask(asyncFor(reader, function* (line: Buffer) {
+        lines.push(line.toString());
+      }));
+      reader.feedData(b('one\ntw'));
+      runBriefly(loop);
+      expect(lines).toEqual(['one\n']);
+      reader.feedData(b('o\nthree'));
+      reader.feedEof();
+      loop.runUntilCompleteSync(done);
+      expect(lines).toEqual(['one\n', 'two\n', 'three']);
+    });
+  });
+
+  test('anext() at EOF raises StopAsyncIteration; aiter() is the reader itself', () => {
+    withVirtualLoop((loop) => {
+      const reader = new StreamReader({ loop });
+      expect(reader.aiter()).toBe(reader);
+      reader.feedEof();
+      expect(() => loop.runUntilCompleteSync(reader.anext())).toThrow(StopAsyncIteration);
     });
   });
 });
