@@ -35,7 +35,7 @@ export type { GatherOptions, GatherResults, GatherResultsOrErrors, AwaitedOf } f
 // Combinators (timeouts.py; tasks.py wait, wait_for, as_completed, shield).
 export { Timeout, TimeoutState, timeout, timeoutAt } from './timeouts';
 export { wait, waitFor, asCompleted, FIRST_COMPLETED, FIRST_EXCEPTION, ALL_COMPLETED } from './wait';
-export type { WaitOptions, AsCompletedOptions, ReturnWhen } from './wait';
+export type { WaitOptions, AsCompletedOptions, AsCompletedIterator, ReturnWhen } from './wait';
 export { shield } from './shield';
 
 // The `async with` protocol and its tools (contextlib).

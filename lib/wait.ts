@@ -4,6 +4,7 @@
 // awaitable on timeout and waits for it to finish; an outer cancellation always propagates.
 import { _checkOptions, _checkSeconds } from './internal/validate';
 import { CancelledError, TimeoutError } from './exceptions';
+import { StopAsyncIteration, type AIterator } from './asyncgens';
 import { getRunningLoop, _getRunningLoop, type AbstractEventLoop, type Handle } from './events';
 import { FutureWatcher, isFuture, iscoroutine, wrapPromise, _expectedError, _isThenable, type Coroutine, type Future } from './futures';
 import { describe } from './internal/introspect';
@@ -281,6 +282,39 @@ class AsCompletedState extends FutureWatcher {
   }
 }
 
+/**
+ * The array `asCompleted()` returns: the coroutines of the plain `for` form, and `aiter()` for
+ * 3.13's `async for`, which gives the Futures and Tasks themselves in completion order.
+ * @see Python `asyncio.as_completed()` (3.13)
+ */
+export interface AsCompletedIterator<T> extends Array<Coroutine<T>> {
+  /** The async iterator of 3.13's `async for t in as_completed(aws)`: each `anext()` is the next future to finish. */
+  aiter(): AIterator<Future<T>>;
+}
+
+/** 3.13's `_AsCompletedIterator.__anext__`: the next finished future, `TimeoutError` after the deadline. */
+class AsCompletedAIterator<T> implements AIterator<Future<T>> {
+  #left: number;
+  constructor(readonly state: AsCompletedState | null, count: number) {
+    this.#left = count;
+  }
+  aiter(): this {
+    return this;
+  }
+  *anext(): Coroutine<Future<T>> {
+    if (this.#left === 0 || this.state === null) throw new StopAsyncIteration();
+    this.#left--;
+    const f = yield* this.state.get();
+    if (f === null) throw new TimeoutError(); // the dummy entry of the timeout
+    return f as Future<T>;
+  }
+}
+
+function withAiter<T>(out: Coroutine<T>[], state: AsCompletedState | null): AsCompletedIterator<T> {
+  const it = new AsCompletedAIterator<T>(state, out.length);
+  return Object.assign(out, { aiter: (): AIterator<Future<T>> => it });
+}
+
 function* waitForOne<T>(state: AsCompletedState): Coroutine<T> {
   const f = yield* state.get();
   if (f === null) throw new TimeoutError(); // the dummy entry of the timeout
@@ -297,16 +331,18 @@ function* waitForOne<T>(state: AsCompletedState): Coroutine<T> {
  * - Returns an array of coroutines, set up at once (Python returns a lazy one-shot iterator and
  *   sets up when iteration starts); a generator object is taken as a coroutine, so pass an array
  *   or a Set.
+ * - 3.13's `async for` form is `asyncFor(asCompleted(aws), function* (fut) {...})` (the array's
+ *   `aiter()`): it gives the Futures and Tasks themselves. Both forms draw from one sequence.
  * - Needs a running loop when `fs` holds coroutines or Promises (Python 3.12 the same: "no current
  *   event loop"); futures alone use their own loop.
  * @throws {TypeError} "expect an iterable of futures, not Task" for a single awaitable, or a bad member
  * @throws {RangeError} a NaN timeout
  */
-export function asCompleted<T>(fs: Iterable<AnyAwaitable<T>>, opts?: AsCompletedOptions): Coroutine<T>[] {
+export function asCompleted<T>(fs: Iterable<AnyAwaitable<T>>, opts?: AsCompletedOptions): AsCompletedIterator<T> {
   _checkOptions('asCompleted', opts, AS_COMPLETED_KEYS);
   const items = collect(fs, 'asCompleted', 'an iterable') as AnyAwaitable<T>[];
   const timeout = checkTimeoutOption('asCompleted', opts?.timeout);
-  if (items.length === 0) return [];
+  if (items.length === 0) return withAiter<T>([], null);
   let loop = _getRunningLoop();
   if (loop === null) {
     const fut = items.find((x) => isFuture(x));
@@ -324,5 +360,5 @@ export function asCompleted<T>(fs: Iterable<AnyAwaitable<T>>, opts?: AsCompleted
   }
   const out: Coroutine<T>[] = [];
   for (let i = 0; i < todo.size; i++) out.push(waitForOne<T>(state));
-  return out;
+  return withAiter(out, state);
 }

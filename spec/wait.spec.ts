@@ -6,9 +6,10 @@
 import {
   ALL_COMPLETED, CancelledError, FIRST_COMPLETED, FIRST_EXCEPTION, Future, RuntimeError, Task,
   TimeoutError, asCompleted, createTask, currentTask, ensureFuture, getRunningLoop, run, sleep, wait,
-  waitFor, VirtualClock, type BaseEventLoop, type Coroutine, type ReturnWhen,
+  waitFor, VirtualClock, StopAsyncIteration, alist, anext, asyncFor, type BaseEventLoop, type Coroutine, type ReturnWhen,
 } from '../lib';
 import { runBriefly, runVirtual, virtualLoop } from './helpers/virtual';
+import { caughtIn } from './helpers/caught';
 
 /** Python's _EPSILON: passes "timeout > 0" but is almost no time. */
 const EPSILON = 0.0001;
@@ -1024,7 +1025,7 @@ describe('asCompleted', () => {
     loop.callLater(2, () => { f.setResult('late'); });
     expect(loop.runUntilCompleteSync(x)).toBe('late');
     expect(loop.time()).toBe(2);
-    expect(asCompleted([])).toEqual([]);
+    expect([...asCompleted([])]).toEqual([]);
     loop.close();
   });
 
@@ -1083,5 +1084,52 @@ describe('asCompleted', () => {
     }
     runVirtual(main());
     expect(log).toEqual(['t1 CancelledError', 't2 got one', 't1 cancelled true t2 done true f2 pending true']);
+  });
+});
+
+describe('async for t in asCompleted(aws) (Python 3.13 test_tasks.test_as_completed_*: the async iterator form)', () => {
+  function* after<T>(secs: number, value: T): Coroutine<T> {
+    yield* sleep(secs);
+    return value;
+  }
+
+  test('test_as_completed (async for): the futures themselves, in completion order; a coroutine becomes its task', () => {
+    const { result, elapsed } = runVirtual((function* (): Coroutine<unknown[]> {
+      const a = createTask(after(0.3, 'a'));
+      const b = createTask(after(0.1, 'b'));
+      const seen: unknown[] = [];
+      yield* asyncFor(asCompleted([a, b, after(0.2, 'c')]), function* (f: Future<string>) {
+        seen.push(f === a ? 'task a' : f === b ? 'task b' : f instanceof Task ? `a task of ${f.result()}` : 'other');
+        seen.push(f.result());
+      });
+      return seen;
+    })());
+    expect(result).toEqual(['task b', 'b', 'a task of c', 'c', 'task a', 'a']);
+    expect(elapsed).toBeCloseTo(0.3);
+  });
+
+  test('test_as_completed_with_timeout (async for): anext() raises TimeoutError at the deadline, the rest keep running', () => {
+    const { result, elapsed } = runVirtual((function* (): Coroutine<unknown[]> {
+      const slow = createTask(after(5, 'slow'));
+      const it = asCompleted([createTask(after(0.1, 'fast')), slow], { timeout: 1 }).aiter();
+      const first = yield* anext(it);
+      const e = yield* caughtIn(anext(it));
+      const out = [first.result(), (e as Error).constructor.name, slow.done()];
+      slow.cancel();
+      return out;
+    })());
+    expect(result).toEqual(['fast', 'TimeoutError', false]);
+    expect(elapsed).toBeCloseTo(1);
+  });
+
+  test('an empty input is an empty iteration; after the last future, StopAsyncIteration', () => {
+    const { result } = runVirtual((function* (): Coroutine<unknown[]> {
+      const empty = yield* alist(asCompleted([]));
+      const it = asCompleted([after(0, 1)]).aiter();
+      yield* anext(it);
+      const end = yield* caughtIn(anext(it));
+      return [empty, end instanceof StopAsyncIteration];
+    })());
+    expect(result).toEqual([[], true]);
   });
 });
