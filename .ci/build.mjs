@@ -7,6 +7,9 @@
 //   lazy module init and the file has no require() left; bundlers tree-shake it. Node itself never
 //   reads the "module" condition, so `import` and `require` in Node share the CommonJS build (one copy
 //   of the module state), and a bundler resolves both to this file (one copy there too).
+// - dist/esm/testing.mjs: the 'tsyncio/testing' entry for bundlers, which imports the core from
+//   ./index.mjs (never a copy of it: a second copy would have its own running loop); only
+//   lib/internal/ helpers, which hold no state, are bundled into it.
 // - dist/index.d.ts: the types entry, lib's declarations plus the reference to Node's types they use
 //   (Buffer, node:net): TypeScript 6 no longer loads @types by default, and without the reference a
 //   consumer's Buffer is an error, or silently `any` under skipLibCheck.
@@ -36,6 +39,33 @@ await esbuild.build({
   // The map points at lib/*.ts, which the package ships.
   sourcesContent: false,
   logLevel: 'warning',
+});
+
+/** Resolves lib/testing's imports of the core (lib/*.ts) to the core bundle, left as an import. */
+const coreFromIndex = {
+  name: 'core-from-index',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const target = path.resolve(args.resolveDir, args.path);
+      if (!args.importer.includes(`${path.sep}lib${path.sep}testing${path.sep}`)) return undefined;
+      if (path.dirname(target) !== path.join(root, 'lib')) return undefined;
+      return { path: './index.mjs', external: true };
+    });
+  },
+};
+
+await esbuild.build({
+  absWorkingDir: root,
+  entryPoints: ['lib/testing/index.ts'],
+  outfile: 'dist/esm/testing.mjs',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  sourcemap: true,
+  sourcesContent: false,
+  logLevel: 'warning',
+  plugins: [coreFromIndex],
 });
 
 fs.writeFileSync(path.join(dist, 'index.d.ts'), [

@@ -234,6 +234,16 @@ export class BaseEventLoop implements AbstractEventLoop {
     return this.#driver._waker !== null;
   }
 
+  /** @internal `waitAllTasksBlocked` (lib/testing): `fut` gets a result at an idle point of this loop (loop-driver.ts). */
+  _addBlockedWaiter(fut: Future<void>, cushion: number): void {
+    this.#driver._addBlocked(fut, cushion);
+  }
+
+  /** @internal Ends a `waitAllTasksBlocked` wait (woken or cancelled). */
+  _removeBlockedWaiter(fut: Future<void>): void {
+    this.#driver._removeBlocked(fut);
+  }
+
   /** @internal Pending outside sources (wrapped Promises, watched sockets) that may wake the loop. */
   get _external(): number {
     return this.#external;

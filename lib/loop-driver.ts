@@ -4,7 +4,8 @@
 // slice), or waits, without blocking, for the one Node timer it keeps armed or for a wake-up. A
 // virtual clock jumps to the next timer instead of waiting (after the autojump threshold when
 // something outside the loop is in flight). `runUntilCompleteSync` blocks the thread for real
-// (Atomics.wait) and therefore never sees I/O or Promises.
+// (Atomics.wait) and therefore never sees I/O or Promises. At an idle point (nothing ready, no
+// timer due) `waitAllTasksBlocked` waiters (lib/testing) wake before the loop waits or jumps.
 // Invariants: at most one Node timer per loop; a wake-up is delivered at most once per wait; the
 // scheduler (base-events.ts) calls `_wake()` whenever it adds work that an idle loop must see.
 import type { Clock } from './clock';
@@ -26,6 +27,12 @@ const FAIRNESS_CHECK_EVERY = 16;
 
 /** What `runSync`'s timer waits block on (nothing ever notifies it). */
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+
+/** @internal One `waitAllTasksBlocked` call (lib/testing): its Future gets a result at an idle point. */
+export interface BlockedWaiter {
+  readonly fut: Future<void>;
+  readonly cushion: number;
+}
 
 function stopLoop(fut: Future<unknown>): void {
   fut._loop.stop();
@@ -75,6 +82,11 @@ export class LoopDriver {
   /** When the armed Node timer fires (performance.now() ms), or -1 when none is armed. */
   #nodeTimerAt = -1;
   #iterations = 0;
+  /**
+   * @internal `waitAllTasksBlocked`'s waiters, smallest cushion first, equal cushions in call order.
+   * Almost always empty: an idle point checks its length, nothing else costs anything.
+   */
+  readonly _blocked: BlockedWaiter[] = [];
 
   constructor(loop: DrivenLoop) {
     this.#loop = loop;
@@ -187,7 +199,8 @@ export class LoopDriver {
       if (this._stopping) return;
       const timeout = loop._nextTimeout();
       if (timeout > 0) {
-        await this.#idle(timeout);
+        if (this._blocked.length > 0) await this.#idleBlocked(timeout);
+        else await this.#idle(timeout);
         slice = performance.now();
       } else if (++this.#iterations % FAIRNESS_CHECK_EVERY === 0 && performance.now() - slice >= FAIRNESS_SLICE_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -210,6 +223,11 @@ export class LoopDriver {
         loop._runOnceAsCurrent();
         if (this._stopping) return;
         const timeout = loop._nextTimeout();
+        // Nothing outside can arrive while the thread runs the loop: waiters wake at once, before a jump.
+        if (timeout > 0 && this._blocked.length > 0) {
+          this.#wakeBlocked();
+          continue;
+        }
         if (timeout === Infinity) {
           if (loop._external > 0) {
             throw new RuntimeError('runSync() cannot wait for a Promise or I/O: the program awaits something outside the loop; use run() instead');
@@ -230,6 +248,50 @@ export class LoopDriver {
     this._waker = null;
     this._wakeAt = Infinity;
     w();
+  }
+
+  /** @internal Adds a `waitAllTasksBlocked` waiter after those with a cushion <= its own. */
+  _addBlocked(fut: Future<void>, cushion: number): void {
+    const b = this._blocked;
+    let i = b.length;
+    while (i > 0 && b[i - 1].cushion > cushion) i--;
+    b.splice(i, 0, { fut, cushion });
+  }
+
+  /** @internal Removes a waiter (woken, or cancelled while waiting). */
+  _removeBlocked(fut: Future<void>): void {
+    const b = this._blocked;
+    const i = b.findIndex((w) => w.fut === fut);
+    if (i >= 0) b.splice(i, 1);
+  }
+
+  /**
+   * The loop would idle and `waitAllTasksBlocked` waiters exist (Trio's `wait_all_tasks_blocked`):
+   * the group with the smallest cushion wakes, before any virtual clock jump. With a cushion and
+   * I/O or Promises in flight, only once nothing became ready for `cushion` real seconds; anything
+   * ready ends the wait, and the next idle point starts it again.
+   */
+  async #idleBlocked(timeout: number): Promise<void> {
+    const loop = this.#loop;
+    const cushion = this._blocked[0].cushion;
+    if (cushion > 0 && loop._external > 0) {
+      const clock = loop._clock;
+      const wait = clock.virtual ? cushion : Math.min(cushion, timeout);
+      const t0 = performance.now();
+      await this.#waitFor(wait, clock.virtual ? Infinity : clock.time() + wait);
+      // Something became ready (or stop() was called), or a timer is due first: not blocked long enough.
+      if (loop._nextTimeout() === 0 || performance.now() - t0 < cushion * 1000 - 1) return;
+    }
+    this.#wakeBlocked();
+  }
+
+  /** Wakes the waiters with the smallest cushion, together, in call order (one group per idle point). */
+  #wakeBlocked(): void {
+    const b = this._blocked;
+    const cushion = b[0].cushion;
+    let n = 1;
+    while (n < b.length && b[n].cushion === cushion) n++;
+    for (const w of b.splice(0, n)) if (!w.fut.done()) w.fut.setResult(undefined);
   }
 
   /** Waits (without blocking Node) until `timeout` seconds pass or something wakes the loop. */

@@ -8,6 +8,8 @@
 // - No runtime import cycles among lib files.
 // - lib/eslint-plugin/ is tooling (docs/ESLINT.md): no other lib file imports it, not even for types, and
 //   at run time it imports only its own files; the toolchain (TOOLCHAIN) it may import for types only.
+// - lib/testing/ is the 'tsyncio/testing' entry (docs/TESTING.md): core-level code (no Node I/O module),
+//   and no other lib file imports it, so the main entry never loads it.
 // `import type` (and `import { type A }`) leaves no runtime edge and is free, except in internal/.
 // Imports are read with the TypeScript parser: import/export declarations, `import x = require()`,
 // `require()` and `import()`. A require() inside a function runs after every module has loaded
@@ -35,6 +37,9 @@ const IO_REEXPORTERS: readonly string[] = ['index'];
 /** The lint plugin's folder, and the packages it may import for types (the package has no runtime dependency). */
 const PLUGIN_FOLDER = 'eslint-plugin';
 const TOOLCHAIN: readonly string[] = ['typescript', 'eslint', '@typescript-eslint/utils'];
+
+/** The 'tsyncio/testing' entry's folder. */
+const TESTING_FOLDER = 'testing';
 
 const LIB = path.join(__dirname, '..', 'lib');
 
@@ -210,6 +215,19 @@ function pluginLeaks(graph: Graph): string[] {
   return out;
 }
 
+/** Node I/O imports in lib/testing/, and imports of lib/testing/ from the rest of lib. */
+function testingLeaks(graph: Graph): string[] {
+  const out: string[] = [];
+  for (const [me, edges] of graph) {
+    const inTesting = folderOf(me) === TESTING_FOLDER;
+    for (const e of edges) {
+      if (inTesting && e.node !== undefined && NODE_IO_MODULES.includes(e.node)) out.push(`${me} imports node:${e.node}`);
+      if (!inTesting && e.lib !== undefined && folderOf(e.lib) === TESTING_FOLDER) out.push(`${me} imports ${e.lib} (${e.kind})`);
+    }
+  }
+  return out;
+}
+
 /**
  * Cycles of runtime imports, each as 'a -> b -> a' starting at its smallest module name. Every
  * runtime edge counts, lazy ones too, except a lazy require() on DEFAULT_LOOP_WIRING.
@@ -274,9 +292,13 @@ describe('lib folder rules', () => {
     expect(pluginLeaks(graph)).toEqual([]);
   });
 
-  test('lib has the three folders and the lint plugin, and nothing else', () => {
+  test(`lib/${TESTING_FOLDER}/ imports no Node I/O module, and nothing else in lib imports it`, () => {
+    expect(testingLeaks(graph)).toEqual([]);
+  });
+
+  test('lib has the three folders, the lint plugin and the testing entry, and nothing else', () => {
     const folders = new Set([...graph.keys()].map(folderOf));
-    expect([...folders].sort()).toEqual(['', PLUGIN_FOLDER, 'internal', 'io']);
+    expect([...folders].sort()).toEqual(['', PLUGIN_FOLDER, 'internal', 'io', TESTING_FOLDER]);
   });
 });
 

@@ -252,6 +252,31 @@ describe('the packed tarball, installed into consumers', () => {
     expect(run(process.execPath, ['mixed.out.mjs'], dir).trim()).toBe('mixed true true');
   });
 
+  test("'tsyncio/testing' shares the core's one copy: in Node (import and require) and in an esbuild bundle (its module entry)", () => {
+    const dir = path.join(work, 'testing');
+    write(path.join(dir, 'main.mjs'), [
+      "import { asyncWith, run } from 'tsyncio';",
+      "import { Sequencer, waitAllTasksBlocked } from 'tsyncio/testing';",
+      "import { createRequire } from 'node:module';",
+      "const cjs = createRequire(import.meta.url)('tsyncio/testing');",
+      'const seq = new Sequencer();',
+      "function* main() { yield* waitAllTasksBlocked(); yield* asyncWith(seq.at(0), function* () { /* at once */ }); return 'blocked'; }",
+      "console.log('testing', cjs.Sequencer === Sequencer, await run(main()));",
+      '',
+    ].join('\n'));
+    expect(run(process.execPath, ['main.mjs'], dir).trim()).toBe('testing true blocked');
+    // A bundler takes both entries' module builds: waitAllTasksBlocked sees the running loop of the core it imports.
+    write(path.join(dir, 'bundle.mjs'), [
+      "import { run } from 'tsyncio';",
+      "import { waitAllTasksBlocked } from 'tsyncio/testing';",
+      "function* main() { yield* waitAllTasksBlocked(); return 'blocked'; }",
+      "console.log('bundle', await run(main()));",
+      '',
+    ].join('\n'));
+    esbuild(dir, 'bundle.mjs', 'out.mjs');
+    expect(run(process.execPath, ['out.mjs'], dir).trim()).toBe('bundle blocked');
+  });
+
   test('@arethetypeswrong/cli and publint find no problem', () => {
     const attw = cp.spawnSync(path.join(BIN, 'attw'), [tarball, '--format', 'json'], { cwd: work, encoding: 'utf8' });
     const report = JSON.parse(attw.stdout) as { problems?: Record<string, { kind: string; entrypoint?: string; resolutionKind?: string; fileName?: string }[]> };

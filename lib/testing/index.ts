@@ -1,0 +1,4 @@
+// tsyncio/testing: tools for testing task ordering (Trio's trio.testing). No runtime dependency and
+// no test-runner globals: a failure is a thrown error, so any test runner works (docs/TESTING.md).
+export { Sequencer } from './sequencer';
+export { waitAllTasksBlocked } from './wait-all-tasks-blocked';
