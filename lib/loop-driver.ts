@@ -3,12 +3,13 @@
 // select()), so between iterations it either goes on at once, gives Node one turn (the fairness
 // slice), or waits, without blocking, for the one Node timer it keeps armed or for a wake-up. A
 // virtual clock jumps to the next timer instead of waiting (after the autojump threshold when
-// something outside the loop is in flight). `runUntilCompleteSync` blocks the thread for real
+// something outside the loop is in flight), unless its autojump is off: then only advance() moves
+// it, and the loop waits for that call (it wakes the loop) or for outside events. `runUntilCompleteSync` blocks the thread for real
 // (Atomics.wait) and therefore never sees I/O or Promises. At an idle point (nothing ready, no
 // timer due) `waitAllTasksBlocked` waiters (lib/testing) wake before the loop waits or jumps.
 // Invariants: at most one Node timer per loop; a wake-up is delivered at most once per wait; the
 // scheduler (base-events.ts) calls `_wake()` whenever it adds work that an idle loop must see.
-import type { Clock } from './clock';
+import { VirtualClock, type Clock } from './clock';
 import { _getRunningLoop, type AbstractEventLoop, type Timer } from './events';
 import { DeadlockError, RuntimeError, _asThrown } from './exceptions';
 import { iscoroutine, isFuture, wrapPromise, _expectedError, _isThenable, type Awaitable, type Coroutine, type Future } from './futures';
@@ -60,7 +61,9 @@ function deadlockError(loop: DrivenLoop): DeadlockError {
     }
     shown.push(t._waitDescription());
   }
-  return new DeadlockError(`deadlock: nothing is ready, no timer is scheduled and nothing outside the loop can wake it; stuck: ${shown.length === 0 ? 'no tasks' : shown.join(', ')}`);
+  let msg = `deadlock: nothing is ready, no timer is scheduled and nothing outside the loop can wake it; stuck: ${shown.length === 0 ? 'no tasks' : shown.join(', ')}`;
+  if (loop._clock.autojump === false) msg += "\nthe clock's autojump is off: call clock.advance() or set clock.autojump = true";
+  return new DeadlockError(msg);
 }
 
 /**
@@ -178,12 +181,16 @@ export class LoopDriver {
     this.#loop._checkClosed();
     this.#checkNotRunning();
     this._running = true;
+    const clock = this.#loop._clock;
+    if (clock instanceof VirtualClock) clock._wakers.add(this);
   }
 
   /** The run ended: disarm the Node timer, so it does not keep the process alive. */
   #end(): void {
     this._stopping = false;
     this._running = false;
+    const clock = this.#loop._clock;
+    if (clock instanceof VirtualClock) clock._wakers.delete(this);
     if (this.#nodeTimerAt >= 0) {
       clearTimeout(this.#nodeTimer);
       this.#nodeTimerAt = -1;
@@ -228,7 +235,8 @@ export class LoopDriver {
           this.#wakeBlocked();
           continue;
         }
-        if (timeout === Infinity) {
+        // With autojump off only a callback could advance the clock, and none is ready.
+        if (timeout === Infinity || (timeout > 0 && loop._clock.autojump === false)) {
           if (loop._external > 0) {
             throw new RuntimeError('runSync() cannot wait for a Promise or I/O: the program awaits something outside the loop; use run() instead');
           }
@@ -303,6 +311,12 @@ export class LoopDriver {
       if (loop._external > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       // _nextTimeout() also sees I/O that became ready during that turn (the selector loop's override).
       if (loop._nextTimeout() === 0) return;
+      if (clock.autojump === false) {
+        // Only advance() moves time (it wakes this wait), or something outside makes work ready.
+        if (loop._external === 0) throw deadlockError(loop);
+        await this.#waitFor(Infinity, Infinity);
+        return;
+      }
       const threshold = clock.autojumpThreshold ?? 0;
       if (loop._external > 0 && threshold > 0) {
         // Trio's autojump threshold: with I/O or Promises in flight, time jumps only after the

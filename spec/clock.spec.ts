@@ -3,7 +3,7 @@
 // the loop would wait, and a program that can never progress is a DeadlockError naming the stuck tasks.
 import {
   DeadlockError, EventLoop, MonotonicClock, RuntimeError, VirtualClock,
-  createTask, currentTask, getRunningLoop, run, runSync, sleep,
+  createTask, currentTask, getRunningLoop, run, runSync, sleep, wrapPromise,
   type Coroutine,
 } from '../lib';
 
@@ -236,8 +236,10 @@ describe('VirtualClock checks its times at the call', () => {
 
   test('the RangeError says what was wrong', () => {
     const clock = new VirtualClock();
-    expect(() => { clock.advance(-1); }).toThrow(new RangeError("advance() argument 'seconds' must be >= 0, got -1"));
-    expect(() => { clock.advance(NaN); }).toThrow(new RangeError("advance() argument 'seconds' must be a finite number, got NaN"));
+    expect(() => { clock.advance(-1); }).toThrow(new RangeError("advance() argument 'seconds' must be >= 0, got -1: time can't go backwards"));
+    expect(() => { clock.advance(NaN); }).toThrow(new RangeError("advance() argument 'seconds' must be >= 0, got NaN: time can't go backwards"));
+    expect(() => { clock.advance(-Infinity); }).toThrow(/time can't go backwards/);
+    expect(() => { clock.advance(Infinity); }).toThrow(new RangeError("advance() argument 'seconds' must be a finite number, got Infinity"));
   });
 
   test.each(notNumbers.filter(([v]) => v !== undefined))('new VirtualClock(%p) is a TypeError', (bad, shown) => {
@@ -281,4 +283,140 @@ describe('VirtualClock checks its times at the call', () => {
 test('new VirtualClock(0, { unknown }) is a TypeError naming the key (issue 11)', () => {
   expect(() => new VirtualClock(0, { autojump_threshold: 1 } as never))
     .toThrow(new TypeError("VirtualClock() got an unexpected keyword argument 'autojump_threshold' (did you mean autojumpThreshold?)"));
+});
+
+// Issue 11: autojump off (Trio's MockClock with an infinite threshold; asyncio's TestLoop.advance_time):
+// only advance()/advanceTo() move time, and they wake a loop that waits for them.
+describe('VirtualClock autojump', () => {
+  const HINT = "the clock's autojump is off: call clock.advance() or set clock.autojump = true";
+
+  test('autojump is true by default, an option and a read/write property, checked as a boolean', () => {
+    expect(new VirtualClock().autojump).toBe(true);
+    const clock = new VirtualClock(0, { autojump: false, autojumpThreshold: 1 });
+    expect(clock.autojump).toBe(false);
+    clock.autojump = true;
+    expect(clock.autojump).toBe(true);
+    expect(() => new VirtualClock(0, { autojump: 1 as unknown as boolean }))
+      .toThrow(new TypeError("VirtualClock() argument 'autojump' must be a boolean, got 1"));
+    expect(() => { clock.autojump = 'no' as unknown as boolean; }).toThrow(new TypeError("autojump() argument 'value' must be a boolean, got 'no'"));
+    expect(clock.autojump).toBe(true);
+    expect(() => new VirtualClock(0, { auto_jump: false } as never)).toThrow(new TypeError("VirtualClock() got an unexpected keyword argument 'auto_jump'"));
+  });
+
+  test('advance(0) and advanceTo(earlier) leave the clock where it is', () => {
+    const clock = new VirtualClock(5, { autojump: false });
+    clock.advance(0);
+    clock.advanceTo(4);
+    expect(clock.time()).toBe(5);
+  });
+
+  test('with autojump off, a setTimeout callback advances the clock while a Promise is in flight: due timers run in deadline order', async () => {
+    const clock = new VirtualClock(0, { autojump: false });
+    const log: string[] = [];
+    function* sleeper(name: string, delay: number): Coroutine {
+      yield* sleep(delay);
+      log.push(`${name} at ${getRunningLoop().time()}`);
+    }
+    function* main(): Coroutine {
+      createTask(sleeper('c', 3));
+      createTask(sleeper('a', 1));
+      createTask(sleeper('b', 2));
+      setTimeout(() => { log.push('advance(2.5)'); clock.advance(2.5); }, 5);
+      const reply = new Promise<string>((resolve) => setTimeout(() => { log.push('promise settles'); resolve('reply'); }, 60));
+      log.push(`main got ${yield* wrapPromise(reply)} at ${getRunningLoop().time()}`);
+      clock.advanceTo(10);
+      yield* sleep(0); // main's step was ready before c's timer fell due: main goes first, as in asyncio
+      log.push(`main ends at ${getRunningLoop().time()}`);
+    }
+    await run(main(), { clock });
+    expect(log).toEqual([
+      'advance(2.5)', 'a at 2.5', 'b at 2.5',
+      'promise settles', 'main got reply at 2.5',
+      'main ends at 10', 'c at 10',
+    ]);
+  });
+
+  test('advanceTo() from a Promise callback wakes the loop; the timers it makes due run, the later ones wait', async () => {
+    const clock = new VirtualClock(0, { autojump: false });
+    const log: string[] = [];
+    function* main(): Coroutine {
+      const loop = getRunningLoop();
+      for (const t of [4, 1, 3, 2]) loop.callLater(t, () => { log.push(`timer ${t} at ${loop.time()}`); });
+      const done = new Promise<void>((resolve) => setTimeout(resolve, 80));
+      void new Promise<void>((resolve) => setTimeout(resolve, 5)).then(() => {
+        log.push('advanceTo(3)');
+        clock.advanceTo(3);
+      });
+      yield* wrapPromise(done);
+      log.push(`done at ${loop.time()}`);
+      clock.autojump = true;
+      yield* sleep(5);
+      log.push(`slept to ${loop.time()}`);
+    }
+    await run(main(), { clock });
+    expect(log).toEqual([
+      'advanceTo(3)', 'timer 1 at 3', 'timer 2 at 3', 'timer 3 at 3',
+      'done at 3', 'timer 4 at 4', 'slept to 8',
+    ]);
+  });
+
+  test('setting autojump = true wakes a loop waiting for advance(): it jumps to its next timer', async () => {
+    const clock = new VirtualClock(0, { autojump: false });
+    const log: string[] = [];
+    function* main(): Coroutine {
+      const loop = getRunningLoop();
+      const outside = new Promise<void>((resolve) => setTimeout(resolve, 200));
+      const waiter = createTask((function* (): Coroutine { yield* wrapPromise(outside); })());
+      setTimeout(() => { log.push('autojump = true'); clock.autojump = true; }, 5);
+      yield* sleep(7);
+      log.push(`woke at ${loop.time()}`);
+      waiter.cancel();
+    }
+    await run(main(), { clock });
+    expect(log).toEqual(['autojump = true', 'woke at 7']);
+  });
+
+  test('with autojump off, nothing ready and nothing outside in flight is a DeadlockError with the hint line', async () => {
+    function* main(): Coroutine {
+      yield* sleep(1);
+    }
+    const sync = (() => { try { runSync(main(), { clock: new VirtualClock(0, { autojump: false }) }); } catch (e) { return e as Error; } })();
+    expect(sync).toBeInstanceOf(DeadlockError);
+    const lines = sync!.message.split('\n');
+    expect(lines[0]).toMatch(/^deadlock: nothing is ready/);
+    expect(lines[1]).toBe(HINT);
+    const clock = new VirtualClock(0, { autojump: false });
+    await expect(run(main(), { clock })).rejects.toThrow(DeadlockError);
+    await expect(run(main(), { clock: new VirtualClock(0, { autojump: false }) })).rejects.toThrow(HINT);
+    expect(clock.time()).toBe(0);
+  });
+
+  test('with autojump on, the deadlock message has no hint line', () => {
+    function* main(): Coroutine {
+      yield* getRunningLoop().createFuture<void>();
+    }
+    expect(() => runSync(main(), { clock: new VirtualClock() })).toThrow(DeadlockError);
+    try {
+      runSync(main(), { clock: new VirtualClock() });
+    } catch (e) {
+      expect((e as Error).message).not.toContain('autojump');
+    }
+  });
+
+  test('advance() inside the program moves time without waiting; the loop runs the due timers next', () => {
+    const clock = new VirtualClock(0, { autojump: false });
+    const log: string[] = [];
+    function* main(): Coroutine<number> {
+      const loop = getRunningLoop();
+      loop.callLater(2, () => { log.push(`timer 2 at ${loop.time()}`); });
+      loop.callLater(1, () => { log.push(`timer 1 at ${loop.time()}`); });
+      clock.advance(2);
+      log.push('advanced');
+      yield* sleep(0);
+      yield* sleep(0);
+      return loop.time();
+    }
+    expect(runSync(main(), { clock })).toBe(2);
+    expect(log).toEqual(['advanced', 'timer 1 at 2', 'timer 2 at 2']);
+  });
 });

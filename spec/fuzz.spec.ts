@@ -572,7 +572,7 @@ const NO_ARGS: Record<string, string> = {
   TimerHandle: 'when cancel toString',
   BaseEventLoop: 'time createFuture getTaskFactory isRunning isClosed stop runForever close getExceptionHandler getDebug toString shutdownAsyncgens',
   SelectorEventLoop: 'close',
-  VirtualClock: 'time',
+  VirtualClock: 'time autojump',
   MonotonicClock: 'time',
   Task: 'getName getCoro getContext getStack cancelling uncancel toString',
   Timeout: 'when expired toString aenter',
