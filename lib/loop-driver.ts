@@ -61,7 +61,9 @@ function deadlockError(loop: DrivenLoop): DeadlockError {
     }
     shown.push(t._waitDescription());
   }
-  let msg = `deadlock: nothing is ready, no timer is scheduled and nothing outside the loop can wake it; stuck: ${shown.length === 0 ? 'no tasks' : shown.join(', ')}`;
+  // With autojump off, pending timers wait for clock.advance(): say "due", not "scheduled".
+  const timers = loop._clock.autojump === false ? 'no timer is due' : 'no timer is scheduled';
+  let msg = `deadlock: nothing is ready, ${timers} and nothing outside the loop can wake it; stuck: ${shown.length === 0 ? 'no tasks' : shown.join(', ')}`;
   if (loop._clock.autojump === false) msg += "\nthe clock's autojump is off: call clock.advance() or set clock.autojump = true";
   return new DeadlockError(msg);
 }
