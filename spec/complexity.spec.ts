@@ -61,6 +61,16 @@ function growth(scenario: Scenario, n = N): number {
   return large / Math.max(small, 1);
 }
 
+/**
+ * `growth`, measured a second time when the first is over the bound: a burst of load (GC threads
+ * count in this process's CPU time) once gave linear work 24.3x under a parallel jest run, while
+ * quadratic work is over the bound every time.
+ */
+function settledGrowth(scenario: Scenario): number {
+  const first = growth(scenario);
+  return first < MAX_RATIO ? first : Math.min(first, growth(scenario));
+}
+
 /** Starts n tasks running `body(i)` and lets each run up to its first suspension. */
 function* spawn(n: number, body: (i: number) => Coroutine<unknown>): Coroutine<Task<unknown>[]> {
   const tasks: Task<unknown>[] = [];
@@ -257,6 +267,6 @@ describe('no quadratic paths: work at 8n stays within 24x the work at n', () => 
   });
 
   test.each(SCENARIOS)('%s', (_name, scenario) => {
-    expect(growth(scenario)).toBeLessThan(MAX_RATIO);
+    expect(settledGrowth(scenario)).toBeLessThan(MAX_RATIO);
   });
 });
