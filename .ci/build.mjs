@@ -27,10 +27,9 @@ for (const stale of ['lib', 'esm', 'index.d.ts']) fs.rmSync(path.join(dist, stal
 const tsc = cp.spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
-await esbuild.build({
+/** The ES module builds' common options. */
+const esm = {
   absWorkingDir: root,
-  entryPoints: ['lib/index.ts'],
-  outfile: 'dist/esm/index.mjs',
   bundle: true,
   format: 'esm',
   platform: 'node',
@@ -39,7 +38,9 @@ await esbuild.build({
   // The map points at lib/*.ts, which the package ships.
   sourcesContent: false,
   logLevel: 'warning',
-});
+};
+
+await esbuild.build({ ...esm, entryPoints: ['lib/index.ts'], outfile: 'dist/esm/index.mjs' });
 
 /** Resolves lib/testing's imports of the core (lib/*.ts) to the core bundle, left as an import. */
 const coreFromIndex = {
@@ -54,19 +55,7 @@ const coreFromIndex = {
   },
 };
 
-await esbuild.build({
-  absWorkingDir: root,
-  entryPoints: ['lib/testing/index.ts'],
-  outfile: 'dist/esm/testing.mjs',
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  sourcemap: true,
-  sourcesContent: false,
-  logLevel: 'warning',
-  plugins: [coreFromIndex],
-});
+await esbuild.build({ ...esm, entryPoints: ['lib/testing/index.ts'], outfile: 'dist/esm/testing.mjs', plugins: [coreFromIndex] });
 
 fs.writeFileSync(path.join(dist, 'index.d.ts'), [
   '/// <reference types="node" />',

@@ -8,7 +8,7 @@
 // no I/O: its I/O methods throw NotImplementedError; io/selector-events.ts implements them.
 import { _shutdownAsyncgens } from './asyncgens';
 import { MonotonicClock, _checkClock, type Clock } from './clock';
-import { Context } from './contextvars';
+import { Context, _checkContext } from './contextvars';
 import { _countDebugLoop } from './coroutines';
 import { FatalError, NotImplementedError, RuntimeError, toError } from './exceptions';
 import {
@@ -16,7 +16,7 @@ import {
   type AbstractEventLoop, type CallbackOptions, type ExceptionContext, type ExceptionHandler,
   type Runnable, type TaskFactory, type TaskOptions, type Timer,
 } from './events';
-import { Future, iscoroutine, _isGeneratorFunction, _kLoopChecked, type Awaitable, type Coroutine, type TrustedLoopOption } from './futures';
+import { Future, iscoroutine, _isGeneratorFunction, _checkedLoop, type Awaitable, type Coroutine } from './futures';
 import { Deque } from './internal/deque';
 import { TimerHeap } from './internal/heap';
 import { IList } from './internal/ilist';
@@ -49,8 +49,7 @@ const TASK_KEYS = ['name', 'context'] as const satisfies readonly (keyof TaskOpt
 /** `createTask`'s options: known keys, and a `Context` for `context`. */
 function checkTaskOptions(opts: TaskOptions): void {
   _checkOptions('createTask', opts, TASK_KEYS);
-  const context: unknown = opts.context;
-  if (context != null && !(context instanceof Context)) throw _argTypeError('createTask', 'context', 'a Context', context);
+  _checkContext('createTask', opts.context);
 }
 
 /**
@@ -271,7 +270,7 @@ export class BaseEventLoop implements AbstractEventLoop {
 
   /** A new Future attached to this loop. @see Python `loop.create_future()` */
   createFuture<T>(): Future<T> {
-    return new Future<T>({ loop: this, [_kLoopChecked]: true } as TrustedLoopOption);
+    return new Future<T>(_checkedLoop(this));
   }
 
   /**

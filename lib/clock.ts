@@ -124,10 +124,11 @@ export class VirtualClock implements Clock {
    * @throws {RangeError} for a negative or NaN `seconds` ("time can't go backwards"), or an infinite one
    */
   advance(seconds: number): void {
-    if (typeof seconds !== 'number') throw _argTypeError('advance', 'seconds', 'a number', seconds);
-    if (!(seconds >= 0)) throw new RangeError(`${_argRangeError('advance', 'seconds', '>= 0', seconds).message}: time can't go backwards`);
-    if (seconds === 0) return;
-    this.#now += _checkSeconds('advance', 'seconds', seconds, FINITE);
+    if (typeof seconds === 'number' && !(seconds >= 0)) {
+      throw new RangeError(`${_argRangeError('advance', 'seconds', '>= 0', seconds).message}: time can't go backwards`);
+    }
+    if (_checkSeconds('advance', 'seconds', seconds, FINITE) === 0) return;
+    this.#now += seconds;
     this.#wakeLoops();
   }
   /** Wakes the loops idling on this clock (a driver that is not waiting ignores it). */

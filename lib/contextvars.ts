@@ -276,8 +276,15 @@ export class ContextVar<T> {
  */
 export function _checkContextOption(fn: string, opts: unknown): void {
   _checkOptions(fn, opts, CONTEXT_KEY);
-  const context = (opts as { context?: unknown } | null | undefined)?.context;
-  if (context !== undefined && !(context instanceof Context)) throw _argTypeError(fn, 'context', 'a Context', context);
+  _checkContext(fn, (opts as { context?: unknown } | null | undefined)?.context);
+}
+
+/**
+ * @internal Checks the `context` argument of `fn()`: a {@link Context}, or null/undefined for
+ * none (Python's `context=None`, the current context copied).
+ */
+export function _checkContext(fn: string, context: unknown): asserts context is Context | null | undefined {
+  if (context != null && !(context instanceof Context)) throw _argTypeError(fn, 'context', 'a Context', context);
 }
 
 const CONTEXT_KEY = ['context'] as const;

@@ -145,8 +145,10 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
   /** @internal The exception was set and nobody has looked at it yet. */
   _logTraceback = false;
 
-  /** A pending future attached to `loop` (default: the current event loop). */
-  /** @throws {TypeError} an unknown option, or a `loop` that is not an event loop */
+  /**
+   * A pending future attached to `loop` (default: the current event loop).
+   * @throws {TypeError} an unknown option, or a `loop` that is not an event loop
+   */
   constructor(opts?: { loop?: AbstractEventLoop }) {
     if (opts == null) this._loop = getEventLoop();
     else if ((opts as Partial<TrustedLoopOption>)[_kLoopChecked] !== undefined) this._loop = (opts as TrustedLoopOption).loop;
@@ -244,7 +246,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
   addDoneCallback(fn: (fut: this) => unknown, opts?: { context?: Context }): void {
     if (typeof fn !== 'function') throw _argTypeError('addDoneCallback', 'fn', 'a function', fn);
     if (opts !== undefined) _checkContextOption('addDoneCallback', opts);
-    const entry = new DoneCallback(fn, this, opts?.context);
+    const entry = new DoneCallback(fn, this, opts?.context ?? undefined);
     if (this._state !== FutureState.PENDING) {
       this._loop._checkClosed();
       this._loop._pushReady(entry);
@@ -502,6 +504,12 @@ export const _kLoopChecked: unique symbol = Symbol('loopChecked');
 export interface TrustedLoopOption {
   loop: AbstractEventLoop;
   [_kLoopChecked]: true;
+}
+
+/** @internal The `{ loop }` the library's own futures are made with: the constructor skips its check. */
+export function _checkedLoop(loop: AbstractEventLoop): { loop?: AbstractEventLoop } {
+  const opts: TrustedLoopOption = { loop, [_kLoopChecked]: true };
+  return opts;
 }
 
 /**

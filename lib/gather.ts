@@ -4,7 +4,7 @@
 import { _checkOptions } from './internal/validate';
 import { CancelledError } from './exceptions';
 import { getEventLoop, type AbstractEventLoop } from './events';
-import { Future, FutureState, FutureWatcher, iscoroutine, isFuture, _isThenable, _kLoopChecked, type Awaitable, type TrustedLoopOption } from './futures';
+import { Future, FutureState, FutureWatcher, iscoroutine, isFuture, _isThenable, _checkedLoop, type Awaitable } from './futures';
 import { ensureFuture, _coroOwner } from './tasks';
 
 /** What awaiting `A` gives. @see Python `typing.Awaitable[T]` */
@@ -34,7 +34,7 @@ export class GatheringFuture<T> extends Future<T> {
 
   /** @internal */
   constructor(children: readonly Future<unknown>[], loop: AbstractEventLoop) {
-    super({ loop, [_kLoopChecked]: true } as TrustedLoopOption);
+    super(_checkedLoop(loop));
     this._children = children;
   }
 

@@ -4,9 +4,10 @@
 // slice), or waits, without blocking, for the one Node timer it keeps armed or for a wake-up. A
 // virtual clock jumps to the next timer instead of waiting (after the autojump threshold when
 // something outside the loop is in flight), unless its autojump is off: then only advance() moves
-// it, and the loop waits for that call (it wakes the loop) or for outside events. `runUntilCompleteSync` blocks the thread for real
-// (Atomics.wait) and therefore never sees I/O or Promises. At an idle point (nothing ready, no
-// timer due) `waitAllTasksBlocked` waiters (lib/testing) wake before the loop waits or jumps.
+// it, and the loop waits for that call (it wakes the loop) or for outside events.
+// `runUntilCompleteSync` blocks the thread for real (Atomics.wait) and therefore never sees I/O or
+// Promises. At an idle point (nothing ready, no timer due) `waitAllTasksBlocked` waiters
+// (lib/testing) wake before the loop waits or jumps.
 // Invariants: at most one Node timer per loop; a wake-up is delivered at most once per wait; the
 // scheduler (base-events.ts) calls `_wake()` whenever it adds work that an idle loop must see.
 import { VirtualClock, type Clock } from './clock';

@@ -47,11 +47,18 @@ function closeCoro(coro: unknown): void {
   }
 }
 
-function checkMain(main: unknown, who: string): void {
+/**
+ * The checks before a run: `main` is a coroutine, no loop is running, then `checkOptions()`. A
+ * coroutine refused by any of them is closed, so it never runs (and is never "never awaited").
+ */
+function checkMain(main: unknown, who: string, checkOptions: () => void): void {
   if (!iscoroutine(main)) throw _expectedError('a coroutine was expected', main);
-  if (_getRunningLoop() !== null) {
+  try {
+    if (_getRunningLoop() !== null) throw new RuntimeError(`${who} cannot be called from a running event loop`);
+    checkOptions();
+  } catch (e) {
     closeCoro(main);
-    throw new RuntimeError(`${who} cannot be called from a running event loop`);
+    throw e;
   }
 }
 
@@ -99,13 +106,7 @@ export class Runner {
   }
 
   #start<T>(coro: Coroutine<T>, opts?: { context?: Context }): [AbstractEventLoop, Task<T>] {
-    checkMain(coro, 'Runner.run()');
-    try {
-      _checkContextOption('Runner.run', opts);
-    } catch (e) {
-      closeCoro(coro);
-      throw e;
-    }
+    checkMain(coro, 'Runner.run()', () => { _checkContextOption('Runner.run', opts); });
     const loop = this.#lazyInit();
     return [loop, loop.createTask(coro, { context: opts?.context ?? (this.#context as Context) })];
   }
@@ -220,13 +221,7 @@ export function run<T>(main: Coroutine<T>, opts?: RunOptions): Promise<T> {
   // Every error, bad arguments included, reaches the caller as a rejection: the body of an async
   // function runs synchronously up to its first await, so the running-loop check still sees the caller's loop.
   const go = async (): Promise<T> => {
-    checkMain(main, 'asyncio.run()');
-    try {
-      checkRunOptions('run', opts);
-    } catch (e) {
-      closeCoro(main);
-      throw e;
-    }
+    checkMain(main, 'asyncio.run()', () => { checkRunOptions('run', opts); });
     const runner = new Runner(opts);
     try {
       return await runner.run(main);
@@ -247,13 +242,7 @@ export function run<T>(main: Coroutine<T>, opts?: RunOptions): Promise<T> {
  * @throws {DeadlockError} if the program waits for something that can never happen
  */
 export function runSync<T>(main: Coroutine<T>, opts?: RunOptions): T {
-  checkMain(main, 'asyncio.runSync()');
-  try {
-    checkRunOptions('runSync', opts);
-  } catch (e) {
-    closeCoro(main);
-    throw e;
-  }
+  checkMain(main, 'asyncio.runSync()', () => { checkRunOptions('runSync', opts); });
   const runner = new Runner(opts);
   try {
     return runner.runSync(main);

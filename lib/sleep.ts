@@ -5,7 +5,7 @@
 import { _checkSeconds } from './internal/validate';
 import { _coroutineStarted, _trackCoroutine } from './coroutines';
 import { getRunningLoop, type AbstractEventLoop, type Timer } from './events';
-import { Future, FutureState, _kLoopChecked, type Coroutine, type TrustedLoopOption } from './futures';
+import { Future, FutureState, _checkedLoop, type Coroutine } from './futures';
 import { nameCoroutineClass } from './internal/introspect';
 
 /** The prototype of generator objects: inheriting from it makes `iscoroutine()` true. */
@@ -28,7 +28,7 @@ class SleepFuture<T> extends Future<T> implements Timer {
     loop: AbstractEventLoop,
     readonly _sleepResult: T,
   ) {
-    super({ loop, [_kLoopChecked]: true } as TrustedLoopOption);
+    super(_checkedLoop(loop));
   }
 
   /** The timer fired. */

@@ -2,11 +2,11 @@
 // A Task drives one coroutine: it is put on the ready queue itself (no Handle per step), waits on
 // at most one future at a time (_futWaiter), and awaits yielded coroutine objects inline on a stack.
 import { _argTypeError, _checkBoolean, _checkOptions } from './internal/validate';
-import { Context, _contextFromVars, _currentVars, _enterRun, _exitRun, type Vars } from './contextvars';
+import { _checkContext, _contextFromVars, _currentVars, _enterRun, _exitRun, type Context, type Vars } from './contextvars';
 import { CancelledError, FatalError, InvalidStateError, RuntimeError, toError } from './exceptions';
 import { getEventLoop, getRunningLoop, _isLoop, type AbstractEventLoop, type Runnable, type TaskOptions } from './events';
 import {
-  FutureState, Future, iscoroutine, wrapPromise, _expectedError, _isGeneratorFunction, _isThenable, _kLoopChecked, _loopOption, type TrustedLoopOption,
+  FutureState, Future, iscoroutine, wrapPromise, _expectedError, _isGeneratorFunction, _isThenable, _checkedLoop, _loopOption,
   type Awaitable, type Coroutine,
 } from './futures';
 import { coroRepr, describe } from './internal/introspect';
@@ -56,7 +56,7 @@ function checkTaskConstructorOptions(opts: TaskConstructorOptions): AbstractEven
   _checkOptions('Task', opts, TASK_CONSTRUCTOR_KEYS);
   const { loop, context, eagerStart } = opts as Record<string, unknown>;
   if (loop != null && !_isLoop(loop)) throw _argTypeError('Task', 'loop', 'an event loop', loop);
-  if (context != null && !(context instanceof Context)) throw _argTypeError('Task', 'context', 'a Context', context);
+  _checkContext('Task', context);
   if (eagerStart != null) _checkBoolean('Task', 'eagerStart', eagerStart);
   return loop ?? getEventLoop();
 }
@@ -124,7 +124,7 @@ export class Task<out T> extends Future<T> implements Runnable {
    * @throws {RuntimeError} a coroutine another task already runs; "Event loop is closed"
    */
   constructor(coro: Coroutine<T>, opts?: TaskConstructorOptions) {
-    super({ loop: trusted || opts === undefined ? opts?.loop ?? getEventLoop() : checkTaskConstructorOptions(opts), [_kLoopChecked]: true } as TrustedLoopOption);
+    super(_checkedLoop(trusted || opts === undefined ? opts?.loop ?? getEventLoop() : checkTaskConstructorOptions(opts)));
     trusted = false;
     if (!iscoroutine(coro)) throw _expectedError('a coroutine was expected', coro);
     const owner = (coro as Owned)[kOwner];

@@ -663,9 +663,10 @@ describe('addDoneCallback arguments (issue 11 item 8)', () => {
       .toThrow(new TypeError("addDoneCallback() argument 'context' must be a Context, got 'x'"));
     const seen: number[] = [];
     f.addDoneCallback((d) => { seen.push(d.result()); });
+    f.addDoneCallback((d) => { seen.push(-d.result()); }, { context: null as never }); // Python: context=None
     f.setResult(3);
     runBriefly(loop);
-    expect(seen).toEqual([3]);
+    expect(seen).toEqual([3, -3]);
     loop.close();
   });
 });
