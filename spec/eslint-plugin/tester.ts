@@ -12,7 +12,10 @@ export const FILE = path.join(FIXTURES, 'file.ts');
 export const ruleTester = new RuleTester({
   languageOptions: {
     parser: tseslint.parser,
-    parserOptions: { project: './tsconfig.json', tsconfigRootDir: FIXTURES },
+    // Every case is linted as the same file with new text, so the program must follow the text. CI
+    // sets CI=true, from which typescript-eslint infers a one-shot run and builds the program once:
+    // every case after the first would then be checked against the first case's types.
+    parserOptions: { project: './tsconfig.json', tsconfigRootDir: FIXTURES, disallowAutomaticSingleRunInference: true },
   },
 });
 
