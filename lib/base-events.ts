@@ -25,6 +25,8 @@ import { _argTypeError, _checkBoolean, _checkOptions, _checkSeconds } from './in
 import type { CreateConnectionOptions, CreateServerOptions, CreateUnixServerOptions } from './io/connections';
 import type { Protocol } from './io/protocols';
 import type { Server } from './io/server';
+import type { SubprocessProtocol, SubprocessTransport } from './io/base-subprocess';
+import type { SubprocessTransportOptions } from './io/unix-events';
 import type { Address, Selectable, Socket } from './io/sockets';
 import type { Transport } from './io/transports';
 import { LoopDriver } from './loop-driver';
@@ -525,6 +527,10 @@ export class BaseEventLoop implements AbstractEventLoop {
   }
   /** @see Python `loop.create_unix_server()` @throws {NotImplementedError} when awaited */
   *createUnixServer(_protocolFactory: () => Protocol, _path?: string | null, _opts?: CreateUnixServerOptions): Coroutine<Server> { throw noIO('createUnixServer'); }
+  /** @see Python `loop.subprocess_exec()` @throws {NotImplementedError} when awaited */
+  *subprocessExec<P extends SubprocessProtocol>(_protocolFactory: () => P, _program: string, ..._args: string[] | [...string[], SubprocessTransportOptions]): Coroutine<[SubprocessTransport, P]> { throw noIO('subprocessExec'); }
+  /** @see Python `loop.subprocess_shell()` @throws {NotImplementedError} when awaited */
+  *subprocessShell<P extends SubprocessProtocol>(_protocolFactory: () => P, _cmd: string, _opts?: SubprocessTransportOptions): Coroutine<[SubprocessTransport, P]> { throw noIO('subprocessShell'); }
 
   // ---- errors ----
 

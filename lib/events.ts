@@ -18,6 +18,8 @@ import type { Protocol } from './io/protocols';
 import type { Server } from './io/server';
 import type { Address, Selectable, Socket } from './io/sockets';
 import type { Transport } from './io/transports';
+import type { SubprocessProtocol, SubprocessTransport } from './io/base-subprocess';
+import type { SubprocessTransportOptions } from './io/unix-events';
 
 /**
  * Something the loop's ready queue can run: a Handle, or a Task's next step. Its `_run` is internal.
@@ -164,6 +166,12 @@ export interface AbstractEventLoop {
   createServer(protocolFactory: () => Protocol, host?: string | readonly string[] | null, port?: number | null, opts?: CreateServerOptions): Coroutine<Server>;
   /** @see Python `loop.create_unix_server()` */
   createUnixServer(protocolFactory: () => Protocol, path?: string | null, opts?: CreateUnixServerOptions): Coroutine<Server>;
+
+  // ---- subprocesses ----
+  /** @see Python `loop.subprocess_exec()` */
+  subprocessExec<P extends SubprocessProtocol>(protocolFactory: () => P, program: string, ...args: string[] | [...string[], SubprocessTransportOptions]): Coroutine<[SubprocessTransport, P]>;
+  /** @see Python `loop.subprocess_shell()` */
+  subprocessShell<P extends SubprocessProtocol>(protocolFactory: () => P, cmd: string, opts?: SubprocessTransportOptions): Coroutine<[SubprocessTransport, P]>;
 
   // ---- error handling and debug mode ----
   /** @see Python `loop.set_exception_handler()` */

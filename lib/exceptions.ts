@@ -207,6 +207,9 @@ export class OSError extends Error {
   ) {
     super(messageOf(message));
   }
+
+  /** The file the error is about, when there is one (e.g. a program a child could not run). @see Python `OSError.filename` */
+  declare filename?: string;
 }
 /** The operation would block a non-blocking socket (EAGAIN). @see Python `BlockingIOError` */
 export class BlockingIOError extends OSError { override readonly name: string = 'BlockingIOError'; }
@@ -222,6 +225,10 @@ export class ConnectionRefusedError extends ConnectionError { override readonly 
 export class ConnectionAbortedError extends ConnectionError { override readonly name: string = 'ConnectionAbortedError'; }
 /** Writing to a connection whose other end is closed (EPIPE). @see Python `BrokenPipeError` */
 export class BrokenPipeError extends ConnectionError { override readonly name: string = 'BrokenPipeError'; }
+/** An operation without the permission it needs, e.g. running a file that is not executable (EACCES, EPERM). @see Python `PermissionError` */
+export class PermissionError extends OSError { override readonly name: string = 'PermissionError'; }
+/** A process that does not exist (any more), e.g. signalling a child already reaped (ESRCH). @see Python `ProcessLookupError` */
+export class ProcessLookupError extends OSError { override readonly name: string = 'ProcessLookupError'; }
 
 /**
  * Turns any thrown value into an `Error`: errors pass through, anything else is wrapped with the

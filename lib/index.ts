@@ -8,6 +8,7 @@ export {
   RuntimeError, NotImplementedError, DeadlockError, FatalError,
   OSError, BlockingIOError, ConnectionError, ConnectionResetError, ConnectionRefusedError,
   ConnectionAbortedError, BrokenPipeError, FileNotFoundError,
+  PermissionError, ProcessLookupError,
   isCancelledError, toError,
 } from './exceptions';
 
@@ -85,6 +86,13 @@ export type {
   ClientConnectedCallback, OpenConnectionOptions, StartServerOptions,
   OpenUnixConnectionOptions, StartUnixServerOptions,
 } from './io/streams';
+
+// Subprocesses (subprocess.py, base_subprocess.py, unix_events.py).
+export { createSubprocessExec, createSubprocessShell, Process, subprocess, PIPE, STDOUT, DEVNULL } from './io/subprocess';
+export type { SubprocessOptions } from './io/subprocess';
+export { SubprocessProtocol, SubprocessTransport } from './io/base-subprocess';
+export type { Stdio } from './io/base-subprocess';
+export type { SubprocessTransportOptions } from './io/unix-events';
 
 // Runners (runners.py).
 export { run, runSync, Runner } from './runners';

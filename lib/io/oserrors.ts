@@ -5,7 +5,7 @@ import { constants as osConstants } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 import {
   BlockingIOError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError,
-  FileNotFoundError, OSError,
+  FileNotFoundError, OSError, PermissionError, ProcessLookupError,
 } from '../exceptions';
 
 const ERRNO = osConstants.errno as Record<string, number | undefined>;
@@ -31,6 +31,9 @@ const CLASSES: Record<string, new (message: string, errno?: number, code?: strin
   EINPROGRESS: BlockingIOError,
   EALREADY: BlockingIOError,
   ENOENT: FileNotFoundError,
+  EACCES: PermissionError,
+  EPERM: PermissionError,
+  ESRCH: ProcessLookupError,
 };
 
 /**

@@ -17,6 +17,8 @@ import type { Server } from './server';
 import { errnoError } from './oserrors';
 import { SO_ERROR, SOL_SOCKET, type Address, type Selectable, type Socket } from './sockets';
 import type { Transport } from './transports';
+import type { SubprocessProtocol, SubprocessTransport } from './base-subprocess';
+import { _splitExecArgs, subprocessTransport, type SubprocessTransportOptions, type UnixSubprocessTransport } from './unix-events';
 
 type IOData = [Handle | null, Handle | null];
 
@@ -39,6 +41,8 @@ export class SelectorEventLoop extends BaseEventLoop {
   readonly _selector: Selector<IOData>;
   /** @internal Python `_transports`: the live transport of each socket number. */
   readonly _transports = new Map<number, SelectorSocketTransport>();
+  /** @internal The subprocess transports not finished yet: `close()` closes them (unix-events.ts). */
+  readonly _subprocessTransports = new Set<UnixSubprocessTransport>();
   #io = 0;
 
   /** @internal */
@@ -100,6 +104,7 @@ export class SelectorEventLoop extends BaseEventLoop {
    */
   override close(): void {
     const wasClosed = this.isClosed();
+    if (!wasClosed && !this.isRunning()) for (const t of [...this._subprocessTransports]) t._closeForLoop();
     super.close();
     if (wasClosed) return;
     this._selector.close();
@@ -369,6 +374,32 @@ export class SelectorEventLoop extends BaseEventLoop {
   override *createUnixServer(protocolFactory: () => Protocol, path?: string | null, opts: CreateUnixServerOptions = {}): Coroutine<Server> {
     _checkOptions('createUnixServer', opts, CREATE_UNIX_SERVER_KEYS);
     return yield* createUnixServer(this, protocolFactory, path, opts);
+  }
+
+  /**
+   * Runs `program` with `args` in a child process (no shell) and connects it to a protocol from
+   * `protocolFactory`: `[transport, protocol]`, once `connectionMade` ran. A trailing options
+   * object sets the stdio (default `PIPE` for each), `cwd`, `env`, `startNewSession`, `executable`.
+   * @see Python `loop.subprocess_exec()`
+   * Differences:
+   * - POSIX only; stdio are `PIPE`, `DEVNULL`, `STDOUT`, a file descriptor or null (no file objects).
+   * @throws {FileNotFoundError} "[Errno 2] No such file or directory: 'prog'" (or naming `cwd`); {PermissionError} (13)
+   * @throws {TypeError} a non-string argument, an unknown option; {RangeError} "text must be False" (and the other text options)
+   */
+  override *subprocessExec<P extends SubprocessProtocol>(
+    protocolFactory: () => P, program: string, ...args: string[] | [...string[], SubprocessTransportOptions]
+  ): Coroutine<[SubprocessTransport, P]> {
+    const [argv, opts] = _splitExecArgs([program, ...args]);
+    return yield* subprocessTransport(this, 'subprocessExec', protocolFactory, false, argv, opts);
+  }
+
+  /**
+   * Runs `cmd` with `/bin/sh -c` in a child process, like {@link subprocessExec}.
+   * @see Python `loop.subprocess_shell()`
+   * @throws {TypeError} "cmd must be a string" (Python: ValueError); as subprocessExec
+   */
+  override *subprocessShell<P extends SubprocessProtocol>(protocolFactory: () => P, cmd: string, opts?: SubprocessTransportOptions): Coroutine<[SubprocessTransport, P]> {
+    return yield* subprocessTransport(this, 'subprocessShell', protocolFactory, true, [cmd], opts);
   }
 
   /** @internal Python `_start_serving`: accept on `sock` whenever it is readable. */

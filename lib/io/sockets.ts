@@ -126,6 +126,18 @@ export class Socket implements Selectable {
     return [s, peer];
   }
 
+  /**
+   * @internal A connected AF_UNIX Socket over a Node stream made elsewhere: a child process's
+   * stdio pipe, which libuv makes as a socketpair (unix-events.ts reads and writes it like a socket).
+   */
+  static _fromStream(conn: net.Socket): Socket {
+    const s = new Socket(AF_UNIX);
+    const stream = new SocketStream(s._watchers, AF_UNIX);
+    s.#stream = stream;
+    stream._adopt(conn, '');
+    return s;
+  }
+
   /** The connection, once connect() started one or an accept made this socket, until a connect fails. */
   #conn(): net.Socket | null {
     const st = this.#stream;
