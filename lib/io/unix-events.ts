@@ -671,8 +671,9 @@ class NodeChild implements ChildHandle {
   }
 
   _signal(sig: number | string): void {
+    const n = _checkSignal('sendSignal', sig);
     try {
-      this.#child.kill(sig as NodeJS.Signals);
+      this.#child.kill(n);
     } catch (e) {
       // Python: Popen.send_signal ignores a child that is already gone (ESRCH).
       if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
