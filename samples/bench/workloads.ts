@@ -18,6 +18,8 @@ export type Results = Partial<Record<Impl, Result>>;
 export type Fmt = (v: number) => string;
 /** Operations per second: `574.2k/s`, `37.46M/s`. */
 export const rate: Fmt = (v) => (v >= 1e6 ? `${(v / 1e6).toFixed(2)}M/s` : `${(v / 1e3).toFixed(1)}k/s`);
+/** Small rates, per second: `38.4/s`. */
+export const perSecond: Fmt = (v) => `${v.toFixed(1)}/s`;
 /** Seconds: `0.225 s`. */
 export const seconds: Fmt = (v) => `${v.toFixed(3)} s`;
 /** Bytes: `566 B`. */
@@ -219,6 +221,23 @@ export const WORKLOADS: readonly Workload[] = [
         lines.push(`echo streams: ${ECHO_TIMES_CPYTHON}x CPython is ${rate(ECHO_TIMES_CPYTHON * py)}, above bare libuv handles with plain callbacks (${rate(raw)}): no runtime on Node reaches it on this machine.`);
       }
       return lines.length === 0 ? undefined : lines.join('\n');
+    },
+  },
+  {
+    name: 'subprocess-exec', // not 'subprocess': a subprocess.py here would shadow Python's own module
+    twins: ['cpython', 'node'],
+    sizes: { n: 200 },
+    rows: [
+      {
+        label: 'subprocess, `true` + wait (children/s)', format: perSecond, tsyncio: 'rate', cpython: 'rate', node: 'rate',
+        goals: [{ times: 1, of: 'cpython' }, { times: 0.9, of: 'node' }],
+      },
+    ],
+    footnote: (r) => {
+      const py = num(r.cpython, 'rate');
+      const nodeRate = num(r.node, 'rate');
+      if (py === undefined || nodeRate === undefined || nodeRate >= py) return undefined;
+      return `subprocess: Node's own spawn + 'exit' (${perSecond(nodeRate)}) is below CPython's (${perSecond(py)}): libuv forks the whole process and waits for the child's exec, where CPython uses vfork; tsyncio adds its loop on top of Node's spawn.`;
     },
   },
   {
