@@ -58,6 +58,8 @@ export const SAMPLES: readonly SampleInfo[] = [
   { name: 'barrier', description: 'docs Barrier example: filling 2/3, the third wait passes, draining, filling' },
   { name: 'go-channel-sum', description: 'seed 003: Go goroutines summing into a channel, as tasks and an asyncio.Queue' },
   { name: 'asyncgen-ticker', description: 'PEP 525 ticker(): async for, an async comprehension, and a break under aclosing, 2 s' },
+  { name: 'subprocess-lines', description: 'PyMOTW: a child\'s df-like output read line by line with readline(), then wait()' },
+  { name: 'subprocess-communicate', description: 'PyMOTW: communicate(input) to `tr`, which sends it back in capitals' },
   { name: 'asynccontextmanager-resource', description: 'docs @asynccontextmanager: open/close printed around the body, also when it raises, 1.7 s' },
   { name: 'async-exit-stack', description: 'docs AsyncExitStack: three connections to a local echo server, closed in reverse order' },
   {
