@@ -12,12 +12,12 @@ import {
   BaseEventLoop, BaseProtocol, Barrier, BoundedSemaphore, Condition, Context, ContextVar,
   Event, EventLoop, ExceptionGroup, FlowControlMixin, Future, IncompleteReadError, LifoQueue, LimitOverrunError, Lock,
   OSError, PriorityQueue, Protocol, Queue, Runner, SelectorSocketTransport, Selector, Semaphore, Socket,
-  StreamReader, StreamReaderProtocol, StreamWriter, Task, TaskGroup, Timeout, VirtualClock,
+  StreamReader, StreamReaderProtocol, StreamWriter, SubprocessProtocol, Task, TaskGroup, Timeout, VirtualClock,
   SelectorEventLoop, sleep, type Coroutine,
 } from '../lib';
 import {
   KINDS, NUMS, any, bytes, callable, cases, isAccepted, isGoodThrow, num, obj, opts, rest, str, trial,
-  type Arg, type Fx, type Target,
+  type Arg, type Fx, type Kind, type Target,
 } from './helpers/fuzz-harness';
 import { FakeSocket, NullTransport } from './helpers/fake-socket';
 import { listener, socketPair } from './helpers/loopback';
@@ -112,7 +112,7 @@ const methT = (cls: string, name: string, env: Target['env'], make: Maker, args:
 // Errors: Python's exceptions take any arguments.
 for (const E of ['CancelledError', 'TimeoutError', 'InvalidStateError', 'QueueEmpty', 'QueueFull', 'QueueShutDown', 'BrokenBarrierError',
   'RuntimeError', 'NotImplementedError', 'DeadlockError', 'FatalError', 'BlockingIOError', 'ConnectionError', 'ConnectionResetError',
-  'ConnectionRefusedError', 'ConnectionAbortedError', 'BrokenPipeError', 'FileNotFoundError'] as const) {
+  'ConnectionRefusedError', 'ConnectionAbortedError', 'BrokenPipeError', 'FileNotFoundError', 'PermissionError', 'ProcessLookupError'] as const) {
   ctorT(E, 'none', tsyncio[E], [any(() => 'm')]);
 }
 ctorT('IncompleteReadError', 'none', IncompleteReadError, [bytes(() => Buffer.from('x'), ["''", "'5'", '[]', 'string']), any(() => 5)]);
@@ -224,6 +224,8 @@ for (const [name, C] of [['BaseEventLoop', BaseEventLoop], ['SelectorEventLoop',
   methT('BaseEventLoop', 'connectAcceptedSocket', 'vin', L, [obj(() => () => new Protocol()), obj(() => new FakeSocket())], B);
   methT('BaseEventLoop', 'createServer', 'vin', L, [obj(() => () => new Protocol()), str(() => '127.0.0.1', ['null', 'undefined', "''", '[]']), num(() => 0, ['null', 'undefined', 'true', '10n', "'5'"]), opts({})], B);
   methT('BaseEventLoop', 'createUnixServer', 'vin', L, [obj(() => () => new Protocol()), str(() => '/tmp/x', ['null', 'undefined', 'Buffer']), opts({})], B);
+  methT('BaseEventLoop', 'subprocessExec', 'vin', L, [obj(() => () => new SubprocessProtocol()), str(() => 'true'), opts({})], B);
+  methT('BaseEventLoop', 'subprocessShell', 'vin', L, [obj(() => () => new SubprocessProtocol()), str(() => 'true'), opts({})], B);
 }
 {
   // SelectorEventLoop's own methods (the I/O), on an EventLoop: the fd ones with a FakeSocket on a
@@ -549,6 +551,45 @@ fnT('startUnixServer', 'rin', tsyncio.startUnixServer, [any(() => noop), str(() 
   limit: STREAM_LIMIT(), backlog: num(() => 10, ['-1', 'true', '10n']), startServing: any(() => true), maxConnections: num(() => 10, ['undefined', '2**53']), sock: obj(() => undefined, ['null']),
 }, () => ({}))]);
 
+// Subprocesses: real children (`true`, or `cat` for communicate); Python's view of each option.
+const STDIO = (): Arg => num(() => null, ['undefined', 'null', '-1', 'true']);
+const SUBPROCESS_OPTS = (more: Record<string, Arg> = {}): Arg => opts({
+  stdin: STDIO(), stdout: STDIO(), stderr: STDIO(), cwd: str(() => '/', ['undefined', 'null']), env: obj(() => ({ PATH: process.env.PATH }), ['undefined', 'null', '{}']),
+  startNewSession: any(() => false), executable: str(() => undefined, ['undefined', 'null']), text: any(() => false), encoding: obj(() => null, ['undefined', 'null']),
+  errors: obj(() => null, ['undefined', 'null']), universalNewlines: any(() => false), bufsize: num(() => 0, ['undefined']), ...more,
+}, () => ({}));
+/** An exec's options position: a string there is one more argument, which Python takes too. */
+const EXEC_OPTS = (more?: Record<string, Arg>): Arg => {
+  const a = SUBPROCESS_OPTS(more);
+  return { ...a, ok: [...(a.ok as Kind[]), "''", "'5'"] };
+};
+fnT('createSubprocessExec', 'rin', tsyncio.createSubprocessExec, [str(() => 'true'), EXEC_OPTS({ limit: STREAM_LIMIT() })]);
+fnT('createSubprocessShell', 'rin', tsyncio.createSubprocessShell, [str(() => 'true'), SUBPROCESS_OPTS({ limit: STREAM_LIMIT() })]);
+{
+  const L = (fx: Fx): BaseEventLoop => fx.loop;
+  const SPF = (): Arg => callable(() => () => new SubprocessProtocol());
+  methT('SelectorEventLoop', 'subprocessExec', 'rin', L, [SPF(), str(() => 'true'), EXEC_OPTS()]);
+  methT('SelectorEventLoop', 'subprocessShell', 'rin', L, [SPF(), str(() => 'true'), SUBPROCESS_OPTS()]);
+}
+const sleeper = function* (fx: Fx): Coroutine<tsyncio.Process> {
+  const proc = yield* tsyncio.createSubprocessExec('sleep', '60');
+  fx.disposers.push(() => {
+    if (proc.returncode === null) (proc._transport.getExtraInfo('subprocess') as { kill(s: string): void }).kill('SIGKILL');
+  });
+  return proc;
+};
+methT('Process', 'sendSignal', 'rin', sleeper, [num(() => 0, [])]);
+methT('Process', 'communicate', 'rin', function* (fx) {
+  const proc = yield* tsyncio.createSubprocessExec('cat', { stdin: tsyncio.PIPE, stdout: tsyncio.PIPE });
+  fx.disposers.push(() => {
+    if (proc.returncode === null) (proc._transport.getExtraInfo('subprocess') as { kill(s: string): void }).kill('SIGKILL');
+  });
+  return proc;
+}, [bytes(() => Buffer.from('x'), ['undefined', 'null'])]);
+const subprocessProtocol = (): SubprocessProtocol => new SubprocessProtocol();
+methT('SubprocessProtocol', 'pipeDataReceived', 'none', subprocessProtocol, [any(), any()]);
+methT('SubprocessProtocol', 'pipeConnectionLost', 'none', subprocessProtocol, [any(), any()]);
+
 // Runners.
 const RUN_OPTS = (): Arg => opts({ clock: obj(() => new VirtualClock(), OPT), debug: any(() => false), shutdownTimeout: num(() => 1, ['null', ...NUMS]) });
 fnT('run', 'none', tsyncio.run, [obj(coro), RUN_OPTS()]);
@@ -602,6 +643,8 @@ const NO_ARGS: Record<string, string> = {
   Runner: 'getLoop close closeSync',
   AsyncGen: 'aiter anext aclose toString',
   AsyncExitStack: 'aenter popAll aclose toString',
+  Process: 'toString returncode wait terminate kill',
+  SubprocessProtocol: 'processExited',
 };
 
 /** Constructors not fuzzed: the library makes these objects, users do not (as in asyncio). */
@@ -611,10 +654,11 @@ const NOT_CONSTRUCTED: Record<string, string> = {
   SelectorSocketTransport: 'made by the loop (createConnection, createServer)', Server: 'made by createServer/startServer',
   AsyncGen: 'made by the factory asyncGenerator() returns', AsyncExitStack: 'takes no arguments', MonotonicClock: 'takes no arguments', Lock: 'takes no arguments', Event: 'takes no arguments', TaskGroup: 'takes no arguments',
   Context: 'takes no arguments', Selector: 'takes no arguments', BaseProtocol: 'takes no arguments', Protocol: 'takes no arguments',
+  Process: 'made by createSubprocessExec/createSubprocessShell', SubprocessProtocol: 'takes no arguments', SubprocessTransport: 'abstract; made by loop.subprocessExec/subprocessShell',
 };
 
 /** Exports that are not callables (constants, enums) or are another export under a second name. */
-const NOT_CALLABLE = 'BREAK TimeoutState FIRST_COMPLETED FIRST_EXCEPTION ALL_COMPLETED EVENT_READ EVENT_WRITE AF_INET AF_INET6 AF_UNIX SOCK_STREAM SHUT_RD SHUT_WR SHUT_RDWR SOL_SOCKET SO_ERROR SEND_BUFFER_SIZE WRITE_HIGH_WATER';
+const NOT_CALLABLE = 'PIPE STDOUT DEVNULL subprocess BREAK TimeoutState FIRST_COMPLETED FIRST_EXCEPTION ALL_COMPLETED EVENT_READ EVENT_WRITE AF_INET AF_INET6 AF_UNIX SOCK_STREAM SHUT_RD SHUT_WR SHUT_RDWR SOL_SOCKET SO_ERROR SEND_BUFFER_SIZE WRITE_HIGH_WATER';
 const ALIASES: Record<string, string> = { DefaultSelector: 'Selector' };
 
 // ---- today's findings ---------------------------------------------------------------------------

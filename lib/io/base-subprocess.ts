@@ -7,7 +7,7 @@
 import type { AbstractEventLoop } from '../events';
 import { ProcessLookupError } from '../exceptions';
 import type { Coroutine, Future } from '../futures';
-import { BaseProtocol, type Protocol } from './protocols';
+import { BaseProtocol, Protocol } from './protocols';
 import { BaseTransport, type ReadTransport, type WriteTransport } from './transports';
 
 /** Makes a pipe to the child for this stdio stream. @see Python `subprocess.PIPE` */
@@ -22,7 +22,7 @@ export const DEVNULL = -3;
  * descriptor of this process, or `null`/`undefined` to inherit this process's own.
  * @see Python `subprocess.Popen(stdin=, stdout=, stderr=)`
  */
-export type Stdio = typeof PIPE | typeof STDOUT | typeof DEVNULL | number | null | undefined;
+export type Stdio = number | null | undefined;
 
 /**
  * The callbacks of a subprocess transport: data from the child's pipes, each pipe's end, and the
@@ -139,7 +139,7 @@ export abstract class BaseSubprocessTransport extends SubprocessTransport {
 
   /** Replaces the protocol that receives the callbacks. @see Python `BaseTransport.set_protocol()` */
   setProtocol(protocol: BaseProtocol): void {
-    this._protocol = protocol as SubprocessProtocol;
+    this._protocol = protocol as unknown as SubprocessProtocol;
   }
 
   /**
@@ -230,7 +230,7 @@ export abstract class BaseSubprocessTransport extends SubprocessTransport {
   /** @internal Python `_call`: a protocol callback, held back until connectionMade was scheduled. */
   _call<A extends unknown[]>(cb: (...args: A) => unknown, ...data: A): void {
     const pending = this._pendingCalls;
-    if (pending !== null) pending.push([cb as (...args: never[]) => unknown, data]);
+    if (pending !== null) pending.push([cb, data]);
     else this._loop.callSoon(cb, ...data);
   }
 
@@ -314,10 +314,11 @@ function processExitedCb(t: BaseSubprocessTransport): void {
 
 /**
  * @internal The protocol of the pipe to the child's stdin: it reports the pipe's end to the
- * subprocess transport and passes write flow control to the subprocess protocol.
+ * subprocess transport and passes write flow control to the subprocess protocol. (A Protocol, so
+ * the read pipes' protocol can extend it, as Python's inherits from both.)
  * @see Python `asyncio.base_subprocess.WriteSubprocessPipeProto`
  */
-export class WriteSubprocessPipeProto extends BaseProtocol {
+export class WriteSubprocessPipeProto extends Protocol {
   /** @internal */
   proc: BaseSubprocessTransport | null;
   /** @internal */
@@ -335,7 +336,7 @@ export class WriteSubprocessPipeProto extends BaseProtocol {
   }
 
   override connectionMade(transport: BaseTransport): void {
-    this.pipe = transport as PipeTransport;
+    this.pipe = transport;
   }
 
   override toString(): string {
@@ -364,12 +365,12 @@ export class WriteSubprocessPipeProto extends BaseProtocol {
  */
 export class ReadSubprocessPipeProto extends WriteSubprocessPipeProto {
   /** @internal */
-  dataReceived(data: Buffer): void {
+  override dataReceived(data: Buffer): void {
     (this.proc as BaseSubprocessTransport)._pipeDataReceived(this.fd, data);
   }
 
   /** @internal */
-  eofReceived(): undefined {
+  override eofReceived(): undefined {
     return undefined;
   }
 }

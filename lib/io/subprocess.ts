@@ -69,7 +69,7 @@ export class SubprocessStreamProtocol extends FlowControlMixin implements Subpro
 
   /** Makes the streams of the piped fds. @see Python `SubprocessStreamProtocol.connection_made()` */
   override connectionMade(transport: BaseTransport): void {
-    const t = transport as SubprocessTransport;
+    const t = transport as unknown as SubprocessTransport;
     this._transport = t;
     const stdoutTransport = t.getPipeTransport(1);
     if (stdoutTransport !== null) {
@@ -254,7 +254,6 @@ export class Process {
   }
 }
 
-// eslint-disable-next-line require-yield -- a coroutine that returns at once, as Python's `_noop`
 function* noop(): Coroutine<null> {
   return null;
 }

@@ -6,7 +6,7 @@
 // loop has handled its exit; a transport is in `loop._subprocessTransports` until connectionLost;
 // Node callbacks only schedule loop callbacks (never call a protocol themselves).
 import { spawn, type ChildProcess, type SpawnOptions, type StdioOptions } from 'node:child_process';
-import { accessSync, constants as fsConstants, statSync } from 'node:fs';
+import { accessSync, constants as fsConstants, fstatSync, statSync } from 'node:fs';
 import * as net from 'node:net';
 import { constants as osConstants, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +43,7 @@ function addReaderIfReading(t: UnixReadPipeTransport): void {
 }
 
 function pipeEofReceived(t: UnixReadPipeTransport): void {
-  (t._protocol as Protocol).eofReceived();
+  t._protocol.eofReceived();
 }
 
 function readPipeLost(t: UnixReadPipeTransport, exc: Error | null): void {
@@ -78,13 +78,13 @@ export class UnixReadPipeTransport extends BaseTransport implements ReadTranspor
   /** @internal */
   _pipe: Socket | null;
   /** @internal */
-  _protocol: BaseProtocol;
+  _protocol: Protocol;
   #closing = false;
   #paused = false;
   readonly #fileno: number;
 
   /** @internal Made by the subprocess transport. */
-  constructor(loop: SelectorEventLoop, pipe: Socket, protocol: BaseProtocol, extra?: Record<string, unknown>) {
+  constructor(loop: SelectorEventLoop, pipe: Socket, protocol: Protocol, extra?: Record<string, unknown>) {
     super(extra);
     this._extra.pipe = pipe;
     this._loop = loop;
@@ -129,7 +129,7 @@ export class UnixReadPipeTransport extends BaseTransport implements ReadTranspor
     }
     if (data === null) return;
     if (data.length > 0) {
-      (this._protocol as Protocol).dataReceived(data);
+      this._protocol.dataReceived(data);
       return;
     }
     if (this._loop.getDebug()) console.info(`${this.toString()} was closed by peer`);
@@ -154,13 +154,13 @@ export class UnixReadPipeTransport extends BaseTransport implements ReadTranspor
   }
 
   /** @see Python `BaseTransport.set_protocol()` */
-  setProtocol(protocol: BaseProtocol): void {
+  setProtocol(protocol: Protocol): void {
     this._protocol = protocol;
   }
 
   /** @see Python `BaseTransport.get_protocol()` */
   getProtocol(): Protocol {
-    return this._protocol as Protocol;
+    return this._protocol;
   }
 
   /** @see Python `BaseTransport.is_closing()` */
@@ -219,7 +219,7 @@ export class UnixWritePipeTransport extends FlowControlTransport implements Writ
   /** @internal */
   _pipe: Socket | null;
   /** @internal */
-  _protocol: BaseProtocol;
+  _protocol: Protocol;
   #buffer = new Deque<Buffer>();
   #bufferSize = 0;
   /** @internal Python `_conn_lost`. */
@@ -229,7 +229,7 @@ export class UnixWritePipeTransport extends FlowControlTransport implements Writ
   readonly #fileno: number;
 
   /** @internal Made by the subprocess transport. */
-  constructor(loop: SelectorEventLoop, pipe: Socket, protocol: BaseProtocol, extra?: Record<string, unknown>) {
+  constructor(loop: SelectorEventLoop, pipe: Socket, protocol: Protocol, extra?: Record<string, unknown>) {
     super(loop, extra);
     this._extra.pipe = pipe;
     this._pipe = pipe;
@@ -367,13 +367,13 @@ export class UnixWritePipeTransport extends FlowControlTransport implements Writ
   }
 
   /** @see Python `BaseTransport.set_protocol()` */
-  setProtocol(protocol: BaseProtocol): void {
+  setProtocol(protocol: Protocol): void {
     this._protocol = protocol;
   }
 
   /** @see Python `BaseTransport.get_protocol()` */
   getProtocol(): Protocol {
-    return this._protocol as Protocol;
+    return this._protocol;
   }
 
   /** @see Python `BaseTransport.is_closing()` */
@@ -461,7 +461,7 @@ export interface SubprocessTransportOptions {
   /** Only off. @see Python `universal_newlines=` */
   universalNewlines?: false | null | 0;
   /** Only 0 (unbuffered). @see Python `bufsize=` */
-  bufsize?: 0 | null | false;
+  bufsize?: 0 | false;
 }
 
 /** @internal The keys of {@link SubprocessTransportOptions}. */
@@ -497,7 +497,15 @@ function checkStdio(fn: string, name: 'stdin' | 'stdout' | 'stderr', v: unknown)
     if (name !== 'stderr') throw new RangeError(`${fn}() argument '${name}': STDOUT is only valid for stderr`);
     return v;
   }
-  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) {
+    // Python's child fails to dup2 a descriptor that is not open: EBADF at the call.
+    try {
+      fstatSync(v);
+    } catch {
+      throw osError('EBADF');
+    }
+    return v;
+  }
   throw _argTypeError(fn, name, 'PIPE, DEVNULL, STDOUT (stderr only), a file descriptor or null', v);
 }
 
@@ -509,11 +517,15 @@ function isOff(v: unknown): boolean {
 export function _subprocessSpec(fn: string, shell: boolean, argv: readonly unknown[], opts: SubprocessTransportOptions | undefined): SpawnSpec {
   _checkOptions(fn, opts, SUBPROCESS_KEYS);
   const o: SubprocessTransportOptions = opts ?? {};
-  for (const [key, msg] of OFF_KEYS) if (!isOff(o[key])) throw new RangeError(msg);
+  for (const [key, msg] of OFF_KEYS) if (!isOff(o[key]) || (key === 'bufsize' && (o.bufsize as unknown) === null)) throw new RangeError(msg);
   const stdin = checkStdio(fn, 'stdin', o.stdin);
   const stdout = checkStdio(fn, 'stdout', o.stdout);
   const stderr = checkStdio(fn, 'stderr', o.stderr);
-  if (o.cwd != null) _checkString(fn, 'cwd', o.cwd);
+  if (o.cwd != null) {
+    _checkString(fn, 'cwd', o.cwd);
+    // Node would take '' for "no cwd"; Python's chdir('') fails.
+    if (o.cwd === '') throw fileError('ENOENT', '');
+  }
   if (o.executable != null) _checkString(fn, 'executable', o.executable);
   if (o.startNewSession != null) _checkBoolean(fn, 'startNewSession', o.startNewSession);
   let env: Record<string, string> | undefined;
@@ -739,7 +751,7 @@ export class UnixSubprocessTransport extends BaseSubprocessTransport {
     });
     if (child.pid === undefined) {
       pair?.[0].destroy();
-      for (const s of child.stdio ?? []) (s as net.Socket | null)?.destroy();
+      for (const s of child.stdio as readonly (net.Socket | null)[] | undefined ?? []) s?.destroy();
       return;
     }
     child.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
@@ -844,7 +856,7 @@ export function* makeSubprocessTransport(loop: SelectorEventLoop, protocol: Subp
 export function _splitExecArgs(rest: readonly unknown[]): [unknown[], SubprocessTransportOptions | undefined] {
   const last = rest[rest.length - 1];
   if (rest.length > 1 && typeof last === 'object' && last !== null && !Array.isArray(last) && !(last instanceof Uint8Array)) {
-    return [rest.slice(0, -1), last as SubprocessTransportOptions];
+    return [rest.slice(0, -1), last];
   }
   return [rest.slice(), undefined];
 }
@@ -857,6 +869,10 @@ export function* subprocessTransport<P extends SubprocessProtocol>(
   const spec = _subprocessSpec(fn, shell, argv, opts);
   loop._checkClosed();
   const protocol = protocolFactory();
+  const p = protocol as unknown as Partial<Record<string, unknown>> | null;
+  if (typeof p !== 'object' || p === null || !['connectionMade', 'connectionLost', 'pipeDataReceived', 'pipeConnectionLost', 'processExited'].every((m) => typeof p[m] === 'function')) {
+    throw new TypeError(`protocolFactory() must return a subprocess protocol (an object with connectionMade(), pipeDataReceived()...), got ${describe(protocol)}`);
+  }
   if (loop.getDebug()) console.debug(shell ? 'run shell command' : `execute program '${spec.shownFile}'`);
   const transport = yield* makeSubprocessTransport(loop, protocol, spec);
   return [transport, protocol];
