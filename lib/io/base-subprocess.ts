@@ -65,7 +65,7 @@ export abstract class SubprocessTransport extends BaseTransport {
   abstract kill(): void;
 }
 
-/** A pipe transport as the subprocess transport holds it (what the unix pipe transports offer). */
+/** @internal A pipe transport as the subprocess transport holds it (what the unix pipe transports offer). */
 export interface PipeTransport extends BaseTransport {
   close(): void;
   toString(): string;
@@ -73,7 +73,7 @@ export interface PipeTransport extends BaseTransport {
 
 type PendingCall = [(...args: never[]) => unknown, unknown[]];
 
-/** What the concrete transport's `_start` leaves behind: the child, as far as the base needs it. */
+/** @internal The child as the base transport needs it (unix-events.ts wraps the Node ChildProcess). */
 export interface ChildHandle {
   readonly pid?: number | undefined;
   /** Whether the child is known (to Node) to have exited already (Python: `Popen.poll() is not None`). */
