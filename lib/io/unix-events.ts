@@ -667,6 +667,13 @@ function nodeStdio(v: Stdio, fd: number): 'pipe' | 'ignore' | 'inherit' | number
   return v;
 }
 
+/** Node's stdio entry that makes the child's fd 2 what its fd 1 is (`stderr: STDOUT`, stdout not piped). */
+function sameAsStdout(stdout: Stdio): 'ignore' | number {
+  if (stdout === DEVNULL) return 'ignore';
+  if (stdout === null || stdout === undefined) return 1; // this process's own stdout
+  return stdout;
+}
+
 /** The Node side of a child: its ChildProcess, as the base transport needs it. */
 class NodeChild implements ChildHandle {
   readonly #child: ChildProcess;
@@ -724,7 +731,7 @@ export class UnixSubprocessTransport extends BaseSubprocessTransport {
     const options: SpawnOptions = {
       stdio: [
         nodeStdio(spec.stdin, 0), pair !== null ? pair[1] : nodeStdio(spec.stdout, 1),
-        pair !== null ? pair[1] : spec.stderr === STDOUT ? nodeStdio(spec.stdout, 1) : nodeStdio(spec.stderr, 2),
+        pair !== null ? pair[1] : spec.stderr === STDOUT ? sameAsStdout(spec.stdout) : nodeStdio(spec.stderr, 2),
       ] as StdioOptions,
       detached: spec.startNewSession,
     };

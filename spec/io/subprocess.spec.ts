@@ -490,6 +490,22 @@ describe('subprocesses: the rules of docs/PORTING.md', () => {
     }
   });
 
+  test('stderr: STDOUT with stdout a file descriptor: both go to it, in order', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsyncio-sp-'));
+    const file = path.join(dir, 'out');
+    const fd = fs.openSync(file, 'w');
+    try {
+      expect(await run((function* main(): Coroutine<number> {
+        const proc = yield* createSubprocessExec('sh', '-c', 'echo out; echo err >&2; echo out2', { stdout: fd, stderr: STDOUT });
+        return yield* proc.wait();
+      })())).toBe(0);
+      expect(fs.readFileSync(file, 'utf8')).toBe('out\nerr\nout2\n');
+    } finally {
+      fs.closeSync(fd);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('stderr: STDOUT with stdout inherited or DEVNULL', async () => {
     expect(await run((function* main(): Coroutine<number> {
       const proc = yield* createSubprocessExec('sh', '-c', 'echo err >&2', { stdout: DEVNULL, stderr: STDOUT });
