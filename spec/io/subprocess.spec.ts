@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import {
   BrokenPipeError, CancelledError, ConnectionResetError, DEVNULL, EventLoop, FileNotFoundError, PIPE, PermissionError,
   Process, ProcessLookupError, RuntimeError, STDOUT, SubprocessProtocol, createSubprocessExec, createSubprocessShell,
-  gather, getRunningLoop, run, runSync, sleep, subprocess, wrapPromise,
+  VirtualClock, gather, getRunningLoop, run, runSync, sleep, subprocess, wrapPromise,
   type BaseTransport, type Coroutine, type Future, type ReadTransport, type SubprocessTransport, type WriteTransport,
 } from '../../lib';
 import type { SelectorEventLoop } from '../../lib/io/selector-events';
@@ -671,6 +671,14 @@ describe('subprocesses: the rules of docs/PORTING.md', () => {
       await exited(children[0]);
       expect(children[0].signalCode).toBe('SIGKILL');
     });
+  });
+
+  test('on a VirtualClock a child is a wait outside the loop: Node gets turns, no deadlock', async () => {
+    expect(await run((function* main(): Coroutine<[string | undefined, number]> {
+      const proc = yield* createSubprocessExec('sh', '-c', 'echo hi', { stdout: PIPE });
+      const [out] = yield* proc.communicate();
+      return [out?.toString(), yield* proc.wait()];
+    })(), { clock: new VirtualClock() })).toEqual(['hi\n', 0]);
   });
 
   test('many children one after another leave nothing behind', async () => {
