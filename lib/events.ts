@@ -18,6 +18,8 @@ import type { Protocol } from './io/protocols';
 import type { Server } from './io/server';
 import type { Address, Selectable, Socket } from './io/sockets';
 import type { Transport } from './io/transports';
+import type { WorkerFn } from './concurrent/crossing';
+import type { Executor } from './concurrent/futures';
 
 /**
  * Something the loop's ready queue can run: a Handle, or a Task's next step. Its `_run` is internal.
@@ -164,6 +166,14 @@ export interface AbstractEventLoop {
   createServer(protocolFactory: () => Protocol, host?: string | readonly string[] | null, port?: number | null, opts?: CreateServerOptions): Coroutine<Server>;
   /** @see Python `loop.create_unix_server()` */
   createUnixServer(protocolFactory: () => Protocol, path?: string | null, opts?: CreateUnixServerOptions): Coroutine<Server>;
+
+  // ---- executors ----
+  /** Runs `fn(...args)` in `executor` (`null`: the default thread pool). @see Python `loop.run_in_executor()` */
+  runInExecutor<A extends unknown[], R>(executor: Executor | null, fn: WorkerFn<A, R>, ...args: A): Future<Awaited<R>>;
+  /** @see Python `loop.set_default_executor()` */
+  setDefaultExecutor(executor: Executor): void;
+  /** @see Python `loop.shutdown_default_executor()` */
+  shutdownDefaultExecutor(timeout?: number | null): Coroutine;
 
   // ---- error handling and debug mode ----
   /** @see Python `loop.set_exception_handler()` */
