@@ -6,11 +6,11 @@
 // source (a job not yet started then never runs). A wrapped pending ConcurrentFuture counts as a wait
 // outside the loop (loop._addExternal) until it settles or its waiter is cancelled.
 import type { AsyncContextManager } from '../contextlib';
-import { getEventLoop, type AbstractEventLoop } from '../events';
+import { getEventLoop, _isLoop, type AbstractEventLoop } from '../events';
 import { CancelledError, InvalidStateError, RuntimeError, toError } from '../exceptions';
-import { Future, isFuture, iscoroutine, wrapPromise, type Coroutine } from '../futures';
+import { Future, isFuture, iscoroutine, wrapPromise, _loopOption, type Coroutine } from '../futures';
 import { describe } from '../internal/introspect';
-import { _checkOptions } from '../internal/validate';
+import { _argTypeError } from '../internal/validate';
 import { ensureFuture } from '../tasks';
 import { _registerErrorClass, type WorkerFn } from './crossing';
 
@@ -269,8 +269,6 @@ export function _chainFuture<T>(source: AnyFuture<T>, dest: AnyFuture<T>): void 
   else source.addDoneCallback(callSetState);
 }
 
-const WRAP_KEYS = ['loop'] as const;
-
 /**
  * A loop `Future` for `f`: a `Future` as it is; a `ConcurrentFuture` gets a Future on `loop` (the
  * running loop, else the current one) that follows it, and cancelling that cancels `f`.
@@ -278,10 +276,10 @@ const WRAP_KEYS = ['loop'] as const;
  * @throws {TypeError} "ConcurrentFuture is expected, got …"
  */
 export function wrapFuture<T>(f: ConcurrentFuture<T> | Future<T>, opts?: { loop?: AbstractEventLoop }): Future<T> {
-  _checkOptions('wrapFuture', opts, WRAP_KEYS);
+  const given = _loopOption('wrapFuture', opts);
   if (isFuture(f)) return f as Future<T>;
   if (!(f instanceof ConcurrentFuture)) throw new TypeError(`ConcurrentFuture is expected, got ${describe(f)}`);
-  const loop = opts?.loop ?? getEventLoop();
+  const loop = given ?? getEventLoop();
   const dest = loop.createFuture<T>();
   _chainFuture(f, dest);
   return dest;
@@ -298,6 +296,7 @@ export function wrapFuture<T>(f: ConcurrentFuture<T> | Future<T>, opts?: { loop?
  */
 export function runCoroutineThreadsafe<T>(coro: Coroutine<T>, loop: AbstractEventLoop): ConcurrentFuture<T> {
   if (!iscoroutine(coro)) throw new TypeError('A coroutine object is required');
+  if (!_isLoop(loop)) throw _argTypeError('runCoroutineThreadsafe', 'loop', 'an event loop', loop);
   const future = new ConcurrentFuture<T>();
   loop.callSoonThreadsafe(() => {
     try {

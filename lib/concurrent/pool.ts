@@ -6,7 +6,7 @@
 // a worker that goes idle with nothing queued exits, and shutdown's Promise settles when all have.
 import { RuntimeError } from '../exceptions';
 import { Deque } from '../internal/deque';
-import { _checkBoolean, _checkInteger, _checkOptions, _checkString } from '../internal/validate';
+import { _argTypeError, _checkBoolean, _checkInteger, _checkOptions, _checkString } from '../internal/validate';
 import { _decodeError, _deserialize, _encodeFn, _serializeArgs, type ErrorPayload, type FnPayload, type WorkerFn } from './crossing';
 import { ConcurrentFuture, Executor } from './futures';
 
@@ -77,9 +77,9 @@ export abstract class _PoolExecutor extends Executor {
     this.#max = n;
     const initializer = o?.initializer;
     if (o?.threadNamePrefix !== undefined) _checkString(who, 'threadNamePrefix', o.threadNamePrefix);
+    const initargs: unknown = o?.initargs === undefined ? [] : o.initargs;
+    if (!Array.isArray(initargs)) throw _argTypeError(who, 'initargs', 'an array', initargs);
     if (initializer !== undefined && initializer !== null) {
-      const initargs = o?.initargs ?? [];
-      if (!Array.isArray(initargs)) throw new TypeError(`${who}() argument 'initargs' must be an array`);
       this.#init = { fn: _encodeFn(initializer), args: _serializeArgs(initargs) };
     } else {
       this.#init = null;
