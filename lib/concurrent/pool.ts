@@ -205,10 +205,10 @@ export abstract class _PoolExecutor extends Executor {
   }
 
   #onExit(slot: Slot): void {
+    if (slot.job !== null && !slot.exiting) this.#break('exit'); // while the slot still counts as running
     this.#slots.delete(slot);
     const i = this.#idle.indexOf(slot);
     if (i >= 0) this.#idle.splice(i, 1);
-    if (slot.job !== null && !slot.exiting) this.#break('exit');
     if (this.#slots.size === 0) {
       const waiters = this.#exited;
       this.#exited = [];
