@@ -1,7 +1,7 @@
 // Python: concurrent/futures/process.py (3.11): ProcessPoolExecutor over node:child_process.
 // Each worker is `process.execPath -e <bootstrap>` with an IPC channel in 'advanced' (v8) serialization;
 // the parent's execArgv (loaders, inspector) is not passed on. Invariants: see pool.ts; a child's
-// 'exit' is the only way a process leaves the pool.
+// 'close' (after its exit) is the only way a process leaves the pool.
 import { spawn } from 'node:child_process';
 import * as os from 'node:os';
 import { BrokenProcessPool } from './futures';
@@ -31,7 +31,7 @@ export class ProcessPoolExecutor extends _PoolExecutor {
     const child = spawn(process.execPath, ['-e', _WORKER_SOURCE], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
     child.on('message', (m) => { onReply(m as Reply); });
     child.on('error', () => { /* the exit that follows reports it */ });
-    child.on('exit', onExit);
+    child.on('close', onExit); // after the exit and every pipe closed: nothing of the child is left
     return {
       post: (m) => { if (child.connected) child.send(m as never); },
       ref: () => { child.ref(); child.channel?.ref(); },
