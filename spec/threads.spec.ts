@@ -8,12 +8,14 @@ import {
 
 /** The default executor of `loop` (internal field). */
 function defaultExecutor(loop: AbstractEventLoop): ThreadPoolExecutor | null {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- newEventLoop() makes a BaseEventLoop subclass
   return (loop as BaseEventLoop)._defaultExecutor as ThreadPoolExecutor | null;
 }
 
 describe('toThread (asyncio.to_thread)', () => {
   test('test_to_thread: the function runs in a worker thread and its result comes back', async () => {
     function* main(): Coroutine<[number, number]> {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- runs in the worker, where require is from the cwd
       return yield* toThread((xs: number[]) => [xs.reduce((a, b) => a + b, 0), require('node:worker_threads').threadId as number], [1, 2, 3]);
     }
     const [sum, tid] = await run(main());
@@ -22,7 +24,7 @@ describe('toThread (asyncio.to_thread)', () => {
   });
 
   test('test_to_thread_exception: the error is raised at the await', async () => {
-    function* main(): Coroutine<void> {
+    function* main(): Coroutine {
       yield* toThread(() => { throw new RangeError('boom'); });
     }
     await expect(run(main())).rejects.toThrow(new RangeError('boom'));
@@ -62,7 +64,7 @@ describe('toThread (asyncio.to_thread)', () => {
 
   test('no worker outlives run(): the default executor is shut down and its workers exited', async () => {
     let ex: ThreadPoolExecutor | null = null;
-    function* main(): Coroutine<void> {
+    function* main(): Coroutine {
       yield* gather(...Array.from({ length: 4 }, () => toThread(() => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50))));
       ex = defaultExecutor(getRunningLoop());
       expect(ex!._workerCount).toBeGreaterThan(0);
@@ -77,6 +79,7 @@ describe('loop.runInExecutor and the default executor', () => {
   test('test_run_in_executor: null is the default ThreadPoolExecutor, made on first use', async () => {
     const loop = newEventLoop();
     expect(defaultExecutor(loop)).toBeNull();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- runs in the worker, where require is from the cwd
     const f = loop.runInExecutor(null, (arg: string) => [arg, require('node:worker_threads').threadId as number], 'yo');
     expect(defaultExecutor(loop)).toBeInstanceOf(ThreadPoolExecutor);
     const [res, tid] = await loop.runUntilComplete(f);

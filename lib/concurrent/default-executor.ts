@@ -15,7 +15,7 @@ import { ThreadPoolExecutor } from './thread';
 export function _runInExecutor<A extends unknown[], R>(loop: BaseEventLoop, executor: Executor | null, fn: WorkerFn<A, R>, args: A): Future<Awaited<R>> {
   loop._checkClosed();
   let ex = executor;
-  if (ex === null || ex === undefined) {
+  if (ex === null) {
     ex = loop._defaultExecutor;
     if (loop._executorShutdownCalled) throw new RuntimeError('Executor shutdown has been called');
     if (ex === null) {

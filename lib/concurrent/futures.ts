@@ -129,11 +129,9 @@ export class ConcurrentFuture<T> implements PromiseLike<T> {
   then<R1 = T, R2 = never>(onFulfilled?: ((v: T) => R1 | PromiseLike<R1>) | null, onRejected?: ((e: unknown) => R2 | PromiseLike<R2>) | null): Promise<R1 | R2> {
     const p = new Promise<T>((resolve, reject) => {
       this.addDoneCallback(() => {
-        try {
-          resolve(this.result());
-        } catch (e) {
-          reject(e);
-        }
+        const exc = this.cancelled() ? new CancelledError() : this.#exception;
+        if (exc === null) resolve(this.#result as T);
+        else reject(exc);
       });
     });
     return p.then(onFulfilled, onRejected);
@@ -277,7 +275,7 @@ export function _chainFuture<T>(source: AnyFuture<T>, dest: AnyFuture<T>): void 
  */
 export function wrapFuture<T>(f: ConcurrentFuture<T> | Future<T>, opts?: { loop?: AbstractEventLoop }): Future<T> {
   const given = _loopOption('wrapFuture', opts);
-  if (isFuture(f)) return f as Future<T>;
+  if (isFuture(f)) return f;
   if (!(f instanceof ConcurrentFuture)) throw new TypeError(`ConcurrentFuture is expected, got ${describe(f)}`);
   const loop = given ?? getEventLoop();
   const dest = loop.createFuture<T>();

@@ -15,7 +15,7 @@ export interface PoolOptions {
   /** How many workers at most (default: see each pool). */
   maxWorkers?: number | null;
   /** Runs once in each worker before its first job. */
-  initializer?: WorkerFn<unknown[], unknown> | null;
+  initializer?: WorkerFn<never[], unknown> | null;
   /** The initializer's arguments. */
   initargs?: unknown[];
   /** Names the worker threads (thread pool only). */

@@ -258,7 +258,7 @@ describe('runCoroutineThreadsafe (asyncio.run_coroutine_threadsafe)', () => {
   test('waitFor on the wrapped future times out and cancels the source', () => {
     const loop = virtualLoop();
     const f = new ConcurrentFuture<number>();
-    function* main(): Coroutine<void> {
+    function* main(): Coroutine {
       yield* waitFor(wrapFuture(f), 1);
     }
     expect(() => loop.runUntilCompleteSync(main())).toThrow(TimeoutError);

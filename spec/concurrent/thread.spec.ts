@@ -9,7 +9,7 @@ import {
   getRunningLoop, run, sleep, type Coroutine,
 } from '../../lib';
 
-const JOBS = path.join(__dirname, 'fixtures', 'jobs.cjs');
+const JOBS = path.join(__dirname, 'fixtures', 'jobs.js');
 
 /** A job that busy-waits `ms` and returns when it started and ended (wall clock). */
 function spin(ms: number): [number, number] {
@@ -23,6 +23,7 @@ describe('ThreadPoolExecutor', () => {
   test('test_submit: the job runs in another thread and its result comes back', async () => {
     const ex = new ThreadPoolExecutor(2);
     try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- runs in the worker, where require is from the cwd
       const f = ex.submit((a: number, b: number) => [a ** b, require('node:worker_threads').threadId as number], 2, 8);
       const [v, tid] = await f;
       expect(v).toBe(256);
@@ -124,25 +125,24 @@ describe('ThreadPoolExecutor', () => {
   });
 
   test('asyncWith(executor) shuts it down (Executor.__exit__)', async () => {
-    let ex: ThreadPoolExecutor | null = null;
-    function* main(): Coroutine<number> {
-      return yield* asyncWith(new ThreadPoolExecutor(2), function* (e) {
-        ex = e as ThreadPoolExecutor;
+    const ex = new ThreadPoolExecutor(2);
+    function* main(): Coroutine<number | undefined> {
+      return yield* asyncWith(ex, function* (e) {
         return yield* getRunningLoop().runInExecutor(e, (x: number) => x * 2, 21);
       });
     }
     expect(await run(main())).toBe(42);
-    expect(() => ex!.submit(() => 1)).toThrow(RuntimeError);
-    expect(ex!._workerCount).toBe(0);
+    expect(() => ex.submit(() => 1)).toThrow(RuntimeError);
+    expect(ex._workerCount).toBe(0);
   });
 
   test('cancelling the awaiting task: CancelledError at once, and the queued job never runs', async () => {
     const ex = new ThreadPoolExecutor(1);
     const log: string[] = [];
-    function* main(): Coroutine<void> {
+    function* main(): Coroutine {
       const loop = getRunningLoop();
       const busy = loop.runInExecutor(ex, spin, 300);
-      const waiter = createTask((function* (): Coroutine<void> {
+      const waiter = createTask((function* (): Coroutine {
         try {
           yield* loop.runInExecutor(ex, () => process.exit(5)); // queued behind `busy`
         } catch (e) {
