@@ -47,7 +47,11 @@ interface Slot {
   exiting: boolean;
 }
 
-/** @internal The pool both executors are: workers, a queue, shutdown and the broken state. */
+/**
+ * The pool both executors are: workers, a queue, shutdown and the broken state (not exported from
+ * the package; `ThreadPoolExecutor` and `ProcessPoolExecutor` extend it).
+ * @see Python: the shared parts of `concurrent.futures.thread` and `concurrent.futures.process`
+ */
 export abstract class _PoolExecutor extends Executor {
   readonly #max: number;
   readonly #init: { fn: FnPayload; args: Buffer } | null;
