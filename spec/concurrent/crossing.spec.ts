@@ -32,7 +32,7 @@ describe('functions sent as source', () => {
     expect(await ex.submit(async () => (await import('node:os')).EOL)).toBe('\n');
   });
 
-  test('rejected synchronously: bound, native, class, a method that calls super, generator functions', () => {
+  test('rejected synchronously: bound, native, class, not a function, generator functions, a relative module', () => {
     const msg = /cannot be sent to a worker/;
     expect(() => ex.submit(named.bind(null))).toThrow(msg);
     expect(() => ex.submit(Math.max)).toThrow(msg);
@@ -49,6 +49,13 @@ describe('functions sent as source', () => {
     expect((err as Error).message).toBe('k is not defined in the worker: a function run in another thread or process loses its closure; '
       + 'pass values as arguments or use a { module, name } reference');
   });
+});
+
+test('a coverage counter (cov_…) missing in the worker: the hint says to send a { module, name } reference', async () => {
+  // @ts-expect-error -- stands for the counter a coverage tool adds to the function's source
+  const err = await Promise.resolve(ex.submit(() => cov_2x1y.s[0]++)).catch((e: unknown) => e as Error);
+  expect(err).toBeInstanceOf(ReferenceError);
+  expect((err as Error).message).toMatch(/^cov_2x1y is not defined in the worker: .* \(coverage instrumentation added it: send a \{ module, name \} reference instead\)$/);
 });
 
 describe('values and errors', () => {
