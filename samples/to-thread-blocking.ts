@@ -11,7 +11,7 @@ function blockingIo(seconds: number): string {
   return `blocking_io slept ${seconds} s in another thread`;
 }
 
-export function* main(): Coroutine<void> {
+export function* main(): Coroutine {
   const start = performance.now();
   console.log('started main');
   const [result] = yield* gather(toThread(blockingIo, 1), sleep(1));
