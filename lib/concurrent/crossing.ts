@@ -26,8 +26,13 @@ export interface WorkerRef {
  */
 export type WorkerFn<A extends unknown[], R> = ((...args: A) => R) | WorkerRef;
 
-/** @internal How a function travels: its source, or its module and export name. */
-export type FnPayload = { src: string } | { module: string; name: string };
+/**
+ * @internal How a function travels: its source, or its module and export name; `key` names it for
+ * the workers that already have it (each gets the payload once, then only the key).
+ */
+export type FnPayload = ({ src: string } | { module: string; name: string }) & { key: number };
+
+let nextKey = 0;
 
 const encoded = new WeakMap<object, FnPayload>();
 
@@ -72,7 +77,7 @@ function encodeNew(fn: unknown): FnPayload {
     if (/^class\b/.test(src)) throw cannotSend(fn, 'a class is not a function to call');
     if (/\{\s*\[native code\]\s*\}$/.test(src)) throw cannotSend(fn, 'a bound or native function has no source');
     if (!compiles(src)) throw cannotSend(fn, 'its source does not compile on its own');
-    return { src };
+    return { src, key: nextKey++ };
   }
   if (iscoroutine(fn)) throw new TypeError('coroutines cannot be used with runInExecutor()');
   if (typeof fn === 'object' && fn !== null && 'module' in fn) {
@@ -83,7 +88,7 @@ function encodeNew(fn: unknown): FnPayload {
     else if (typeof module === 'string') spec = module;
     else throw new TypeError(`a { module, name } reference's module must be a string or a URL, got ${describe(module)}`);
     if (spec.startsWith('.')) throw new TypeError(`module must be absolute (a path, a file: URL, a node: builtin or a package name), got '${spec}'`);
-    return { module: spec, name: name ?? 'default' };
+    return { module: spec, name: name ?? 'default', key: nextKey++ };
   }
   throw cannotSend(fn, 'it is neither a function nor a { module, name } reference');
 }

@@ -42,6 +42,8 @@ interface Job {
 
 interface Slot {
   channel: Channel;
+  /** The keys of the functions this worker has been sent. */
+  known: Set<number>;
   job: Job | null;
   jobId: number;
   exiting: boolean;
@@ -165,16 +167,19 @@ export abstract class _PoolExecutor extends Executor {
       slot.job = job;
       slot.jobId = this.#ids++;
       slot.channel.ref();
-      slot.channel.post({ t: 'job', id: slot.jobId, fn: job.fn, args: job.args });
+      const fn = job.fn;
+      const known = slot.known.has(fn.key);
+      if (!known) slot.known.add(fn.key);
+      slot.channel.post({ t: 'job', id: slot.jobId, k: fn.key, fn: known ? undefined : fn, args: job.args });
     }
     this.#retireIdle();
   }
 
   #start(): Slot {
-    const slot: Slot = { channel: null as unknown as Channel, job: null, jobId: -1, exiting: false };
+    const slot: Slot = { channel: null as unknown as Channel, known: new Set(), job: null, jobId: -1, exiting: false };
     slot.channel = this._spawn((r) => { this.#onReply(slot, r); }, () => { this.#onExit(slot); });
     this.#slots.add(slot);
-    if (this.#init !== null) slot.channel.post({ t: 'init', id: -1, fn: this.#init.fn, args: this.#init.args });
+    if (this.#init !== null) slot.channel.post({ t: 'init', id: -1, k: this.#init.fn.key, fn: this.#init.fn, args: this.#init.args });
     return slot;
   }
 

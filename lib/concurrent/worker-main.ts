@@ -5,8 +5,9 @@
 // on disk: the same module works under ts-jest (lib/*.ts), from dist/lib (CommonJS) and bundled in
 // dist/esm/index.mjs, where a sibling .js file would not exist. Invariants: one job at a time per
 // worker, in the order posted; a function is compiled or imported once per worker (keyed by its source
-// or its module and name); values cross as v8.serialize bytes both ways; every job gets one reply.
-// Messages in: { t: 'init' | 'job', id, fn: { src } | { module, name }, args: bytes } and { t: 'exit' };
+// or its module and name, then known by its key k); values cross as v8.serialize bytes both ways; every
+// job gets one reply. Messages in: { t: 'init' | 'job', id, k, fn?: { src } | { module, name }, args: bytes }
+// (fn only the first time this worker sees k) and { t: 'exit' };
 // out: { id, ok: true, value: bytes } | { id, ok: false, error: ErrorPayload } (id -1: the initializer).
 
 /** @internal The hint a closure variable's ReferenceError gets in a worker. */
@@ -59,12 +60,16 @@ function load(spec, name) {
   });
 }
 
-function fnOf(p) {
-  const key = p.src !== undefined ? 's' + p.src : 'm' + p.module + '\0' + p.name;
-  let f = fns.get(key);
+function fnOf(m) {
+  let f = fns.get(m.k);
   if (f === undefined) {
-    f = p.src !== undefined ? compile(p.src) : load(p.module, p.name);
-    fns.set(key, f);
+    const p = m.fn;
+    try {
+      f = p.src !== undefined ? compile(p.src) : load(p.module, p.name);
+    } catch (e) {
+      f = () => { throw e; }; // later jobs with this key (sent without the source) fail the same way
+    }
+    fns.set(m.k, f);
   }
   return f;
 }
@@ -109,7 +114,7 @@ let failed = false;
 let chain = Promise.resolve();
 
 function run(m) {
-  return Promise.resolve().then(() => fnOf(m.fn)).then((f) => {
+  return Promise.resolve().then(() => fnOf(m)).then((f) => {
     const args = v8.deserialize(bytes(m.args));
     return f.apply(undefined, args);
   }).then((r) => {
