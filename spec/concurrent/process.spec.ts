@@ -57,6 +57,16 @@ describe('ProcessPoolExecutor', () => {
     }
   });
 
+  test('test_initializer_fails (FailingInitializerMixin): the process pool breaks with BrokenProcessPool', async () => {
+    const err = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const ex = new ProcessPoolExecutor(1, { initializer: () => { throw new Error('init failed'); } });
+    await expect(ex.submit(() => 1)).rejects.toThrow(BrokenProcessPool);
+    expect(() => ex.submit(() => 1)).toThrow(new BrokenProcessPool('A child process terminated abruptly, the process pool is not usable anymore'));
+    expect(String(err.mock.calls[0][0])).toMatch(/^Exception in initializer:\nError: init failed/);
+    await ex.shutdown();
+    expect(ex._workerCount).toBe(0);
+  });
+
   test('test_max_workers_negative; submit after shutdown', async () => {
     expect(() => new ProcessPoolExecutor(0)).toThrow(new RangeError('max_workers must be greater than 0'));
     const ex = new ProcessPoolExecutor(1);
