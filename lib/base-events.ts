@@ -30,6 +30,8 @@ import type { SubprocessTransportOptions } from './io/unix-events';
 import type { Address, Selectable, Socket } from './io/sockets';
 import type { Transport } from './io/transports';
 import { LoopDriver } from './loop-driver';
+import type { WorkerFn } from './concurrent/crossing';
+import type { Executor } from './concurrent/futures';
 import { _trustedTask, type Task } from './tasks';
 
 /** Compact the timer heap when it holds more than this many timers... */
@@ -93,6 +95,16 @@ function newTask(loop: AbstractEventLoop, coro: Coroutine<unknown>, opts?: TaskO
   return _trustedTask(coro, { loop, name: opts?.name, context: opts?.context });
 }
 
+/**
+ * The executor methods' module (lib/concurrent/default-executor.ts), loaded on first use: the one place
+ * the core loads lib/concurrent/ at run time, lazily, as CPython's run_in_executor makes its
+ * `concurrent.futures.ThreadPoolExecutor()` (a program that never uses an executor never loads it).
+ */
+function executors(): typeof import('./concurrent/default-executor') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the default executor wiring (see above)
+  return require('./concurrent/default-executor') as typeof import('./concurrent/default-executor');
+}
+
 /** The error of an I/O method the loop does not have. */
 function noIO(method: string): NotImplementedError {
   return new NotImplementedError(`${method}() needs an event loop with I/O (EventLoop); this is a BaseEventLoop`);
@@ -134,6 +146,10 @@ export class BaseEventLoop implements AbstractEventLoop {
   #unretrievedPruneAt = 64;
   #external = 0;
   readonly #driver = new LoopDriver(this);
+  /** @internal The default executor, made on first use (Python `_default_executor`). */
+  _defaultExecutor: Executor | null = null;
+  /** @internal `shutdownDefaultExecutor` was called (Python `_executor_shutdown_called`). */
+  _executorShutdownCalled = false;
 
   /** @internal The keys the constructor's options object may have (a subclass adds its own). */
   static readonly _optionKeys: readonly string[] = LOOP_KEYS;
@@ -449,6 +465,11 @@ export class BaseEventLoop implements AbstractEventLoop {
       }
     }
     this.#unretrieved.clear();
+    const executor = this._defaultExecutor;
+    if (executor !== null) {
+      this._defaultExecutor = null;
+      void executor.shutdown(false);
+    }
     for (const task of this._tasks) {
       this.callExceptionHandler({ message: 'Task was destroyed but it is pending!', task });
     }
@@ -464,6 +485,39 @@ export class BaseEventLoop implements AbstractEventLoop {
    */
   shutdownAsyncgens(): Coroutine {
     return _shutdownAsyncgens(this);
+  }
+
+  // ---- executors (lib/concurrent/default-executor.ts) ----
+
+  /**
+   * Runs `fn(...args)` in `executor`, or in the default `ThreadPoolExecutor` (made on first use) for
+   * `null`; returns a Future for its outcome. Cancelling it cancels the job if it has not started.
+   * @see Python `loop.run_in_executor()`
+   * Differences:
+   * - `fn` crosses to another thread or process: a self-contained function or a `{ module, name }`
+   *   reference (docs/PORTING.md, "Executors and threads").
+   * @throws {RuntimeError} "Event loop is closed"; "Executor shutdown has been called"
+   * @throws {TypeError} a function that cannot be sent, arguments that could not be cloned
+   */
+  runInExecutor<A extends unknown[], R>(executor: Executor | null, fn: WorkerFn<A, R>, ...args: A): Future<Awaited<R>> {
+    return executors()._runInExecutor(this, executor, fn, args);
+  }
+
+  /** Sets the executor `runInExecutor(null, …)` uses. @see Python `loop.set_default_executor()` @throws {TypeError} "executor must be ThreadPoolExecutor instance" */
+  setDefaultExecutor(executor: Executor): void {
+    executors()._setDefaultExecutor(this, executor);
+  }
+
+  /**
+   * Shuts the default executor down and waits for its workers to exit, at most `timeout` seconds
+   * (then warns and terminates them).
+   * @see Python `loop.shutdown_default_executor()` (3.12's `timeout`)
+   * Differences:
+   * - The timeout is wall-clock time, also under a `VirtualClock`; the workers are terminated after it
+   *   (Python abandons its threads).
+   */
+  shutdownDefaultExecutor(timeout: number | null = null): Coroutine {
+    return executors()._shutdownDefaultExecutor(this, timeout);
   }
 
   /** @internal */

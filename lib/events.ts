@@ -20,6 +20,8 @@ import type { Address, Selectable, Socket } from './io/sockets';
 import type { Transport } from './io/transports';
 import type { SubprocessProtocol, SubprocessTransport } from './io/base-subprocess';
 import type { SubprocessTransportOptions } from './io/unix-events';
+import type { WorkerFn } from './concurrent/crossing';
+import type { Executor } from './concurrent/futures';
 
 /**
  * Something the loop's ready queue can run: a Handle, or a Task's next step. Its `_run` is internal.
@@ -172,6 +174,13 @@ export interface AbstractEventLoop {
   subprocessExec<P extends SubprocessProtocol>(protocolFactory: () => P, program: string, ...args: string[] | [...string[], SubprocessTransportOptions]): Coroutine<[SubprocessTransport, P]>;
   /** @see Python `loop.subprocess_shell()` */
   subprocessShell<P extends SubprocessProtocol>(protocolFactory: () => P, cmd: string, opts?: SubprocessTransportOptions): Coroutine<[SubprocessTransport, P]>;
+  // ---- executors ----
+  /** Runs `fn(...args)` in `executor` (`null`: the default thread pool). @see Python `loop.run_in_executor()` */
+  runInExecutor<A extends unknown[], R>(executor: Executor | null, fn: WorkerFn<A, R>, ...args: A): Future<Awaited<R>>;
+  /** @see Python `loop.set_default_executor()` */
+  setDefaultExecutor(executor: Executor): void;
+  /** @see Python `loop.shutdown_default_executor()` */
+  shutdownDefaultExecutor(timeout?: number | null): Coroutine;
 
   // ---- error handling and debug mode ----
   /** @see Python `loop.set_exception_handler()` */

@@ -97,3 +97,13 @@ export type { SubprocessTransportOptions } from './io/unix-events';
 // Runners (runners.py).
 export { run, runSync, Runner } from './runners';
 export type { RunOptions } from './runners';
+
+// Executors and threads (concurrent/futures, threads.py, futures.wrap_future, tasks.run_coroutine_threadsafe).
+export {
+  ConcurrentFuture, Executor, BrokenExecutor, BrokenThreadPool, BrokenProcessPool, wrapFuture, runCoroutineThreadsafe,
+} from './concurrent/futures';
+export { ThreadPoolExecutor } from './concurrent/thread';
+export { ProcessPoolExecutor } from './concurrent/process';
+export type { PoolOptions } from './concurrent/pool';
+export type { WorkerFn, WorkerRef } from './concurrent/crossing';
+export { toThread } from './threads';

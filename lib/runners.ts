@@ -10,6 +10,7 @@ import { newEventLoop, setEventLoop, _getRunningLoop, type AbstractEventLoop } f
 import { iscoroutine, _expectedError, type Coroutine, type Future } from './futures';
 import { _gather } from './gather';
 import { allTasks, type Task } from './tasks';
+import type { Executor } from './concurrent/futures';
 
 /** Options of `run`, `runSync` and `Runner`. @see Python `asyncio.run(main, debug=)` */
 export interface RunOptions {
@@ -26,6 +27,8 @@ export interface RunOptions {
 
 const RUN_KEYS = ['debug', 'clock', 'shutdownTimeout'] as const satisfies readonly (keyof RunOptions)[];
 const NON_NEGATIVE = { min: 0 };
+/** Seconds `run()`/`Runner.close()` wait for the default executor's workers (Python `constants.THREAD_JOIN_TIMEOUT`). */
+const THREAD_JOIN_TIMEOUT = 300;
 
 /** The options of `fn()` (run, runSync, Runner), all checked before anything runs. */
 function checkRunOptions(fn: string, opts: RunOptions | undefined): void {
@@ -122,6 +125,7 @@ export class Runner {
         this.#reportLeftovers(loop);
       }
       await loop.runUntilComplete(loop.shutdownAsyncgens());
+      await loop.runUntilComplete(loop.shutdownDefaultExecutor(THREAD_JOIN_TIMEOUT));
     } finally {
       this.#finish(loop);
     }
@@ -139,6 +143,8 @@ export class Runner {
       }
       loop.runUntilCompleteSync(loop.shutdownAsyncgens());
     } finally {
+      // A synchronous close cannot wait for workers: busy ones are terminated at once.
+      (loop as { _defaultExecutor?: Executor | null })._defaultExecutor?._terminate();
       this.#finish(loop);
     }
   }

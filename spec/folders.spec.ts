@@ -5,6 +5,9 @@
 // - lib/io/ may import the core; the core reaches I/O only through the AbstractEventLoop interface.
 //   A top-level lib file makes no runtime import of lib/io/, except index.ts (it re-exports the I/O
 //   API) and DEFAULT_LOOP_WIRING, the one place that wires the default loop class.
+// - lib/concurrent/ (executors over worker_threads and child processes) is reached like lib/io/: a top-level
+//   lib file imports it at run time only in index.ts and DEFAULT_EXECUTOR_WIRING (the loop's lazy require of
+//   its executor methods, made on first use as CPython's run_in_executor makes its ThreadPoolExecutor).
 // - No runtime import cycles among lib files.
 // - lib/eslint-plugin/ is tooling (docs/ESLINT.md): no other lib file imports it, not even for types, and
 //   at run time it imports only its own files; the toolchain (TOOLCHAIN) it may import for types only.
@@ -30,6 +33,12 @@ const NODE_IO_MODULES: readonly string[] = [
  * (the I/O loop imports the core it plugs into); it runs only after both modules have loaded.
  */
 const DEFAULT_LOOP_WIRING = { file: 'events', imports: 'io/selector-events' } as const;
+
+/** The one place the core loads lib/concurrent/ at run time: the loop's executor methods, lazily. */
+const DEFAULT_EXECUTOR_WIRING = { file: 'base-events', imports: 'concurrent/default-executor' } as const;
+
+/** The executors' folder. */
+const CONCURRENT_FOLDER = 'concurrent';
 
 /** Top-level lib files that re-export lib/io/ and may import any of it at run time. */
 const IO_REEXPORTERS: readonly string[] = ['index'];
@@ -200,6 +209,20 @@ function coreToIo(graph: Graph): string[] {
   return out;
 }
 
+/** Runtime imports of lib/concurrent/ from top-level lib files other than the re-exporters and the executor wiring. */
+function coreToConcurrent(graph: Graph): string[] {
+  const out: string[] = [];
+  for (const [me, edges] of graph) {
+    if (!isTopLevel(me) || IO_REEXPORTERS.includes(me)) continue;
+    for (const e of edges) {
+      if (e.kind === 'type' || e.lib === undefined || folderOf(e.lib) !== CONCURRENT_FOLDER) continue;
+      if (me === DEFAULT_EXECUTOR_WIRING.file && e.lib === DEFAULT_EXECUTOR_WIRING.imports && e.kind === 'lazy') continue;
+      out.push(`${me} imports ${e.lib} (${e.kind})`);
+    }
+  }
+  return out;
+}
+
 /** Imports of lib/eslint-plugin/ from the rest of lib, and runtime imports from it of anything outside it. */
 function pluginLeaks(graph: Graph): string[] {
   const out: string[] = [];
@@ -279,6 +302,12 @@ describe('lib folder rules', () => {
     expect(coreToIo(graph)).toEqual([]);
   });
 
+  test(`a top-level lib file imports lib/${CONCURRENT_FOLDER}/ at run time only in ${IO_REEXPORTERS.join(', ')} and the lazy default executor wiring (${DEFAULT_EXECUTOR_WIRING.file} -> ${DEFAULT_EXECUTOR_WIRING.imports})`, () => {
+    expect(coreToConcurrent(graph)).toEqual([]);
+    const edges = graph.get(DEFAULT_EXECUTOR_WIRING.file) ?? [];
+    expect(edges.some((e) => e.kind === 'lazy' && e.lib === DEFAULT_EXECUTOR_WIRING.imports)).toBe(true);
+  });
+
   test('the default loop wiring names a real runtime import', () => {
     const edges = graph.get(DEFAULT_LOOP_WIRING.file) ?? [];
     expect(edges.some((e) => e.kind !== 'type' && e.lib === DEFAULT_LOOP_WIRING.imports)).toBe(true);
@@ -298,7 +327,7 @@ describe('lib folder rules', () => {
 
   test('lib has the three folders, the lint plugin and the testing entry, and nothing else', () => {
     const folders = new Set([...graph.keys()].map(folderOf));
-    expect([...folders].sort()).toEqual(['', PLUGIN_FOLDER, 'internal', 'io', TESTING_FOLDER]);
+    expect([...folders].sort()).toEqual(['', CONCURRENT_FOLDER, PLUGIN_FOLDER, 'internal', 'io', TESTING_FOLDER]);
   });
 });
 

@@ -603,6 +603,18 @@ const runner = (fx: Fx): Runner => {
 methT('Runner', 'run', 'none', runner, [obj(coro), opts({ context: CTX() })]);
 methT('Runner', 'runSync', 'none', runner, [obj(coro), opts({ context: CTX() })]);
 
+// Executors and threads: the calls that start no worker.
+for (const E of ['BrokenExecutor', 'BrokenThreadPool', 'BrokenProcessPool'] as const) ctorT(E, 'none', tsyncio[E], [any(() => 'm')]);
+const cfut = (): tsyncio.ConcurrentFuture<unknown> => new tsyncio.ConcurrentFuture();
+methT('ConcurrentFuture', 'setResult', 'none', cfut, [any()]);
+methT('ConcurrentFuture', 'setException', 'none', cfut, [any(() => new Error('x'))]);
+methT('ConcurrentFuture', 'addDoneCallback', 'none', cfut, [callable(() => noop)]);
+methT('ConcurrentFuture', 'then', 'none', cfut, [any(() => noop), any(() => noop)]);
+fnT('wrapFuture', 'vin', tsyncio.wrapFuture, [obj(() => new tsyncio.ConcurrentFuture(), []), opts({ loop: LOOP() })]);
+fnT('runCoroutineThreadsafe', 'none', (c: Coroutine<number>, l: BaseEventLoop) => { const f = tsyncio.runCoroutineThreadsafe(c, l); f.cancel(); }, [obj(coro), obj((fx) => fx.loop)]);
+ctorT('ThreadPoolExecutor', 'none', tsyncio.ThreadPoolExecutor, [num(() => 2, ['undefined', 'null', '2**53', '{}']), opts({ initargs: obj(() => [], ['undefined', '[]']), threadNamePrefix: str(() => 'p', ['undefined']) })]);
+ctorT('ProcessPoolExecutor', 'none', tsyncio.ProcessPoolExecutor, [num(() => 2, ['undefined', 'null', '2**53', '{}']), opts({ initargs: obj(() => [], ['undefined', '[]']) })]);
+
 // ---- what is not called, and why ---------------------------------------------------------------
 
 /** Methods and functions without arguments: nothing to fuzz (they are exercised by their own specs). */
@@ -645,14 +657,23 @@ const NO_ARGS: Record<string, string> = {
   AsyncExitStack: 'aenter popAll aclose toString',
   Process: 'toString returncode wait terminate kill',
   SubprocessProtocol: 'processExited',
+  ConcurrentFuture: 'cancel cancelled running done result exception setRunningOrNotifyCancel toString',
+  Executor: 'aenter',
 };
+
+/**
+ * Calls that start a worker thread or process for every accepted value: their arguments are checked
+ * by spec/concurrent/*.spec.ts and spec/threads.spec.ts instead.
+ */
+const STARTS_WORKERS = 'BaseEventLoop.runInExecutor BaseEventLoop.setDefaultExecutor BaseEventLoop.shutdownDefaultExecutor '
+  + 'ThreadPoolExecutor.submit ThreadPoolExecutor.shutdown ProcessPoolExecutor.submit ProcessPoolExecutor.shutdown Executor.aexit toThread';
 
 /** Constructors not fuzzed: the library makes these objects, users do not (as in asyncio). */
 const NOT_CONSTRUCTED: Record<string, string> = {
   Handle: 'made by loop.callSoon', TimerHandle: 'made by loop.callLater/callAt', GatheringFuture: 'made by gather()',
   Token: 'made by ContextVar.set()', FlowControlTransport: 'abstract; made by a loop transport',
   SelectorSocketTransport: 'made by the loop (createConnection, createServer)', Server: 'made by createServer/startServer',
-  AsyncGen: 'made by the factory asyncGenerator() returns', AsyncExitStack: 'takes no arguments', MonotonicClock: 'takes no arguments', Lock: 'takes no arguments', Event: 'takes no arguments', TaskGroup: 'takes no arguments',
+  AsyncGen: 'made by the factory asyncGenerator() returns', Executor: 'abstract; ThreadPoolExecutor and ProcessPoolExecutor are fuzzed', ConcurrentFuture: 'takes no arguments', AsyncExitStack: 'takes no arguments', MonotonicClock: 'takes no arguments', Lock: 'takes no arguments', Event: 'takes no arguments', TaskGroup: 'takes no arguments',
   Context: 'takes no arguments', Selector: 'takes no arguments', BaseProtocol: 'takes no arguments', Protocol: 'takes no arguments',
   Process: 'made by createSubprocessExec/createSubprocessShell', SubprocessProtocol: 'takes no arguments', SubprocessTransport: 'abstract; made by loop.subprocessExec/subprocessShell',
 };
@@ -706,6 +727,7 @@ function covered(): Set<string> {
   const names = new Set(T.map((t) => t.name));
   for (const [cls, list] of Object.entries(NO_ARGS)) for (const m of list.split(' ')) names.add(cls === '' ? m : `${cls}.${m}`);
   for (const cls of Object.keys(NOT_CONSTRUCTED)) names.add(`new ${cls}`);
+  for (const n of STARTS_WORKERS.split(' ')) names.add(n);
   return names;
 }
 

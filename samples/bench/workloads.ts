@@ -248,4 +248,15 @@ export const WORKLOADS: readonly Workload[] = [
       { label: '  echo sock_* (round trips/s)', format: rate, tsyncio: 'rate', cpython: 'rate', note: '(reported; Node has no sock_*)' },
     ],
   },
+  {
+    name: 'to-thread',
+    twins: ['cpython', 'node'],
+    sizes: { n: 10_000 },
+    rows: [
+      {
+        label: 'to-thread, sequential round trips (trips/s)', format: rate, tsyncio: 'rate', cpython: 'rate', node: 'rate',
+        goals: [{ times: 1, of: 'cpython' }],
+      },
+    ],
+  },
 ];

@@ -30,6 +30,7 @@ export interface SampleInfo {
 export const SAMPLES: readonly SampleInfo[] = [
   { name: 'hello-world', description: 'the asyncio hello world: await asyncio.sleep(1) between two prints' },
   { name: 'hello-world-time-sleep', description: 'the same with a blocking time.sleep(1), no asyncio' },
+  { name: 'to-thread-blocking', description: 'asyncio.to_thread runs a blocking call in a worker thread while the loop sleeps' },
   {
     name: 'coroutine-not-awaited',
     description: 'calling a coroutine function without await runs nothing',
