@@ -228,6 +228,11 @@ export class BaseEventLoop implements AbstractEventLoop {
     this.#driver._wake();
   }
 
+  /** @internal Ctrl-C while this loop runs: see loop-driver.ts (`LoopDriver._interrupt`). */
+  _setInterruptHandler(handler: (() => boolean) | null): void {
+    this.#driver._onInterrupt = handler;
+  }
+
   /** @internal Whether the loop is idle, waiting for a timer or a `_notify()`. */
   _isWaiting(): boolean {
     return this.#driver._waker !== null;
@@ -525,6 +530,10 @@ export class BaseEventLoop implements AbstractEventLoop {
   }
   /** @see Python `loop.create_unix_server()` @throws {NotImplementedError} when awaited */
   *createUnixServer(_protocolFactory: () => Protocol, _path?: string | null, _opts?: CreateUnixServerOptions): Coroutine<Server> { throw noIO('createUnixServer'); }
+  /** @see Python `loop.add_signal_handler()` @throws {NotImplementedError} */
+  addSignalHandler<A extends unknown[]>(_sig: number | string, _callback: (...args: A) => unknown, ..._args: A): void { throw noIO('addSignalHandler'); }
+  /** @see Python `loop.remove_signal_handler()` @throws {NotImplementedError} */
+  removeSignalHandler(_sig: number | string): boolean { throw noIO('removeSignalHandler'); }
 
   // ---- errors ----
 

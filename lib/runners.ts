@@ -5,10 +5,11 @@ import { _checkBoolean, _checkOptions, _checkSeconds } from './internal/validate
 import type { EventLoopOptions } from './base-events';
 import { _checkClock, type Clock } from './clock';
 import { copyContext, _checkContextOption, type Context } from './contextvars';
-import { RuntimeError, toError } from './exceptions';
+import { CancelledError, KeyboardInterrupt, RuntimeError, toError } from './exceptions';
 import { newEventLoop, setEventLoop, _getRunningLoop, type AbstractEventLoop } from './events';
 import { iscoroutine, _expectedError, type Coroutine, type Future } from './futures';
 import { _gather } from './gather';
+import { _rejectingWithInterrupt } from './interrupts';
 import { allTasks, type Task } from './tasks';
 
 /** Options of `run`, `runSync` and `Runner`. @see Python `asyncio.run(main, debug=)` */
@@ -35,6 +36,10 @@ function checkRunOptions(fn: string, opts: RunOptions | undefined): void {
   if (debug !== undefined) _checkBoolean(fn, 'debug', debug);
   if (clock !== undefined) _checkClock(fn, clock);
   if (shutdownTimeout !== undefined) _checkSeconds(fn, 'shutdownTimeout', shutdownTimeout, NON_NEGATIVE);
+}
+
+function wakeUp(): void {
+  // Python's `lambda: None`: scheduling anything wakes the loop.
 }
 
 function closeCoro(coro: unknown): void {
@@ -93,9 +98,39 @@ export class Runner {
   run<T>(coro: Coroutine<T>, opts?: { context?: Context }): Promise<T> {
     try {
       const [loop, task] = this.#start(coro, opts);
-      return loop.runUntilComplete(task);
+      return this.#runMain(loop, task);
     } catch (e) {
       return Promise.reject(toError(e)); // a Promise-returning call never throws synchronously
+    }
+  }
+
+  /**
+   * Python `Runner.run`'s Ctrl-C handling (`_on_sigint`): the first interrupt while the main task is
+   * not done cancels it and wakes the loop; any other stops the loop with KeyboardInterrupt. A main
+   * task that ends cancelled after an interrupt, with no other cancellation pending, is a KeyboardInterrupt.
+   */
+  async #runMain<T>(loop: AbstractEventLoop, task: Task<T>): Promise<T> {
+    let interrupts = 0;
+    const onInterrupt = (): boolean => {
+      interrupts++;
+      if (interrupts === 1 && !task.done()) {
+        task.cancel();
+        loop.callSoonThreadsafe(wakeUp); // wakes a loop waiting on a long timer
+        return true;
+      }
+      return false;
+    };
+    loop._setInterruptHandler(onInterrupt);
+    try {
+      return await loop.runUntilComplete(task);
+    } catch (e) {
+      if (e instanceof CancelledError && interrupts > 0 && task.uncancel() === 0) {
+        _rejectingWithInterrupt();
+        throw new KeyboardInterrupt();
+      }
+      throw e;
+    } finally {
+      loop._setInterruptHandler(null);
     }
   }
 
@@ -224,9 +259,15 @@ export function run<T>(main: Coroutine<T>, opts?: RunOptions): Promise<T> {
     checkMain(main, 'asyncio.run()', () => { checkRunOptions('run', opts); });
     const runner = new Runner(opts);
     try {
-      return await runner.run(main);
-    } finally {
-      await runner.close();
+      try {
+        return await runner.run(main);
+      } finally {
+        await runner.close();
+      }
+    } catch (e) {
+      // Rejected after the full shutdown, so the program's finally blocks ran (exit status 130 if unhandled).
+      if (e instanceof KeyboardInterrupt) _rejectingWithInterrupt();
+      throw e;
     }
   };
   return go();
