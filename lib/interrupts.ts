@@ -54,8 +54,12 @@ export function _startRunning(loop: Interruptible): void {
     removal = null;
   }
   if (!listening) {
-    listening = true;
-    process.on('SIGINT', onSigint);
+    try {
+      process.on('SIGINT', onSigint);
+      listening = true;
+    } catch {
+      // This process cannot listen to signals: Ctrl-C keeps Node's default (Python's Runner does the same).
+    }
   }
 }
 
@@ -98,5 +102,5 @@ function endPending(): void {
  */
 export function _rejectingWithInterrupt(): void {
   if (pendingRejections++ === 0) process.on('unhandledRejection', onUnhandledRejection);
-  setImmediate(endPending);
+  setImmediate(endPending).unref();
 }

@@ -123,6 +123,7 @@ export class LoopDriver {
     const handler = this._onInterrupt;
     if (handler !== null && handler()) return;
     this.#interrupted = true;
+    this._stopping = true; // an interrupt delivered inside a callback ends the run after this iteration
     this._wake();
   }
 
@@ -234,7 +235,10 @@ export class LoopDriver {
     let slice = performance.now();
     for (;;) {
       loop._runOnceAsCurrent();
-      if (this._stopping) return;
+      if (this._stopping) {
+        this.#checkInterrupt();
+        return;
+      }
       const timeout = loop._nextTimeout();
       if (timeout > 0) {
         if (this._blocked.length > 0) await this.#idleBlocked(timeout);
