@@ -4,6 +4,7 @@
 // In jest, `process` is a sandbox copy whose listeners never see a real signal, so the in-process
 // ports deliver SIGINT with process.emit('SIGINT'), which runs the listeners at once, as Python's
 // signal.raise_signal() runs its handler at once (the child processes get real signals).
+import { spawnSync } from 'node:child_process';
 import {
   CancelledError, EventLoop, Event, KeyboardInterrupt, Runner, createTask, currentTask, getRunningLoop, run, sleep,
   type Coroutine, type Future, type Task,
@@ -218,7 +219,7 @@ function* sleepThenDone(): Coroutine {
 
 const PY_AVAILABLE = ((): boolean => {
   try {
-    return require('node:child_process').spawnSync('python3', ['-c', 'pass']).status === 0;
+    return spawnSync('python3', ['-c', 'pass']).status === 0;
   } catch {
     return false;
   }
