@@ -327,6 +327,7 @@ export class BaseEventLoop implements AbstractEventLoop {
    * @see Python `loop.run_forever()`
    * Differences:
    * - Returns a Promise that settles when the loop stops.
+   * @throws {KeyboardInterrupt} on Ctrl-C (as a rejection; the loop is stopped, not closed)
    */
   runForever(): Promise<void> {
     return this.#driver.runForever();
@@ -338,6 +339,7 @@ export class BaseEventLoop implements AbstractEventLoop {
    * Differences:
    * - Returns a Promise.
    * @throws {RuntimeError} "Event loop stopped before Future completed." if `stop()` came first
+   * @throws {KeyboardInterrupt} on Ctrl-C (as a rejection; the loop is stopped, not closed)
    */
   runUntilComplete<T>(aw: Awaitable<T> | PromiseLike<T>): Promise<T> {
     return this.#driver.runUntilComplete(aw);

@@ -48,11 +48,7 @@ function removeIfIdle(): void {
 
 /** @internal A loop starts running (a Promise form): Ctrl-C now interrupts it. */
 export function _startRunning(loop: Interruptible): void {
-  running.add(loop);
-  if (removal !== null) {
-    clearImmediate(removal);
-    removal = null;
-  }
+  running.add(loop); // a removal already scheduled finds a loop running and keeps the listener
   if (!listening) {
     try {
       process.on('SIGINT', onSigint);

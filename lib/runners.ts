@@ -91,8 +91,10 @@ export class Runner {
   }
 
   /**
-   * Runs `coro` in a task on the runner's loop until it finishes; returns its result.
+   * Runs `coro` in a task on the runner's loop until it finishes; returns its result. The first
+   * Ctrl-C while it runs cancels the task; a second one stops the loop.
    * @throws {TypeError} if `coro` is not a coroutine (as a rejection, like every error of `run`)
+   * @throws {KeyboardInterrupt} after Ctrl-C, unless the task ended otherwise than by that cancellation
    * @throws {RuntimeError} "Runner.run() cannot be called from a running event loop"
    */
   run<T>(coro: Coroutine<T>, opts?: { context?: Context }): Promise<T> {
@@ -242,7 +244,11 @@ export class Runner {
  *   Every error, a bad argument included, rejects it: `run` never throws synchronously.
  * - Leftover tasks that ignore cancellation are waited for at most `shutdownTimeout` seconds,
  *   then reported through the exception handler (asyncio waits forever).
+ * - Ctrl-C (as in Python, `main` is cancelled first, then the shutdown runs) is seen between loop
+ *   iterations: JS cannot interrupt a running callback.
  * @throws {TypeError} "a coroutine was expected, got …" or an unknown option (as a rejection)
+ * @throws {KeyboardInterrupt} after Ctrl-C cancelled `main` (as a rejection, after the full shutdown);
+ *   left unhandled, the process exits with status 130
  * @throws {RuntimeError} "asyncio.run() cannot be called from a running event loop" (as a rejection)
  * @example
  * function* main(): Coroutine<void> {
@@ -280,6 +286,8 @@ export function run<T>(main: Coroutine<T>, opts?: RunOptions): Promise<T> {
  * Differences:
  * - Node cannot deliver I/O or settle Promises while the thread is busy, so awaiting either is
  *   a `RuntimeError` that says to use `run`.
+ * - It never listens for Ctrl-C (a blocked thread cannot run a listener): Ctrl-C ends the process at
+ *   once, without `finally`.
  * @throws {DeadlockError} if the program waits for something that can never happen
  */
 export function runSync<T>(main: Coroutine<T>, opts?: RunOptions): T {
