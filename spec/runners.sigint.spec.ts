@@ -170,6 +170,27 @@ describe('runForever / runUntilComplete: Ctrl-C', () => {
     loop.close();
   });
 
+  test('Ctrl-C from outside the loop (a Node turn) wakes a loop idling with nothing scheduled', async () => {
+    const loop = new EventLoop();
+    setTimeout(interruptSelf, 20);
+    await expect(loop.runForever()).rejects.toBeInstanceOf(KeyboardInterrupt);
+    loop.close();
+  });
+
+  test('Ctrl-C from outside the loop wakes run() sleeping for a long time: the main task is cancelled at once', async () => {
+    const log: string[] = [];
+    function* main(): Coroutine {
+      try {
+        yield* sleep(3600);
+      } finally {
+        log.push(`finally at ${getRunningLoop().time() < 60 ? 'once' : 'late'}`);
+      }
+    }
+    setTimeout(interruptSelf, 20);
+    await expect(run(main())).rejects.toBeInstanceOf(KeyboardInterrupt);
+    expect(log).toEqual(['finally at once']);
+  });
+
   test('runUntilComplete() rejects with KeyboardInterrupt and the task is still pending (kept)', async () => {
     const loop = new EventLoop();
     function* main(): Coroutine<number> {
