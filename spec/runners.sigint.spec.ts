@@ -205,8 +205,10 @@ describe('runForever / runUntilComplete: Ctrl-C', () => {
     loop.close();
   });
 
-  test('the SIGINT listener is held only while a loop runs (a Node turn after the last run ends)', async () => {
-    await new Promise((resolve) => setImmediate(resolve)); // an earlier test's run may still hold it for this turn
+  test("the SIGINT listener is held while a loop runs and comes off a turn of Node's loop after the last run", async () => {
+    const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+    await turn();
+    await turn(); // an earlier test's listener comes off
     const before = process.listenerCount('SIGINT');
     const loop = new EventLoop();
     let during = -1;
@@ -215,7 +217,8 @@ describe('runForever / runUntilComplete: Ctrl-C', () => {
     });
     await loop.runUntilComplete(sleepThenDone());
     expect(during).toBe(before + 1);
-    await new Promise((resolve) => setImmediate(resolve));
+    await turn();
+    await turn();
     expect(process.listenerCount('SIGINT')).toBe(before);
     loop.close();
   });

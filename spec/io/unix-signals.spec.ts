@@ -128,7 +128,7 @@ describe('SelectorEventLoopSignalTests', () => {
   });
 
   test('test_remove_signal_handler_2: removing the SIGINT handler leaves the other handlers; Ctrl-C goes back to tsyncio', () => {
-    const before = process.listenerCount('SIGINT'); // tsyncio's Ctrl-C listener may be on for this Node turn
+    const before = process.listenerCount('SIGINT'); // tsyncio's Ctrl-C listener may still be on after a run
     loop.addSignalHandler('SIGINT', noop);
     loop.addSignalHandler('SIGHUP', noop);
     expect(process.listenerCount('SIGINT')).toBe(before + 1);
