@@ -546,6 +546,21 @@ runSync(main());
     expect({ stdout: node.stdout, signal: node.signal, status: node.status }).toEqual({ stdout: 'ready\n', signal: 'SIGINT', status: 130 });
   });
 
+  test('Ctrl-C just after run() ended (no loop running) still ends the process by SIGINT (not lost)', async () => {
+    const node = await runNode(`
+const { run, sleep } = require(process.env.TSYNCIO);
+function* main() { yield* sleep(0); }
+run(main()).then(() => {
+  console.log('ready');
+  const end = Date.now() + 1000;
+  while (Date.now() < end); // the SIGINT arrives during this synchronous work
+  console.log('synchronous work done');
+  setTimeout(() => console.log('not reached'), 2000);
+});
+`);
+    expect({ stdout: node.stdout, signal: node.signal }).toEqual({ stdout: 'ready\nsynchronous work done\n', signal: 'SIGINT' });
+  });
+
   test('a KeyboardInterrupt the program catches leaves the exit status alone (0)', async () => {
     const node = await runNode(`
 const { run, sleep } = require(process.env.TSYNCIO);
