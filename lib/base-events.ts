@@ -246,6 +246,11 @@ export class BaseEventLoop implements AbstractEventLoop {
     this.#driver._wake();
   }
 
+  /** @internal Ctrl-C while this loop runs: see loop-driver.ts (`LoopDriver._interrupt`). */
+  _setInterruptHandler(handler: (() => boolean) | null): void {
+    this.#driver._onInterrupt = handler;
+  }
+
   /** @internal Whether the loop is idle, waiting for a timer or a `_notify()`. */
   _isWaiting(): boolean {
     return this.#driver._waker !== null;
@@ -340,6 +345,7 @@ export class BaseEventLoop implements AbstractEventLoop {
    * @see Python `loop.run_forever()`
    * Differences:
    * - Returns a Promise that settles when the loop stops.
+   * @throws {KeyboardInterrupt} on Ctrl-C (as a rejection; the loop is stopped, not closed)
    */
   runForever(): Promise<void> {
     return this.#driver.runForever();
@@ -351,6 +357,7 @@ export class BaseEventLoop implements AbstractEventLoop {
    * Differences:
    * - Returns a Promise.
    * @throws {RuntimeError} "Event loop stopped before Future completed." if `stop()` came first
+   * @throws {KeyboardInterrupt} on Ctrl-C (as a rejection; the loop is stopped, not closed)
    */
   runUntilComplete<T>(aw: Awaitable<T> | PromiseLike<T>): Promise<T> {
     return this.#driver.runUntilComplete(aw);
@@ -585,6 +592,10 @@ export class BaseEventLoop implements AbstractEventLoop {
   *subprocessExec<P extends SubprocessProtocol>(_protocolFactory: () => P, _program: string, ..._args: string[] | [...string[], SubprocessTransportOptions]): Coroutine<[SubprocessTransport, P]> { throw noIO('subprocessExec'); }
   /** @see Python `loop.subprocess_shell()` @throws {NotImplementedError} when awaited */
   *subprocessShell<P extends SubprocessProtocol>(_protocolFactory: () => P, _cmd: string, _opts?: SubprocessTransportOptions): Coroutine<[SubprocessTransport, P]> { throw noIO('subprocessShell'); }
+  /** @see Python `loop.add_signal_handler()` @throws {NotImplementedError} */
+  addSignalHandler<A extends unknown[]>(_sig: number | string, _callback: (...args: A) => unknown, ..._args: A): void { throw noIO('addSignalHandler'); }
+  /** @see Python `loop.remove_signal_handler()` @throws {NotImplementedError} */
+  removeSignalHandler(_sig: number | string): boolean { throw noIO('removeSignalHandler'); }
 
   // ---- errors ----
 

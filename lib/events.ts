@@ -181,6 +181,11 @@ export interface AbstractEventLoop {
   setDefaultExecutor(executor: Executor): void;
   /** @see Python `loop.shutdown_default_executor()` */
   shutdownDefaultExecutor(timeout?: number | null): Coroutine;
+  // ---- signals ----
+  /** Runs `callback(...args)` in a loop iteration each time the process receives `sig`. @see Python `loop.add_signal_handler()` */
+  addSignalHandler<A extends unknown[]>(sig: number | string, callback: (...args: A) => unknown, ...args: A): void;
+  /** Removes the handler of `sig`; `true` if there was one. @see Python `loop.remove_signal_handler()` */
+  removeSignalHandler(sig: number | string): boolean;
 
   // ---- error handling and debug mode ----
   /** @see Python `loop.set_exception_handler()` */
@@ -213,6 +218,11 @@ export interface AbstractEventLoop {
   readonly _tasks: IList<Task<unknown>>;
   /** @internal The task whose step runs now, or null. */
   _currentTask: Task<unknown> | null;
+  /**
+   * @internal Ctrl-C while this loop runs: `handler` (Runner.run's) is asked first and returns `true`
+   * if it handled the interrupt; otherwise the loop stops with KeyboardInterrupt. `null` removes it.
+   */
+  _setInterruptHandler(handler: (() => boolean) | null): void;
 }
 
 /**

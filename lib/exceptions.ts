@@ -138,6 +138,17 @@ export class FatalError extends PyError {
 }
 
 /**
+ * The program was interrupted (Ctrl-C, SIGINT) while a loop ran: `runForever`/`runUntilComplete`,
+ * `Runner.run()` and `run()` reject with it. Left unhandled, it ends the process with status 130.
+ * @see Python `KeyboardInterrupt`
+ * Differences:
+ * - JS cannot be interrupted in the middle of a callback: the interrupt is seen between loop iterations.
+ */
+export class KeyboardInterrupt extends FatalError {
+  override readonly name: string = 'KeyboardInterrupt';
+}
+
+/**
  * Several errors raised together, e.g. by a TaskGroup.
  * @see Python `ExceptionGroup` (and `BaseExceptionGroup`)
  * Differences:

@@ -6,6 +6,7 @@ export {
   CancelledError, TimeoutError, InvalidStateError, IncompleteReadError, LimitOverrunError,
   QueueEmpty, QueueFull, QueueShutDown, BrokenBarrierError, ExceptionGroup,
   RuntimeError, NotImplementedError, DeadlockError, FatalError,
+  KeyboardInterrupt,
   OSError, BlockingIOError, ConnectionError, ConnectionResetError, ConnectionRefusedError,
   ConnectionAbortedError, BrokenPipeError, FileNotFoundError,
   PermissionError, ProcessLookupError,

@@ -12,9 +12,10 @@
 // scheduler (base-events.ts) calls `_wake()` whenever it adds work that an idle loop must see.
 import { VirtualClock, type Clock } from './clock';
 import { _getRunningLoop, type AbstractEventLoop, type Timer } from './events';
-import { DeadlockError, RuntimeError, _asThrown } from './exceptions';
+import { DeadlockError, KeyboardInterrupt, RuntimeError, _asThrown } from './exceptions';
 import { iscoroutine, isFuture, wrapPromise, _expectedError, _isThenable, type Awaitable, type Coroutine, type Future } from './futures';
 import type { TimerHeap } from './internal/heap';
+import { _rejectingWithInterrupt, _startRunning, _stopRunning } from './interrupts';
 
 /** Node timers overflow at 2^31 ms (they would fire at once): longer waits are re-armed. */
 const MAX_NODE_TIMEOUT_MS = 2 ** 31 - 1;
@@ -93,6 +94,10 @@ export class LoopDriver {
    * Almost always empty: an idle point checks its length, nothing else costs anything.
    */
   readonly _blocked: BlockedWaiter[] = [];
+  /** @internal Runner.run's interrupt handler (Python `Runner._on_sigint`): `true` if it handled Ctrl-C. */
+  _onInterrupt: (() => boolean) | null = null;
+  /** Ctrl-C arrived: the run ends with KeyboardInterrupt before the next iteration. */
+  #interrupted = false;
 
   constructor(loop: DrivenLoop) {
     this.#loop = loop;
@@ -101,10 +106,33 @@ export class LoopDriver {
   /** @internal `loop.runForever()`. */
   async runForever(): Promise<void> {
     this.#start();
+    _startRunning(this);
     try {
       await this.#run();
     } finally {
+      _stopRunning(this);
       this.#end();
+    }
+  }
+
+  /**
+   * @internal Ctrl-C while the loop runs (lib/interrupts.ts): Runner.run's handler may take it (it
+   * cancels the main task); otherwise the loop stops before its next iteration with KeyboardInterrupt.
+   */
+  _interrupt(): void {
+    const handler = this._onInterrupt;
+    if (handler !== null && handler()) return;
+    this.#interrupted = true;
+    this._stopping = true; // an interrupt delivered inside a callback ends the run after this iteration
+    this._wake();
+  }
+
+  /** The interrupt is seen between iterations, after a Node turn (the only time the listener can run). */
+  #checkInterrupt(): void {
+    if (this.#interrupted) {
+      this.#interrupted = false;
+      _rejectingWithInterrupt();
+      throw new KeyboardInterrupt();
     }
   }
 
@@ -184,6 +212,7 @@ export class LoopDriver {
     this.#loop._checkClosed();
     this.#checkNotRunning();
     this._running = true;
+    this.#interrupted = false;
     const clock = this.#loop._clock;
     if (clock instanceof VirtualClock) clock._wakers.add(this);
   }
@@ -206,15 +235,20 @@ export class LoopDriver {
     let slice = performance.now();
     for (;;) {
       loop._runOnceAsCurrent();
-      if (this._stopping) return;
+      if (this._stopping) {
+        this.#checkInterrupt();
+        return;
+      }
       const timeout = loop._nextTimeout();
       if (timeout > 0) {
         if (this._blocked.length > 0) await this.#idleBlocked(timeout);
         else await this.#idle(timeout);
         slice = performance.now();
+        this.#checkInterrupt();
       } else if (++this.#iterations % FAIRNESS_CHECK_EVERY === 0 && performance.now() - slice >= FAIRNESS_SLICE_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
         slice = performance.now();
+        this.#checkInterrupt();
       }
     }
   }

@@ -5,10 +5,11 @@ import { _checkBoolean, _checkOptions, _checkSeconds } from './internal/validate
 import type { EventLoopOptions } from './base-events';
 import { _checkClock, type Clock } from './clock';
 import { copyContext, _checkContextOption, type Context } from './contextvars';
-import { RuntimeError, toError } from './exceptions';
+import { CancelledError, KeyboardInterrupt, RuntimeError, toError } from './exceptions';
 import { newEventLoop, setEventLoop, _getRunningLoop, type AbstractEventLoop } from './events';
 import { iscoroutine, _expectedError, type Coroutine, type Future } from './futures';
 import { _gather } from './gather';
+import { _rejectingWithInterrupt } from './interrupts';
 import { allTasks, type Task } from './tasks';
 import type { Executor } from './concurrent/futures';
 
@@ -38,6 +39,10 @@ function checkRunOptions(fn: string, opts: RunOptions | undefined): void {
   if (debug !== undefined) _checkBoolean(fn, 'debug', debug);
   if (clock !== undefined) _checkClock(fn, clock);
   if (shutdownTimeout !== undefined) _checkSeconds(fn, 'shutdownTimeout', shutdownTimeout, NON_NEGATIVE);
+}
+
+function wakeUp(): void {
+  // Python's `lambda: None`: scheduling anything wakes the loop.
 }
 
 function closeCoro(coro: unknown): void {
@@ -89,16 +94,48 @@ export class Runner {
   }
 
   /**
-   * Runs `coro` in a task on the runner's loop until it finishes; returns its result.
+   * Runs `coro` in a task on the runner's loop until it finishes; returns its result. The first
+   * Ctrl-C while it runs cancels the task; a second one stops the loop.
    * @throws {TypeError} if `coro` is not a coroutine (as a rejection, like every error of `run`)
+   * @throws {KeyboardInterrupt} after Ctrl-C, unless the task ended otherwise than by that cancellation
    * @throws {RuntimeError} "Runner.run() cannot be called from a running event loop"
    */
   run<T>(coro: Coroutine<T>, opts?: { context?: Context }): Promise<T> {
     try {
       const [loop, task] = this.#start(coro, opts);
-      return loop.runUntilComplete(task);
+      return this.#runMain(loop, task);
     } catch (e) {
       return Promise.reject(toError(e)); // a Promise-returning call never throws synchronously
+    }
+  }
+
+  /**
+   * Python `Runner.run`'s Ctrl-C handling (`_on_sigint`): the first interrupt while the main task is
+   * not done cancels it and wakes the loop; any other stops the loop with KeyboardInterrupt. A main
+   * task that ends cancelled after an interrupt, with no other cancellation pending, is a KeyboardInterrupt.
+   */
+  async #runMain<T>(loop: AbstractEventLoop, task: Task<T>): Promise<T> {
+    let interrupts = 0;
+    const onInterrupt = (): boolean => {
+      interrupts++;
+      if (interrupts === 1 && !task.done()) {
+        task.cancel();
+        loop.callSoonThreadsafe(wakeUp); // wakes a loop waiting on a long timer
+        return true;
+      }
+      return false;
+    };
+    loop._setInterruptHandler(onInterrupt);
+    try {
+      return await loop.runUntilComplete(task);
+    } catch (e) {
+      if (e instanceof CancelledError && interrupts > 0 && task.uncancel() === 0) {
+        _rejectingWithInterrupt();
+        throw new KeyboardInterrupt();
+      }
+      throw e;
+    } finally {
+      loop._setInterruptHandler(null);
     }
   }
 
@@ -213,7 +250,11 @@ export class Runner {
  *   Every error, a bad argument included, rejects it: `run` never throws synchronously.
  * - Leftover tasks that ignore cancellation are waited for at most `shutdownTimeout` seconds,
  *   then reported through the exception handler (asyncio waits forever).
+ * - Ctrl-C (as in Python, `main` is cancelled first, then the shutdown runs) is seen between loop
+ *   iterations: JS cannot interrupt a running callback.
  * @throws {TypeError} "a coroutine was expected, got …" or an unknown option (as a rejection)
+ * @throws {KeyboardInterrupt} after Ctrl-C cancelled `main` (as a rejection, after the full shutdown);
+ *   left unhandled, the process exits with status 130
  * @throws {RuntimeError} "asyncio.run() cannot be called from a running event loop" (as a rejection)
  * @example
  * function* main(): Coroutine<void> {
@@ -230,9 +271,15 @@ export function run<T>(main: Coroutine<T>, opts?: RunOptions): Promise<T> {
     checkMain(main, 'asyncio.run()', () => { checkRunOptions('run', opts); });
     const runner = new Runner(opts);
     try {
-      return await runner.run(main);
-    } finally {
-      await runner.close();
+      try {
+        return await runner.run(main);
+      } finally {
+        await runner.close();
+      }
+    } catch (e) {
+      // Rejected after the full shutdown, so the program's finally blocks ran (exit status 130 if unhandled).
+      if (e instanceof KeyboardInterrupt) _rejectingWithInterrupt();
+      throw e;
     }
   };
   return go();
@@ -245,6 +292,8 @@ export function run<T>(main: Coroutine<T>, opts?: RunOptions): Promise<T> {
  * Differences:
  * - Node cannot deliver I/O or settle Promises while the thread is busy, so awaiting either is
  *   a `RuntimeError` that says to use `run`.
+ * - It never listens for Ctrl-C (a blocked thread cannot run a listener): Ctrl-C ends the process at
+ *   once, without `finally`.
  * @throws {DeadlockError} if the program waits for something that can never happen
  */
 export function runSync<T>(main: Coroutine<T>, opts?: RunOptions): T {

@@ -3,7 +3,7 @@
 import {
   BlockingIOError, BrokenBarrierError, BrokenPipeError, CancelledError, ConnectionAbortedError,
   ConnectionError, ConnectionRefusedError, ConnectionResetError, DeadlockError, ExceptionGroup,
-  FatalError, IncompleteReadError, InvalidStateError, LimitOverrunError, OSError, QueueEmpty,
+  FatalError, KeyboardInterrupt, IncompleteReadError, InvalidStateError, LimitOverrunError, OSError, QueueEmpty,
   QueueFull, QueueShutDown, RuntimeError, TimeoutError, isCancelledError, toError,
 } from '../lib';
 
@@ -18,6 +18,7 @@ describe('error classes', () => {
     ['BrokenBarrierError', BrokenBarrierError, [RuntimeError]],
     ['DeadlockError', DeadlockError, [RuntimeError]],
     ['FatalError', FatalError, []],
+    ['KeyboardInterrupt', KeyboardInterrupt, [FatalError]],
     ['OSError', OSError, []],
     ['BlockingIOError', BlockingIOError, [OSError]],
     ['ConnectionError', ConnectionError, [OSError]],

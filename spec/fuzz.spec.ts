@@ -112,7 +112,8 @@ const methT = (cls: string, name: string, env: Target['env'], make: Maker, args:
 // Errors: Python's exceptions take any arguments.
 for (const E of ['CancelledError', 'TimeoutError', 'InvalidStateError', 'QueueEmpty', 'QueueFull', 'QueueShutDown', 'BrokenBarrierError',
   'RuntimeError', 'NotImplementedError', 'DeadlockError', 'FatalError', 'BlockingIOError', 'ConnectionError', 'ConnectionResetError',
-  'ConnectionRefusedError', 'ConnectionAbortedError', 'BrokenPipeError', 'FileNotFoundError', 'PermissionError', 'ProcessLookupError'] as const) {
+  'ConnectionRefusedError', 'ConnectionAbortedError', 'BrokenPipeError', 'FileNotFoundError', 'PermissionError', 'ProcessLookupError',
+  'KeyboardInterrupt'] as const) {
   ctorT(E, 'none', tsyncio[E], [any(() => 'm')]);
 }
 ctorT('IncompleteReadError', 'none', IncompleteReadError, [bytes(() => Buffer.from('x'), ["''", "'5'", '[]', 'string']), any(() => 5)]);
@@ -214,6 +215,8 @@ for (const [name, C] of [['BaseEventLoop', BaseEventLoop], ['SelectorEventLoop',
   methT('BaseEventLoop', 'removeReader', 'vout', L, [obj(() => new FakeSocket())], B);
   methT('BaseEventLoop', 'addWriter', 'vout', L, [obj(() => new FakeSocket()), obj(() => noop), rest()], B);
   methT('BaseEventLoop', 'removeWriter', 'vout', L, [obj(() => new FakeSocket())], B);
+  methT('BaseEventLoop', 'addSignalHandler', 'vout', L, [any(() => 'SIGUSR2'), obj(() => noop), any()], B);
+  methT('BaseEventLoop', 'removeSignalHandler', 'vout', L, [any(() => 'SIGUSR2')], B);
   methT('BaseEventLoop', 'sockRecv', 'vin', L, [obj(() => new FakeSocket()), num(() => 5, ['true', '10n'])], B);
   methT('BaseEventLoop', 'sockRecvInto', 'vin', L, [obj(() => new FakeSocket()), bytes(() => Buffer.alloc(5))], B);
   methT('BaseEventLoop', 'sockSendall', 'vin', L, [obj(() => new FakeSocket()), bytes(() => Buffer.from('x'))], B);
@@ -243,6 +246,9 @@ for (const [name, C] of [['BaseEventLoop', BaseEventLoop], ['SelectorEventLoop',
   methT('SelectorEventLoop', 'removeReader', 'vout', L, [obj(fake)]);
   methT('SelectorEventLoop', 'addWriter', 'vout', L, [obj(fake), any(() => noop), any()]);
   methT('SelectorEventLoop', 'removeWriter', 'vout', L, [obj(fake)]);
+  // A signal: an int or a name (Python's bool is an int; refusing true is not a finding).
+  methT('SelectorEventLoop', 'addSignalHandler', 'vout', L, [num(() => 'SIGUSR2', []), callable(() => noop), any()]);
+  methT('SelectorEventLoop', 'removeSignalHandler', 'vout', L, [num(() => 'SIGUSR2', [])]);
   const P = function* (fx: Fx): Coroutine<BaseEventLoop> {
     fx.bag.cli = yield* realPair(fx);
     return fx.loop;

@@ -19,6 +19,7 @@ import { SO_ERROR, SOL_SOCKET, type Address, type Selectable, type Socket } from
 import type { Transport } from './transports';
 import type { SubprocessProtocol, SubprocessTransport } from './base-subprocess';
 import { _splitExecArgs, subprocessTransport, type SubprocessTransportOptions, type UnixSubprocessTransport } from './unix-events';
+import { SignalHandlers } from './unix-signals';
 
 type IOData = [Handle | null, Handle | null];
 
@@ -110,6 +111,37 @@ export class SelectorEventLoop extends BaseEventLoop {
     this._selector.close();
     this._addExternal(-this.#io);
     this.#io = 0;
+    this.#signals?.removeAll();
+  }
+
+  #signals: SignalHandlers | null = null;
+
+  /**
+   * Runs `callback(...args)` each time the process receives `sig` (a number or a name such as
+   * `'SIGTERM'`): like `callSoon`, in a loop iteration and in a copy of the context current now,
+   * never inside Node's signal listener. Replaces the loop's handler for `sig`; while any is
+   * installed, Node's default action for that signal (exit) is off.
+   * @see Python `loop.add_signal_handler()` (unix_events.py)
+   * Differences:
+   * - Real-time signals are refused (`RangeError`): Node cannot listen to them.
+   * - Several loops may handle one signal: each gets every delivery (Python keeps the last wakeup fd).
+   * @throws {TypeError} "coroutines cannot be used with addSignalHandler()"; "sig must be an int or a signal name"
+   * @throws {RangeError} "invalid signal number N" / "invalid signal name 'X'"
+   * @throws {RuntimeError} "Event loop is closed"; outside the main thread; "sig 9 cannot be caught" (SIGKILL, SIGSTOP)
+   */
+  override addSignalHandler<A extends unknown[]>(sig: number | string, callback: (...args: A) => unknown, ...args: A): void {
+    (this.#signals ??= new SignalHandlers(this)).add(sig, callback, args);
+  }
+
+  /**
+   * Removes the loop's handler for `sig`: `true` if it had one; Node's default action comes back once
+   * no listener for the signal is left.
+   * @see Python `loop.remove_signal_handler()`
+   * @throws {TypeError} "sig must be an int or a signal name"
+   * @throws {RangeError} "invalid signal number N" / "invalid signal name 'X'"
+   */
+  override removeSignalHandler(sig: number | string): boolean {
+    return (this.#signals ??= new SignalHandlers(this)).remove(sig);
   }
 
   /** @internal Python `_add_reader`: returns the Handle. */

@@ -63,6 +63,8 @@ export const SAMPLES: readonly SampleInfo[] = [
   { name: 'subprocess-communicate', description: 'PyMOTW: communicate(input) to `tr`, which sends it back in capitals' },
   { name: 'asynccontextmanager-resource', description: 'docs @asynccontextmanager: open/close printed around the body, also when it raises, 1.7 s' },
   { name: 'async-exit-stack', description: 'docs AsyncExitStack: three connections to a local echo server, closed in reverse order' },
+  { name: 'signal-stop-server', description: 'loop.add_signal_handler(SIGTERM) stops a server cleanly; the sample signals itself after 0.5 s' },
+  { name: 'ctrl-c-server', description: 'Ctrl-C (self-sent SIGINT) cancels the main task: serve_forever ends, finally runs, KeyboardInterrupt caught' },
   {
     name: 'tcp-echo-streams',
     description: 'docs TCP echo server and client using streams: start_server/open_connection, read, write + drain; one exchange',
