@@ -20,6 +20,7 @@ export { Handle, TimerHandle, getRunningLoop, getEventLoop, setEventLoop, newEve
 export type { AbstractEventLoop, ExceptionContext, ExceptionHandler, TaskOptions, TaskFactory, CallbackOptions } from './events';
 export { BaseEventLoop } from './base-events';
 export type { EventLoopOptions } from './base-events';
+export type { Instrument, LoopCallback, WakeCause } from './instruments';
 export { SelectorEventLoop, EventLoop } from './io/selector-events';
 export type { SelectorEventLoopOptions } from './io/selector-events';
 export { VirtualClock, MonotonicClock } from './clock';

@@ -186,10 +186,12 @@ export class LoopDriver {
     this._running = true;
     const clock = this.#loop._clock;
     if (clock instanceof VirtualClock) clock._wakers.add(this);
+    this.#loop._instruments?._run(false);
   }
 
   /** The run ended: disarm the Node timer, so it does not keep the process alive. */
   #end(): void {
+    this.#loop._instruments?._run(true);
     this._stopping = false;
     this._running = false;
     const clock = this.#loop._clock;
@@ -209,8 +211,10 @@ export class LoopDriver {
       if (this._stopping) return;
       const timeout = loop._nextTimeout();
       if (timeout > 0) {
+        loop._instruments?._ioWait(false, timeout);
         if (this._blocked.length > 0) await this.#idleBlocked(timeout);
         else await this.#idle(timeout);
+        loop._instruments?._ioWait(true, timeout);
         slice = performance.now();
       } else if (++this.#iterations % FAIRNESS_CHECK_EVERY === 0 && performance.now() - slice >= FAIRNESS_SLICE_MS) {
         await new Promise<void>((resolve) => setImmediate(resolve));
@@ -245,7 +249,11 @@ export class LoopDriver {
           }
           throw deadlockError(loop);
         }
-        if (timeout > 0) this.#waitSync(timeout);
+        if (timeout > 0) {
+          loop._instruments?._ioWait(false, timeout);
+          this.#waitSync(timeout);
+          loop._instruments?._ioWait(true, timeout);
+        }
       }
     } finally {
       this.#end();

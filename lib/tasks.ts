@@ -140,8 +140,16 @@ export class Task<out T> extends Future<T> implements Runnable {
     this._context = opts?.context ?? null;
     this._vars = _currentVars();
     loop._tasks.add(this); // listed during an eager first step too, as in 3.12; finishing unlists it
-    if (opts?.eagerStart === true && loop.isRunning()) this._step(undefined, undefined);
-    else loop._pushReady(this);
+    if (opts?.eagerStart === true && loop.isRunning()) {
+      const ins = loop._instruments;
+      if (ins === null) this._step(undefined, undefined);
+      else {
+        ins._spawned(this); // an eager first step's hooks nest inside its creator's step
+        ins._beforeStep(this);
+        this._step(undefined, undefined);
+        ins._afterStep(this);
+      }
+    } else loop._pushReady(this);
   }
 
   /** The task's name (`Task-N` unless one was given). */
@@ -187,6 +195,8 @@ export class Task<out T> extends Future<T> implements Runnable {
   override cancel(msg?: unknown): boolean {
     this._markRetrieved();
     if (this._state !== FutureState.PENDING) return false;
+    const ins = this._loop._instruments;
+    if (ins !== null) ins._cancelling(this, msg);
     // Iterative form of Python's `self._fut_waiter.cancel(msg)` recursion down an await chain.
     let t: Task<unknown> = this;
     for (;;) {

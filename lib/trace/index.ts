@@ -1,0 +1,10 @@
+// tsyncio/trace: seeing inside a run (docs/TRACING.md). A TraceRecorder is an Instrument that records
+// a run as plain data; the Chrome/Perfetto JSON, the text timeline and sequence, and the HTML
+// timeline are drawn from it. Core-level code; node:fs only to save a trace file.
+export { TraceRecorder } from './recorder';
+export type { Trace, TraceEvent, TraceRecorderOptions, TraceTask } from './recorder';
+export type { ChromeTrace } from './chrome';
+export { formatSequence, formatTimeline } from './timeline';
+export type { SequenceOptions, TimelineOptions } from './timeline';
+export { timelineHtml } from './html';
+export type { TimelineHtmlOptions } from './html';
