@@ -124,7 +124,10 @@ export class TaskGroup implements AsyncContextManager<TaskGroup, void> {
     // A while loop because `#onCompletedFut` can be cancelled several times if our parent task
     // is being cancelled repeatedly (or even once, when our own cancellation is in progress).
     while (this._tasks.size > 0) {
-      this.#onCompletedFut ??= loop.createFuture<boolean>();
+      if (this.#onCompletedFut === null) {
+        this.#onCompletedFut = loop.createFuture<boolean>();
+        this.#onCompletedFut._loop._instruments?._setFutureLabel(this.#onCompletedFut, 'TaskGroup'); // names it in traces (lib/instruments.ts); one field test without
+      }
       try {
         yield* this.#onCompletedFut;
       } catch (e) {

@@ -22,7 +22,7 @@ function show(x: unknown): string {
     return `${c.kind}${c.future !== null ? `(${show(c.future)})` : ''} by ${show(c.by)}`;
   }
   if (typeof x === 'object' && x !== null && 'done' in x) return (x as Future<unknown>).constructor.name;
-  return typeof x === 'object' ? JSON.stringify(x) : String(x);
+  return typeof x === 'number' ? String(x) : typeof x === 'string' ? x : JSON.stringify(x);
 }
 
 /** An instrument that logs every hook call as one line, `hook arg, arg`. */

@@ -6,12 +6,13 @@
 // task step or callback running when the event happened; a step's or callback's `end` is set when
 // it ends (until then it equals its `t`); at most `maxEvents` events are kept, the oldest dropped.
 import * as fs from 'node:fs';
-import { _isSleepTimer, _sleepLabel, type Instrument, type LoopCallback, type WakeCause } from '../instruments';
+import { Future } from '../futures';
 import { Task } from '../tasks';
+import type { Instrument, LoopCallback, WakeCause } from '../instruments';
+import type { Timer } from '../events';
 import { coroName, describe } from '../internal/introspect';
 import { _checkBoolean, _checkInteger, _checkOptions } from '../internal/validate';
 import type { BaseEventLoop } from '../base-events';
-import type { Future } from '../futures';
 import { chromeTrace, type ChromeTrace } from './chrome';
 import { _render } from './render';
 
@@ -64,13 +65,18 @@ const RECORDER_KEYS = ['maxEvents', 'stacks'] as const satisfies readonly (keyof
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type AnyEvent = Mutable<{ seq: number; t: number; kind: string; end?: number } & Record<string, unknown>>;
 
+/** A sleep's timer (lib/sleep.ts): a Future that is its own Timer. Public names only: see .ci/build.mjs. */
+function isSleepTimer(fut: Future<unknown>): fut is Future<unknown> & Timer {
+  return fut instanceof Future && '_when' in fut;
+}
+
 /**
  * @internal What a task awaits, as a short label: a task's name, `sleep(1)`, or what made the
  * future (gather, a lock...); `Future` when nothing says more.
  */
 export function _awaitedLabel(fut: Future<unknown>, now: number): string {
   if (fut instanceof Task) return fut.getName();
-  if (_isSleepTimer(fut)) return fut._loop._instruments?._sleepLabel(fut) ?? _sleepLabel(fut, now);
+  if (isSleepTimer(fut)) return fut._loop._instruments?._sleepLabel(fut) ?? `sleep(${String(Math.round((fut._when - now) * 1000) / 1000)})`;
   return fut._loop._instruments?._futureLabel(fut) ?? 'Future';
 }
 

@@ -177,8 +177,7 @@ function secs(x: number): string {
 }
 
 function fit(width: number | undefined): number {
-  const columns: number | undefined = process.stdout.columns; // undefined when stdout is not a terminal
-  const w = width ?? columns ?? 100;
+  const w = width ?? (process.stdout.isTTY ? process.stdout.columns : 100);
   return Math.max(40, Math.floor(w));
 }
 
