@@ -32,10 +32,12 @@ function secs(x: number): string {
  * are in begin order, so only what happened inside `open` (schedules and cancels it made, not its
  * own task's re-queue, which follows its end) can come between its begin and its end.
  */
-export function _endsBefore(open: TraceEvent, e: TraceEvent): boolean {
+export function _endsBefore(open: TraceEvent, e: TraceEvent, taskNames: ReadonlyMap<number, string>): boolean {
   if (e.kind !== 'schedule' && e.kind !== 'cancel') return true;
   if ('end' in open && open.end < e.t) return true;
-  return e.kind === 'schedule' && open.kind === 'step' && e.task === open.task;
+  if (e.kind !== 'schedule' || open.kind !== 'step') return false;
+  // its own re-queue, or the wake-up of a task that awaited it (it finished: `awaited` is its name)
+  return e.task === open.task || (e.cause === 'done' && open.outcome !== 'suspended' && open.outcome !== 'yielded' && e.awaited === taskNames.get(open.task));
 }
 
 /** @internal The Chrome JSON of `trace`. */
@@ -51,12 +53,13 @@ export function chromeTrace(trace: Trace): ChromeTrace {
     return prev;
   };
   let open: TraceEvent | null = null;
+  const taskNames = new Map(trace.tasks.map((t) => [t.id, t.name]));
   const close = (): void => {
     if (open !== null && 'end' in open) end.set(open.seq, stamp(Math.max(open.end, open.t)));
     open = null;
   };
   for (const e of events) {
-    if (open !== null && _endsBefore(open, e)) close();
+    if (open !== null && _endsBefore(open, e, taskNames)) close();
     begin.set(e.seq, stamp(e.t));
     if (e.kind === 'step' || e.kind === 'callback' || e.kind === 'wait') open = e;
   }

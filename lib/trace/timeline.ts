@@ -199,7 +199,8 @@ export function formatTimeline(trace: Trace | TraceRecorder, opts?: TimelineOpti
   const layout = _layout(tr);
   const { groups, rows } = layout;
   const labelCol = Math.max(4, ...rows.map((r) => r.label.length)) + 1;
-  const avail = Math.max(1, width - labelCol - 10);
+  // Room for the row ends (` done`, ` raised <Name>`): 10 columns, more for a long error name.
+  const avail = Math.max(1, width - labelCol - Math.max(10, ...rows.map((r) => r.end.length + 1)));
   // Columns: each covers a run of neighbouring groups; each is `w` characters wide.
   let cols: number[][];
   if (opts?.scale === 'time' && groups.length > 0 && groups[groups.length - 1].end > groups[0].t) {
@@ -301,7 +302,7 @@ export function formatSequence(trace: Trace | TraceRecorder, opts?: SequenceOpti
     open = null;
   };
   for (const e of tr.events) {
-    if (open !== null && _endsBefore(open.step, e)) close();
+    if (open !== null && _endsBefore(open.step, e, names)) close();
     switch (e.kind) {
       case 'iteration':
         n = e.n;

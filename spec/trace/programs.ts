@@ -2,8 +2,8 @@
 // (main creates wait1 and wait2, each sleeping 1 s, and awaits both), and a few shapes around it.
 import { Event, createTask, gather, sleep, type Coroutine } from '../../lib';
 
-/** Seed 002: two tasks sleep 1 s at the same time; the program takes 1 s in all. */
-export function* twoTasks(): Coroutine {
+/** Seed 002: two tasks sleep 1 s at the same time; the program takes 1 s in all (its coroutine is `main`, as in the seed). */
+export const twoTasks = function* main(): Coroutine {
   function* wait1(): Coroutine {
     yield* sleep(1);
   }
@@ -14,15 +14,15 @@ export function* twoTasks(): Coroutine {
   const task2 = createTask(wait2());
   yield* task1;
   yield* task2;
-}
+};
 
 /** Seed 001's poll -> Pending -> wake -> Ready, for one task: it sleeps 1 s, then returns. */
-export function* oneSleep(): Coroutine {
+export const oneSleep = function* main(): Coroutine {
   function* wait1(): Coroutine {
     yield* sleep(1);
   }
   yield* createTask(wait1());
-}
+};
 
 /** Timers, a gather, an Event, a cancellation and an error: every kind of event. */
 export function* mixed(): Coroutine {

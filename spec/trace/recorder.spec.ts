@@ -29,7 +29,7 @@ describe('TraceRecorder', () => {
     expect(trace.clock).toBe('virtual');
     expect(trace.dropped).toBe(0);
     expect(trace.tasks.map((t) => [t.id, t.coro, t.parent])).toEqual([
-      [1, 'twoTasks', null], [2, 'wait1', 1], [3, 'wait2', 1], [4, '_shutdownAsyncgens', null],
+      [1, 'main', null], [2, 'wait1', 1], [3, 'wait2', 1], [4, '_shutdownAsyncgens', null],
     ]);
     expect(trace.events.map((e) => e.seq)).toEqual(trace.events.map((_e, i) => i));
     expect(trace.events.map(brief)).toEqual([
@@ -87,8 +87,8 @@ describe('TraceRecorder', () => {
     const first = rec.trace;
     runner.runSync(twoTasks());
     runner.closeSync();
-    expect(rec.trace.tasks.filter((t) => t.coro === 'twoTasks')).toHaveLength(2);
-    expect(first.tasks.filter((t) => t.coro === 'twoTasks')).toHaveLength(1);
+    expect(rec.trace.tasks.filter((t) => t.coro === 'main')).toHaveLength(2);
+    expect(first.tasks.filter((t) => t.coro === 'main')).toHaveLength(1);
   });
 
   test('a real clock says so, and times grow', () => {
