@@ -19,13 +19,14 @@ export interface _TraceSession {
 let envRuns = 0;
 
 /**
- * @internal Checks a `trace` option at the call: a path with a known extension or a recorder.
+ * @internal Checks a `trace` option at the call: a path with a known extension, `-` (the text
+ * timeline on stderr), or a recorder.
  * @throws {RangeError} "unknown trace format"
  * @throws {TypeError} anything else
  */
 export function _checkTrace(fn: string, trace: unknown): void {
   if (typeof trace === 'string') {
-    if (_traceFormat(trace) === null) throw new RangeError(`unknown trace format: ${trace} (use .json, .html or .txt)`);
+    if (trace !== '-' && _traceFormat(trace) === null) throw new RangeError(`unknown trace format: ${trace} (use .json, .html or .txt)`);
     return;
   }
   // Duck-typed: a bundle may hold a second copy of the TraceRecorder class (see .ci/build.mjs).
