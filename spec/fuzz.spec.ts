@@ -210,6 +210,13 @@ for (const [name, C] of [['BaseEventLoop', BaseEventLoop], ['SelectorEventLoop',
   });
   methT('BaseEventLoop', 'callExceptionHandler', 'vout', L, [obj(() => ({ message: 'fuzz probe' }), ['{}'])], { ...B, reports: true });
   methT('BaseEventLoop', 'setDebug', 'vout', L, [any(() => false)], B);
+  // Any object is an instrument (one with no hooks is allowed, as in Trio); removing one not installed is a RangeError.
+  methT('BaseEventLoop', 'addInstrument', 'vout', L, [obj(() => ({}), ['{}', '[]', 'Buffer', "{context:'x'}", 'unknown key'])], B);
+  methT('BaseEventLoop', 'removeInstrument', 'vout', L, [obj((fx) => {
+    const i = {};
+    fx.loop.addInstrument(i);
+    return i;
+  })], B);
   methT('BaseEventLoop', 'addReader', 'vout', L, [obj(() => new FakeSocket()), obj(() => noop), rest()], B);
   methT('BaseEventLoop', 'removeReader', 'vout', L, [obj(() => new FakeSocket())], B);
   methT('BaseEventLoop', 'addWriter', 'vout', L, [obj(() => new FakeSocket()), obj(() => noop), rest()], B);
