@@ -28,6 +28,7 @@ import type { Server } from './io/server';
 import type { Address, Selectable, Socket } from './io/sockets';
 import type { Transport } from './io/transports';
 import { LoopDriver } from './loop-driver';
+import { logger } from './log';
 import { _trustedTask, Task } from './tasks';
 import { _Instruments, type Instrument } from './instruments';
 
@@ -469,7 +470,7 @@ export class BaseEventLoop implements AbstractEventLoop {
       }
       if (debug) {
         const dt = (performance.now() - t0) / 1000;
-        if (dt >= this.slowCallbackDuration) console.warn(`Executing ${describe(r)} took ${dt.toFixed(3)} seconds`);
+        if (dt >= this.slowCallbackDuration) logger.warning(`Executing ${describe(r)} took ${dt.toFixed(3)} seconds`, { loop: this });
       }
     }
   }
@@ -480,7 +481,7 @@ export class BaseEventLoop implements AbstractEventLoop {
       const t0 = performance.now();
       r._run();
       const dt = (performance.now() - t0) / 1000;
-      if (dt >= this.slowCallbackDuration) console.warn(`Executing ${describe(r)} took ${dt.toFixed(3)} seconds`);
+      if (dt >= this.slowCallbackDuration) logger.warning(`Executing ${describe(r)} took ${dt.toFixed(3)} seconds`, { loop: this });
     }
   }
 
@@ -630,9 +631,8 @@ export class BaseEventLoop implements AbstractEventLoop {
       if (key === 'message' || key === 'exception') continue;
       lines.push(`${key}: ${reprValue(context[key])}`);
     }
-    const exc = context.exception;
-    if (exc !== undefined) lines.push(exc.stack ?? `${exc.name}: ${exc.message}`);
-    console.error(lines.join('\n'));
+    // Through the asyncio logger (lib/log.ts): its default output is this text on console.error.
+    logger.error(lines.join('\n'), { exception: context.exception, context, loop: this });
   }
 
   /**
@@ -648,7 +648,7 @@ export class BaseEventLoop implements AbstractEventLoop {
         this.defaultExceptionHandler(context);
       } catch (e) {
         if (e instanceof FatalError) throw e;
-        console.error('Exception in default exception handler', e);
+        logger.error('Exception in default exception handler', { exception: toError(e), loop: this });
       }
       return;
     }
@@ -660,7 +660,7 @@ export class BaseEventLoop implements AbstractEventLoop {
         this.defaultExceptionHandler({ message: 'Unhandled error in exception handler', exception: toError(exc), context });
       } catch (e) {
         if (e instanceof FatalError) throw e;
-        console.error('Exception in default exception handler while handling an unexpected error in custom exception handler', e);
+        logger.error('Exception in default exception handler while handling an unexpected error in custom exception handler', { exception: toError(e), loop: this });
       }
     }
   }

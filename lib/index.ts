@@ -21,6 +21,8 @@ export type { AbstractEventLoop, ExceptionContext, ExceptionHandler, TaskOptions
 export { BaseEventLoop } from './base-events';
 export type { EventLoopOptions } from './base-events';
 export type { Instrument, LoopCallback, WakeCause } from './instruments';
+export { formatLogRecord, logger } from './log';
+export type { LogExtra, LogHandler, LogLevel, LogRecord, Logger } from './log';
 export { SelectorEventLoop, EventLoop } from './io/selector-events';
 export type { SelectorEventLoopOptions } from './io/selector-events';
 export { VirtualClock, MonotonicClock } from './clock';

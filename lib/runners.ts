@@ -11,6 +11,7 @@ import { newEventLoop, setEventLoop, _getRunningLoop, type AbstractEventLoop } f
 import { iscoroutine, _expectedError, type Coroutine, type Future } from './futures';
 import { _gather } from './gather';
 import { allTasks, type Task } from './tasks';
+import { logger } from './log';
 
 /** Options of `run`, `runSync` and `Runner`. @see Python `asyncio.run(main, debug=)` */
 export interface RunOptions {
@@ -212,7 +213,7 @@ export class Runner {
     const trace = this.#trace;
     if (trace !== null) {
       this.#trace = null;
-      traceModule()._finishTrace(trace, (message, exception) => { console.error(`${message}\n${exception.stack ?? String(exception)}`); });
+      traceModule()._finishTrace(trace, (message, exception) => { logger.error(message, { exception }); });
     }
   }
 

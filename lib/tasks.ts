@@ -10,6 +10,7 @@ import {
   type Awaitable, type Coroutine,
 } from './futures';
 import { coroRepr, describe } from './internal/introspect';
+import { logger } from './log';
 
 /** Marks a generator object with the task that drives it, so it cannot be driven twice. */
 const kOwner: unique symbol = Symbol('tsyncio.owner');
@@ -404,7 +405,7 @@ export class Task<out T> extends Future<T> implements Runnable {
     } else {
       if (this._numCancelsRequested > 0 && this._loop.getDebug()) {
         // JS `catch (e)` catches CancelledError too: make a swallowed cancellation visible.
-        console.warn(`Task ${this.getName()} swallowed ${this._numCancelsRequested} cancellation request(s) and returned normally; re-throw CancelledError (isCancelledError) or call uncancel()`);
+        logger.warning(`Task ${this.getName()} swallowed ${this._numCancelsRequested} cancellation request(s) and returned normally; re-throw CancelledError (isCancelledError) or call uncancel()`);
       }
       super.setResult(result);
     }

@@ -149,6 +149,7 @@ methT('Future', 'then', 'vin', (fx) => {
   return f;
 }, [any(() => noop), any(() => noop)]);
 fnT('isFuture', 'none', tsyncio.isFuture, [any()]);
+fnT('formatLogRecord', 'none', tsyncio.formatLogRecord, [obj(() => ({ level: 'error', message: 'm', exception: null, context: null, loop: null }))]);
 fnT('iscoroutine', 'none', tsyncio.iscoroutine, [any()]);
 fnT('wrapPromise', 'vin', tsyncio.wrapPromise, [obj(() => Promise.resolve(1)), opts({ loop: LOOP() })]);
 
@@ -621,7 +622,7 @@ const NOT_CONSTRUCTED: Record<string, string> = {
 };
 
 /** Exports that are not callables (constants, enums) or are another export under a second name. */
-const NOT_CALLABLE = 'BREAK TimeoutState FIRST_COMPLETED FIRST_EXCEPTION ALL_COMPLETED EVENT_READ EVENT_WRITE AF_INET AF_INET6 AF_UNIX SOCK_STREAM SHUT_RD SHUT_WR SHUT_RDWR SOL_SOCKET SO_ERROR SEND_BUFFER_SIZE WRITE_HIGH_WATER';
+const NOT_CALLABLE = 'logger BREAK TimeoutState FIRST_COMPLETED FIRST_EXCEPTION ALL_COMPLETED EVENT_READ EVENT_WRITE AF_INET AF_INET6 AF_UNIX SOCK_STREAM SHUT_RD SHUT_WR SHUT_RDWR SOL_SOCKET SO_ERROR SEND_BUFFER_SIZE WRITE_HIGH_WATER';
 const ALIASES: Record<string, string> = { DefaultSelector: 'Selector' };
 
 // ---- today's findings ---------------------------------------------------------------------------
