@@ -111,18 +111,18 @@ export function _sleepLabel(fut: Future<unknown> & Timer, now: number): string {
 
 /**
  * @internal A loop's instruments and the state its hooks need: which step or callback runs now
- * (a stack, as an eager task's first step runs inside its creator's), the re-queue a step made of
- * its own task, and the tasks already announced.
+ * (a stack, as an eager task's first step runs inside its creator's) and the re-queue a step made
+ * of its own task.
  */
 export class _Instruments {
   readonly #loop: BaseEventLoop;
   readonly #all = new Set<Instrument>();
-  readonly #hooks = new Map<HookName, readonly Instrument[]>();
+  /** Per hook, the instruments that have it (replaced, never changed in place). */
+  readonly #hooks: Record<HookName, readonly Instrument[]> = Object.fromEntries(HOOKS.map((h) => [h, NONE])) as Record<HookName, readonly Instrument[]>;
   /** The running task steps and callbacks, innermost last. */
   readonly #running: (Task<unknown> | LoopCallback)[] = [];
   /** A task's re-queue of itself during its step, announced after `afterTaskStep`. */
   readonly #selfQueued = new Map<Task<unknown>, WakeCause>();
-  readonly #announced = new WeakSet<Task<unknown>>();
   /** A sleep's label (`sleep(1)`), taken when a task parks on it: its timer keeps no delay. */
   readonly #sleepLabels = new WeakMap<Future<unknown>, string>();
   readonly #futureLabels = new WeakMap<Future<unknown>, string>();
@@ -149,7 +149,7 @@ export class _Instruments {
     this.#all.add(i);
     try {
       for (const hook of HOOKS) {
-        if (typeof (i as Record<string, unknown>)[hook] === 'function') this.#hooks.set(hook, [...(this.#hooks.get(hook) ?? NONE), i]);
+        if (typeof (i as Record<string, unknown>)[hook] === 'function') this.#hooks[hook] = [...this.#hooks[hook], i];
       }
     } catch (e) {
       this._remove(i); // a getter that throws: the instrument is not installed (Trio does the same)
@@ -160,22 +160,26 @@ export class _Instruments {
   /** @internal Removes `i` from every hook; false if it was not installed. */
   _remove(i: Instrument): boolean {
     if (!this.#all.delete(i)) return false;
-    for (const [hook, list] of this.#hooks) {
-      if (!list.includes(i)) continue;
-      const rest = list.filter((x) => x !== i);
-      if (rest.length === 0) this.#hooks.delete(hook);
-      else this.#hooks.set(hook, rest);
+    for (const hook of HOOKS) {
+      const list = this.#hooks[hook];
+      if (list.includes(i)) this.#hooks[hook] = list.filter((x) => x !== i);
     }
     return true;
   }
 
-  /** Calls `hook` on each instrument that has it; one that throws is removed and reported. */
-  #call(hook: HookName, ...args: unknown[]): void {
-    const list = this.#hooks.get(hook);
-    if (list === undefined) return;
-    for (const i of list) {
+  /**
+   * Calls `hook(...args)` on each instrument that has it; one that throws is removed and reported.
+   * Fixed arities (no rest array, no apply): the hooks are called on every step and push.
+   */
+  #call(hook: HookName, n: number, a?: unknown, b?: unknown, c?: unknown): void {
+    const list = this.#hooks[hook];
+    for (let k = 0; k < list.length; k++) {
+      const i = list[k];
       try {
-        (i[hook] as (this: Instrument, ...a: unknown[]) => void).apply(i, args);
+        const f = i[hook] as (this: Instrument, a?: unknown, b?: unknown, c?: unknown) => void;
+        if (n === 1) f.call(i, a);
+        else if (n === 2) f.call(i, a, b);
+        else f.call(i, a, b, c);
       } catch (e) {
         if (e instanceof FatalError) throw e;
         this.#disable(i, hook, e);
@@ -200,17 +204,17 @@ export class _Instruments {
 
   /** @internal `beforeRun`/`afterRun`. */
   _run(after: boolean): void {
-    this.#call(after ? 'afterRun' : 'beforeRun', this.#loop);
+    this.#call(after ? 'afterRun' : 'beforeRun', 1, this.#loop);
   }
 
   /** @internal `beforeIteration`, numbering the iteration. */
   _iterationBegins(ready: number): void {
-    this.#call('beforeIteration', ++this._iteration, ready, this.#loop);
+    this.#call('beforeIteration', 3, ++this._iteration, ready, this.#loop);
   }
 
   /** @internal `beforeIoWait`/`afterIoWait`. */
   _ioWait(after: boolean, timeout: number): void {
-    this.#call(after ? 'afterIoWait' : 'beforeIoWait', timeout, this.#loop);
+    this.#call(after ? 'afterIoWait' : 'beforeIoWait', 2, timeout, this.#loop);
   }
 
   /** @internal Something went on the ready queue: a task's `taskScheduled` (and `taskSpawned` the first time). */
@@ -221,27 +225,25 @@ export class _Instruments {
     if (r._stepExc !== null) cause = { kind: 'throw', future: null, by };
     else if (r._futWaiter !== null) cause = { kind: 'done', future: r._futWaiter, by };
     else if (r === by) cause = { kind: 'yield', future: null, by };
-    else if (!this.#announced.has(r)) {
+    else {
+      // Not woken, no error to throw in, not re-queued by its own step: only a new task is pushed so.
       this._spawned(r);
       return;
-    } else cause = { kind: 'yield', future: null, by };
-    this.#announced.add(r);
+    }
     if (r === by) this.#selfQueued.set(r, cause);
-    else this.#call('taskScheduled', r, cause);
+    else this.#call('taskScheduled', 2, r, cause);
   }
 
   /** @internal A new task: `taskSpawned`, then `taskScheduled` with cause `spawn`. */
   _spawned(task: Task<unknown>): void {
-    this.#announced.add(task);
-    this.#call('taskSpawned', task);
-    this.#call('taskScheduled', task, { kind: 'spawn', future: null, by: this.#by() });
+    this.#call('taskSpawned', 1, task);
+    this.#call('taskScheduled', 2, task, { kind: 'spawn', future: null, by: this.#by() });
   }
 
   /** @internal A task step begins. */
   _beforeStep(task: Task<unknown>): void {
-    this.#announced.add(task);
     this.#running.push(task);
-    this.#call('beforeTaskStep', task);
+    this.#call('beforeTaskStep', 1, task);
   }
 
   /** @internal A task step ended: `afterTaskStep`, then its own re-queue, then `taskExited`. */
@@ -249,20 +251,20 @@ export class _Instruments {
     this.#running.pop();
     const w = task._futWaiter;
     if (w !== null && isSleepTimer(w) && !this.#sleepLabels.has(w)) this.#sleepLabels.set(w, _sleepLabel(w, this.#loop.time()));
-    this.#call('afterTaskStep', task, w);
+    this.#call('afterTaskStep', 2, task, w);
     const self = this.#selfQueued.get(task);
     if (self !== undefined) {
       this.#selfQueued.delete(task);
-      this.#call('taskScheduled', task, self);
+      this.#call('taskScheduled', 2, task, self);
     }
-    if (task.done()) this.#call('taskExited', task);
+    if (task.done()) this.#call('taskExited', 1, task);
   }
 
   /** @internal `cancelRequested` for `task` and each task of its await chain that `cancel()` goes on to. */
   _cancelling(task: Task<unknown>, msg: unknown): void {
     const by = this.#by();
     for (let t: Task<unknown> | null = task; t !== null;) {
-      this.#call('cancelRequested', t, msg, by);
+      this.#call('cancelRequested', 3, t, msg, by);
       const w: Future<unknown> | null = t._futWaiter;
       t = w instanceof Task && w.cancel === Task.prototype.cancel && !w.done() ? w : null;
     }
@@ -296,13 +298,13 @@ export class _Instruments {
   /** @internal A callback begins. */
   _beforeCallback(cb: LoopCallback): void {
     this.#running.push(cb);
-    this.#call('beforeCallback', cb);
+    this.#call('beforeCallback', 1, cb);
   }
 
   /** @internal A callback ended. */
   _afterCallback(cb: LoopCallback): void {
     this.#running.pop();
-    this.#call('afterCallback', cb);
+    this.#call('afterCallback', 1, cb);
   }
 }
 
