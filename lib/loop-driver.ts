@@ -15,6 +15,7 @@ import { _getRunningLoop, type AbstractEventLoop, type Timer } from './events';
 import { DeadlockError, RuntimeError, _asThrown } from './exceptions';
 import { iscoroutine, isFuture, wrapPromise, _expectedError, _isThenable, type Awaitable, type Coroutine, type Future } from './futures';
 import type { TimerHeap } from './internal/heap';
+import { captureTaskTree, _formatTree } from './graph';
 
 /** Node timers overflow at 2^31 ms (they would fire at once): longer waits are re-armed. */
 const MAX_NODE_TIMEOUT_MS = 2 ** 31 - 1;
@@ -66,7 +67,12 @@ function deadlockError(loop: DrivenLoop): DeadlockError {
   const timers = loop._clock.autojump === false ? 'no timer is due' : 'no timer is scheduled';
   let msg = `deadlock: nothing is ready, ${timers} and nothing outside the loop can wake it; stuck: ${shown.length === 0 ? 'no tasks' : shown.join(', ')}`;
   if (loop._clock.autojump === false) msg += "\nthe clock's autojump is off: call clock.advance() or set clock.autojump = true";
-  return new DeadlockError(msg);
+  // Then the stuck tasks as a tree (lib/graph.ts): who waits for whom, and on what.
+  const tree = captureTaskTree(loop);
+  if (tree.length > 0) msg += `\n${_formatTree(tree)}`;
+  const err = new DeadlockError(msg);
+  err.taskTree = tree;
+  return err;
 }
 
 /**

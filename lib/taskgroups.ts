@@ -51,6 +51,11 @@ export class TaskGroup implements AsyncContextManager<TaskGroup, void> {
   #loop: AbstractEventLoop | null = null;
   #parentTask: Task<unknown> | null = null;
   #parentCancelRequested = false;
+  /** @internal The task that runs `async with` (lib/graph.ts: a child is awaited by it, as in 3.14). */
+  get _parent(): Task<unknown> | null {
+    return this.#parentTask;
+  }
+
   /** @internal The children not yet done (Python `_tasks`). */
   readonly _tasks = new Set<Task<unknown>>();
   #errors: Error[] = [];

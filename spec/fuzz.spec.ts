@@ -149,6 +149,9 @@ methT('Future', 'then', 'vin', (fx) => {
   return f;
 }, [any(() => noop), any(() => noop)]);
 fnT('isFuture', 'none', tsyncio.isFuture, [any()]);
+fnT('captureTaskTree', 'vin', tsyncio.captureTaskTree, [obj(loopOf, ['undefined', 'null'])]);
+fnT('formatTaskTree', 'vin', tsyncio.formatTaskTree, [obj(loopOf, ['undefined', 'null'])]);
+fnT('printTaskTree', 'vin', tsyncio.printTaskTree, [obj(loopOf, ['undefined', 'null']), opts({ file: obj(() => ({ write: () => 0 }), ['undefined', 'null']) })]);
 fnT('formatLogRecord', 'none', tsyncio.formatLogRecord, [obj(() => ({ level: 'error', message: 'm', exception: null, context: null, loop: null }))]);
 fnT('iscoroutine', 'none', tsyncio.iscoroutine, [any()]);
 fnT('wrapPromise', 'vin', tsyncio.wrapPromise, [obj(() => Promise.resolve(1)), opts({ loop: LOOP() })]);
