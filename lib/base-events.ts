@@ -90,6 +90,20 @@ function reprValue(value: unknown): string {
   return `{${parts.join(', ')}}`;
 }
 
+/** Every loop not yet closed, weakly (dumpTasksOnSignal in lib/trace prints each one's task tree). */
+const liveLoops = new Set<WeakRef<BaseEventLoop>>();
+
+/** @internal The loops not yet closed (and not yet collected), in creation order. */
+export function _liveLoops(): BaseEventLoop[] {
+  const out: BaseEventLoop[] = [];
+  for (const ref of liveLoops) {
+    const loop = ref.deref();
+    if (loop === undefined || loop.isClosed()) liveLoops.delete(ref);
+    else out.push(loop);
+  }
+  return out;
+}
+
 /** The default task factory: Python's `tasks.Task(coro, loop=self, name=name, context=context)`. */
 function newTask(loop: AbstractEventLoop, coro: Coroutine<unknown>, opts?: TaskOptions): Task<unknown> {
   return _trustedTask(coro, { loop, name: opts?.name, context: opts?.context });
@@ -153,6 +167,7 @@ export class BaseEventLoop implements AbstractEventLoop {
     this._clock = clock ?? new MonotonicClock();
     this.#debug = debug ?? false;
     if (this.#debug) _countDebugLoop(1);
+    liveLoops.add(new WeakRef(this));
     const instruments = options?.instruments;
     if (instruments !== undefined) {
       if (!Array.isArray(instruments)) throw _argTypeError(this.constructor.name, 'instruments', 'an array of instruments', instruments);

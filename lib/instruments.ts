@@ -176,6 +176,7 @@ export class _Instruments {
     for (let k = 0; k < list.length; k++) {
       const i = list[k];
       try {
+        // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the instrument as `this` (Trio's hooks are methods)
         const f = i[hook] as (this: Instrument, a?: unknown, b?: unknown, c?: unknown) => void;
         if (n === 1) f.call(i, a);
         else if (n === 2) f.call(i, a, b);

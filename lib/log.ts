@@ -141,7 +141,7 @@ export class Logger {
   #log(level: LogLevel, message: string, extra: LogExtra | undefined): void {
     if (!this.isEnabledFor(level)) return;
     const record: LogRecord = {
-      level, message: String(message), exception: extra?.exception ?? null, context: extra?.context ?? null, loop: extra?.loop ?? null,
+      level, message, exception: extra?.exception ?? null, context: extra?.context ?? null, loop: extra?.loop ?? null,
     };
     const handler = this.#handler;
     if (handler === null) {

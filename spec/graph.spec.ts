@@ -4,6 +4,12 @@ import {
   DeadlockError, Event, Queue, TaskGroup, VirtualClock, asyncWith, captureTaskTree, createTask, formatTaskTree, gather,
   getRunningLoop, printTaskTree, runSync, shield, sleep, type Coroutine, type TaskTreeNode,
 } from '../lib';
+import { dumpTasksOnSignal } from '../lib/trace';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as esbuild from 'esbuild';
 
 /** A tree as nested `[name, awaiting, [children]]`, names with their numbers replaced by letters in order. */
 function shape(nodes: readonly TaskTreeNode[]): unknown[] {
@@ -101,5 +107,31 @@ describe('DeadlockError', () => {
       '└── (T) Task-N', '    └──  main', '        └── (T) Task-N', '            └──  consumer', '                └──  Future',
     ]);
     expect(shape(d.taskTree)).toEqual([['main', expect.stringMatching(/^Task-\d+$/), [['consumer', 'Future', []]]]]);
+  });
+});
+
+describe('dumpTasksOnSignal', () => {
+  // In a child process: jest's sandbox gives each test file its own `process` object, whose listeners
+  // the real signal never reaches.
+  test("on the signal, every live loop's task tree at Node's next turn; the returned function stops it", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsyncio-dump-'));
+    try {
+      const entry = path.join(dir, 'main.ts');
+      fs.writeFileSync(entry, [
+        `import { createTask, run, sleep, type Coroutine } from ${JSON.stringify(path.resolve(__dirname, '../lib'))};`,
+        `import { dumpTasksOnSignal } from ${JSON.stringify(path.resolve(__dirname, '../lib/trace'))};`,
+        'const stop = dumpTasksOnSignal();',
+        'function* sleeper(): Coroutine { yield* sleep(0.2); }',
+        'function* main(): Coroutine { const t = createTask(sleeper()); yield* sleep(0.05); process.kill(process.pid, "SIGUSR2"); yield* t; }',
+        'void run(main()).then(() => { stop(); console.log(`listeners ${process.listenerCount("SIGUSR2")}`); });',
+      ].join('\n'));
+      await esbuild.build({ entryPoints: [entry], bundle: true, platform: 'node', outfile: path.join(dir, 'main.js'), logLevel: 'error' });
+      const r = spawnSync(process.execPath, [path.join(dir, 'main.js')], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toMatch(/^loop 1 <EventLoop running=true[^\n]*\n└── \(T\) Task-1\n {4}└── {2}main\n {8}└── \(T\) Task-2\n {12}└── {2}sleeper\n {16}└── {2}sleep\nlisteners 0\n$/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    expect(() => dumpTasksOnSignal('SIGUSR2', { file: 1 as never })).toThrow(TypeError);
   });
 });

@@ -7,4 +7,5 @@ export type { ChromeTrace } from './chrome';
 export { formatSequence, formatTimeline } from './timeline';
 export type { SequenceOptions, TimelineOptions } from './timeline';
 export { timelineHtml } from './html';
+export { dumpTasksOnSignal } from './signal';
 export type { TimelineHtmlOptions } from './html';
