@@ -40,7 +40,19 @@ const esm = {
   logLevel: 'warning',
 };
 
-await esbuild.build({ ...esm, entryPoints: ['lib/index.ts'], outfile: 'dist/esm/index.mjs' });
+/**
+ * Keeps lib/trace/ out of the core bundle: runners.ts's lazy require('./trace/session') is left
+ * external. A bundle that records a trace imports 'tsyncio/trace', whose session module registers
+ * itself where runners.ts looks first (see traceModule() in lib/runners.ts).
+ */
+const traceLazy = {
+  name: 'trace-lazy',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/trace\/session$/ }, (args) => (args.importer.endsWith(`${path.sep}lib${path.sep}runners.ts`) ? { path: './trace/session', external: true } : undefined));
+  },
+};
+
+await esbuild.build({ ...esm, entryPoints: ['lib/index.ts'], outfile: 'dist/esm/index.mjs', plugins: [traceLazy] });
 
 /** Resolves lib/testing's and lib/trace's imports of the core (lib/*.ts) to the core bundle, left as an import. */
 const coreFromIndex = {

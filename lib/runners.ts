@@ -52,6 +52,9 @@ function checkRunOptions(fn: string, opts: RunOptions | undefined): void {
 
 /** lib/trace/session.ts, loaded on the first run that records a trace (a program that never traces never loads it). */
 function traceModule(): typeof import('./trace/session') {
+  // A bundle keeps lib/trace/ out of the core (.ci/build.mjs): importing 'tsyncio/trace' registers it here.
+  const registered = (globalThis as Record<symbol, unknown>)[Symbol.for('tsyncio.traceSession')];
+  if (registered !== undefined) return registered as typeof import('./trace/session');
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only runs that record a trace load lib/trace/
   return require('./trace/session') as typeof import('./trace/session');
 }
