@@ -9,7 +9,7 @@
 //   of the module state), and a bundler resolves both to this file (one copy there too).
 // - dist/esm/testing.mjs: the 'tsyncio/testing' entry for bundlers, which imports the core from
 //   ./index.mjs (never a copy of it: a second copy would have its own running loop); only
-//   lib/internal/ helpers, which hold no state, are bundled into it.
+//   lib/internal/ helpers, which hold no state, are bundled into it. dist/esm/trace.mjs likewise for 'tsyncio/trace'.
 // - dist/index.d.ts: the types entry, lib's declarations plus the reference to Node's types they use
 //   (Buffer, node:net): TypeScript 6 no longer loads @types by default, and without the reference a
 //   consumer's Buffer is an error, or silently `any` under skipLibCheck.
@@ -40,15 +40,27 @@ const esm = {
   logLevel: 'warning',
 };
 
-await esbuild.build({ ...esm, entryPoints: ['lib/index.ts'], outfile: 'dist/esm/index.mjs' });
+/**
+ * Keeps lib/trace/ out of the core bundle: runners.ts's lazy require('./trace/session') is left
+ * external. A bundle that records a trace imports 'tsyncio/trace', whose session module registers
+ * itself where runners.ts looks first (see traceModule() in lib/runners.ts).
+ */
+const traceLazy = {
+  name: 'trace-lazy',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/trace\/session$/ }, (args) => (args.importer.endsWith(`${path.sep}lib${path.sep}runners.ts`) ? { path: './trace/session', external: true } : undefined));
+  },
+};
 
-/** Resolves lib/testing's imports of the core (lib/*.ts) to the core bundle, left as an import. */
+await esbuild.build({ ...esm, entryPoints: ['lib/index.ts'], outfile: 'dist/esm/index.mjs', plugins: [traceLazy] });
+
+/** Resolves lib/testing's and lib/trace's imports of the core (lib/*.ts) to the core bundle, left as an import. */
 const coreFromIndex = {
   name: 'core-from-index',
   setup(build) {
     build.onResolve({ filter: /^\.\.?\// }, (args) => {
       const target = path.resolve(args.resolveDir, args.path);
-      if (!args.importer.includes(`${path.sep}lib${path.sep}testing${path.sep}`)) return undefined;
+      if (!['testing', 'trace'].some((entry) => args.importer.includes(`${path.sep}lib${path.sep}${entry}${path.sep}`))) return undefined;
       if (path.dirname(target) !== path.join(root, 'lib')) return undefined;
       return { path: './index.mjs', external: true };
     });
@@ -56,6 +68,9 @@ const coreFromIndex = {
 };
 
 await esbuild.build({ ...esm, entryPoints: ['lib/testing/index.ts'], outfile: 'dist/esm/testing.mjs', plugins: [coreFromIndex] });
+// dist/esm/trace.mjs: the 'tsyncio/trace' entry, built the same way (the core's run({ trace }) loads its
+// own copy of the recorder lazily: the two copies are told apart by shape, never by instanceof).
+await esbuild.build({ ...esm, entryPoints: ['lib/trace/index.ts'], outfile: 'dist/esm/trace.mjs', plugins: [coreFromIndex] });
 
 fs.writeFileSync(path.join(dist, 'index.d.ts'), [
   '/// <reference types="node" />',

@@ -32,7 +32,9 @@ import type { Transport } from './io/transports';
 import { LoopDriver } from './loop-driver';
 import type { WorkerFn } from './concurrent/crossing';
 import type { Executor } from './concurrent/futures';
-import { _trustedTask, type Task } from './tasks';
+import { logger } from './log';
+import { _trustedTask, Task } from './tasks';
+import { _Instruments, type Instrument } from './instruments';
 
 /** Compact the timer heap when it holds more than this many timers... */
 const MIN_SCHEDULED_TIMER_HANDLES = 100;
@@ -45,9 +47,11 @@ export interface EventLoopOptions {
   clock?: Clock;
   /** Debug mode: slow-callback warnings and extra checks. */
   debug?: boolean;
+  /** Instruments installed from the start (see `addInstrument`). */
+  instruments?: readonly Instrument[];
 }
 
-const LOOP_KEYS = ['clock', 'debug'] as const;
+const LOOP_KEYS = ['clock', 'debug', 'instruments'] as const;
 const TASK_KEYS = ['name', 'context'] as const satisfies readonly (keyof TaskOptions)[];
 
 /** `createTask`'s options: known keys, and a `Context` for `context`. */
@@ -88,6 +92,20 @@ function reprValue(value: unknown): string {
   if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return describe(value);
   const parts = Object.keys(value).map((k) => `'${k}': ${describe((value as Record<string, unknown>)[k])}`);
   return `{${parts.join(', ')}}`;
+}
+
+/** Every loop not yet closed, weakly (dumpTasksOnSignal in lib/trace prints each one's task tree). */
+const liveLoops = new Set<WeakRef<BaseEventLoop>>();
+
+/** @internal The loops not yet closed (and not yet collected), in creation order. */
+export function _liveLoops(): BaseEventLoop[] {
+  const out: BaseEventLoop[] = [];
+  for (const ref of liveLoops) {
+    const loop = ref.deref();
+    if (loop === undefined || loop.isClosed()) liveLoops.delete(ref);
+    else out.push(loop);
+  }
+  return out;
 }
 
 /** The default task factory: Python's `tasks.Task(coro, loop=self, name=name, context=context)`. */
@@ -136,6 +154,9 @@ export class BaseEventLoop implements AbstractEventLoop {
   _currentTask: Task<unknown> | null = null;
   /** @internal */
   readonly _clock: Clock;
+  /** @internal The instruments, or `null` when none is installed: the one field each hook site tests. */
+  _instruments: _Instruments | null = null;
+  #instrumentState: _Instruments | null = null;
 
   #seq = 0;
   #closed = false;
@@ -164,6 +185,45 @@ export class BaseEventLoop implements AbstractEventLoop {
     this._clock = clock ?? new MonotonicClock();
     this.#debug = debug ?? false;
     if (this.#debug) _countDebugLoop(1);
+    liveLoops.add(new WeakRef(this));
+    const instruments = options?.instruments;
+    if (instruments !== undefined) {
+      if (!Array.isArray(instruments)) throw _argTypeError(this.constructor.name, 'instruments', 'an array of instruments', instruments);
+      for (const i of instruments as unknown[]) this.addInstrument(i as Instrument);
+    }
+  }
+
+  // ---- instruments (lib/instruments.ts) ----
+
+  /**
+   * Installs `instrument`: its hooks are called from the next event on. Installing one twice does nothing.
+   * @see Python: none (Trio's `trio.lowlevel.add_instrument`)
+   * @throws {TypeError} if `instrument` is not an object
+   */
+  addInstrument(instrument: Instrument): void {
+    if (typeof instrument !== 'object' || (instrument as unknown) === null) throw _argTypeError('addInstrument', 'instrument', 'an object', instrument);
+    const ins = (this.#instrumentState ??= new _Instruments(this));
+    ins._add(instrument);
+    this._instruments = ins;
+  }
+
+  /**
+   * Removes `instrument` from every hook.
+   * @see Python: none (Trio's `trio.lowlevel.remove_instrument`)
+   * Differences:
+   * - `RangeError` where Trio raises `KeyError`.
+   * @throws {RangeError} "instrument is not installed"
+   */
+  removeInstrument(instrument: Instrument): void {
+    if (!this._removeInstrumentQuietly(instrument)) throw new RangeError('instrument is not installed');
+  }
+
+  /** @internal Removes `instrument` if installed; when none is left the hooks cost nothing again. */
+  _removeInstrumentQuietly(instrument: Instrument): boolean {
+    const ins = this.#instrumentState;
+    if (ins === null || !ins._remove(instrument)) return false;
+    if (ins._empty) this._instruments = null;
+    return true;
   }
 
   // ---- time and scheduling ----
@@ -234,6 +294,7 @@ export class BaseEventLoop implements AbstractEventLoop {
   /** @internal Puts a Handle or a Task step on the ready queue (Python: `_ready.append`). */
   _pushReady(r: Runnable): void {
     this._ready.push(r);
+    if (this._instruments !== null) this._instruments._pushed(r);
     const driver = this.#driver;
     if (driver._waker !== null) driver._wake();
   }
@@ -402,7 +463,10 @@ export class BaseEventLoop implements AbstractEventLoop {
       });
       this._timerCancelledCount = 0;
     }
+    const instruments = this._instruments;
+    const polled = instruments === null ? 0 : this._ready.length;
     this._pollEvents();
+    const ioEnd = instruments === null ? 0 : this._ready.length;
     if (sched.size > 0) {
       const end = this._clock.time();
       for (let h = sched.peek(); h !== undefined && h._when <= end; h = sched.peek()) {
@@ -414,11 +478,41 @@ export class BaseEventLoop implements AbstractEventLoop {
     }
     const ready = this._ready;
     let n = ready.length;
+    if (instruments !== null) {
+      this.#runInstrumented(instruments, n, polled, ioEnd);
+      return;
+    }
     if (this.#debug) {
       this.#runDebug(n);
       return;
     }
     while (n-- > 0) (ready.popLeft() as Runnable)._run();
+  }
+
+  /** The batch with hooks around each entry; entries `polled`..`ioEnd` came from the I/O poll. */
+  #runInstrumented(ins: _Instruments, n: number, polled: number, ioEnd: number): void {
+    ins._iterationBegins(n);
+    const debug = this.#debug;
+    for (let i = 0; i < n; i++) {
+      const r = this._ready.popLeft() as Runnable;
+      const t0 = debug ? performance.now() : 0;
+      if (r instanceof Task) {
+        ins._beforeStep(r);
+        r._run();
+        ins._afterStep(r);
+      } else if (r instanceof Handle && r._cancelled) {
+        r._run();
+      } else {
+        const cb = ins._callbackOf(r, i >= polled && i < ioEnd);
+        ins._beforeCallback(cb);
+        r._run();
+        ins._afterCallback(cb);
+      }
+      if (debug) {
+        const dt = (performance.now() - t0) / 1000;
+        if (dt >= this.slowCallbackDuration) logger.warning(`Executing ${describe(r)} took ${dt.toFixed(3)} seconds`, { loop: this });
+      }
+    }
   }
 
   #runDebug(n: number): void {
@@ -427,7 +521,7 @@ export class BaseEventLoop implements AbstractEventLoop {
       const t0 = performance.now();
       r._run();
       const dt = (performance.now() - t0) / 1000;
-      if (dt >= this.slowCallbackDuration) console.warn(`Executing ${describe(r)} took ${dt.toFixed(3)} seconds`);
+      if (dt >= this.slowCallbackDuration) logger.warning(`Executing ${describe(r)} took ${dt.toFixed(3)} seconds`, { loop: this });
     }
   }
 
@@ -623,9 +717,8 @@ export class BaseEventLoop implements AbstractEventLoop {
       if (key === 'message' || key === 'exception') continue;
       lines.push(`${key}: ${reprValue(context[key])}`);
     }
-    const exc = context.exception;
-    if (exc !== undefined) lines.push(exc.stack ?? `${exc.name}: ${exc.message}`);
-    console.error(lines.join('\n'));
+    // Through the asyncio logger (lib/log.ts): its default output is this text on console.error.
+    logger.error(lines.join('\n'), { exception: context.exception, context, loop: this });
   }
 
   /**
@@ -641,7 +734,7 @@ export class BaseEventLoop implements AbstractEventLoop {
         this.defaultExceptionHandler(context);
       } catch (e) {
         if (e instanceof FatalError) throw e;
-        console.error('Exception in default exception handler', e);
+        logger.error('Exception in default exception handler', { exception: toError(e), loop: this });
       }
       return;
     }
@@ -653,7 +746,7 @@ export class BaseEventLoop implements AbstractEventLoop {
         this.defaultExceptionHandler({ message: 'Unhandled error in exception handler', exception: toError(exc), context });
       } catch (e) {
         if (e instanceof FatalError) throw e;
-        console.error('Exception in default exception handler while handling an unexpected error in custom exception handler', e);
+        logger.error('Exception in default exception handler while handling an unexpected error in custom exception handler', { exception: toError(e), loop: this });
       }
     }
   }

@@ -13,6 +13,7 @@ import type { IList } from './internal/ilist';
 import type { EventLoopOptions } from './base-events';
 import type { Awaitable, Coroutine, Future } from './futures';
 import type { Task } from './tasks';
+import type { Instrument, _Instruments } from './instruments';
 import type { CreateConnectionOptions, CreateServerOptions, CreateUnixServerOptions } from './io/connections';
 import type { Protocol } from './io/protocols';
 import type { Server } from './io/server';
@@ -200,6 +201,10 @@ export interface AbstractEventLoop {
   getDebug(): boolean;
   /** @see Python `loop.set_debug()` */
   setDebug(enabled: boolean): void;
+  /** Installs an instrument (lib/instruments.ts). @see Python: none (Trio's `add_instrument`) */
+  addInstrument(instrument: Instrument): void;
+  /** Removes an instrument. @see Python: none (Trio's `remove_instrument`) */
+  removeInstrument(instrument: Instrument): void;
 
   // ---- the scheduler hooks of the core (futures.ts, tasks.ts, sleep.ts) ----
   /** @internal Puts a Handle, a Task step or a watcher call on the ready queue, waking an idle loop. */
@@ -223,6 +228,8 @@ export interface AbstractEventLoop {
    * if it handled the interrupt; otherwise the loop stops with KeyboardInterrupt. `null` removes it.
    */
   _setInterruptHandler(handler: (() => boolean) | null): void;
+  /** @internal The loop's instruments (lib/instruments.ts), `null` when none is installed. */
+  readonly _instruments: _Instruments | null;
 }
 
 /**

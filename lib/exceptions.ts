@@ -2,6 +2,7 @@
 // Every error a user can meet is a class here, named as in Python, with a message that names the problem.
 import { describe } from './internal/introspect';
 import { _argTypeError } from './internal/validate';
+import type { TaskTreeNode } from './graph';
 
 function messageOf(msg: unknown): string {
   if (msg === undefined || msg === null) return '';
@@ -126,6 +127,8 @@ export class BrokenBarrierError extends RuntimeError {
  */
 export class DeadlockError extends RuntimeError {
   override readonly name: string = 'DeadlockError';
+  /** The stuck tasks as a tree (lib/graph.ts), each under the task that awaits it; its text ends the message. */
+  taskTree: readonly TaskTreeNode[] = [];
 }
 
 /**

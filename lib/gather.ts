@@ -166,5 +166,6 @@ export function _gather(aws: readonly AnyAwaitable[], returnExceptions: boolean)
   }
   const outer = new GatheringFuture<unknown[]>(children, loop as AbstractEventLoop);
   state.outer = outer;
+  outer._loop._instruments?._setFutureLabel(outer, `gather(${String(children.length)})`); // names it in traces (lib/instruments.ts)
   return outer;
 }

@@ -22,6 +22,11 @@ export { Handle, TimerHandle, getRunningLoop, getEventLoop, setEventLoop, newEve
 export type { AbstractEventLoop, ExceptionContext, ExceptionHandler, TaskOptions, TaskFactory, CallbackOptions } from './events';
 export { BaseEventLoop } from './base-events';
 export type { EventLoopOptions } from './base-events';
+export type { Instrument, LoopCallback, WakeCause } from './instruments';
+export { formatLogRecord, logger } from './log';
+export { captureTaskTree, formatTaskTree, printTaskTree } from './graph';
+export type { FrameCallGraphEntry, TaskTreeNode } from './graph';
+export type { LogExtra, LogHandler, LogLevel, LogRecord, Logger } from './log';
 export { SelectorEventLoop, EventLoop } from './io/selector-events';
 export type { SelectorEventLoopOptions } from './io/selector-events';
 export { VirtualClock, MonotonicClock } from './clock';

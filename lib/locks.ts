@@ -67,6 +67,7 @@ export class Lock {
     }
     this._waiters ??= new Deque<Future<boolean>>();
     const fut = _getLoop(this).createFuture<boolean>();
+    fut._loop._instruments?._setFutureLabel(fut, 'Lock.acquire'); // names it in traces (lib/instruments.ts); one field test without
     this._waiters.push(fut);
 
     // The finally block runs before the CancelledError handling, so that a cancelled waiter
@@ -224,6 +225,7 @@ class EventWait {
       this.#fut = null;
       if (ev._value) return { done: true, value: true };
       const f = _getLoop(ev).createFuture<boolean>();
+      f._loop._instruments?._setFutureLabel(f, 'Event.wait'); // names it in traces (lib/instruments.ts); one field test without
       ev._waiters.push(f);
       this.#fut = f;
       return f.next() as IteratorResult<unknown, true>;
@@ -330,6 +332,7 @@ export class Condition {
   *wait(): Coroutine<true> {
     if (!this.locked()) throw new RuntimeError('cannot wait on un-acquired lock');
     const fut = _getLoop(this).createFuture<boolean>();
+    fut._loop._instruments?._setFutureLabel(fut, 'Condition.wait'); // names it in traces (lib/instruments.ts); one field test without
     this.release();
     try {
       try {
@@ -479,6 +482,7 @@ export class Semaphore {
     }
     this._waiters ??= new Deque<Future<boolean>>();
     const fut = _getLoop(this).createFuture<boolean>();
+    fut._loop._instruments?._setFutureLabel(fut, 'Semaphore.acquire'); // names it in traces (lib/instruments.ts); one field test without
     this._waiters.push(fut);
     try {
       try {

@@ -16,6 +16,7 @@ import { DeadlockError, KeyboardInterrupt, RuntimeError, _asThrown } from './exc
 import { iscoroutine, isFuture, wrapPromise, _expectedError, _isThenable, type Awaitable, type Coroutine, type Future } from './futures';
 import type { TimerHeap } from './internal/heap';
 import { _rejectingWithInterrupt, _startRunning, _stopRunning } from './interrupts';
+import { captureTaskTree, _formatTree } from './graph';
 
 /** Node timers overflow at 2^31 ms (they would fire at once): longer waits are re-armed. */
 const MAX_NODE_TIMEOUT_MS = 2 ** 31 - 1;
@@ -67,7 +68,12 @@ function deadlockError(loop: DrivenLoop): DeadlockError {
   const timers = loop._clock.autojump === false ? 'no timer is due' : 'no timer is scheduled';
   let msg = `deadlock: nothing is ready, ${timers} and nothing outside the loop can wake it; stuck: ${shown.length === 0 ? 'no tasks' : shown.join(', ')}`;
   if (loop._clock.autojump === false) msg += "\nthe clock's autojump is off: call clock.advance() or set clock.autojump = true";
-  return new DeadlockError(msg);
+  // Then the stuck tasks as a tree (lib/graph.ts): who waits for whom, and on what.
+  const tree = captureTaskTree(loop);
+  if (tree.length > 0) msg += `\n${_formatTree(tree)}`;
+  const err = new DeadlockError(msg);
+  err.taskTree = tree;
+  return err;
 }
 
 /**
@@ -215,10 +221,12 @@ export class LoopDriver {
     this.#interrupted = false;
     const clock = this.#loop._clock;
     if (clock instanceof VirtualClock) clock._wakers.add(this);
+    this.#loop._instruments?._run(false);
   }
 
   /** The run ended: disarm the Node timer, so it does not keep the process alive. */
   #end(): void {
+    this.#loop._instruments?._run(true);
     this._stopping = false;
     this._running = false;
     const clock = this.#loop._clock;
@@ -241,8 +249,10 @@ export class LoopDriver {
       }
       const timeout = loop._nextTimeout();
       if (timeout > 0) {
+        loop._instruments?._ioWait(false, timeout);
         if (this._blocked.length > 0) await this.#idleBlocked(timeout);
         else await this.#idle(timeout);
+        loop._instruments?._ioWait(true, timeout);
         slice = performance.now();
         this.#checkInterrupt();
       } else if (++this.#iterations % FAIRNESS_CHECK_EVERY === 0 && performance.now() - slice >= FAIRNESS_SLICE_MS) {
@@ -279,7 +289,11 @@ export class LoopDriver {
           }
           throw deadlockError(loop);
         }
-        if (timeout > 0) this.#waitSync(timeout);
+        if (timeout > 0) {
+          loop._instruments?._ioWait(false, timeout);
+          this.#waitSync(timeout);
+          loop._instruments?._ioWait(true, timeout);
+        }
       }
     } finally {
       this.#end();

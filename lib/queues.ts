@@ -143,6 +143,7 @@ export class Queue<T> {
     while (this.full()) {
       if (this._isShutdown) throw new QueueShutDown('put() on a queue that is shut down');
       const putter = _getLoop(this).createFuture<void>();
+      putter._loop._instruments?._setFutureLabel(putter, 'Queue.put'); // names it in traces (lib/instruments.ts); one field test without
       this._putters.push(putter);
       try {
         yield* putter;
@@ -183,6 +184,7 @@ export class Queue<T> {
     while (this.empty()) {
       if (this._isShutdown) throw new QueueShutDown('get() on a queue that is shut down and empty');
       const getter = _getLoop(this).createFuture<void>();
+      getter._loop._instruments?._setFutureLabel(getter, 'Queue.get'); // names it in traces (lib/instruments.ts); one field test without
       this._getters.push(getter);
       try {
         yield* getter;

@@ -1,7 +1,8 @@
 // Python: asyncio/runners.py (3.11): run() and Runner.
 // A runner owns one loop: it runs the main coroutine, then cancels what is left, waits for it
 // (for a bounded grace period) and closes the loop, reporting whatever went wrong on the way.
-import { _checkBoolean, _checkOptions, _checkSeconds } from './internal/validate';
+import { _argTypeError, _checkBoolean, _checkOptions, _checkSeconds } from './internal/validate';
+import type { Instrument } from './instruments';
 import type { EventLoopOptions } from './base-events';
 import { _checkClock, type Clock } from './clock';
 import { copyContext, _checkContextOption, type Context } from './contextvars';
@@ -12,6 +13,7 @@ import { _gather } from './gather';
 import { _rejectingWithInterrupt } from './interrupts';
 import { allTasks, type Task } from './tasks';
 import type { Executor } from './concurrent/futures';
+import { logger } from './log';
 
 /** Options of `run`, `runSync` and `Runner`. @see Python `asyncio.run(main, debug=)` */
 export interface RunOptions {
@@ -24,9 +26,16 @@ export interface RunOptions {
    * running after that is reported as ignoring cancellation and abandoned. Default 5.
    */
   shutdownTimeout?: number;
+  /** Instruments installed on the loop before anything runs (see `loop.addInstrument`). */
+  instruments?: readonly Instrument[];
+  /**
+   * Records the run (docs/TRACING.md): a `TraceRecorder` from 'tsyncio/trace', or a path written when
+   * the runner closes: `.json` (Chrome/Perfetto JSON), `.html` (timeline page) or `.txt` (text timeline).
+   */
+  trace?: string | Instrument;
 }
 
-const RUN_KEYS = ['debug', 'clock', 'shutdownTimeout'] as const satisfies readonly (keyof RunOptions)[];
+const RUN_KEYS = ['debug', 'clock', 'shutdownTimeout', 'instruments', 'trace'] as const satisfies readonly (keyof RunOptions)[];
 const NON_NEGATIVE = { min: 0 };
 /** Seconds `run()`/`Runner.close()` wait for the default executor's workers (Python `constants.THREAD_JOIN_TIMEOUT`). */
 const THREAD_JOIN_TIMEOUT = 300;
@@ -39,6 +48,28 @@ function checkRunOptions(fn: string, opts: RunOptions | undefined): void {
   if (debug !== undefined) _checkBoolean(fn, 'debug', debug);
   if (clock !== undefined) _checkClock(fn, clock);
   if (shutdownTimeout !== undefined) _checkSeconds(fn, 'shutdownTimeout', shutdownTimeout, NON_NEGATIVE);
+  const { instruments } = opts as Record<string, unknown>;
+  if (instruments !== undefined && !Array.isArray(instruments)) throw _argTypeError(fn, 'instruments', 'an array of instruments', instruments);
+  const { trace } = opts as Record<string, unknown>;
+  if (trace !== undefined) traceModule()._checkTrace(fn, trace);
+}
+
+/** lib/trace/session.ts, loaded on the first run that records a trace (a program that never traces never loads it). */
+function traceModule(): typeof import('./trace/session') {
+  // A bundle keeps lib/trace/ out of the core (.ci/build.mjs): importing 'tsyncio/trace' registers it here.
+  const registered = (globalThis as Record<symbol, unknown>)[Symbol.for('tsyncio.traceSession')];
+  if (registered !== undefined) return registered as typeof import('./trace/session');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: only runs that record a trace load lib/trace/
+  return require('./trace/session') as typeof import('./trace/session');
+}
+
+/** The options of `run`/`runSync`, with TSYNCIO_TRACE's path as `trace` when none is given. */
+function withEnvTrace(opts: RunOptions | undefined): RunOptions | undefined {
+  if (opts?.trace !== undefined) return opts;
+  const env = process.env.TSYNCIO_TRACE;
+  if (env === undefined || env === '') return opts;
+  const trace = traceModule()._envTrace();
+  return trace === undefined ? opts : { ...opts, trace };
 }
 
 function wakeUp(): void {
@@ -82,6 +113,7 @@ export class Runner {
   #loop: AbstractEventLoop | null = null;
   #context: Context | null = null;
   readonly #opts: RunOptions;
+  #trace: import('./trace/session')._TraceSession | null = null;
 
   constructor(opts?: RunOptions) {
     checkRunOptions('Runner', opts);
@@ -224,6 +256,11 @@ export class Runner {
     loop.close();
     this.#loop = null;
     this.#state = 'closed';
+    const trace = this.#trace;
+    if (trace !== null) {
+      this.#trace = null;
+      traceModule()._finishTrace(trace, (message, exception) => { logger.error(message, { exception }); });
+    }
   }
 
   #lazyInit(): AbstractEventLoop {
@@ -232,7 +269,12 @@ export class Runner {
     const loopOpts: EventLoopOptions = {};
     if (this.#opts.clock !== undefined) loopOpts.clock = this.#opts.clock;
     if (this.#opts.debug !== undefined) loopOpts.debug = this.#opts.debug;
+    if (this.#opts.instruments !== undefined) loopOpts.instruments = this.#opts.instruments;
     const loop = newEventLoop(loopOpts);
+    if (this.#opts.trace !== undefined) {
+      this.#trace = traceModule()._startTrace(this.#opts.trace);
+      loop.addInstrument(this.#trace.recorder);
+    }
     setEventLoop(loop);
     this.#loop = loop;
     this.#context = copyContext();
@@ -269,7 +311,7 @@ export function run<T>(main: Coroutine<T>, opts?: RunOptions): Promise<T> {
   // function runs synchronously up to its first await, so the running-loop check still sees the caller's loop.
   const go = async (): Promise<T> => {
     checkMain(main, 'asyncio.run()', () => { checkRunOptions('run', opts); });
-    const runner = new Runner(opts);
+    const runner = new Runner(withEnvTrace(opts));
     try {
       try {
         return await runner.run(main);
@@ -298,7 +340,7 @@ export function run<T>(main: Coroutine<T>, opts?: RunOptions): Promise<T> {
  */
 export function runSync<T>(main: Coroutine<T>, opts?: RunOptions): T {
   checkMain(main, 'asyncio.runSync()', () => { checkRunOptions('runSync', opts); });
-  const runner = new Runner(opts);
+  const runner = new Runner(withEnvTrace(opts));
   try {
     return runner.runSync(main);
   } finally {

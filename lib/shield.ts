@@ -55,6 +55,7 @@ export function shield<T>(aw: Future<T> | Coroutine<T> | PromiseLike<T>): Future
   if (inner.done()) return inner; // shortcut
   const loop = inner._loop;
   const outer = loop.createFuture<T>();
+  outer._loop._instruments?._setFutureLabel(outer, 'shield'); // names it in traces (lib/instruments.ts); one field test without
   const state = new ShieldState(inner, outer);
   inner._watch(state);
   outer._watch(state);

@@ -10,6 +10,7 @@ import {
   type Awaitable, type Coroutine,
 } from './futures';
 import { coroRepr, describe } from './internal/introspect';
+import { logger } from './log';
 
 /** Marks a generator object with the task that drives it, so it cannot be driven twice. */
 const kOwner: unique symbol = Symbol('tsyncio.owner');
@@ -140,8 +141,16 @@ export class Task<out T> extends Future<T> implements Runnable {
     this._context = opts?.context ?? null;
     this._vars = _currentVars();
     loop._tasks.add(this); // listed during an eager first step too, as in 3.12; finishing unlists it
-    if (opts?.eagerStart === true && loop.isRunning()) this._step(undefined, undefined);
-    else loop._pushReady(this);
+    if (opts?.eagerStart === true && loop.isRunning()) {
+      const ins = loop._instruments;
+      if (ins === null) this._step(undefined, undefined);
+      else {
+        ins._spawned(this); // an eager first step's hooks nest inside its creator's step
+        ins._beforeStep(this);
+        this._step(undefined, undefined);
+        ins._afterStep(this);
+      }
+    } else loop._pushReady(this);
   }
 
   /** The task's name (`Task-N` unless one was given). */
@@ -187,6 +196,8 @@ export class Task<out T> extends Future<T> implements Runnable {
   override cancel(msg?: unknown): boolean {
     this._markRetrieved();
     if (this._state !== FutureState.PENDING) return false;
+    const ins = this._loop._instruments;
+    if (ins !== null) ins._cancelling(this, msg);
     // Iterative form of Python's `self._fut_waiter.cancel(msg)` recursion down an await chain.
     let t: Task<unknown> = this;
     for (;;) {
@@ -394,7 +405,7 @@ export class Task<out T> extends Future<T> implements Runnable {
     } else {
       if (this._numCancelsRequested > 0 && this._loop.getDebug()) {
         // JS `catch (e)` catches CancelledError too: make a swallowed cancellation visible.
-        console.warn(`Task ${this.getName()} swallowed ${this._numCancelsRequested} cancellation request(s) and returned normally; re-throw CancelledError (isCancelledError) or call uncancel()`);
+        logger.warning(`Task ${this.getName()} swallowed ${this._numCancelsRequested} cancellation request(s) and returned normally; re-throw CancelledError (isCancelledError) or call uncancel()`);
       }
       super.setResult(result);
     }

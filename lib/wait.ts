@@ -135,6 +135,7 @@ function* _wait(items: AnyAwaitable<unknown>[], timeout: number | null, returnWh
   for (const x of items) if (isFuture(x)) ensureFuture(x, { loop });
   const fs = items.map((x) => ensureFuture(x, { loop }));
   const waiter = loop.createFuture<void>();
+  waiter._loop._instruments?._setFutureLabel(waiter, 'wait'); // names it in traces (lib/instruments.ts); one field test without
   const state = new WaitState(waiter, fs.length, returnWhen);
   if (timeout !== null && timeout !== Infinity) {
     state.handle = loop.callLater(timeout, () => {

@@ -50,6 +50,14 @@ const TOOLCHAIN: readonly string[] = ['typescript', 'eslint', '@typescript-eslin
 /** The 'tsyncio/testing' entry's folder. */
 const TESTING_FOLDER = 'testing';
 
+/**
+ * The 'tsyncio/trace' entry's folder: it may write trace files (node:fs), and the core loads it only
+ * lazily, from TRACE_LOADER (runners.ts, for `run(main, { trace })`), so a run that records nothing
+ * never loads it.
+ */
+const TRACE_FOLDER = 'trace';
+const TRACE_LOADER = 'runners';
+
 const LIB = path.join(__dirname, '..', 'lib');
 
 /** How an import runs: `type` leaves no runtime edge; `load` runs while the file loads; `lazy` later. */
@@ -251,6 +259,18 @@ function testingLeaks(graph: Graph): string[] {
   return out;
 }
 
+function traceLeaks(graph: Graph): string[] {
+  const out: string[] = [];
+  for (const [me, edges] of graph) {
+    if (folderOf(me) === TRACE_FOLDER) continue;
+    for (const e of edges) {
+      if (e.lib === undefined || folderOf(e.lib) !== TRACE_FOLDER || e.kind === 'type') continue;
+      if (!(me === TRACE_LOADER && e.kind === 'lazy')) out.push(`${me} imports ${e.lib} (${e.kind})`);
+    }
+  }
+  return out;
+}
+
 /**
  * Cycles of runtime imports, each as 'a -> b -> a' starting at its smallest module name. Every
  * runtime edge counts, lazy ones too, except a lazy require() on DEFAULT_LOOP_WIRING.
@@ -325,9 +345,13 @@ describe('lib folder rules', () => {
     expect(testingLeaks(graph)).toEqual([]);
   });
 
-  test('lib has the three folders, the lint plugin and the testing entry, and nothing else', () => {
+  test(`lib/${TRACE_FOLDER}/ is loaded by the core only lazily, from ${TRACE_LOADER}.ts`, () => {
+    expect(traceLeaks(graph)).toEqual([]);
+  });
+
+  test('lib has the three folders, the lint plugin, the testing and the trace entries, and nothing else', () => {
     const folders = new Set([...graph.keys()].map(folderOf));
-    expect([...folders].sort()).toEqual(['', CONCURRENT_FOLDER, PLUGIN_FOLDER, 'internal', 'io', TESTING_FOLDER]);
+    expect([...folders].sort()).toEqual(['', CONCURRENT_FOLDER, PLUGIN_FOLDER, 'internal', 'io', TESTING_FOLDER, TRACE_FOLDER]);
   });
 });
 

@@ -150,6 +150,10 @@ methT('Future', 'then', 'vin', (fx) => {
   return f;
 }, [any(() => noop), any(() => noop)]);
 fnT('isFuture', 'none', tsyncio.isFuture, [any()]);
+fnT('captureTaskTree', 'vin', tsyncio.captureTaskTree, [obj(loopOf, ['undefined', 'null'])]);
+fnT('formatTaskTree', 'vin', tsyncio.formatTaskTree, [obj(loopOf, ['undefined', 'null'])]);
+fnT('printTaskTree', 'vin', tsyncio.printTaskTree, [obj(loopOf, ['undefined', 'null']), opts({ file: obj(() => ({ write: () => 0 }), ['undefined', 'null']) })]);
+fnT('formatLogRecord', 'none', tsyncio.formatLogRecord, [obj(() => ({ level: 'error', message: 'm', exception: null, context: null, loop: null }))]);
 fnT('iscoroutine', 'none', tsyncio.iscoroutine, [any()]);
 fnT('wrapPromise', 'vin', tsyncio.wrapPromise, [obj(() => Promise.resolve(1)), opts({ loop: LOOP() })]);
 
@@ -211,6 +215,13 @@ for (const [name, C] of [['BaseEventLoop', BaseEventLoop], ['SelectorEventLoop',
   });
   methT('BaseEventLoop', 'callExceptionHandler', 'vout', L, [obj(() => ({ message: 'fuzz probe' }), ['{}'])], { ...B, reports: true });
   methT('BaseEventLoop', 'setDebug', 'vout', L, [any(() => false)], B);
+  // Any object is an instrument (one with no hooks is allowed, as in Trio); removing one not installed is a RangeError.
+  methT('BaseEventLoop', 'addInstrument', 'vout', L, [obj(() => ({}), ['{}', '[]', 'Buffer', "{context:'x'}", 'unknown key'])], B);
+  methT('BaseEventLoop', 'removeInstrument', 'vout', L, [obj((fx) => {
+    const i = {};
+    fx.loop.addInstrument(i);
+    return i;
+  })], B);
   methT('BaseEventLoop', 'addReader', 'vout', L, [obj(() => new FakeSocket()), obj(() => noop), rest()], B);
   methT('BaseEventLoop', 'removeReader', 'vout', L, [obj(() => new FakeSocket())], B);
   methT('BaseEventLoop', 'addWriter', 'vout', L, [obj(() => new FakeSocket()), obj(() => noop), rest()], B);
@@ -685,7 +696,7 @@ const NOT_CONSTRUCTED: Record<string, string> = {
 };
 
 /** Exports that are not callables (constants, enums) or are another export under a second name. */
-const NOT_CALLABLE = 'PIPE STDOUT DEVNULL subprocess BREAK TimeoutState FIRST_COMPLETED FIRST_EXCEPTION ALL_COMPLETED EVENT_READ EVENT_WRITE AF_INET AF_INET6 AF_UNIX SOCK_STREAM SHUT_RD SHUT_WR SHUT_RDWR SOL_SOCKET SO_ERROR SEND_BUFFER_SIZE WRITE_HIGH_WATER';
+const NOT_CALLABLE = 'logger PIPE STDOUT DEVNULL subprocess BREAK TimeoutState FIRST_COMPLETED FIRST_EXCEPTION ALL_COMPLETED EVENT_READ EVENT_WRITE AF_INET AF_INET6 AF_UNIX SOCK_STREAM SHUT_RD SHUT_WR SHUT_RDWR SOL_SOCKET SO_ERROR SEND_BUFFER_SIZE WRITE_HIGH_WATER';
 const ALIASES: Record<string, string> = { DefaultSelector: 'Selector' };
 
 // ---- today's findings ---------------------------------------------------------------------------

@@ -47,7 +47,7 @@ export class SelectorEventLoop extends BaseEventLoop {
   #io = 0;
 
   /** @internal */
-  static override readonly _optionKeys: readonly string[] = ['clock', 'debug', 'selector'];
+  static override readonly _optionKeys: readonly string[] = ['clock', 'debug', 'selector', 'instruments'];
 
   /** @throws {TypeError} an unknown option, or a `selector` that is not a Selector (and the base loop's checks) */
   constructor(options?: SelectorEventLoopOptions) {

@@ -5,6 +5,7 @@
 import { BlockingIOError, OSError } from '../exceptions';
 import type { Future } from '../futures';
 import { Deque } from '../internal/deque';
+import { logger } from '../log';
 import type { BaseProtocol, Protocol } from './protocols';
 import type { Server } from './server';
 import type { SelectorEventLoop } from './selector-events';
@@ -264,7 +265,7 @@ export class SelectorSocketTransport extends FlowControlTransport implements Tra
     if (this.#eof) throw writeAfterEof();
     if (data.length === 0) return;
     if (this._connLost !== 0) {
-      if (this._connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) console.warn('socket.send() raised exception.');
+      if (this._connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) logger.warning('socket.send() raised exception.');
       this._connLost++;
       return;
     }

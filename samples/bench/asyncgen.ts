@@ -8,6 +8,7 @@
 // WARM_RUNS full runs, best reported.
 import { asyncFor, asyncGenerator, run, type Coroutine, type Emit } from '../../lib';
 import { emit, since, RUNS, WARM } from './util';
+import { RUN_OPTS } from './instrument';
 
 const N = 1_000_000;
 const WARMUP = 100_000;
@@ -52,9 +53,9 @@ function* viaAnext(n: number): Coroutine<number> {
 }
 
 async function rateOf(body: (n: number) => Coroutine<number>): Promise<number[]> {
-  if (WARM) await run(body(WARMUP));
+  if (WARM) await run(body(WARMUP), RUN_OPTS);
   const rates: number[] = [];
-  for (let r = 0; r < RUNS; r++) rates.push(N / (await run(body(N))));
+  for (let r = 0; r < RUNS; r++) rates.push(N / (await run(body(N), RUN_OPTS)));
   return rates;
 }
 

@@ -9,6 +9,7 @@
 // WARM_RUNS full runs, best reported.
 import { run, type Coroutine } from '../../lib';
 import { emit, since, RUNS, WARM } from './util';
+import { RUN_OPTS } from './instrument';
 
 const N = 1_000_000;
 const WARMUP = 100_000;
@@ -39,9 +40,9 @@ function* viaYieldCoro(n: number): Coroutine<number> {
 }
 
 async function rateOf(body: (n: number) => Coroutine<number>): Promise<number[]> {
-  if (WARM) await run(body(WARMUP));
+  if (WARM) await run(body(WARMUP), RUN_OPTS);
   const rates: number[] = [];
-  for (let r = 0; r < RUNS; r++) rates.push(N / (await run(body(N))));
+  for (let r = 0; r < RUNS; r++) rates.push(N / (await run(body(N), RUN_OPTS)));
   return rates;
 }
 

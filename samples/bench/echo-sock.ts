@@ -12,6 +12,7 @@ import {
   type Coroutine, type AbstractEventLoop, type Task,
 } from '../../lib';
 import { emit, since, RUNS, WARM } from './util';
+import { RUN_OPTS } from './instrument';
 
 const CLIENTS = 100;
 const ROUNDS = 1_000;
@@ -96,9 +97,9 @@ function* echo(rounds: number): Coroutine<number> {
 }
 
 async function bench(): Promise<void> {
-  if (WARM) await run(echo(WARMUP_ROUNDS));
+  if (WARM) await run(echo(WARMUP_ROUNDS), RUN_OPTS);
   const rates: number[] = [];
-  for (let r = 0; r < RUNS; r++) rates.push((CLIENTS * ROUNDS) / (await run(echo(ROUNDS))));
+  for (let r = 0; r < RUNS; r++) rates.push((CLIENTS * ROUNDS) / (await run(echo(ROUNDS), RUN_OPTS)));
   emit({ impl: 'tsyncio', workload: 'echo-sock', clients: CLIENTS, rounds: ROUNDS, size: SIZE, rate: Math.max(...rates), rates });
 }
 

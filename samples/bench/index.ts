@@ -11,7 +11,8 @@
 // path) is compared with CPython only.
 // Options: `--quick` (one round), `--rounds N`, `--warm` (also the in-process view: each program
 // once more with --warm, which warms up and keeps its best of util.ts WARM_RUNS runs, as a second
-// table), and workload names to run only those.
+// table), `--instrument=none|noop` (the tsyncio programs run with no instrument, the default, or
+// with one whose 13 hooks are empty: samples/bench/instrument.ts), and workload names to run only those.
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import {
@@ -31,21 +32,28 @@ const SHOWN: Record<Impl, string> = { tsyncio: 'tsyncio', cpython: 'CPython', no
 interface Options {
   rounds: number;
   warm: boolean;
+  instrument: 'none' | 'noop';
   workloads: readonly Workload[];
 }
 
 function usage(): string {
-  return `usage: npm run bench -- [--quick | --rounds N] [--warm] [workload ...]\nworkloads: ${WORKLOADS.map((w) => w.name).join(', ')}`;
+  return `usage: npm run bench -- [--quick | --rounds N] [--warm] [--instrument=none|noop] [workload ...]\nworkloads: ${WORKLOADS.map((w) => w.name).join(', ')}`;
 }
 
 function parseArgs(argv: readonly string[]): Options {
   let rounds = DEFAULT_ROUNDS;
   let warm = false;
+  let instrument: Options['instrument'] = 'none';
   const names: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') rounds = 1;
     else if (a === '--warm') warm = true;
+    else if (a.startsWith('--instrument=')) {
+      const m = a.slice('--instrument='.length);
+      if (m !== 'none' && m !== 'noop') throw new Error(`--instrument must be none or noop\n${usage()}`);
+      instrument = m;
+    }
     else if (a === '--rounds') {
       rounds = Number(argv[++i]);
       if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds needs a positive integer\n${usage()}`);
@@ -58,7 +66,7 @@ function parseArgs(argv: readonly string[]): Options {
   const unknown = names.filter((n) => !WORKLOADS.some((w) => w.name === n));
   if (unknown.length > 0) throw new Error(`unknown workload ${unknown.join(', ')}\n${usage()}`);
   const workloads = names.length === 0 ? WORKLOADS : WORKLOADS.filter((w) => names.includes(w.name));
-  return { rounds, warm, workloads };
+  return { rounds, warm, instrument, workloads };
 }
 
 function pythonVersion(): string | undefined {
@@ -90,9 +98,9 @@ type Samples = Partial<Record<Impl, Result[]>>;
 /** The command running one twin of `w`. */
 function command(w: Workload, impl: Impl, extra: readonly string[]): [string, string[]] {
   const flags = w.nodeFlags ?? [];
-  if (impl === 'cpython') return ['python3', ['-B', path.join(SRC_DIR, `${w.name}.py`), ...extra]];
+  if (impl === 'cpython') return ['python3', ['-B', path.join(SRC_DIR, `${w.name}.py`), ...extra.filter((a) => !a.startsWith('--instrument='))]];
   const file = impl === 'node' ? `${w.name}.node.js` : `${w.name}.js`;
-  return [process.execPath, [...flags, path.join(DIST_DIR, file), ...extra]];
+  return [process.execPath, [...flags, path.join(DIST_DIR, file), ...(impl === 'node' ? extra.filter((a) => !a.startsWith('--instrument=')) : extra)]];
 }
 
 /** Runs each twin of `w` once per round, a fresh process each time, the order rotating by round. */
@@ -241,14 +249,14 @@ function main(): void {
   if (py === undefined) process.stderr.write('bench: python3 not found: the CPython column is n/a\n');
   const cold = new Map<Workload, Samples>();
   for (const w of opts.workloads) {
-    const samples = measure(w, py !== undefined, opts.rounds, []);
+    const samples = measure(w, py !== undefined, opts.rounds, opts.instrument === 'none' ? [] : [`--instrument=${opts.instrument}`]);
     checkTwins(w, samples);
     cold.set(w, samples);
   }
   const warm = new Map<Workload, Samples>();
   if (opts.warm) {
     for (const w of opts.workloads) {
-      const samples = measure(w, py !== undefined, 1, ['--warm']);
+      const samples = measure(w, py !== undefined, 1, opts.instrument === 'none' ? ['--warm'] : ['--warm', `--instrument=${opts.instrument}`]);
       checkTwins(w, samples);
       warm.set(w, samples);
     }

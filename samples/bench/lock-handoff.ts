@@ -7,6 +7,7 @@
 // runs, each in a fresh `run()`; the fastest is reported.
 import { Lock, createTask, gather, run, sleep, type Coroutine, type Task } from '../../lib';
 import { RUNS, WARM, emit } from './util';
+import { RUN_OPTS } from './instrument';
 
 const N = 100_000;
 const WARMUP = 10_000;
@@ -39,9 +40,9 @@ function* handoff(n: number): Coroutine<number> {
 }
 
 async function bench(): Promise<void> {
-  if (WARM) await run(handoff(WARMUP));
+  if (WARM) await run(handoff(WARMUP), RUN_OPTS);
   const times: number[] = [];
-  for (let r = 0; r < RUNS; r++) times.push(await run(handoff(N)));
+  for (let r = 0; r < RUNS; r++) times.push(await run(handoff(N), RUN_OPTS));
   emit({ impl: 'tsyncio', workload: 'lock-handoff', n: N, seconds: Math.min(...times), times });
 }
 

@@ -8,6 +8,7 @@
 // without --warm: this workload measures space, not time).
 import { Event, createTask, gather, run, sleep, type Coroutine, type Task } from '../../lib';
 import { emit } from './util';
+import { RUN_OPTS } from './instrument';
 
 const N = 100_000;
 
@@ -37,8 +38,8 @@ function* bytesPerTask(n: number): Coroutine<number> {
 }
 
 async function bench(): Promise<void> {
-  await run(bytesPerTask(1000));
-  const bytes = await run(bytesPerTask(N));
+  await run(bytesPerTask(1000), RUN_OPTS);
+  const bytes = await run(bytesPerTask(N), RUN_OPTS);
   emit({ impl: 'tsyncio', workload: 'memory-event', n: N, bytesPerTask: bytes });
 }
 

@@ -7,6 +7,7 @@
 // Needs `node --expose-gc`. Warm-up: one 1,000-task run first, so code and caches exist.
 import { createTask, gather, getRunningLoop, run, sleep, type Coroutine, type Future, type Task } from '../../lib';
 import { emit } from './util';
+import { RUN_OPTS } from './instrument';
 
 const N = 100_000;
 
@@ -42,8 +43,8 @@ function* bytesPerTask(n: number): Coroutine<number> {
 }
 
 async function bench(): Promise<void> {
-  await run(bytesPerTask(1000));
-  const bytes = await run(bytesPerTask(N));
+  await run(bytesPerTask(1000), RUN_OPTS);
+  const bytes = await run(bytesPerTask(N), RUN_OPTS);
   emit({ impl: 'tsyncio', workload: 'memory', n: N, bytesPerTask: bytes });
 }
 

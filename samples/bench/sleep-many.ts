@@ -7,6 +7,7 @@
 // WARM_RUNS measured runs, best reported.
 import { createTask, gather, run, sleep, type Coroutine, type Task } from '../../lib';
 import { emit, lcg, since, RUNS, WARM } from './util';
+import { RUN_OPTS } from './instrument';
 
 const N = 100_000;
 const SEED = 42;
@@ -25,11 +26,11 @@ function* sleepMany(ds: readonly number[]): Coroutine<number> {
 }
 
 async function bench(): Promise<void> {
-  if (WARM) await run(sleepMany(delays(1000, 7, 0.01)));
+  if (WARM) await run(sleepMany(delays(1000, 7, 0.01)), RUN_OPTS);
   const ds = delays(N, SEED, 1);
   const maxDelay = Math.max(...ds);
   const walls: number[] = [];
-  for (let r = 0; r < RUNS; r++) walls.push(await run(sleepMany(ds)));
+  for (let r = 0; r < RUNS; r++) walls.push(await run(sleepMany(ds), RUN_OPTS));
   const wall = Math.min(...walls);
   emit({ impl: 'tsyncio', workload: 'sleep-many', n: N, wall, maxDelay, overhead: wall - maxDelay, walls });
 }

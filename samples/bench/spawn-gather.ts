@@ -6,6 +6,7 @@
 // rate is reported.
 import { createTask, gather, run, sleep, type Coroutine, type Task } from '../../lib';
 import { emit, since, RUNS, WARM } from './util';
+import { RUN_OPTS } from './instrument';
 
 const N = 100_000;
 const WARMUP = 10_000;
@@ -25,9 +26,9 @@ function* spawnGather(n: number): Coroutine<number> {
 }
 
 async function bench(): Promise<void> {
-  if (WARM) await run(spawnGather(WARMUP));
+  if (WARM) await run(spawnGather(WARMUP), RUN_OPTS);
   const rates: number[] = [];
-  for (let r = 0; r < RUNS; r++) rates.push(N / (await run(spawnGather(N))));
+  for (let r = 0; r < RUNS; r++) rates.push(N / (await run(spawnGather(N), RUN_OPTS)));
   emit({ impl: 'tsyncio', workload: 'spawn-gather', n: N, rate: Math.max(...rates), rates });
 }
 

@@ -8,6 +8,7 @@
 // full runs, each in a fresh `run()` like Python's `asyncio.run()`; the best rate is reported.
 import { Queue, createTask, run, type Coroutine } from '../../lib';
 import { emit, since, RUNS, WARM } from './util';
+import { RUN_OPTS } from './instrument';
 
 const N = 1_000_000;
 const WARMUP = 100_000;
@@ -42,9 +43,9 @@ function* switchRun(n: number): Coroutine<number> {
 }
 
 async function bench(): Promise<void> {
-  if (WARM) await run(switchRun(WARMUP));
+  if (WARM) await run(switchRun(WARMUP), RUN_OPTS);
   const rates: number[] = [];
-  for (let r = 0; r < RUNS; r++) rates.push((2 * N) / (await run(switchRun(N))));
+  for (let r = 0; r < RUNS; r++) rates.push((2 * N) / (await run(switchRun(N), RUN_OPTS)));
   emit({ impl: 'tsyncio', workload: 'switch', n: N, rate: Math.max(...rates), rates });
 }
 

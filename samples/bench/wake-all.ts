@@ -7,6 +7,7 @@
 // runs, each in a fresh `run()`; the fastest is reported.
 import { Event, createTask, gather, run, sleep, type Coroutine, type Task } from '../../lib';
 import { RUNS, WARM, emit } from './util';
+import { RUN_OPTS } from './instrument';
 
 const N = 100_000;
 const WARMUP = 10_000;
@@ -34,9 +35,9 @@ function* wakeAll(n: number): Coroutine<number> {
 }
 
 async function bench(): Promise<void> {
-  if (WARM) await run(wakeAll(WARMUP));
+  if (WARM) await run(wakeAll(WARMUP), RUN_OPTS);
   const times: number[] = [];
-  for (let r = 0; r < RUNS; r++) times.push(await run(wakeAll(N)));
+  for (let r = 0; r < RUNS; r++) times.push(await run(wakeAll(N), RUN_OPTS));
   emit({ impl: 'tsyncio', workload: 'wake-all', n: N, seconds: Math.min(...times), times });
 }
 
