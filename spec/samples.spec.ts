@@ -37,7 +37,7 @@ describe('samples: each tsyncio port next to its CPython original', () => {
       if (v.attempts > 1) console.warn(`samples.spec: ${v.sample.name} was run ${v.attempts} times, as its timing missed (busy machine?)`);
       results.set(v.sample.name, v);
     }
-  }, 60000);
+  }, 180000);
 
   function checkOf(name: string, label: string): Check {
     const check = results.get(name)?.checks.find((c) => c.label === label);

@@ -19,7 +19,8 @@ describe('run(main, { trace })', () => {
     const ct = JSON.parse(fs.readFileSync(file, 'utf8')) as { traceEvents: { ph: string; name: string; args?: { name?: string } }[]; otherData: unknown };
     expect(ct.otherData).toEqual({ producer: 'tsyncio', clock: 'virtual' });
     const threads = ct.traceEvents.filter((e) => e.ph === 'M' && e.name === 'thread_name').map((e) => e.args?.name);
-    expect(threads).toHaveLength(5); // loop, main, wait1, wait2, the shutdown step
+    // loop, main, wait1, wait2, and the two shutdown steps (async generators, then the default executor)
+    expect(threads).toHaveLength(6);
   });
 
   test('.html and .txt; written even when main fails; runSync and Runner too', async () => {
