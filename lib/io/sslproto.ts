@@ -354,7 +354,7 @@ export class SSLProtocol extends Protocol {
       const host = this.#opts.serverHostname;
       if (ctx.verifyMode !== CERT_NONE && code != null) exc = _verifyError(String(code));
       else if (ctx.checkHostname && host !== null && host !== '' && cert !== undefined) {
-        const bad = checkServerIdentity(host, tls.getPeerCertificate());
+        const bad = checkServerIdentity(host, cert.toLegacyObject());
         if (bad !== undefined) {
           exc = isIP(host) !== 0
             ? new SSLCertVerificationError(64, `IP address mismatch, certificate is not valid for '${host}'.`)
