@@ -458,6 +458,7 @@ function cipherBits(name: string): number | null {
  */
 export class SSLObject {
   readonly #tls: TLSSocket;
+  readonly #peer: X509Certificate | undefined;
   /** The context the connection was made with. @see Python `SSLObject.context` */
   readonly context: SSLContext;
   /** Whether this is the server side. @see Python `SSLObject.server_side` */
@@ -466,8 +467,9 @@ export class SSLObject {
   readonly serverHostname: string | null;
 
   /** @internal Made by the TLS layer. */
-  constructor(tls: TLSSocket, context: SSLContext, serverSide: boolean, serverHostname: string | null) {
+  constructor(tls: TLSSocket, context: SSLContext, serverSide: boolean, serverHostname: string | null, peer: X509Certificate | undefined) {
     this.#tls = tls;
+    this.#peer = peer; // Taken at the handshake: Node's getters may answer nothing later.
     this.context = context;
     this.serverSide = serverSide;
     this.serverHostname = serverHostname;
@@ -496,7 +498,7 @@ export class SSLObject {
    * @see Python `SSLObject.getpeercert()`
    */
   getpeercert(binaryForm = false): PeerCert | Buffer | null {
-    const x = this.#tls.getPeerX509Certificate();
+    const x = this.#peer;
     if (x === undefined) return null;
     if (binaryForm) return x.raw;
     if (this.context.verifyMode === CERT_NONE) return {};

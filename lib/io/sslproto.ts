@@ -370,7 +370,7 @@ export class SSLProtocol extends Protocol {
       return;
     }
     this.#state = State.WRAPPED;
-    const sslObject = new SSLObject(tls, ctx, this.#opts.serverSide, this.#opts.serverSide ? null : this.#opts.serverHostname);
+    const sslObject = new SSLObject(tls, ctx, this.#opts.serverSide, this.#opts.serverSide ? null : this.#opts.serverHostname, cert);
     this._extra.peercert = cert === undefined ? null : ctx.verifyMode === CERT_NONE ? {} : _peercertOf(cert.raw);
     this._extra.cipher = sslObject.cipher();
     this._extra.compression = null;
