@@ -182,18 +182,20 @@ export class SSLProtocol extends Protocol {
     let tls: TLSSocket;
     if (this.#opts.serverSide) {
       tls = new TLSSocket(bio, {
-        isServer: true, secureContext: ctx._secureContext(), requestCert: ctx.verifyMode !== CERT_NONE,
+        isServer: true, allowHalfOpen: true, secureContext: ctx._secureContext(), requestCert: ctx.verifyMode !== CERT_NONE,
         rejectUnauthorized: ctx.verifyMode === CERT_REQUIRED, ALPNProtocols: alpn,
       });
       tls.on('secure', () => { this.#secured = true; this.#schedule(); });
     } else {
       const host = this.#opts.serverHostname;
       tls = connect({
-        socket: bio, secureContext: ctx._secureContext(), rejectUnauthorized: false, checkServerIdentity: () => undefined,
+        socket: bio, allowHalfOpen: true, secureContext: ctx._secureContext(), rejectUnauthorized: false, checkServerIdentity: () => undefined,
         servername: host !== null && host !== '' && isIP(host) === 0 ? host : undefined, ALPNProtocols: alpn,
       });
       tls.on('secureConnect', () => { this.#secured = true; this.#schedule(); });
     }
+    // allowHalfOpen: the peer's close_notify does not make Node answer with ours; the layer
+    // answers once the application has read everything (Python's eof_received → _start_shutdown).
     tls.on('readable', () => { this.#schedule(); });
     tls.on('end', () => { this.#tlsEnded = true; this.#schedule(); });
     tls.on('error', (err: Error) => { this.#nodeError ??= err; this.#schedule(); });
