@@ -203,6 +203,11 @@ export class SSLProtocol extends Protocol {
     this.#tls = tls;
   }
 
+  /** Node took a write: the app write buffer shrank, so its marks are checked again. */
+  readonly #onWritten = (): void => {
+    this.#schedule();
+  };
+
   #schedule(): void {
     if (this.#scheduled || this.#loop.isClosed()) return;
     this.#scheduled = true;
@@ -481,7 +486,7 @@ export class SSLProtocol extends Protocol {
       this.#connLost++;
       return;
     }
-    this.#tls.write(Buffer.from(data));
+    this.#tls.write(Buffer.from(data), this.#onWritten);
     this.#controlAppWriting();
   }
 
