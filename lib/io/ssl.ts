@@ -154,7 +154,7 @@ function checked<T>(make: () => T): T {
 const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 
 /** The certificates (PEM) in `data`; PEM text or one DER certificate. */
-function certsOf(data: Buffer | string): string[] {
+function certsOf(data: Buffer | string, cadata = false): string[] {
   const text = typeof data === 'string' ? data : data.toString('latin1');
   const pems = text.match(PEM_CERT);
   if (pems !== null) return pems;
@@ -162,6 +162,7 @@ function certsOf(data: Buffer | string): string[] {
     const x = checked(() => new X509Certificate(data));
     return [x.toString()];
   }
+  if (cadata) throw new SSLError('no start line: cadata does not contain a certificate', 'NO_START_LINE', 'PEM');
   throw new SSLError('[X509: NO_CERTIFICATE_OR_CRL_FOUND] no certificate or crl found', 'NO_CERTIFICATE_OR_CRL_FOUND', 'X509');
 }
 
@@ -300,7 +301,7 @@ export class SSLContext {
     }
     if (cadata != null) {
       if (typeof cadata !== 'string' && !(cadata instanceof Uint8Array)) throw _argTypeError('loadVerifyLocations', 'cadata', 'a string or bytes', cadata);
-      add.push(...certsOf(typeof cadata === 'string' ? cadata : Buffer.from(cadata)));
+      add.push(...certsOf(typeof cadata === 'string' ? cadata : Buffer.from(cadata), true));
     }
     for (const pem of add) checked(() => new X509Certificate(pem));
     this.#ca.push(...add);
