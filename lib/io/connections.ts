@@ -311,7 +311,7 @@ export function* createConnectionTransport<P extends Protocol>(
   if (ssl !== null) {
     // Python `_make_ssl_transport`: the TLS layer is the plain transport's protocol.
     const layer = _sslLayer(loop, protocol, ssl, waiter);
-    new SelectorSocketTransport(loop, sock, layer, null); // eslint-disable-line no-new
+    new SelectorSocketTransport(loop, sock, layer, null);
     try {
       yield* waiter;
     } catch (e) {

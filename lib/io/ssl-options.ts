@@ -4,6 +4,7 @@
 // Invariant: every check runs before any lookup or socket, so a bad `ssl` never yields a plaintext
 // connection.
 import type { Coroutine, Future } from '../futures';
+import { describe } from '../internal/introspect';
 import { _argTypeError } from '../internal/validate';
 import type { Protocol } from './protocols';
 import type { SelectorEventLoop } from './selector-events';
@@ -92,7 +93,7 @@ export function _sslClientConfig(name: string, opts: SSLClientOptions | null | u
     context = createDefaultContext();
     if (serverHostname === '') context.checkHostname = false;
   } else {
-    context = ssl as SSLContext;
+    context = ssl;
     if (serverHostname === '' && context.checkHostname) throw new RangeError('check_hostname requires server_hostname');
   }
   return { context, serverSide: false, serverHostname: serverHostname as string, handshakeTimeout, shutdownTimeout };
@@ -157,10 +158,10 @@ export function* _startTls(
 ): Coroutine<Transport> {
   const o = opts ?? {};
   if (!(sslcontext instanceof SSLContext)) {
-    throw new TypeError(`sslcontext is expected to be an instance of SSLContext, got ${String(sslcontext as unknown)}`);
+    throw new TypeError(`sslcontext is expected to be an instance of SSLContext, got ${describe(sslcontext)}`);
   }
   if (!(transport instanceof SelectorSocketTransport || transport instanceof SSLProtocolTransport) || transport.isClosing()) {
-    throw new TypeError(`transport ${String(transport as unknown)} is not supported by startTls()`);
+    throw new TypeError(`transport ${describe(transport)} is not supported by startTls()`);
   }
   const serverSide: unknown = o.serverSide ?? false;
   if (typeof serverSide !== 'boolean') throw _argTypeError('startTls', 'serverSide', 'a boolean', serverSide);

@@ -110,7 +110,7 @@ export function _sslErrorFromNode(err: Error): SSLError | OSError {
 }
 
 /** Node's verification codes → OpenSSL's X509_V_ERR number and Python's text. */
-const VERIFY: Readonly<Record<string, readonly [number, string]>> = {
+const VERIFY: Readonly<Partial<Record<string, readonly [number, string]>>> = {
   CERT_HAS_EXPIRED: [10, 'certificate has expired'],
   CERT_NOT_YET_VALID: [9, 'certificate is not yet valid'],
   DEPTH_ZERO_SELF_SIGNED_CERT: [18, 'self-signed certificate'],
@@ -484,7 +484,7 @@ export class SSLObject {
   /** `[name, protocol, secretBits]`, e.g. `['TLS_AES_256_GCM_SHA384', 'TLSv1.3', 256]`. @see Python `SSLObject.cipher()` */
   cipher(): [string, string, number | null] | null {
     const c = this.#tls.getCipher() as ReturnType<TLSSocket['getCipher']> | undefined;
-    if (c === undefined || c === null) return null;
+    if (c === undefined) return null;
     return [c.name, c.version, cipherBits(c.name)];
   }
 

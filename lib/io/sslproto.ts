@@ -157,7 +157,7 @@ export class SSLProtocol extends Protocol {
 
   /** Starts the handshake over `transport`. @see Python `SSLProtocol.connection_made()` */
   override connectionMade(transport: Transport): void {
-    this.#transport = transport as Forceable;
+    this.#transport = transport;
     this.#state = State.DO_HANDSHAKE;
     this.#handshakeTimer = this.#loop.callLater(this.#opts.handshakeTimeout, handshakeTimeout, this);
     this.#loop._addExternal(1);
@@ -182,20 +182,21 @@ export class SSLProtocol extends Protocol {
     let tls: TLSSocket;
     if (this.#opts.serverSide) {
       tls = new TLSSocket(bio, {
-        isServer: true, allowHalfOpen: true, secureContext: ctx._secureContext(), requestCert: ctx.verifyMode !== CERT_NONE,
+        isServer: true, secureContext: ctx._secureContext(), requestCert: ctx.verifyMode !== CERT_NONE,
         rejectUnauthorized: ctx.verifyMode === CERT_REQUIRED, ALPNProtocols: alpn,
       });
       tls.on('secure', () => { this.#secured = true; this.#schedule(); });
     } else {
       const host = this.#opts.serverHostname;
       tls = connect({
-        socket: bio, allowHalfOpen: true, secureContext: ctx._secureContext(), rejectUnauthorized: false, checkServerIdentity: () => undefined,
+        socket: bio, secureContext: ctx._secureContext(), rejectUnauthorized: false, checkServerIdentity: () => undefined,
         servername: host !== null && host !== '' && isIP(host) === 0 ? host : undefined, ALPNProtocols: alpn,
       });
       tls.on('secureConnect', () => { this.#secured = true; this.#schedule(); });
     }
-    // allowHalfOpen: the peer's close_notify does not make Node answer with ours; the layer
-    // answers once the application has read everything (Python's eof_received → _start_shutdown).
+    // A TLS socket over a stream is half-open: the peer's close_notify does not make Node answer
+    // with ours; the layer answers once the application has read everything (Python's
+    // eof_received → _start_shutdown).
     tls.on('readable', () => { this.#schedule(); });
     tls.on('end', () => { this.#tlsEnded = true; this.#schedule(); });
     tls.on('error', (err: Error) => { this.#nodeError ??= err; this.#schedule(); });
@@ -207,6 +208,16 @@ export class SSLProtocol extends Protocol {
   readonly #onWritten = (): void => {
     this.#schedule();
   };
+
+  /** Whether the application paused reading (a dataReceived callback may have just done it). */
+  #isReadingPaused(): boolean {
+    return this.#appReadingPaused;
+  }
+
+  /** Whether the plain transport is gone (callbacks may have lost it since the last look). */
+  #isLost(): boolean {
+    return this.#transport === null;
+  }
 
   #schedule(): void {
     if (this.#scheduled || this.#loop.isClosed()) return;
@@ -335,7 +346,7 @@ export class SSLProtocol extends Protocol {
     this.#scheduled = false;
     if (this.#tls === null || this.#transport === null) return;
     this.#flushOutgoing();
-    if (this.#transport === null) return;
+    if (this.#isLost()) return;
     const err = this.#nodeError;
     if (err !== null) {
       this.#nodeError = null;
@@ -359,7 +370,7 @@ export class SSLProtocol extends Protocol {
     if (!this.#opts.serverSide) {
       const code = tls.authorizationError as unknown as string | null | undefined;
       const host = this.#opts.serverHostname;
-      if (ctx.verifyMode !== CERT_NONE && code != null) exc = _verifyError(String(code));
+      if (ctx.verifyMode !== CERT_NONE && code != null) exc = _verifyError(code);
       else if (ctx.checkHostname && host !== null && host !== '' && cert !== undefined) {
         const bad = checkServerIdentity(host, cert.toLegacyObject());
         if (bad !== undefined) {
@@ -370,7 +381,7 @@ export class SSLProtocol extends Protocol {
       }
     } else if (cert !== undefined && ctx.verifyMode !== CERT_NONE) {
       const code = tls.authorizationError as unknown as string | null | undefined;
-      if (code != null) exc = _verifyError(String(code));
+      if (code != null) exc = _verifyError(code);
     }
     if (exc !== null) {
       this.#onHandshakeFailed(exc);
@@ -393,9 +404,9 @@ export class SSLProtocol extends Protocol {
 
   #doRead(): void {
     const tls = this.#tls as TLSSocket;
-    if (!this.#appReadingPaused) {
+    if (!this.#isReadingPaused()) {
       for (;;) {
-        if (this.#appReadingPaused || this.#transport === null) break;
+        if (this.#isReadingPaused() || this.#isLost()) break;
         const chunk = tls.read() as Buffer | null;
         if (chunk === null) break;
         try {
@@ -405,7 +416,7 @@ export class SSLProtocol extends Protocol {
           return;
         }
       }
-      if (this.#tlsEnded && this.#transport !== null && !this.#appReadingPaused) {
+      if (this.#tlsEnded && !this.#isLost() && !this.#isReadingPaused()) {
         this.#callEofReceived();
         this.#startShutdown();
       }
@@ -685,8 +696,9 @@ export class SSLProtocolTransport extends BaseTransport implements Transport {
    * @throws {TypeError} "data: expecting a bytes-like instance, got str"
    */
   write(data: Uint8Array): void {
-    if (!(data instanceof Uint8Array)) {
-      const kind = typeof data === 'string' ? 'str' : data === null ? 'NoneType' : typeof data;
+    const d: unknown = data;
+    if (!(d instanceof Uint8Array)) {
+      const kind = typeof d === 'string' ? 'str' : d === null ? 'NoneType' : typeof d;
       throw new TypeError(`data: expecting a bytes-like instance, got ${kind}`);
     }
     if (data.length === 0) return;

@@ -371,7 +371,8 @@ export class StreamWriter {
    */
   *startTls(sslcontext: SSLContext, opts?: StreamStartTlsOptions): Coroutine {
     _checkOptions('startTls', opts, STREAM_START_TLS_KEYS);
-    const protocol = this._protocol as StreamReaderProtocol;
+    const protocol = this._protocol;
+    if (!(protocol instanceof StreamReaderProtocol)) throw new TypeError('startTls() needs a StreamWriter of openConnection or startServer');
     const serverSide = protocol._clientConnectedCb !== null;
     yield* this.drain();
     const transport = yield* this._loop.startTls(this._transport, protocol, sslcontext, { serverSide, ...opts });

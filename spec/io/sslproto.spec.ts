@@ -6,10 +6,10 @@
 import {
   ConnectionAbortedError, ConnectionResetError, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, Protocol, SSLCertVerificationError,
   SSLContext, SSLError, Socket, TimeoutError, VirtualClock, createTask, getRunningLoop, openConnection, run, sleep, startServer,
-  waitFor, type Coroutine, type ExceptionContext, type Server, type StreamReader, type StreamWriter, type Transport,
+  waitFor, type Coroutine, type Future, type ExceptionContext, type Server, type StreamReader, type StreamWriter, type Transport,
 } from '../../lib';
-import { SSLProtocol, type SSLProtocolTransport } from '../../lib/io/sslproto';
-import type { SelectorEventLoop } from '../../lib/io/selector-events';
+import { SSLProtocol, SSLProtocolTransport } from '../../lib/io/sslproto';
+import { SelectorEventLoop } from '../../lib/io/selector-events';
 import { certs } from '../helpers/certs';
 import { RecordingProtocol } from '../helpers/recording-protocol';
 
@@ -122,8 +122,10 @@ describe('SSLProtocol: the layer over a stand-in transport (test_sslproto.py)', 
     isClosing(): boolean { return false; }
   }
 
-  function layer(waiter: ReturnType<SelectorEventLoop['createFuture']>): SSLProtocol {
-    return new SSLProtocol(getRunningLoop() as SelectorEventLoop, new Protocol(), clientContext(), waiter, {
+  function layer(waiter: Future<void>): SSLProtocol {
+    const loop = getRunningLoop();
+    if (!(loop instanceof SelectorEventLoop)) throw new TypeError('a SelectorEventLoop is needed');
+    return new SSLProtocol(loop, new Protocol(), clientContext(), waiter, {
       serverSide: false, serverHostname: '', handshakeTimeout: 60, shutdownTimeout: 30, callConnectionMade: true,
     });
   }
@@ -369,7 +371,9 @@ describe('TLS connections (test_ssl.py, test_sslproto.py)', () => {
         w.close();
       }, '127.0.0.1', 0, { ssl: serverContext() });
       const [reader, writer] = yield* openConnection('127.0.0.1', portOf(srv), { ssl: clientContext(), serverHostname: '' });
-      const layer = (writer.transport as SSLProtocolTransport)._sslProtocol;
+      const tlsTransport = writer.transport;
+      if (!(tlsTransport instanceof SSLProtocolTransport)) throw new TypeError('not a TLS transport');
+      const layer = tlsTransport._sslProtocol;
       writer.write(Buffer.from('ping'));
       expect((yield* reader.readexactly(4)).toString()).toBe('pong');
       layer.pauseWriting();
@@ -417,7 +421,8 @@ describe('TLS connections (test_ssl.py, test_sslproto.py)', () => {
         return p;
       }, '127.0.0.1', 0, { ssl: serverContext() });
       const [tr] = yield* loop.createConnection(() => client, '127.0.0.1', portOf(srv), { ssl: clientContext(), serverHostname: '' });
-      const t = tr as SSLProtocolTransport;
+      const t = tr;
+      if (!(t instanceof SSLProtocolTransport)) throw new TypeError('not a TLS transport');
       expect(t.getWriteBufferLimits()).toEqual([128 * 1024, 512 * 1024]);
       expect(t.getReadBufferLimits()).toEqual([64 * 1024, 256 * 1024]);
       for (let i = 0; i < 400 && !client.log.includes('pause'); i++) {
