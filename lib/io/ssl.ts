@@ -74,7 +74,8 @@ export class SSLCertVerificationError extends SSLError {
   /** The text after `certificate verify failed: `. */
   readonly verifyMessage: string;
   constructor(verifyCode: number, verifyMessage: string) {
-    super(`[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ${verifyMessage}`, 'CERTIFICATE_VERIFY_FAILED', 'SSL', 1);
+    const text: unknown = verifyMessage;
+    super(`[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: ${typeof text === 'string' ? text : describe(text)}`, 'CERTIFICATE_VERIFY_FAILED', 'SSL', 1);
     this.verifyCode = verifyCode;
     this.verifyMessage = verifyMessage;
   }
@@ -409,7 +410,7 @@ const LONG_NAMES: Readonly<Record<string, string>> = {
   GN: 'givenName', SN: 'surname', title: 'title', UID: 'userId', postalCode: 'postalCode', businessCategory: 'businessCategory',
 };
 
-/** A peer certificate in Python's shape (`getpeercert()`). */
+/** A peer certificate in Python's shape. @see Python `ssl.SSLSocket.getpeercert()` */
 export type PeerCert = Record<string, unknown>;
 
 function nameOf(dn: string): [string, string][][] {

@@ -49,7 +49,7 @@ function flowDefaults(fn: string, high: number | null | undefined, low: number |
   return [hi, lo];
 }
 
-/** What the TLS layer needs to know besides the context. */
+/** @internal What the TLS layer needs to know besides the context. */
 export interface SSLProtocolOptions {
   serverSide: boolean;
   serverHostname: string | null;
