@@ -5,7 +5,7 @@
 // tsyncio's own (TLS or raw sockets) on 127.0.0.1, port 0.
 import {
   ConnectionAbortedError, ConnectionResetError, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, Protocol, SSLCertVerificationError,
-  SSLContext, SSLError, Socket, TimeoutError, VirtualClock, createTask, getRunningLoop, openConnection, run, sleep, startServer,
+  SHUT_WR, SSLContext, SSLError, Socket, TimeoutError, VirtualClock, createTask, getRunningLoop, openConnection, run, sleep, startServer,
   waitFor, type Coroutine, type Future, type ExceptionContext, type Server, type StreamReader, type StreamWriter, type Transport,
 } from '../../lib';
 import { SSLProtocol, SSLProtocolTransport } from '../../lib/io/sslproto';
@@ -440,6 +440,90 @@ describe('TLS connections (test_ssl.py, test_sslproto.py)', () => {
       yield* srv.waitClosed();
     })());
   }, 30000);
+
+  test('a peer that closes TCP without close_notify: made, data, eof, lost(null), as python3 gives', async () => {
+    const client = new RecordingProtocol({ names: 'short' });
+    await run((function* (): Coroutine {
+      const loop = getRunningLoop();
+      const srv = yield* startServer(function* (_r: StreamReader, w: StreamWriter): Coroutine {
+        w.write(Buffer.from('hello\n'));
+        yield* w.drain();
+        yield* sleep(0.1);
+        (w.getExtraInfo('socket') as Socket).shutdown(SHUT_WR);
+        yield* sleep(0.1);
+        w.transport.abort();
+      }, '127.0.0.1', 0, { ssl: serverContext() });
+      yield* loop.createConnection(() => client, '127.0.0.1', portOf(srv), { ssl: clientContext(), serverHostname: 'localhost' });
+      yield* client.lost;
+      srv.close();
+      yield* srv.waitClosed();
+    })());
+    expect(client.log).toEqual(['made', 'data:hello\n', 'eof', 'lost:null']);
+  }, 20000);
+
+  test('a failed server-side handshake (a plaintext client) is reported only in debug mode', async () => {
+    const reported: string[][] = [];
+    for (const debug of [false, true]) {
+      const seen: string[] = [];
+      await run((function* (): Coroutine {
+        const loop = getRunningLoop();
+        loop.setExceptionHandler((_l, ctx) => { seen.push(`${ctx.message} ${ctx.exception?.name ?? ''}`); });
+        const made: string[] = [];
+        const srv = yield* loop.createServer(() => {
+          const p = new RecordingProtocol();
+          p.onConnectionMade = (): void => { made.push('made'); };
+          return p;
+        }, '127.0.0.1', 0, { ssl: serverContext() });
+        const [r, w] = yield* openConnection('127.0.0.1', portOf(srv));
+        w.write(Buffer.from('GET / HTTP/1.0\r\n\r\n'));
+        yield* r.read();
+        w.close();
+        yield* sleep(0.05);
+        expect(made).toEqual([]);
+        srv.close();
+        yield* srv.waitClosed();
+      })(), { debug });
+      reported.push(seen);
+    }
+    expect(reported[0]).toEqual([]);
+    expect(reported[1]).toEqual([expect.stringMatching(/^Error on transport creation for incoming connection SSLError$/)]);
+  }, 20000);
+
+  test('test_create_server_ssl_over_ssl: startTls over a TLS transport (TLS inside TLS), both sides', async () => {
+    const server = new RecordingProtocol({ names: 'short' });
+    const log: string[] = [];
+    await run((function* (): Coroutine {
+      const loop = getRunningLoop();
+      const sctx = serverContext();
+      server.onData = (d): void => {
+        if (d.toString() !== 'UPGRADE\n') return;
+        const outer = server.transport as Transport;
+        outer.write(Buffer.from('GO\n'));
+        createTask((function* (): Coroutine {
+          server.transport = yield* loop.startTls(outer, server, sctx, { serverSide: true });
+        })());
+      };
+      server.onEof = (): undefined => { server.transport?.close(); return undefined; };
+      const srv = yield* loop.createServer(() => server, '127.0.0.1', 0, { ssl: sctx });
+      const [reader, writer] = yield* openConnection('127.0.0.1', portOf(srv), { ssl: clientContext(), serverHostname: 'localhost' });
+      const outer = writer.transport;
+      writer.write(Buffer.from('UPGRADE\n'));
+      log.push((yield* reader.readline()).toString().trim());
+      yield* writer.startTls(clientContext(), { serverHostname: 'localhost' });
+      expect(writer.transport).not.toBe(outer);
+      writer.write(Buffer.from('inner'));
+      yield* writer.drain();
+      yield* sleep(0.05);
+      log.push(String((writer.getExtraInfo('cipher') as unknown[])[1]));
+      writer.close();
+      yield* writer.waitClosed();
+      yield* server.lost;
+      srv.close();
+      yield* srv.waitClosed();
+    })());
+    expect(log).toEqual(['GO', 'TLSv1.3']);
+    expect(server.log).toEqual(['made', 'data:UPGRADE\n', 'data:inner', 'eof', 'lost:null']);
+  }, 20000);
 
   test('test_start_tls_server_1: the server upgrades with loop.startTls after a plaintext line; no second connectionMade', async () => {
     const server = new RecordingProtocol({ names: 'short' });
