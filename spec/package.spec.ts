@@ -240,8 +240,9 @@ describe('the packed tarball, installed into consumers', () => {
     const size = esbuild(dir, 'main.mjs', 'out.mjs', ['--minify']);
     // The coroutine's name comes from node:inspector (minified, main() is renamed; without the inspector it would be <generator>).
     expect(run(process.execPath, ['out.mjs'], dir).trim()).toMatch(/^bundle <Task pending name='Task-n' coro=<[\w$]+\(\)>>$/);
-    // The whole library minified is about 140 KB; run and sleep need the loop, its I/O half included.
-    expect(size).toBeLessThan(100_000);
+    // The whole library minified is about 155 KB; run and sleep need the loop, its I/O half included
+    // (since TLS, the loop's connection methods reach the TLS layer too: about 13 KB of it).
+    expect(size).toBeLessThan(115_000);
     write(path.join(dir, 'mixed.mjs'), [
       "import * as esm from 'tsyncio';",
       "const cjs = require('tsyncio');",
