@@ -230,7 +230,9 @@ export class SSLProtocol extends Protocol {
     const bio = this.#bio;
     if (bio === null || this.#state === State.UNWRAPPED) return;
     bio.push(data);
-    this.#controlSslReading();
+    // Node decrypts during push(): what is ready is handed on now, as CPython's data_received does
+    // (this is a loop callback); what Node finishes later comes through #schedule.
+    this._process();
   }
 
   /** The peer's TCP EOF (with or without close_notify). @see Python `SSLProtocol.eof_received()` */
@@ -355,7 +357,11 @@ export class SSLProtocol extends Protocol {
       else if (this.#state !== State.UNWRAPPED) this.#fatalError(exc, 'Fatal error on SSL protocol');
       return;
     }
-    if (this.#state === State.DO_HANDSHAKE && this.#secured) this.#onHandshakeComplete();
+    if (this.#state === State.DO_HANDSHAKE && this.#secured) {
+      // The first read is a callback of its own (scheduled there), after the waiter's.
+      this.#onHandshakeComplete();
+      return;
+    }
     if (this.#state === State.WRAPPED || this.#state === State.FLUSHING || this.#state === State.SHUTDOWN) this.#doRead();
     this.#maybeFinishShutdown();
   }
@@ -498,7 +504,8 @@ export class SSLProtocol extends Protocol {
       return;
     }
     this.#tls.write(Buffer.from(data), this.#onWritten);
-    this.#controlAppWriting();
+    // Node encrypts during write(): the records go down now, as CPython's _write_appdata does.
+    this.#flushOutgoing();
   }
 
   /** @internal Python `_get_write_buffer_size`: cleartext not yet encrypted + ciphertext held here. */
