@@ -461,6 +461,24 @@ describe('TLS connections (test_ssl.py, test_sslproto.py)', () => {
     expect(client.log).toEqual(['made', 'data:hello\n', 'eof', 'lost:null']);
   }, 20000);
 
+  test('eofReceived() returning true over TLS: a warning ("has no effect when using ssl"), and the connection still closes', async () => {
+    const client = new RecordingProtocol({ names: 'short', keepOpen: true });
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    await run((function* (): Coroutine {
+      const loop = getRunningLoop();
+      const srv = yield* startServer(function* (_r: StreamReader, w: StreamWriter): Coroutine {
+        w.close();
+        yield* w.waitClosed();
+      }, '127.0.0.1', 0, { ssl: serverContext() });
+      yield* loop.createConnection(() => client, '127.0.0.1', portOf(srv), { ssl: clientContext(), serverHostname: 'localhost' });
+      yield* client.lost;
+      srv.close();
+      yield* srv.waitClosed();
+    })());
+    expect(client.log).toEqual(['made', 'eof', 'lost:null']);
+    expect(warn.mock.calls).toEqual([['returning true from eof_received() has no effect when using ssl']]);
+  }, 20000);
+
   test('a failed server-side handshake (a plaintext client) is reported only in debug mode', async () => {
     const reported: string[][] = [];
     for (const debug of [false, true]) {
