@@ -479,6 +479,35 @@ describe('TLS connections (test_ssl.py, test_sslproto.py)', () => {
     expect(warn.mock.calls).toEqual([['returning true from eof_received() has no effect when using ssl']]);
   }, 20000);
 
+  test('a server requiring a client certificate (CERT_REQUIRED) and a client without one: no server connection, an SSLError on the client', async () => {
+    const made: string[] = [];
+    let err: unknown = null;
+    await run((function* (): Coroutine {
+      const loop = getRunningLoop();
+      loop.setExceptionHandler(() => undefined);
+      const sctx = serverContext();
+      sctx.verifyMode = 2;
+      sctx.loadVerifyLocations(certs().ca);
+      const srv = yield* loop.createServer(() => {
+        const p = new RecordingProtocol();
+        p.onConnectionMade = (): void => { made.push('server made'); };
+        return p;
+      }, '127.0.0.1', 0, { ssl: sctx });
+      try {
+        // TLS 1.3: the client may finish its handshake before the server refuses; then its read fails.
+        const [r] = yield* openConnection('127.0.0.1', portOf(srv), { ssl: clientContext(), serverHostname: 'localhost' });
+        yield* r.read();
+      } catch (e) {
+        err = e;
+      }
+      srv.close();
+      yield* srv.waitClosed();
+    })());
+    expect(made).toEqual([]);
+    expect(err).toBeInstanceOf(SSLError);
+    expect((err as SSLError).reason).toMatch(/CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE/);
+  }, 20000);
+
   test('a failed server-side handshake (a plaintext client) is reported only in debug mode', async () => {
     const reported: string[][] = [];
     for (const debug of [false, true]) {
