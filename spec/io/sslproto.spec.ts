@@ -508,6 +508,34 @@ describe('TLS connections (test_ssl.py, test_sslproto.py)', () => {
     expect((err as SSLError).reason).toMatch(/CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE/);
   }, 20000);
 
+  test('test_ssl_connect_accepted_socket: connectAcceptedSocket with a server context on a socket from sockAccept', async () => {
+    const server = new RecordingProtocol({ names: 'short' });
+    let reply = '';
+    await run((function* (): Coroutine {
+      const loop = getRunningLoop();
+      const lsock = new Socket();
+      lsock.bind(['127.0.0.1', 0]);
+      lsock.listen(1);
+      lsock.setblocking(false);
+      const port = (lsock.getsockname() as [string, number])[1];
+      server.onData = (d): void => { server.transport?.write(Buffer.concat([Buffer.from('echo:'), d])); server.transport?.close(); };
+      const accept = createTask((function* (): Coroutine {
+        const [conn] = yield* loop.sockAccept(lsock);
+        yield* loop.connectAcceptedSocket(() => server, conn, { ssl: serverContext(), sslHandshakeTimeout: 10 });
+      })());
+      const [r, w] = yield* openConnection('127.0.0.1', port, { ssl: clientContext(), serverHostname: 'localhost' });
+      yield* accept;
+      w.write(Buffer.from('hi'));
+      reply = (yield* r.read()).toString();
+      w.close();
+      yield* w.waitClosed();
+      yield* server.lost;
+      lsock.close();
+    })());
+    expect(reply).toBe('echo:hi');
+    expect(server.log).toEqual(['made', 'data:hi', 'eof', 'lost:null']);
+  }, 20000);
+
   test('a failed server-side handshake (a plaintext client) is reported only in debug mode', async () => {
     const reported: string[][] = [];
     for (const debug of [false, true]) {
