@@ -65,6 +65,10 @@ function process(p: SSLProtocol): void {
   p._process();
 }
 
+function allowRead(p: SSLProtocol): void {
+  p._allowRead();
+}
+
 function handshakeTimeout(p: SSLProtocol): void {
   p._checkHandshakeTimeout();
 }
@@ -100,6 +104,8 @@ export class SSLProtocol extends Protocol {
   #outgoingSize = 0;
   #bioFinished = false;
   #secured = false;
+  /** Set from the handshake until a callback queued after the waiter's: no dataReceived before the call resolves. */
+  #readDeferred = false;
   #tlsEnded = false;
   #nodeError: Error | null = null;
   #scheduled = false;
@@ -357,11 +363,8 @@ export class SSLProtocol extends Protocol {
       else if (this.#state !== State.UNWRAPPED) this.#fatalError(exc, 'Fatal error on SSL protocol');
       return;
     }
-    if (this.#state === State.DO_HANDSHAKE && this.#secured) {
-      // The first read is a callback of its own (scheduled there), after the waiter's.
-      this.#onHandshakeComplete();
-      return;
-    }
+    if (this.#state === State.DO_HANDSHAKE && this.#secured) this.#onHandshakeComplete();
+    if (this.#readDeferred) return;
     if (this.#state === State.WRAPPED || this.#state === State.FLUSHING || this.#state === State.SHUTDOWN) this.#doRead();
     this.#maybeFinishShutdown();
   }
@@ -404,8 +407,15 @@ export class SSLProtocol extends Protocol {
       this.#app.connectionMade(this.#appTransport);
     }
     this.#wakeupWaiter();
-    // The first read is a callback of its own, after the waiter's, so the call resolves first.
-    this.#schedule();
+    // The first read is a callback of its own, queued after the waiter's, so the call resolves first.
+    this.#readDeferred = true;
+    this.#loop.callSoon(allowRead, this);
+  }
+
+  /** @internal The callback queued after the waiter's: reading may start. */
+  _allowRead(): void {
+    this.#readDeferred = false;
+    this._process();
   }
 
   #doRead(): void {
