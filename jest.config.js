@@ -9,6 +9,9 @@ module.exports = {
   },
   // After each test: spies restored, helper sockets closed, no loop left running.
   setupFilesAfterEnv: ['<rootDir>/spec/helpers/setup.ts'],
+  // The TLS specs' certificates, made once per run with the openssl command line.
+  globalSetup: '<rootDir>/spec/helpers/global-setup.ts',
+  globalTeardown: '<rootDir>/spec/helpers/global-teardown.ts',
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/.ci/count-reporter.js'],
 };

@@ -29,6 +29,9 @@ import type { SubprocessProtocol, SubprocessTransport } from './io/base-subproce
 import type { SubprocessTransportOptions } from './io/unix-events';
 import type { Address, Selectable, Socket } from './io/sockets';
 import type { Transport } from './io/transports';
+import type { ConnectAcceptedSocketOptions, CreateUnixConnectionOptions } from './io/connections';
+import type { SSLContext } from './io/ssl';
+import type { StartTlsOptions } from './io/ssl-options';
 import { LoopDriver } from './loop-driver';
 import type { WorkerFn } from './concurrent/crossing';
 import type { Executor } from './concurrent/futures';
@@ -671,11 +674,13 @@ export class BaseEventLoop implements AbstractEventLoop {
     throw noIO('createConnection');
   }
   /** @see Python `loop.create_unix_connection()` @throws {NotImplementedError} when awaited */
-  *createUnixConnection<P extends Protocol>(_protocolFactory: () => P, _path?: string | null, _opts?: { sock?: Socket }): Coroutine<[Transport, P]> {
+  *createUnixConnection<P extends Protocol>(_protocolFactory: () => P, _path?: string | null, _opts?: CreateUnixConnectionOptions): Coroutine<[Transport, P]> {
     throw noIO('createUnixConnection');
   }
   /** @see Python `loop.connect_accepted_socket()` @throws {NotImplementedError} when awaited */
-  *connectAcceptedSocket<P extends Protocol>(_protocolFactory: () => P, _sock: Socket): Coroutine<[Transport, P]> { throw noIO('connectAcceptedSocket'); }
+  *connectAcceptedSocket<P extends Protocol>(_protocolFactory: () => P, _sock: Socket, _opts?: ConnectAcceptedSocketOptions): Coroutine<[Transport, P]> { throw noIO('connectAcceptedSocket'); }
+  /** @see Python `loop.start_tls()` @throws {NotImplementedError} when awaited */
+  *startTls(_transport: Transport, _protocol: Protocol, _sslcontext: SSLContext, _opts?: StartTlsOptions): Coroutine<Transport> { throw noIO('startTls'); }
   /** @see Python `loop.create_server()` @throws {NotImplementedError} when awaited */
   *createServer(_protocolFactory: () => Protocol, _host?: string | readonly string[] | null, _port?: number | null, _opts?: CreateServerOptions): Coroutine<Server> {
     throw noIO('createServer');

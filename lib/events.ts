@@ -23,6 +23,9 @@ import type { SubprocessProtocol, SubprocessTransport } from './io/base-subproce
 import type { SubprocessTransportOptions } from './io/unix-events';
 import type { WorkerFn } from './concurrent/crossing';
 import type { Executor } from './concurrent/futures';
+import type { ConnectAcceptedSocketOptions, CreateUnixConnectionOptions } from './io/connections';
+import type { SSLContext } from './io/ssl';
+import type { StartTlsOptions } from './io/ssl-options';
 
 /**
  * Something the loop's ready queue can run: a Handle, or a Task's next step. Its `_run` is internal.
@@ -162,9 +165,11 @@ export interface AbstractEventLoop {
   /** @see Python `loop.create_connection()` */
   createConnection<P extends Protocol>(protocolFactory: () => P, host?: string | null, port?: number | null, opts?: CreateConnectionOptions): Coroutine<[Transport, P]>;
   /** @see Python `loop.create_unix_connection()` */
-  createUnixConnection<P extends Protocol>(protocolFactory: () => P, path?: string | null, opts?: { sock?: Socket }): Coroutine<[Transport, P]>;
+  createUnixConnection<P extends Protocol>(protocolFactory: () => P, path?: string | null, opts?: CreateUnixConnectionOptions): Coroutine<[Transport, P]>;
   /** @see Python `loop.connect_accepted_socket()` */
-  connectAcceptedSocket<P extends Protocol>(protocolFactory: () => P, sock: Socket): Coroutine<[Transport, P]>;
+  connectAcceptedSocket<P extends Protocol>(protocolFactory: () => P, sock: Socket, opts?: ConnectAcceptedSocketOptions): Coroutine<[Transport, P]>;
+  /** @see Python `loop.start_tls()` */
+  startTls(transport: Transport, protocol: Protocol, sslcontext: SSLContext, opts?: StartTlsOptions): Coroutine<Transport>;
   /** @see Python `loop.create_server()` */
   createServer(protocolFactory: () => Protocol, host?: string | readonly string[] | null, port?: number | null, opts?: CreateServerOptions): Coroutine<Server>;
   /** @see Python `loop.create_unix_server()` */

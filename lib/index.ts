@@ -81,6 +81,16 @@ export { SelectorSocketTransport } from './io/selector-transport';
 export { Server } from './io/server';
 export type { CreateConnectionOptions, CreateServerOptions, CreateUnixServerOptions } from './io/connections';
 
+// TLS (ssl.py, sslproto.py): SSLContext over Node's tls, the TLS layer over the plain transport.
+export {
+  SSLContext, SSLError, SSLCertVerificationError, CertificateError, createDefaultContext, Purpose, TLSVersion,
+  PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, ssl,
+} from './io/ssl';
+export type { CreateDefaultContextOptions, PeerCert, SSLObject, SSLPurpose } from './io/ssl';
+export type { SSLProtocolTransport } from './io/sslproto';
+export type { SSLClientOptions, SSLServerOptions, StartTlsOptions } from './io/ssl-options';
+export type { CreateUnixConnectionOptions, ConnectAcceptedSocketOptions } from './io/connections';
+
 // Streams (streams.py).
 export { StreamReader } from './io/stream-reader';
 export type { StreamReaderOptions } from './io/stream-reader';
@@ -89,7 +99,7 @@ export {
   openConnection, startServer, openUnixConnection, startUnixServer,
 } from './io/streams';
 export type {
-  ClientConnectedCallback, OpenConnectionOptions, StartServerOptions,
+  ClientConnectedCallback, OpenConnectionOptions, StartServerOptions, StreamStartTlsOptions,
   OpenUnixConnectionOptions, StartUnixServerOptions,
 } from './io/streams';
 

@@ -21,6 +21,7 @@ import {
 } from './helpers/fuzz-harness';
 import { FakeSocket, NullTransport } from './helpers/fake-socket';
 import { listener, socketPair } from './helpers/loopback';
+import { certs } from './helpers/certs';
 
 // ---- valid values --------------------------------------------------------------------------
 
@@ -46,6 +47,9 @@ const LOOP = (): Arg => obj(loopOf, ['undefined', 'null']);
 const CTX = (): Arg => obj(() => new Context(), ['undefined', 'null']);
 const NAME = (): Arg => any(() => 'n');
 const ERRARG = (): Arg => any(() => null);
+const TLS_CLIENT = (): tsyncio.SSLContext => new tsyncio.SSLContext(tsyncio.PROTOCOL_TLS_CLIENT);
+/** startTls takes any protocol object (Python calls its methods later). */
+const NOT_A_PROTOCOL_OK: Kind[] = ['{}', '[]', 'fn'];
 const PORT = (): Arg => num((fx) => fx.bag.port, ['true', '10n', "'5'", 'undefined', 'null', 'Buffer']);
 
 function fakeTransport(fx: Fx): SelectorSocketTransport {
@@ -240,6 +244,7 @@ for (const [name, C] of [['BaseEventLoop', BaseEventLoop], ['SelectorEventLoop',
   methT('BaseEventLoop', 'createUnixServer', 'vin', L, [obj(() => () => new Protocol()), str(() => '/tmp/x', ['null', 'undefined', 'Buffer']), opts({})], B);
   methT('BaseEventLoop', 'subprocessExec', 'vin', L, [obj(() => () => new SubprocessProtocol()), str(() => 'true'), opts({})], B);
   methT('BaseEventLoop', 'subprocessShell', 'vin', L, [obj(() => () => new SubprocessProtocol()), str(() => 'true'), opts({})], B);
+  methT('BaseEventLoop', 'startTls', 'vin', L, [any(() => null), any(() => null), any(() => null), opts({})], B);
 }
 {
   // SelectorEventLoop's own methods (the I/O), on an EventLoop: the fd ones with a FakeSocket on a
@@ -298,6 +303,18 @@ for (const [name, C] of [['BaseEventLoop', BaseEventLoop], ['SelectorEventLoop',
     return fx.loop;
   }, [PF(), str((fx) => fx.bag.path, ['Buffer']), opts({ sock: obj(() => undefined, ['null']) }, () => ({}))]);
   methT('SelectorEventLoop', 'connectAcceptedSocket', 'rin', P, [PF(), obj((fx) => fx.bag.conn)]);
+  // A real connection whose peer never answers: the valid call ends with the handshake timeout.
+  methT('SelectorEventLoop', 'startTls', 'rin', function* (fx) {
+    yield* withListener(fx);
+    const [host, port] = fx.bag.addr as [string, number];
+    const [t] = yield* fx.loop.createConnection(() => new Protocol(), host, port);
+    fx.disposers.push(() => t.abort());
+    fx.bag.tr = t;
+    return fx.loop;
+  }, [obj((fx) => fx.bag.tr), obj(() => new Protocol(), NOT_A_PROTOCOL_OK), obj(() => TLS_CLIENT()), opts({
+    serverSide: obj(() => false, ['undefined', 'null']), serverHostname: str(() => 'localhost', ['null', 'undefined']),
+    sslHandshakeTimeout: num(() => 0.01, ['null', 'undefined', '1.5', '2**53', 'Infinity']), sslShutdownTimeout: num(() => 1, ['null', 'undefined', '1.5', '2**53', 'Infinity']),
+  }, () => ({ sslHandshakeTimeout: 0.01 }))]);
   const SERVER_OPTS = (): Arg => opts({
     backlog: num(() => 10, ['-1', 'true', '10n']), startServing: any(() => true), family: num(() => 0, ['true', '10n']),
     maxConnections: num(() => 10, ['undefined', '2**53']), sock: obj(() => undefined, ['null']),
@@ -308,6 +325,18 @@ for (const [name, C] of [['BaseEventLoop', BaseEventLoop], ['SelectorEventLoop',
   }, () => ({}))]);
 }
 fnT('getRunningLoop', 'vin', tsyncio.getRunningLoop, []);
+
+// TLS (ssl.py): contexts and errors.
+ctorT('SSLContext', 'none', tsyncio.SSLContext, [num(() => tsyncio.PROTOCOL_TLS_CLIENT, [])]);
+for (const E of ['SSLError', 'SSLCertVerificationError'] as const) ctorT(E, 'none', tsyncio[E], [any(() => 'm'), any(() => 'x')]);
+fnT('createDefaultContext', 'none', tsyncio.createDefaultContext, [obj(() => tsyncio.Purpose.SERVER_AUTH, ['undefined']), opts({
+  cafile: str(() => undefined, ['undefined', 'null']), capath: str(() => undefined, ['undefined', 'null']), cadata: str(() => undefined, ['undefined', 'null']),
+})]);
+const serverCtx = (): tsyncio.SSLContext => new tsyncio.SSLContext(tsyncio.PROTOCOL_TLS_SERVER);
+methT('SSLContext', 'loadCertChain', 'none', serverCtx, [str(() => certs().leaf), str(() => certs().leafKey, ['undefined', 'null']), any(() => undefined)]);
+methT('SSLContext', 'loadVerifyLocations', 'none', TLS_CLIENT, [str(() => certs().ca, ['undefined', 'null']), str(() => undefined, ['undefined', 'null']), str(() => undefined, ['undefined', 'null'])]);
+methT('SSLContext', 'loadDefaultCerts', 'none', TLS_CLIENT, [obj(() => tsyncio.Purpose.SERVER_AUTH, ['undefined'])]);
+methT('SSLContext', 'setAlpnProtocols', 'none', TLS_CLIENT, [obj(() => ['h2'], ['[]'])]);
 
 // Clocks.
 ctorT('VirtualClock', 'none', VirtualClock, [num(() => 0, ['undefined', '-1', '1.5', '2**53', 'true', '10n']), opts({ autojumpThreshold: num(() => 0, ['null', '1.5', '2**53', 'true', '10n', 'Infinity']) })]);
@@ -551,6 +580,11 @@ ctorT('FlowControlMixin', 'vin', FlowControlMixin, [opts({ loop: any(loopOf) })]
 methT('FlowControlMixin', 'connectionLost', 'vout', (fx) => new FlowControlMixin({ loop: fx.loop }), [any(() => null)]);
 ctorT('StreamWriter', 'vout', StreamWriter, [any(fakeTransport), any((fx) => new FlowControlMixin({ loop: fx.loop })), any(() => null), obj(loopOf)]);
 methT('StreamWriter', 'write', 'vout', writer, [bytes(() => Buffer.from('x'))]);
+// Over a stand-in socket no handshake completes: the valid call ends with the handshake timeout.
+methT('StreamWriter', 'startTls', 'vin', writer, [obj(() => TLS_CLIENT()), opts({
+  serverHostname: str(() => 'localhost', ['null', 'undefined']), sslHandshakeTimeout: num(() => 0.01, ['null', 'undefined', '1.5', '2**53', 'Infinity']),
+  sslShutdownTimeout: num(() => 1, ['null', 'undefined', '1.5', '2**53', 'Infinity']),
+}, () => ({ serverHostname: 'localhost', sslHandshakeTimeout: 0.01 }))]);
 methT('StreamWriter', 'writelines', 'vout', writer, [obj(() => [Buffer.from('x')], ['[]', "''"])]);
 methT('StreamWriter', 'getExtraInfo', 'vout', writer, [any(() => 'peername'), any()]);
 const STREAM_LIMIT = (): Arg => num(() => 100, ['NaN', '1.5', '2**53', 'Infinity', 'true', '10n']);
@@ -670,6 +704,8 @@ const NO_ARGS: Record<string, string> = {
   FlowControlMixin: 'pauseWriting resumeWriting',
   StreamWriter: 'toString transport writeEof canWriteEof close isClosing waitClosed drain',
   Runner: 'getLoop close closeSync',
+  // Accessors: their values are checked by spec/io/ssl.spec.ts.
+  SSLContext: 'checkHostname verifyMode minimumVersion maximumVersion toString',
   AsyncGen: 'aiter anext aclose toString',
   AsyncExitStack: 'aenter popAll aclose toString',
   Process: 'toString returncode wait terminate kill',
@@ -696,8 +732,8 @@ const NOT_CONSTRUCTED: Record<string, string> = {
 };
 
 /** Exports that are not callables (constants, enums) or are another export under a second name. */
-const NOT_CALLABLE = 'logger PIPE STDOUT DEVNULL subprocess BREAK TimeoutState FIRST_COMPLETED FIRST_EXCEPTION ALL_COMPLETED EVENT_READ EVENT_WRITE AF_INET AF_INET6 AF_UNIX SOCK_STREAM SHUT_RD SHUT_WR SHUT_RDWR SOL_SOCKET SO_ERROR SEND_BUFFER_SIZE WRITE_HIGH_WATER';
-const ALIASES: Record<string, string> = { DefaultSelector: 'Selector' };
+const NOT_CALLABLE = 'logger PIPE STDOUT DEVNULL subprocess BREAK TimeoutState FIRST_COMPLETED FIRST_EXCEPTION ALL_COMPLETED EVENT_READ EVENT_WRITE AF_INET AF_INET6 AF_UNIX SOCK_STREAM SHUT_RD SHUT_WR SHUT_RDWR SOL_SOCKET SO_ERROR SEND_BUFFER_SIZE WRITE_HIGH_WATER Purpose TLSVersion PROTOCOL_TLS_CLIENT PROTOCOL_TLS_SERVER CERT_NONE CERT_OPTIONAL CERT_REQUIRED ssl';
+const ALIASES: Record<string, string> = { DefaultSelector: 'Selector', CertificateError: 'SSLCertVerificationError' };
 
 // ---- today's findings ---------------------------------------------------------------------------
 

@@ -10,10 +10,6 @@ import { describe } from './introspect';
 
 /** Keys that asyncio has and tsyncio does not support yet, with what the error adds. */
 const NOT_YET: Readonly<Partial<Record<string, string>>> = {
-  ssl: 'tsyncio has no TLS yet',
-  serverHostname: 'tsyncio has no TLS yet',
-  sslHandshakeTimeout: 'tsyncio has no TLS yet',
-  sslShutdownTimeout: 'tsyncio has no TLS yet',
 };
 
 function camel(key: string): string {

@@ -17,9 +17,10 @@ import { AF_INET, AF_INET6, AF_UNIX, Socket, type Address, type InetAddress } fr
 import { describe } from '../internal/introspect';
 import { _argTypeError, _checkBoolean, _checkFunction, _checkInteger } from '../internal/validate';
 import type { Transport } from './transports';
+import { _sslClientConfig, _sslLayer, _sslServerConfig, SSL_CLIENT_KEYS, SSL_SERVER_KEYS, type SSLClientOptions, type SSLConfig, type SSLServerOptions } from './ssl-options';
 
 /** Options of `loop.createConnection`. @see Python `loop.create_connection()` */
-export interface CreateConnectionOptions {
+export interface CreateConnectionOptions extends SSLClientOptions {
   /** An already connected socket to use instead of host and port. */
   sock?: Socket;
   /** The local `[host, port]` to bind before connecting. */
@@ -29,10 +30,12 @@ export interface CreateConnectionOptions {
 }
 
 /** @internal The keys of {@link CreateConnectionOptions} (an unknown key is a TypeError). */
-export const CREATE_CONNECTION_KEYS = ['sock', 'localAddr', 'family'] as const satisfies readonly (keyof CreateConnectionOptions)[];
+export const CREATE_CONNECTION_KEYS = ['sock', 'localAddr', 'family',
+  ...SSL_CLIENT_KEYS,
+] as const satisfies readonly (keyof CreateConnectionOptions)[];
 
 /** Options of `loop.createServer`. @see Python `loop.create_server()` */
-export interface CreateServerOptions {
+export interface CreateServerOptions extends SSLServerOptions {
   /** An already bound socket to listen on instead of host and port. */
   sock?: Socket;
   /** The listen backlog (default 100). */
@@ -49,10 +52,12 @@ export interface CreateServerOptions {
 }
 
 /** @internal The keys of {@link CreateServerOptions}. */
-export const CREATE_SERVER_KEYS = ['sock', 'backlog', 'startServing', 'family', 'maxConnections'] as const satisfies readonly (keyof CreateServerOptions)[];
+export const CREATE_SERVER_KEYS = ['sock', 'backlog', 'startServing', 'family', 'maxConnections',
+  ...SSL_SERVER_KEYS,
+] as const satisfies readonly (keyof CreateServerOptions)[];
 
 /** Options of `loop.createUnixServer`. @see Python `loop.create_unix_server()` */
-export interface CreateUnixServerOptions {
+export interface CreateUnixServerOptions extends SSLServerOptions {
   /** An already bound Unix socket to listen on instead of a path. */
   sock?: Socket;
   /** The listen backlog (default 100). */
@@ -64,9 +69,26 @@ export interface CreateUnixServerOptions {
 }
 
 /** @internal The keys of {@link CreateUnixServerOptions}. */
-export const CREATE_UNIX_SERVER_KEYS = ['sock', 'backlog', 'startServing', 'maxConnections'] as const satisfies readonly (keyof CreateUnixServerOptions)[];
+export const CREATE_UNIX_SERVER_KEYS = ['sock', 'backlog', 'startServing', 'maxConnections',
+  ...SSL_SERVER_KEYS,
+] as const satisfies readonly (keyof CreateUnixServerOptions)[];
 /** @internal The one key of `createUnixConnection`'s options. */
 export const SOCK_KEY = ['sock'] as const;
+
+/** Options of `loop.createUnixConnection`. @see Python `loop.create_unix_connection()` */
+export interface CreateUnixConnectionOptions extends SSLClientOptions {
+  /** An already connected Unix socket to use instead of a path. */
+  sock?: Socket;
+}
+
+/** @internal The keys of {@link CreateUnixConnectionOptions}. */
+export const CREATE_UNIX_CONNECTION_KEYS = ['sock', ...SSL_CLIENT_KEYS] as const satisfies readonly (keyof CreateUnixConnectionOptions)[];
+
+/** Options of `loop.connectAcceptedSocket`. @see Python `loop.connect_accepted_socket()` */
+export type ConnectAcceptedSocketOptions = SSLServerOptions;
+
+/** @internal The keys of {@link ConnectAcceptedSocketOptions}. */
+export const CONNECT_ACCEPTED_SOCKET_KEYS = SSL_SERVER_KEYS;
 
 /** @internal Python's repr of an address in messages: `('127.0.0.1', 8888)` or `'/path'`. */
 export function formatAddress(address: Address | string): string {
@@ -217,6 +239,7 @@ export function* createConnection<P extends Protocol>(
   _checkFunction('createConnection', 'protocolFactory', protocolFactory);
   _checkHostPort('createConnection', host, port);
   _checkConnectionOptions('createConnection', opts);
+  const ssl = _sslClientConfig('createConnection', opts, host);
   let sock = opts.sock ?? null;
   const own = sock === null;
   if (sock !== null) {
@@ -240,16 +263,17 @@ export function* createConnection<P extends Protocol>(
     }
     if (sock === null) throw connectErrors(errors);
   }
-  return yield* createConnectionTransport(loop, sock, protocolFactory, own);
+  return yield* createConnectionTransport(loop, sock, protocolFactory, own, ssl);
 }
 
 /** @internal `loop.createUnixConnection`. */
 export function* createUnixConnection<P extends Protocol>(
-  loop: SelectorEventLoop, protocolFactory: () => P, path: string | null | undefined, options: { sock?: Socket } | null | undefined,
+  loop: SelectorEventLoop, protocolFactory: () => P, path: string | null | undefined, options: CreateUnixConnectionOptions | null | undefined,
 ): Coroutine<[Transport, P]> {
   const opts = options ?? {};
   _checkFunction('createUnixConnection', 'protocolFactory', protocolFactory);
   _checkConnectionOptions('createUnixConnection', opts);
+  const ssl = _sslClientConfig('createUnixConnection', opts, null, true);
   let sock = opts.sock ?? null;
   const own = sock === null;
   if (sock !== null) {
@@ -265,7 +289,7 @@ export function* createUnixConnection<P extends Protocol>(
     }
     sock = s;
   }
-  return yield* createConnectionTransport(loop, sock, protocolFactory, own);
+  return yield* createConnectionTransport(loop, sock, protocolFactory, own, ssl);
 }
 
 /**
@@ -273,7 +297,7 @@ export function* createUnixConnection<P extends Protocol>(
  * the loop opened (`ownSock`) is closed when the factory fails (Python leaves it to the GC).
  */
 export function* createConnectionTransport<P extends Protocol>(
-  loop: SelectorEventLoop, sock: Socket, protocolFactory: () => P, ownSock = false,
+  loop: SelectorEventLoop, sock: Socket, protocolFactory: () => P, ownSock = false, ssl: SSLConfig | null = null,
 ): Coroutine<[Transport, P]> {
   sock.setblocking(false);
   let protocol: P;
@@ -284,6 +308,18 @@ export function* createConnectionTransport<P extends Protocol>(
     throw e;
   }
   const waiter = loop.createFuture<void>();
+  if (ssl !== null) {
+    // Python `_make_ssl_transport`: the TLS layer is the plain transport's protocol.
+    const layer = _sslLayer(loop, protocol, ssl, waiter);
+    new SelectorSocketTransport(loop, sock, layer, null);
+    try {
+      yield* waiter;
+    } catch (e) {
+      layer._appTransport.close();
+      throw e;
+    }
+    return [layer._appTransport, protocol];
+  }
   const transport = new SelectorSocketTransport(loop, sock, protocol, waiter);
   try {
     yield* waiter;
@@ -304,6 +340,7 @@ export function* createServer(
   _checkFunction('createServer', 'protocolFactory', protocolFactory);
   _checkHostPort('createServer', host, port, true);
   _checkServerOptions('createServer', opts);
+  const ssl = _sslServerConfig('createServer', opts);
   const backlog = opts.backlog ?? 100;
   let sockets: Socket[];
   if (opts.sock !== undefined) {
@@ -334,7 +371,7 @@ export function* createServer(
       throw e;
     }
   }
-  return yield* serve(loop, sockets, protocolFactory, backlog, opts.startServing ?? true, opts.maxConnections);
+  return yield* serve(loop, sockets, protocolFactory, backlog, opts.startServing ?? true, opts.maxConnections, ssl);
 }
 
 /** @internal `loop.createUnixServer`. */
@@ -344,6 +381,7 @@ export function* createUnixServer(
   const opts = options ?? {};
   _checkFunction('createUnixServer', 'protocolFactory', protocolFactory);
   _checkServerOptions('createUnixServer', opts);
+  const ssl = _sslServerConfig('createUnixServer', opts);
   let sock: Socket;
   if (opts.sock !== undefined) {
     if (path != null) throw new RangeError('path and sock can not be specified at the same time');
@@ -359,18 +397,20 @@ export function* createUnixServer(
       throw e;
     }
   }
-  return yield* serve(loop, [sock], protocolFactory, opts.backlog ?? 100, opts.startServing ?? true, opts.maxConnections);
+  return yield* serve(loop, [sock], protocolFactory, opts.backlog ?? 100, opts.startServing ?? true, opts.maxConnections, ssl);
 }
 
 /** Wraps listening sockets in a Server; `maxConnections` was checked at the call (`_checkServerOptions`). */
 function* serve(
   loop: SelectorEventLoop, sockets: Socket[], protocolFactory: () => Protocol, backlog: number, start: boolean, maxConnections?: number,
+  ssl: SSLConfig | null = null,
 ): Coroutine<Server> {
   for (const sock of sockets) {
     sock.setblocking(false);
     if (maxConnections !== undefined) sock._setMaxConnections(maxConnections);
   }
   const server = new Server(loop, sockets, protocolFactory, backlog);
+  server._ssl = ssl;
   if (start) {
     server._startServing();
     yield; // Python's `await tasks.sleep(0)`: let the server start
@@ -429,6 +469,18 @@ function* acceptConnection2(
   try {
     protocol = _makeProtocol(protocolFactory);
     const waiter = loop.createFuture<void>();
+    const ssl = server._ssl;
+    if (ssl !== null) {
+      const layer = _sslLayer(loop, protocol, ssl, waiter);
+      transport = new SelectorSocketTransport(loop, conn, layer, null, extra, server);
+      try {
+        yield* waiter;
+      } catch (e) {
+        layer._appTransport.close();
+        throw e;
+      }
+      return;
+    }
     transport = new SelectorSocketTransport(loop, conn, protocol, waiter, extra, server);
     try {
       yield* waiter;
@@ -439,6 +491,8 @@ function* acceptConnection2(
   } catch (e) {
     if (e instanceof CancelledError) throw e;
     if (transport === null) conn.close();
+    // A failed TLS handshake is reported only in debug mode, as Python reports every failure here.
+    if (server._ssl !== null && !loop.getDebug()) return;
     loop.callExceptionHandler({
       message: 'Error on transport creation for incoming connection', exception: e as Error,
       ...(protocol !== null ? { protocol } : {}), ...(transport !== null ? { transport } : {}),

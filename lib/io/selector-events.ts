@@ -4,7 +4,7 @@
 import { BaseEventLoop, type EventLoopOptions } from '../base-events';
 import {
   _checkSocket, _resolveSockAddress, acceptConnection, createConnection, createConnectionTransport, createServer, createUnixConnection, createUnixServer,
-  formatAddress, type CreateConnectionOptions, type CreateServerOptions, type CreateUnixServerOptions, CREATE_CONNECTION_KEYS, CREATE_SERVER_KEYS, CREATE_UNIX_SERVER_KEYS, SOCK_KEY,
+  formatAddress, type CreateConnectionOptions, type CreateServerOptions, type CreateUnixServerOptions, CREATE_CONNECTION_KEYS, CREATE_SERVER_KEYS, CREATE_UNIX_SERVER_KEYS,
 } from './connections';
 import { Handle } from '../events';
 import { _argTypeError, _checkFunction, _checkOptions } from '../internal/validate';
@@ -20,6 +20,9 @@ import type { Transport } from './transports';
 import type { SubprocessProtocol, SubprocessTransport } from './base-subprocess';
 import { _splitExecArgs, subprocessTransport, type SubprocessTransportOptions, type UnixSubprocessTransport } from './unix-events';
 import { SignalHandlers } from './unix-signals';
+import { CONNECT_ACCEPTED_SOCKET_KEYS, CREATE_UNIX_CONNECTION_KEYS, type ConnectAcceptedSocketOptions, type CreateUnixConnectionOptions } from './connections';
+import { _sslServerConfig, _startTls, START_TLS_KEYS, type StartTlsOptions } from './ssl-options';
+import type { SSLContext } from './ssl';
 
 type IOData = [Handle | null, Handle | null];
 
@@ -346,7 +349,8 @@ export class SelectorEventLoop extends BaseEventLoop {
    * it to a protocol from `protocolFactory`: `[transport, protocol]`, once `connectionMade` ran.
    * @see Python `loop.create_connection()`
    * Differences:
-   * - No SSL, happy eyeballs or `all_errors`; `family` and `localAddr` are supported.
+   * - No happy eyeballs or `all_errors`; `family` and `localAddr` are supported.
+   * - A bad `ssl` value fails before any socket exists (Python connects first); see docs/PORTING.md (TLS).
    * @throws {ConnectionRefusedError} and other OS errors; {OSError} "Multiple exceptions: …" when every address failed differently
    * @throws {TypeError} a `protocolFactory` that is not a function or does not return a protocol (the socket is closed)
    */
@@ -364,9 +368,9 @@ export class SelectorEventLoop extends BaseEventLoop {
    * @throws {TypeError} a `protocolFactory` that is not a function or does not return a protocol
    */
   override *createUnixConnection<P extends Protocol>(
-    protocolFactory: () => P, path?: string | null, opts: { sock?: Socket } = {},
+    protocolFactory: () => P, path?: string | null, opts: CreateUnixConnectionOptions = {},
   ): Coroutine<[Transport, P]> {
-    _checkOptions('createUnixConnection', opts, SOCK_KEY);
+    _checkOptions('createUnixConnection', opts, CREATE_UNIX_CONNECTION_KEYS);
     return yield* createUnixConnection(this, protocolFactory, path, opts);
   }
 
@@ -375,10 +379,24 @@ export class SelectorEventLoop extends BaseEventLoop {
    * @see Python `loop.connect_accepted_socket()`
    * @throws {TypeError} a `protocolFactory` that is not a function or does not return a protocol, a `sock` that is not a Socket
    */
-  override *connectAcceptedSocket<P extends Protocol>(protocolFactory: () => P, sock: Socket): Coroutine<[Transport, P]> {
+  override *connectAcceptedSocket<P extends Protocol>(protocolFactory: () => P, sock: Socket, opts: ConnectAcceptedSocketOptions = {}): Coroutine<[Transport, P]> {
+    _checkOptions('connectAcceptedSocket', opts, CONNECT_ACCEPTED_SOCKET_KEYS);
     _checkFunction('connectAcceptedSocket', 'protocolFactory', protocolFactory);
     _checkSocket('connectAcceptedSocket', sock);
-    return yield* createConnectionTransport(this, sock, protocolFactory);
+    const ssl = _sslServerConfig('connectAcceptedSocket', opts, true);
+    return yield* createConnectionTransport(this, sock, protocolFactory, false, ssl);
+  }
+
+  /**
+   * Upgrades a connection to TLS in place: the TLS layer becomes `transport`'s protocol and the
+   * returned transport encrypts for `protocol` (which gets no second `connectionMade`).
+   * @see Python `loop.start_tls()`
+   * @throws {TypeError} "sslcontext is expected to be an instance of SSLContext, got …"; "transport … is not supported by startTls()"
+   * @throws {SSLError}, {ConnectionResetError}, {ConnectionAbortedError} when the handshake fails (the transport is closed)
+   */
+  override *startTls(transport: Transport, protocol: Protocol, sslcontext: SSLContext, opts: StartTlsOptions = {}): Coroutine<Transport> {
+    _checkOptions('startTls', opts, START_TLS_KEYS);
+    return yield* _startTls(this, transport, protocol, sslcontext, opts);
   }
 
   /**
@@ -386,7 +404,8 @@ export class SelectorEventLoop extends BaseEventLoop {
    * interfaces) and makes a protocol from `protocolFactory` for each connection.
    * @see Python `loop.create_server()`
    * Differences:
-   * - `host` null listens on `0.0.0.0` only (Python adds `::` too); no SSL or `reuse_port`.
+   * - `host` null listens on `0.0.0.0` only (Python adds `::` too); no `reuse_port`.
+   * - A bad `ssl` context (a client one, one without a certificate) fails at the call (Python fails each handshake).
    * @throws {OSError} "[Errno 98] error while attempting to bind on address …: address already in use"
    * @throws {TypeError} a `protocolFactory` that is not a function (Python finds out per connection)
    */

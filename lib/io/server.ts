@@ -6,6 +6,7 @@ import type { Coroutine, Future } from '../futures';
 import type { Protocol } from './protocols';
 import type { SelectorEventLoop } from './selector-events';
 import type { Socket } from './sockets';
+import type { SSLConfig } from './ssl-options';
 
 /**
  * A listening server made by `loop.createServer` or `startServer`; usable with `asyncWith`
@@ -26,6 +27,8 @@ export class Server {
   readonly #backlog: number;
   #serving = false;
   #servingForeverFut: Future<void> | null = null;
+  /** @internal The TLS settings of each accepted connection (null: plaintext). */
+  _ssl: SSLConfig | null = null;
 
   /** @internal Made by `loop.createServer`. */
   constructor(loop: SelectorEventLoop, sockets: Socket[], protocolFactory: () => Protocol, backlog: number) {

@@ -17,6 +17,9 @@ import type { Server } from './server';
 import { sleep } from '../sleep';
 import type { Task } from '../tasks';
 import type { BaseTransport, Transport } from './transports';
+import { _sslClientConfig, _sslServerConfig } from './ssl-options';
+import type { SSLContext } from './ssl';
+import { CREATE_UNIX_CONNECTION_KEYS } from './connections';
 
 
 /**
@@ -168,6 +171,13 @@ export class StreamReaderProtocol extends FlowControlMixin {
         this._task = task;
       }
     }
+  }
+
+  /** @internal Python `_replace_writer`: the writer's transport is now TLS. */
+  _replaceWriter(writer: StreamWriter): void {
+    this._streamWriter = writer;
+    this._transport = writer.transport;
+    this._overSsl = (writer.transport.getExtraInfo('sslcontext') ?? null) !== null;
   }
 
   /** Gives the reader EOF (or the error), settles `waitClosed()` and fails waiting drainers. @see Python `StreamReaderProtocol.connection_lost()` */
@@ -352,7 +362,36 @@ export class StreamWriter {
     }
     yield* this._protocol._drainHelper();
   }
+
+  /**
+   * Upgrades the connection to TLS (the server side if this writer came from `startServer`):
+   * drains, then `writer.transport` is the TLS transport and the same reader gets cleartext.
+   * @see Python `StreamWriter.start_tls()`
+   * @throws what `loop.startTls` throws
+   */
+  *startTls(sslcontext: SSLContext, opts?: StreamStartTlsOptions): Coroutine {
+    _checkOptions('startTls', opts, STREAM_START_TLS_KEYS);
+    const protocol = this._protocol;
+    if (!(protocol instanceof StreamReaderProtocol)) throw new TypeError('startTls() needs a StreamWriter of openConnection or startServer');
+    const serverSide = protocol._clientConnectedCb !== null;
+    yield* this.drain();
+    const transport = yield* this._loop.startTls(this._transport, protocol, sslcontext, { serverSide, ...opts });
+    this._transport = transport;
+    protocol._replaceWriter(this);
+  }
 }
+
+/** Options of `StreamWriter.startTls`. @see Python `StreamWriter.start_tls()` */
+export interface StreamStartTlsOptions {
+  /** The name to send and check (client side). */
+  serverHostname?: string | null;
+  /** Seconds the handshake may take (default 60). */
+  sslHandshakeTimeout?: number | null;
+  /** Seconds to wait for the peer's close_notify after ours (default 30; Python 3.12). */
+  sslShutdownTimeout?: number | null;
+}
+
+const STREAM_START_TLS_KEYS = ['serverHostname', 'sslHandshakeTimeout', 'sslShutdownTimeout'] as const satisfies readonly (keyof StreamStartTlsOptions)[];
 
 /** Options of {@link openConnection}: the stream limit plus `loop.createConnection`'s options. @see Python `asyncio.open_connection()` */
 export interface OpenConnectionOptions extends CreateConnectionOptions {
@@ -380,7 +419,9 @@ export interface StartUnixServerOptions extends CreateUnixServerOptions {
 
 const OPEN_CONNECTION_KEYS = ['limit', ...CREATE_CONNECTION_KEYS] as const;
 const START_SERVER_KEYS = ['limit', ...CREATE_SERVER_KEYS] as const;
-const OPEN_UNIX_CONNECTION_KEYS = ['limit', ...SOCK_KEY] as const;
+const OPEN_UNIX_CONNECTION_KEYS = ['limit', ...SOCK_KEY,
+  ...CREATE_UNIX_CONNECTION_KEYS.slice(1),
+] as const;
 const START_UNIX_SERVER_KEYS = ['limit', ...CREATE_UNIX_SERVER_KEYS] as const;
 
 /** The stream limit of `name()`'s options (checked: a positive integer) and the other options. */
@@ -411,6 +452,7 @@ export function* openConnection(host?: string | null, port?: number | null, opts
   _checkOptions('openConnection', opts, OPEN_CONNECTION_KEYS);
   _checkHostPort('openConnection', host, port);
   _checkConnectionOptions('openConnection', opts);
+  _sslClientConfig('openConnection', opts, host);
   const [limit, kwds] = splitLimit('openConnection', opts);
   const reader = new StreamReader({ limit, loop });
   const protocol = new StreamReaderProtocol(reader, null, { loop });
@@ -442,6 +484,7 @@ export function* startServer(
   checkClientConnected('startServer', clientConnected);
   _checkHostPort('startServer', host, port, true);
   _checkServerOptions('startServer', opts);
+  _sslServerConfig('startServer', opts);
   const [limit, kwds] = splitLimit('startServer', opts);
   function factory(): StreamReaderProtocol {
     const reader = new StreamReader({ limit, loop });
@@ -459,6 +502,7 @@ export function* openUnixConnection(path?: string | null, opts?: OpenUnixConnect
   const loop = getRunningLoop();
   _checkOptions('openUnixConnection', opts, OPEN_UNIX_CONNECTION_KEYS);
   _checkConnectionOptions('openUnixConnection', opts);
+  _sslClientConfig('openUnixConnection', opts, null, true);
   const [limit, kwds] = splitLimit('openUnixConnection', opts);
   const reader = new StreamReader({ limit, loop });
   const protocol = new StreamReaderProtocol(reader, null, { loop });
@@ -476,6 +520,7 @@ export function* startUnixServer(clientConnected: ClientConnectedCallback, path?
   _checkOptions('startUnixServer', opts, START_UNIX_SERVER_KEYS);
   checkClientConnected('startUnixServer', clientConnected);
   _checkServerOptions('startUnixServer', opts);
+  _sslServerConfig('startUnixServer', opts);
   const [limit, kwds] = splitLimit('startUnixServer', opts);
   function factory(): StreamReaderProtocol {
     const reader = new StreamReader({ limit, loop });

@@ -241,6 +241,17 @@ export const WORKLOADS: readonly Workload[] = [
     },
   },
   {
+    name: 'tls-echo',
+    twins: ['cpython', 'node'],
+    sizes: { clients: 20, rounds: 1_000, size: 64 },
+    rows: [
+      {
+        label: 'echo over TLS (round trips/s)', format: rate, tsyncio: 'rate', cpython: 'rate', node: 'rate',
+        goals: [{ times: 2, of: 'cpython' }, { times: 0.9, of: 'node' }],
+      },
+    ],
+  },
+  {
     name: 'echo-sock',
     twins: ['cpython'], // Node has no equivalent of the loop's sock_* API
     sizes: ECHO_SIZES,

@@ -90,6 +90,11 @@ export const SAMPLES: readonly SampleInfo[] = [
     description: 'a small HTTP/1.1 server on streams (readuntil the blank line, Content-Length) and the docs HTTP client, GET /',
     pair: { server: 'http-server', client: 'http-client' },
   },
+  {
+    name: 'tls-streams',
+    description: 'TLS echo server and client: ssl= contexts (a CA made with openssl at start), peercert, cipher; one exchange',
+    pair: { server: 'tls-echo-server', client: 'tls-echo-client' },
+  },
 ];
 
 let root: string | undefined;
