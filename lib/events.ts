@@ -18,6 +18,9 @@ import type { Protocol } from './io/protocols';
 import type { Server } from './io/server';
 import type { Address, Selectable, Socket } from './io/sockets';
 import type { Transport } from './io/transports';
+import type { CreateDatagramEndpointOptions, DatagramTransport } from './io/datagram';
+import type { AddrInfo, GetaddrinfoOptions } from './io/getaddrinfo';
+import type { DatagramProtocol } from './io/protocols';
 
 /**
  * Something the loop's ready queue can run: a Handle, or a Task's next step. Its `_run` is internal.
@@ -152,6 +155,18 @@ export interface AbstractEventLoop {
   sockConnect(sock: Socket, address: Address): Coroutine;
   /** @see Python `loop.sock_accept()` */
   sockAccept(sock: Socket): Coroutine<[Socket, Address]>;
+  /** @see Python `loop.sock_sendto()` */
+  sockSendto(sock: Socket, data: Uint8Array, address: Address): Coroutine<number>;
+  /** @see Python `loop.sock_recvfrom()` */
+  sockRecvfrom(sock: Socket, bufsize: number): Coroutine<[Buffer, Address]>;
+  /** @see Python `loop.sock_recvfrom_into()` */
+  sockRecvfromInto(sock: Socket, buf: Uint8Array, nbytes?: number): Coroutine<[number, Address]>;
+  /** @see Python `loop.create_datagram_endpoint()` */
+  createDatagramEndpoint<P extends DatagramProtocol>(protocolFactory: () => P, opts?: CreateDatagramEndpointOptions): Coroutine<[DatagramTransport, P]>;
+  /** @see Python `loop.getaddrinfo()` */
+  getaddrinfo(host: string | null | undefined, port: number | string | null | undefined, opts?: GetaddrinfoOptions): Coroutine<AddrInfo[]>;
+  /** @see Python `loop.getnameinfo()` */
+  getnameinfo(sockaddr: readonly unknown[], flags?: number): Coroutine<[string, string]>;
 
   // ---- connections and servers ----
   /** @see Python `loop.create_connection()` */

@@ -1,6 +1,7 @@
 // Python: asyncio/protocols.py (3.11): the callbacks a transport makes, in asyncio's order.
 // connectionMade once, then dataReceived* [eofReceived], then connectionLost once; pauseWriting
 // and resumeWriting alternate, driven by the transport's write buffer.
+import type { Address } from './socket-address';
 import type { BaseTransport } from './transports';
 
 /**
@@ -49,5 +50,22 @@ export class Protocol extends BaseProtocol {
    */
   eofReceived(): boolean | undefined | void {
     return undefined;
+  }
+}
+
+/**
+ * A datagram (UDP) protocol: each datagram arrives whole in `datagramReceived`, with its sender's
+ * address; send and receive errors (e.g. ConnectionRefusedError) in `errorReceived`.
+ * @see Python `asyncio.DatagramProtocol`
+ */
+export class DatagramProtocol extends BaseProtocol {
+  /** Called with each datagram received (an empty one is an empty Buffer) and its sender. @see Python `DatagramProtocol.datagram_received()` */
+  datagramReceived(_data: Buffer, _addr: Address): void {
+    // No-op by default.
+  }
+
+  /** Called with an OSError of a send or receive; the transport stays open. @see Python `DatagramProtocol.error_received()` */
+  errorReceived(_exc: Error): void {
+    // No-op by default.
   }
 }
