@@ -12,7 +12,7 @@ import type { Coroutine, Future } from '../futures';
 import { Deque } from '../internal/deque';
 import { describe } from '../internal/introspect';
 import { _argTypeError, _checkBoolean, _checkFunction, _checkInteger, _checkOptions } from '../internal/validate';
-import { AF_UNSPEC, type AddrInfo } from './getaddrinfo';
+import { AF_UNSPEC, ensureResolved } from './getaddrinfo';
 import type { BaseProtocol, DatagramProtocol, Protocol } from './protocols';
 import type { SelectorEventLoop } from './selector-events';
 import type { SelectorSocketTransport } from './selector-transport';
@@ -397,7 +397,7 @@ export function* createDatagramEndpoint<P extends DatagramProtocol>(
         const addr = addrs[idx];
         if (addr === null) continue;
         if (!Array.isArray(addr) || addr.length !== 2) throw new TypeError('2-tuple is expected');
-        const found = yield* ensureResolved(loop, addr, family, proto, flags);
+        const found = yield* ensureResolved(loop, addr, family, SOCK_DGRAM, proto, flags);
         if (found.length === 0) throw new OSError('getaddrinfo() returned empty list');
         for (const [fam, , pro, , address] of found) {
           const key = `${fam}/${pro}`;
@@ -451,11 +451,5 @@ export function* createDatagramEndpoint<P extends DatagramProtocol>(
     throw e;
   }
   return [transport, protocol];
-}
-
-/** Python `_ensure_resolved` for a datagram address: getaddrinfo on the loop instance (tests replace it). */
-function* ensureResolved(loop: SelectorEventLoop, addr: InetAddress, family: number, proto: number, flags: number): Coroutine<AddrInfo[]> {
-  const [host, port] = addr;
-  return yield* loop.getaddrinfo(host, port, { family, type: SOCK_DGRAM, proto, flags });
 }
 

@@ -285,3 +285,35 @@ export function* getnameinfo(loop: AbstractEventLoop, sockaddr: unknown, flags =
   }
   return [name, serviceName];
 }
+
+/** @internal Python `_ipaddr_info`: the one entry of an IP-literal host and numeric port, or null (needs getaddrinfo). */
+export function ipaddrInfo(host: unknown, port: unknown, family: number, type: number, proto: number, flowinfo = 0, scopeid = 0): AddrInfo | null {
+  if ((proto !== 0 && proto !== IPPROTO_TCP && proto !== IPPROTO_UDP) || typeof host !== 'string') return null;
+  if (type === SOCK_STREAM) proto = IPPROTO_TCP;
+  else if (type === SOCK_DGRAM) proto = IPPROTO_UDP;
+  else return null;
+  let p: number;
+  if (port == null || port === '') p = 0;
+  else if (typeof port === 'number' && Number.isInteger(port)) p = port;
+  else if (typeof port === 'string' && /^\s*[+-]?\d+\s*$/.test(port)) p = Number(port);
+  else return null;
+  if (host.includes('%')) return null;
+  const v = isIP(host);
+  if (v === 0) return null;
+  const af = v === 6 ? AF_INET6 : AF_INET;
+  if (family !== 0 && family !== af) return null;
+  return [af, type, proto, '', af === AF_INET6 ? [host, p, flowinfo, scopeid] : [host, p]];
+}
+
+/**
+ * @internal Python `_ensure_resolved`: an IP literal's entry at once, else `loop.getaddrinfo`
+ * looked up on the instance (tests replace it, as CPython's do).
+ */
+export function* ensureResolved(
+  loop: AbstractEventLoop, address: readonly unknown[], family: number, type: number, proto: number, flags: number,
+): Coroutine<AddrInfo[]> {
+  const [host, port, flowinfo, scopeid] = address as [unknown, unknown, number | undefined, number | undefined];
+  const info = ipaddrInfo(host, port, family, type, proto, flowinfo, scopeid);
+  if (info !== null) return [info];
+  return yield* loop.getaddrinfo(host as string, port as number, { family, type, proto, flags });
+}
