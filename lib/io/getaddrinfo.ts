@@ -123,8 +123,9 @@ function socketTypes(type: number, proto: number, service: Map<string, number> |
   for (const [t, p, name] of all) {
     if (type !== 0 && type !== t) continue;
     typeMatched = true;
-    if (proto !== 0 && t !== SOCK_RAW && proto !== p) continue;
-    if (t === SOCK_RAW && (hasPort || service !== null)) {
+    if (proto !== 0 && (t === SOCK_RAW ? type !== SOCK_RAW : proto !== p)) continue;
+    // glibc: a raw socket has no port; type 0 lists it for a numeric port, not for a named service.
+    if (t === SOCK_RAW && (service !== null || (hasPort && type === SOCK_RAW))) {
       if (type === SOCK_RAW) throw new gaierror(EAI_SERVICE);
       continue;
     }
@@ -233,7 +234,8 @@ export function* getaddrinfo(
           lookup(host, { all: true, verbatim: true, family: family === AF_INET6 ? 6 : family === AF_INET ? 4 : 0, hints }, done);
         });
       } catch (e) {
-        if (e instanceof Error && !(e instanceof OSError)) throw lookupError(e as NodeJS.ErrnoException, host);
+        // Node's resolver errors come from Node's own realm (not always `instanceof Error` here).
+        if (!(e instanceof OSError) && typeof (e as NodeJS.ErrnoException | null)?.code === 'string') throw lookupError(e as NodeJS.ErrnoException, host);
         throw e;
       }
       addrs = found.map((a): [number, string, number] => [a.family === 6 ? AF_INET6 : AF_INET, a.address, 0]);
