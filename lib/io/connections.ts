@@ -17,6 +17,7 @@ import { AF_INET, AF_INET6, AF_UNIX, Socket, type Address, type InetAddress } fr
 import { describe } from '../internal/introspect';
 import { _argTypeError, _checkBoolean, _checkFunction, _checkInteger } from '../internal/validate';
 import type { Transport } from './transports';
+import { _checkHappyEyeballsOptions, connectByAddrinfo } from './happy-eyeballs';
 
 /** Options of `loop.createConnection`. @see Python `loop.create_connection()` */
 export interface CreateConnectionOptions {
@@ -26,10 +27,21 @@ export interface CreateConnectionOptions {
   localAddr?: Address;
   /** Only addresses of this family (`AF_INET` or `AF_INET6`); 0 for any. */
   family?: number;
+  /** getaddrinfo's `proto` (0 or `IPPROTO_TCP`). */
+  proto?: number;
+  /** getaddrinfo's `AI_*` flags. */
+  flags?: number;
+  /** Happy eyeballs (RFC 8305): seconds before the next address is tried while one is still connecting (0.25 is the RFC's). */
+  happyEyeballsDelay?: number | null;
+  /** Reorders the addresses by family: `interleave - 1` of the first family, then one per family in turn (1 with a delay). */
+  interleave?: number | null;
+  /** When every address failed: an ExceptionGroup 'create_connection failed' of all the errors (3.12). */
+  allErrors?: boolean;
 }
 
 /** @internal The keys of {@link CreateConnectionOptions} (an unknown key is a TypeError). */
-export const CREATE_CONNECTION_KEYS = ['sock', 'localAddr', 'family'] as const satisfies readonly (keyof CreateConnectionOptions)[];
+export const CREATE_CONNECTION_KEYS = ['sock', 'localAddr', 'family',
+  'proto', 'flags', 'happyEyeballsDelay', 'interleave', 'allErrors'] as const satisfies readonly (keyof CreateConnectionOptions)[];
 
 /** Options of `loop.createServer`. @see Python `loop.create_server()` */
 export interface CreateServerOptions {
@@ -217,28 +229,14 @@ export function* createConnection<P extends Protocol>(
   _checkFunction('createConnection', 'protocolFactory', protocolFactory);
   _checkHostPort('createConnection', host, port);
   _checkConnectionOptions('createConnection', opts);
+  _checkHappyEyeballsOptions('createConnection', opts);
   let sock = opts.sock ?? null;
   const own = sock === null;
   if (sock !== null) {
     if (host != null || port != null) throw new RangeError('host/port and sock can not be specified at the same time');
   } else {
     if (host == null && port == null) throw new RangeError('host and port was not specified and no sock specified');
-    const infos = yield* resolveHost(loop, host ?? 'localhost', opts.family ?? 0);
-    const errors: Error[] = [];
-    for (const [family, address] of infos) {
-      const s = new Socket(family);
-      try {
-        if (opts.localAddr !== undefined) s.bind(opts.localAddr);
-        yield* loop.sockConnect(s, [address, port ?? 0]);
-        sock = s;
-        break;
-      } catch (e) {
-        s.close();
-        if (!(e instanceof OSError)) throw e;
-        errors.push(e);
-      }
-    }
-    if (sock === null) throw connectErrors(errors);
+    sock = yield* connectByAddrinfo(loop, host, port, opts);
   }
   return yield* createConnectionTransport(loop, sock, protocolFactory, own);
 }
@@ -380,14 +378,6 @@ function* serve(
 
 function strerror(e: Error): string {
   return e.message.replace(/^\[Errno -?\d+\] /, '').split(':')[0];
-}
-
-/** Python's error when every address of a connect failed. */
-function connectErrors(errors: Error[]): Error {
-  if (errors.length === 1) return errors[0];
-  const first = errors[0]?.message;
-  if (errors.length > 0 && errors.every((e) => e.message === first)) return errors[0];
-  return new OSError(`Multiple exceptions: ${errors.map((e) => e.message).join(', ')}`);
 }
 
 /** Python `create_unix_server`: a socket file left by an earlier server is removed; anything else stays. */

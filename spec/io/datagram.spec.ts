@@ -308,7 +308,7 @@ describe('SelectorDatagramTransportTests', () => {
 
   it('test_fatal_error_connected / _custom_error: OSErrors are not reported, others are', () => {
     const reported: string[] = [];
-    loop.setExceptionHandler((_l, ctx) => { reported.push(ctx.message); });
+    loop.setExceptionHandler((_l, ctx) => { reported.push(String(ctx.message)); });
     const t = datagramTransport(['0.0.0.0', 1]);
     t._fatalError(new ConnectionRefusedError('x'));
     expect(protocol.errors).toEqual([]);
