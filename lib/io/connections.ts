@@ -17,7 +17,8 @@ import { AF_INET, AF_INET6, AF_UNIX, Socket, type Address, type InetAddress } fr
 import { describe } from '../internal/introspect';
 import { _argTypeError, _checkBoolean, _checkFunction, _checkInteger } from '../internal/validate';
 import type { Transport } from './transports';
-import { _checkHappyEyeballsOptions, connectByAddrinfo } from './happy-eyeballs';
+import { _checkHappyEyeballsOptions, _checkServerSocketOptions, connectByAddrinfo, serverAddrinfos } from './happy-eyeballs';
+import { AI_PASSIVE } from './getaddrinfo';
 
 /** Options of `loop.createConnection`. @see Python `loop.create_connection()` */
 export interface CreateConnectionOptions {
@@ -53,6 +54,12 @@ export interface CreateServerOptions {
   startServing?: boolean;
   /** Only addresses of this family (`AF_INET` or `AF_INET6`); 0 for any. */
   family?: number;
+  /** getaddrinfo's `AI_*` flags (default `AI_PASSIVE`). */
+  flags?: number;
+  /** SO_REUSEADDR: libuv always sets it on TCP, so only `true` (or null) is accepted. */
+  reuseAddress?: boolean | null;
+  /** SO_REUSEPORT: `true` is a RangeError (Node has none). */
+  reusePort?: boolean | null;
   /**
    * At most this many connections at once (a tsyncio addition): beyond it new connections are
    * closed at once and counted in `server.droppedConnections`. See `Server.droppedConnections`.
@@ -61,7 +68,8 @@ export interface CreateServerOptions {
 }
 
 /** @internal The keys of {@link CreateServerOptions}. */
-export const CREATE_SERVER_KEYS = ['sock', 'backlog', 'startServing', 'family', 'maxConnections'] as const satisfies readonly (keyof CreateServerOptions)[];
+export const CREATE_SERVER_KEYS = ['sock', 'backlog', 'startServing', 'family', 'maxConnections',
+  'flags', 'reuseAddress', 'reusePort'] as const satisfies readonly (keyof CreateServerOptions)[];
 
 /** Options of `loop.createUnixServer`. @see Python `loop.create_unix_server()` */
 export interface CreateUnixServerOptions {
@@ -302,24 +310,21 @@ export function* createServer(
   _checkFunction('createServer', 'protocolFactory', protocolFactory);
   _checkHostPort('createServer', host, port, true);
   _checkServerOptions('createServer', opts);
+  _checkServerSocketOptions('createServer', opts);
   const backlog = opts.backlog ?? 100;
   let sockets: Socket[];
   if (opts.sock !== undefined) {
     if (host != null || port != null) throw new RangeError('host/port and sock can not be specified at the same time');
     sockets = [opts.sock];
   } else {
-    const hosts = host == null || host === '' ? ['0.0.0.0'] : typeof host === 'string' ? [host] : host;
-    const infos: [number, string][] = [];
-    for (const h of hosts) {
-      for (const info of yield* resolveHost(loop, h, opts.family ?? 0)) {
-        if (!infos.some((i) => i[0] === info[0] && i[1] === info[1])) infos.push(info);
-      }
-    }
+    const infos = yield* serverAddrinfos(loop, host, port, opts.family ?? 0, opts.flags ?? AI_PASSIVE);
     sockets = [];
     try {
       for (const [family, address] of infos) {
         const sock = new Socket(family);
         sockets.push(sock);
+        // asyncio's create_server: an IPv6 socket is IPv6-only, so '::' and '0.0.0.0' can share a port.
+        if (family === AF_INET6) sock._v6only = true;
         try {
           sock.bind([address, port ?? 0]);
         } catch (e) {

@@ -197,3 +197,32 @@ export function* connectByAddrinfo(
   if (flat.every((e) => e.message === model)) throw flat[0];
   throw new OSError(`Multiple exceptions: ${flat.map((e) => e.message).join(', ')}`);
 }
+
+/** @internal Checks `createServer`'s `flags`, `reuseAddress` and `reusePort` before anything is bound. */
+export function _checkServerSocketOptions(name: string, opts: { flags?: unknown; reuseAddress?: unknown; reusePort?: unknown }): void {
+  if (opts.flags !== undefined) _checkInteger(name, 'flags', opts.flags);
+  if (opts.reuseAddress != null) _checkBoolean(name, 'reuseAddress', opts.reuseAddress);
+  if (opts.reusePort != null) _checkBoolean(name, 'reusePort', opts.reusePort);
+  if (opts.reuseAddress === false) throw new RangeError('reuseAddress=false is not supported: libuv always sets SO_REUSEADDR on TCP sockets');
+  if (opts.reusePort === true) throw new RangeError('reusePort not supported by socket module');
+}
+
+/**
+ * @internal The `[family, address]` pairs `createServer` binds [B create_server]: each host (null
+ * or '': every passive address, IPv4 and IPv6) through `loop.getaddrinfo`, without duplicates.
+ * @throws {OSError} "getaddrinfo('<host>') returned empty list"; gaierror
+ */
+export function* serverAddrinfos(
+  loop: AbstractEventLoop, host: string | readonly string[] | null | undefined, port: number | null | undefined, family: number, flags: number,
+): Coroutine<[number, string][]> {
+  const hosts: (string | null)[] = host == null || host === '' ? [null] : typeof host === 'string' ? [host] : [...host];
+  const out: [number, string][] = [];
+  for (const h of hosts) {
+    const infos = yield* ensureResolved(loop, [h, port ?? null], family, SOCK_STREAM, 0, flags);
+    if (infos.length === 0) throw new OSError(`getaddrinfo(${h === null ? 'None' : `'${h}'`}) returned empty list`);
+    for (const [f, , , , sa] of infos) {
+      if (!out.some(([of, oa]) => of === f && oa === sa[0])) out.push([f, sa[0]]);
+    }
+  }
+  return out;
+}

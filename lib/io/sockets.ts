@@ -96,6 +96,8 @@ export class Socket implements Selectable {
   /** The connection role, from the first connect() (or the accept that made this socket) on. */
   #stream: SocketStream | null = null;
   #maxConnections = 0;
+  /** @internal IPV6_V6ONLY for an AF_INET6 stream socket's bind (servers set it, as asyncio's create_server does). */
+  _v6only = false;
   /** The datagram role of a SOCK_DGRAM socket, from the constructor on. */
   readonly #dgram: SocketDatagram | null = null;
 
@@ -193,7 +195,7 @@ export class Socket implements Selectable {
     }
     const [handle, addr] = this.family === AF_UNIX
       ? bindUnix(checkUnixPath(address))
-      : bindInet(this.family, checkInetAddress('bind', this.family, address));
+      : bindInet(this.family, checkInetAddress('bind', this.family, address), this._v6only);
     this.#bound = handle;
     this.#bindAddr = addr;
   }

@@ -152,3 +152,41 @@ describe('createConnection: happy eyeballs on a VirtualClock', () => {
     expect(grouped.at(-1)).toBe('error create_connection failed');
   });
 });
+
+describe('createServer: every passive address, flags, reuseAddress, reusePort (base_events.py create_server)', () => {
+  it('host null listens on 0.0.0.0 and on :: (IPv6-only), each reachable', () => run((function* (): Coroutine {
+    const loop = getRunningLoop();
+    const server = yield* loop.createServer(() => new Protocol(), null, 0);
+    try {
+      const names = server.sockets.map((s) => s.getsockname() as InetAddress);
+      expect(names.map((a) => a[0])).toEqual(['0.0.0.0', '::']);
+      const [t4] = yield* loop.createConnection(() => new Protocol(), '127.0.0.1', names[0][1]);
+      const [t6] = yield* loop.createConnection(() => new Protocol(), '::1', names[1][1]);
+      t4.close();
+      t6.close();
+    } finally {
+      server.close();
+      yield* server.waitClosed();
+    }
+  })()));
+
+  it('flags reach getaddrinfo; an empty result is "getaddrinfo(\'x\') returned empty list"', () => run((function* (): Coroutine {
+    const loop = getRunningLoop() as SelectorEventLoop;
+    const seen: unknown[] = [];
+    // eslint-disable-next-line require-yield
+    loop.getaddrinfo = function* (host, port, opts) { seen.push([host, port, opts]); return []; };
+    const e = yield* caughtIn(loop.createServer(() => new Protocol(), 'x', 0, { flags: 0 }));
+    expect((e as Error).message).toBe("getaddrinfo('x') returned empty list");
+    expect(seen).toEqual([['x', 0, { family: 0, type: 1, proto: 0, flags: 0 }]]);
+  })()));
+
+  it('reuseAddress false and reusePort true are refused before any socket exists', () => run((function* (): Coroutine {
+    const loop = getRunningLoop();
+    const e = yield* caughtIn(loop.createServer(() => new Protocol(), '127.0.0.1', 0, { reusePort: true }));
+    expect((e as Error).message).toBe('reusePort not supported by socket module');
+    const e2 = yield* caughtIn(loop.createServer(() => new Protocol(), '127.0.0.1', 0, { reuseAddress: false }));
+    expect(e2).toBeInstanceOf(RangeError);
+    const server = yield* loop.createServer(() => new Protocol(), '127.0.0.1', 0, { reuseAddress: true, reusePort: false });
+    server.close();
+  })()));
+});
