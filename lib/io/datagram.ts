@@ -259,6 +259,9 @@ export class SelectorDatagramTransport extends FlowControlTransport implements D
       const kind = typeof data === 'string' ? 'str' : data === null ? 'NoneType' : typeof data;
       throw new TypeError(`data argument must be a bytes-like object, not '${kind}'`);
     }
+    if (addr != null && (!Array.isArray(addr) || typeof addr[0] !== 'string' || typeof addr[1] !== 'number')) {
+      throw _argTypeError('sendto', 'addr', 'a [host, port] array or null', addr);
+    }
     const remote = this._address;
     if (remote !== null) {
       if (addr !== null && addr !== undefined && !sameAddress(addr, remote)) {
@@ -362,9 +365,9 @@ export function* createDatagramEndpoint<P extends DatagramProtocol>(
   _checkOptions('createDatagramEndpoint', options, CREATE_DATAGRAM_ENDPOINT_KEYS);
   const opts = options ?? {};
   _checkFunction('createDatagramEndpoint', 'protocolFactory', protocolFactory);
-  const family = _checkInteger('createDatagramEndpoint', 'family', opts.family ?? 0);
-  const proto = _checkInteger('createDatagramEndpoint', 'proto', opts.proto ?? 0);
-  const flags = _checkInteger('createDatagramEndpoint', 'flags', opts.flags ?? 0);
+  const family = _checkInteger('createDatagramEndpoint', 'family', opts.family === undefined ? 0 : opts.family);
+  const proto = _checkInteger('createDatagramEndpoint', 'proto', opts.proto === undefined ? 0 : opts.proto);
+  const flags = opts.flags == null ? 0 : _checkInteger('createDatagramEndpoint', 'flags', opts.flags);
   if (opts.reusePort != null) _checkBoolean('createDatagramEndpoint', 'reusePort', opts.reusePort);
   if (opts.allowBroadcast != null) _checkBoolean('createDatagramEndpoint', 'allowBroadcast', opts.allowBroadcast);
   const localAddr = opts.localAddr ?? null;

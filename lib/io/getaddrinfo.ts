@@ -198,10 +198,11 @@ export function* getaddrinfo(
 ): Coroutine<AddrInfo[]> {
   _checkOptions('getaddrinfo', options, GETADDRINFO_KEYS);
   const opts = options ?? {};
-  const family = _checkInteger('getaddrinfo', 'family', opts.family ?? 0);
-  const type = _checkInteger('getaddrinfo', 'type', opts.type ?? 0);
-  const proto = _checkInteger('getaddrinfo', 'proto', opts.proto ?? 0);
-  const flags = _checkInteger('getaddrinfo', 'flags', opts.flags ?? 0);
+  const INT = [-0x80000000, 0x7fffffff] as const;
+  const family = _checkInteger('getaddrinfo', 'family', opts.family === undefined ? 0 : opts.family, ...INT);
+  const type = _checkInteger('getaddrinfo', 'type', opts.type === undefined ? 0 : opts.type, ...INT);
+  const proto = _checkInteger('getaddrinfo', 'proto', opts.proto === undefined ? 0 : opts.proto, ...INT);
+  const flags = _checkInteger('getaddrinfo', 'flags', opts.flags === undefined ? 0 : opts.flags, ...INT);
   if (host != null && typeof host !== 'string') throw _argTypeError('getaddrinfo', 'host', 'a string or null', host);
   if ((flags & ~AI_KNOWN) !== 0) throw new gaierror(EAI_BADFLAGS);
   if (family !== 0 && family !== AF_INET && family !== AF_INET6) {
@@ -258,7 +259,8 @@ export function* getaddrinfo(
  */
 export function* getnameinfo(loop: AbstractEventLoop, sockaddr: unknown, flags = 0): Coroutine<[string, string]> {
   if (!Array.isArray(sockaddr)) throw new TypeError('getnameinfo() argument 1 must be a tuple');
-  _checkInteger('getnameinfo', 'flags', flags);
+  _checkInteger('getnameinfo', 'flags', flags, -0x80000000, 0x7fffffff);
+  if ((flags & ~(NI_NUMERICHOST | NI_NUMERICSERV | NI_NOFQDN | NI_NAMEREQD | NI_DGRAM | 32)) !== 0) throw new gaierror(EAI_BADFLAGS);
   const [host, port] = sockaddr as unknown[];
   if (typeof host !== 'string' || sockaddr.length < 2 || sockaddr.length > 4) throw new TypeError('getnameinfo() argument 1 must be a tuple');
   if (typeof port !== 'number' || !Number.isInteger(port)) throw _argTypeError('getnameinfo', 'port', 'an integer', port);

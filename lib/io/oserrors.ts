@@ -115,8 +115,8 @@ export class gaierror extends OSError {
   /** A gaierror with `errno` (a negative EAI_ value) and its text (glibc's when not given). */
   constructor(errno: number, strerror?: string) {
     const entry = Object.entries(GAI).find(([, [n]]) => n === errno);
-    const text = strerror ?? entry?.[1][1] ?? `Unknown error ${errno}`;
-    super(`[Errno ${errno}] ${text}`, errno, entry?.[0]);
+    const text = strerror === undefined ? entry?.[1][1] ?? `Unknown error ${String(errno)}` : String(strerror);
+    super(`[Errno ${String(errno)}] ${text}`, errno, entry?.[0]);
     this.strerror = text;
   }
 }

@@ -439,6 +439,7 @@ export class Socket implements Selectable {
     this.#checkOpen();
     if (typeof bufsize !== 'number' || !Number.isInteger(bufsize)) throw _argTypeError('recvfrom', 'bufsize', 'an integer', bufsize);
     if (bufsize < 0) throw new RangeError('negative buffersize in recvfrom');
+    if (bufsize > MAX_LENGTH) throw _argRangeError('recvfrom', 'bufsize', `at most ${MAX_LENGTH} (the largest Buffer)`, bufsize);
     const dg = this.#dgram;
     if (dg === null) {
       const data = this._tryRecv(bufsize);
