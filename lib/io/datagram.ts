@@ -67,10 +67,10 @@ function callConnectionLost(t: SelectorDatagramTransport, exc: Error | null): vo
   t._callConnectionLost(exc);
 }
 function connectionMade(t: SelectorDatagramTransport): void {
-  t._protocol.connectionMade(t as never);
+  t._protocol.connectionMade(t);
 }
 function addReader(t: SelectorDatagramTransport): void {
-  if (t._sock !== null && t._connLost === 0) t._loop._addReader(t._sock as Socket, readReady, t);
+  if (t._sock !== null && t._connLost === 0) t._loop._addReader(t._sock, readReady, t);
 }
 function setResultUnlessCancelled(fut: Future<void>): void {
   if (!fut.cancelled()) fut.setResult(undefined);
@@ -146,11 +146,13 @@ export class SelectorDatagramTransport extends FlowControlTransport implements D
 
   /** @see Python `BaseTransport.set_protocol()` */
   setProtocol(protocol: BaseProtocol): void {
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Python's duck typing: any protocol object
     this._protocol = protocol as DatagramProtocol;
   }
 
   /** @see Python `BaseTransport.get_protocol()` */
   getProtocol(): Protocol & DatagramProtocol {
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- typed so it overrides BaseTransport's
     return this._protocol as Protocol & DatagramProtocol;
   }
 
@@ -255,26 +257,27 @@ export class SelectorDatagramTransport extends FlowControlTransport implements D
    *   {RangeError} "Invalid address: must be None or ('127.0.0.1', 9999)" on a connected endpoint
    */
   sendto(data: Uint8Array, addr: Address | null = null): void {
-    if (!(data instanceof Uint8Array)) {
-      const kind = typeof data === 'string' ? 'str' : data === null ? 'NoneType' : typeof data;
+    const d: unknown = data;
+    if (!(d instanceof Uint8Array)) {
+      const kind = typeof d === 'string' ? 'str' : d === null ? 'NoneType' : typeof d;
       throw new TypeError(`data argument must be a bytes-like object, not '${kind}'`);
     }
-    if (addr != null && (!Array.isArray(addr) || typeof addr[0] !== 'string' || typeof addr[1] !== 'number')) {
-      throw _argTypeError('sendto', 'addr', 'a [host, port] array or null', addr);
+    const a: unknown = addr;
+    if (a != null && (!Array.isArray(a) || typeof a[0] !== 'string' || typeof a[1] !== 'number')) {
+      throw _argTypeError('sendto', 'addr', 'a [host, port] array or null', a);
     }
     const remote = this._address;
     if (remote !== null) {
-      if (addr !== null && addr !== undefined && !sameAddress(addr, remote)) {
+      if (a != null && !sameAddress(a, remote)) {
         throw new RangeError(`Invalid address: must be None or ${pyAddress(remote)}`);
       }
-      addr = remote;
     }
     if (this._connLost !== 0 && (remote !== null || this.#closing)) {
       if (this._connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) console.warn('socket.send() raised exception.');
       this._connLost++;
       return;
     }
-    const target = (addr ?? null) as InetAddress | null;
+    const target: InetAddress | null = remote ?? (a == null ? null : a as InetAddress);
     if (this._buffer.length === 0) {
       try {
         this.#send(data, target);
@@ -319,7 +322,7 @@ export class SelectorDatagramTransport extends FlowControlTransport implements D
     }
     this._maybeResumeProtocol(); // May append to the buffer.
     if (buffer.length === 0) {
-      if (this._sock !== null) this._loop._removeWriter(this._sock as Socket);
+      if (this._sock !== null) this._loop._removeWriter(this._sock);
       if (this.#closing) this._callConnectionLost(null);
     }
   }

@@ -99,13 +99,13 @@ function loadServices(): NonNullable<typeof services> {
     const line = raw.replace(/#.*/, '').trim();
     if (line === '') continue;
     const [name, portProto, ...aliases] = line.split(/\s+/);
-    const m = /^(\d+)\/(\w+)$/.exec(portProto ?? '');
+    const m = /^(\d+)\/(\w+)$/.exec(portProto);
     if (m === null) continue;
     const port = Number(m[1]);
     const proto = m[2];
     for (const n of [name, ...aliases]) {
       let protos = byName.get(n);
-      if (protos === undefined) byName.set(n, protos = new Map());
+      if (protos === undefined) byName.set(n, protos = new Map<string, number>());
       if (!protos.has(proto)) protos.set(proto, port);
     }
     const key = `${port}/${proto}`;
@@ -163,7 +163,7 @@ function lookupError(err: NodeJS.ErrnoException, host: string): gaierror {
     ENOTFOUND: 'EAI_NONAME', EAI_AGAIN: 'EAI_AGAIN', EAI_FAIL: 'EAI_FAIL', ENODATA: 'EAI_NODATA', EAI_NODATA: 'EAI_NODATA',
     EAI_FAMILY: 'EAI_FAMILY', EAI_MEMORY: 'EAI_MEMORY', EAI_ADDRFAMILY: 'EAI_ADDRFAMILY', EAI_NONAME: 'EAI_NONAME',
   };
-  const e = gaiError(codes[err.code ?? ''] ?? 'EAI_NONAME') as gaierror;
+  const e = gaiError(codes[err.code ?? ''] ?? 'EAI_NONAME');
   e.host = host;
   return e;
 }

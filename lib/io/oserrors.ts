@@ -2,6 +2,7 @@
 // (ConnectionResetError for ECONNRESET, ...) and formats `[Errno N] text`. Node names its errors
 // by code ('ECONNRESET'); these helpers give the Python error for a code or an errno number.
 import { constants as osConstants } from 'node:os';
+import { describe } from '../internal/introspect';
 import { getSystemErrorMap } from 'node:util';
 import {
   BlockingIOError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError,
@@ -104,7 +105,7 @@ export type GaiCode = 'EAI_BADFLAGS' | 'EAI_NONAME' | 'EAI_AGAIN' | 'EAI_FAIL' |
  * Differences:
  * - `host` keeps the name that failed (Python's message does not say it), or null.
  */
-// eslint-disable-next-line @typescript-eslint/naming-convention
+ 
 export class gaierror extends OSError {
   override readonly name: string = 'gaierror';
   /** glibc's `gai_strerror` text. */
@@ -113,9 +114,9 @@ export class gaierror extends OSError {
   host: string | null = null;
 
   /** A gaierror with `errno` (a negative EAI_ value) and its text (glibc's when not given). */
-  constructor(errno: number, strerror?: string) {
+  constructor(errno: number, strerror?: unknown) {
     const entry = Object.entries(GAI).find(([, [n]]) => n === errno);
-    const text = strerror === undefined ? entry?.[1][1] ?? `Unknown error ${String(errno)}` : String(strerror);
+    const text = strerror === undefined ? entry?.[1][1] ?? `Unknown error ${String(errno)}` : typeof strerror === 'string' ? strerror : describe(strerror);
     super(`[Errno ${String(errno)}] ${text}`, errno, entry?.[0]);
     this.strerror = text;
   }
@@ -125,7 +126,7 @@ export class gaierror extends OSError {
  * @internal Python's `socket.gaierror` for a getaddrinfo code (`'EAI_NONAME'` → `[Errno -2] Name or
  * service not known`, plus `detail` if given): a {@link gaierror} whose `code` is the EAI_ code.
  */
-export function gaiError(code: GaiCode, detail?: string): OSError {
+export function gaiError(code: GaiCode, detail?: string): gaierror {
   const [errno, text] = GAI[code];
   const e = new gaierror(errno, text);
   if (detail !== undefined) (e as { message: string }).message += ` (${detail})`;

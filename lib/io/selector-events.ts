@@ -401,11 +401,12 @@ export class SelectorEventLoop extends BaseEventLoop {
   }
 
   /**
-   * Opens a TCP connection to `host`:`port` (each resolved address is tried in turn) and wires
-   * it to a protocol from `protocolFactory`: `[transport, protocol]`, once `connectionMade` ran.
+   * Opens a TCP connection to `host`:`port` (resolved through `this.getaddrinfo`; each address is
+   * tried in turn through `this.sockConnect`, or staggered with `happyEyeballsDelay`) and wires it
+   * to a protocol from `protocolFactory`: `[transport, protocol]`, once `connectionMade` ran.
    * @see Python `loop.create_connection()`
    * Differences:
-   * - No SSL, happy eyeballs or `all_errors`; `family` and `localAddr` are supported.
+   * - No SSL.
    * @throws {ConnectionRefusedError} and other OS errors; {OSError} "Multiple exceptions: …" when every address failed differently
    * @throws {TypeError} a `protocolFactory` that is not a function or does not return a protocol (the socket is closed)
    */
@@ -441,11 +442,11 @@ export class SelectorEventLoop extends BaseEventLoop {
   }
 
   /**
-   * Listens on `host`:`port` (every address `host` resolves to; `null` or '' for all IPv4
-   * interfaces) and makes a protocol from `protocolFactory` for each connection.
+   * Listens on `host`:`port` (every address `host` resolves to; `null` or '' for every passive
+   * address, IPv4 and IPv6) and makes a protocol from `protocolFactory` for each connection.
    * @see Python `loop.create_server()`
    * Differences:
-   * - `host` null listens on `0.0.0.0` only (Python adds `::` too); no SSL or `reuse_port`.
+   * - No SSL; `reusePort: true` and `reuseAddress: false` are RangeErrors (Node has no SO_REUSEPORT; libuv always sets SO_REUSEADDR).
    * @throws {OSError} "[Errno 98] error while attempting to bind on address …: address already in use"
    * @throws {TypeError} a `protocolFactory` that is not a function (Python finds out per connection)
    */

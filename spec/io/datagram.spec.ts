@@ -107,7 +107,7 @@ describe('SelectorDatagramTransportTests', () => {
 
   function datagramTransport(address: InetAddress | null = null): SelectorDatagramTransport & { fatal: unknown[][] } {
     sock.peer = address;
-    const t = new SelectorDatagramTransport(loop as never, sock as never, protocol, address) as SelectorDatagramTransport & { fatal: unknown[][] };
+    const t = new SelectorDatagramTransport(loop, sock, protocol, address) as SelectorDatagramTransport & { fatal: unknown[][] };
     t.fatal = [];
     return t;
   }
@@ -247,7 +247,7 @@ describe('SelectorDatagramTransportTests', () => {
   it('test_sendto_ready', () => {
     const t = datagramTransport();
     t._buffer.push([Buffer.from('data'), ['0.0.0.0', 12345]]);
-    loop._addWriter(sock as never, () => undefined);
+    loop._addWriter(sock, () => undefined);
     t._sendtoReady();
     expect(sock.calls).toEqual([['sendto', Buffer.from('data'), ['0.0.0.0', 12345]]]);
     expect(loop._removeWriter(sock as never)).toBe(false);
@@ -264,7 +264,7 @@ describe('SelectorDatagramTransportTests', () => {
 
   it('test_sendto_ready_no_data', () => {
     const t = datagramTransport();
-    loop._addWriter(sock as never, () => undefined);
+    loop._addWriter(sock, () => undefined);
     t._sendtoReady();
     expect(sock.calls).toEqual([]);
     expect(loop._removeWriter(sock as never)).toBe(false);
@@ -275,7 +275,7 @@ describe('SelectorDatagramTransportTests', () => {
     const t = datagramTransport();
     t._buffer.push([Buffer.from('data1'), ['0.0.0.0', 1]]);
     t._buffer.push([Buffer.from('data2'), ['0.0.0.0', 1]]);
-    loop._addWriter(sock as never, () => undefined);
+    loop._addWriter(sock, () => undefined);
     t._sendtoReady();
     expect(loop._removeWriter(sock as never)).toBe(true);
     expect(t._buffer.length).toBe(2);
@@ -393,7 +393,7 @@ describe('create_datagram_endpoint (test_base_events.py, test_events.py)', () =>
 
   it('test_create_datagram_endpoint_no_addrinfo: getaddrinfo() returned empty list', () => go(function* () {
     const loop = getRunningLoop();
-    // eslint-disable-next-line require-yield
+     
     loop.getaddrinfo = function* () { return []; };
     const e = yield* caughtIn(loop.createDatagramEndpoint(() => new MyDatagramProto(), { localAddr: ['localhost', 0] }));
     expect(e).toBeInstanceOf(OSError);
@@ -411,7 +411,7 @@ describe('create_datagram_endpoint (test_base_events.py, test_events.py)', () =>
 
   it('test_create_datagram_endpoint_connect_err: sockConnect is looked up on the loop', () => go(function* () {
     const loop = getRunningLoop();
-    // eslint-disable-next-line require-yield
+     
     loop.sockConnect = function* () { throw new OSError('nope'); };
     const e = yield* caughtIn(loop.createDatagramEndpoint(() => new DatagramProtocol(), { remoteAddr: ['127.0.0.1', 0] }));
     expect((e as Error).message).toBe('nope');
@@ -420,7 +420,7 @@ describe('create_datagram_endpoint (test_base_events.py, test_events.py)', () =>
   it('test_create_datagram_endpoint_allow_broadcast: remoteAddr is not connected, only remembered', () => go(function* () {
     const loop = getRunningLoop();
     let called = false;
-    // eslint-disable-next-line require-yield
+     
     loop.sockConnect = function* () { called = true; };
     const protocol = new MyDatagramProto(true);
     const [transport] = yield* loop.createDatagramEndpoint(() => protocol, { remoteAddr: ['127.0.0.1', 9], allowBroadcast: true });
@@ -483,7 +483,7 @@ describe('create_datagram_endpoint (test_base_events.py, test_events.py)', () =>
 
   it('test_create_datagram_endpoint_ip_addr: literals skip getaddrinfo', () => go(function* () {
     const loop = getRunningLoop();
-    // eslint-disable-next-line require-yield
+     
     loop.getaddrinfo = function* () { throw new Error('should not have called getaddrinfo'); };
     const [t] = yield* loop.createDatagramEndpoint(() => new DatagramProtocol(), { localAddr: ['127.0.0.1', 0], reusePort: false });
     expect((t.getExtraInfo('sockname') as InetAddress)[0]).toBe('127.0.0.1');

@@ -4,23 +4,29 @@
 // eyeballs with a replaced getaddrinfo yielding ::1 (refused after a while) then 127.0.0.1, a
 // sockConnect that sleeps, and a VirtualClock (whole logs of attempts and their loop times).
 import {
-  AF_INET, AF_INET6, ConnectionRefusedError, ExceptionGroup, OSError, Protocol, Socket, VirtualClock, CancelledError,
+  AF_INET, AF_INET6, ConnectionRefusedError, EventLoop, ExceptionGroup, OSError, Protocol, Socket, VirtualClock, CancelledError,
   getRunningLoop, run, sleep, type AddrInfo, type Address, type Coroutine, type InetAddress, type SelectorEventLoop,
 } from '../../lib';
 import { caughtIn } from '../helpers/caught';
 
+function selectorLoop(): SelectorEventLoop {
+  const loop = getRunningLoop();
+  if (!(loop instanceof EventLoop)) throw new Error('expected a selector event loop');
+  return loop;
+}
+
 const V6: AddrInfo = [AF_INET6, 1, 6, '', ['::1', 1, 0, 0]];
 
 function stub(loop: SelectorEventLoop, infos: (host: unknown) => AddrInfo[]): void {
-  // eslint-disable-next-line require-yield
+   
   loop.getaddrinfo = function* (host) { return infos(host); };
 }
 
 describe('createConnection: resolution and errors (test_base_events.py)', () => {
   it('test_create_connection_connect_err: one error; allErrors: an ExceptionGroup of it', () => run((function* (): Coroutine {
-    const loop = getRunningLoop() as SelectorEventLoop;
+    const loop = selectorLoop();
     stub(loop, () => [[AF_INET, 1, 6, '', ['107.6.106.82', 80]]]);
-    // eslint-disable-next-line require-yield
+     
     loop.sockConnect = function* () { throw new OSError('refused'); };
     const e = yield* caughtIn(loop.createConnection(() => new Protocol(), 'example.com', 80));
     expect((e as Error).message).toBe('refused');
@@ -31,13 +37,13 @@ describe('createConnection: resolution and errors (test_base_events.py)', () => 
   })()));
 
   it('test_create_connection_multiple / _multiple_errors: same messages give one, different ones "Multiple exceptions"', () => run((function* (): Coroutine {
-    const loop = getRunningLoop() as SelectorEventLoop;
+    const loop = selectorLoop();
     stub(loop, () => [[AF_INET, 1, 6, '', ['0.0.0.1', 80]], [AF_INET, 1, 6, '', ['0.0.0.2', 80]]]);
     let n = 0;
-    // eslint-disable-next-line require-yield
+     
     loop.sockConnect = function* () { throw new OSError('same'); };
     expect(((yield* caughtIn(loop.createConnection(() => new Protocol(), 'example.com', 80, { family: AF_INET }))) as Error).message).toBe('same');
-    // eslint-disable-next-line require-yield
+     
     loop.sockConnect = function* () { throw new OSError(`err${++n}`); };
     expect(((yield* caughtIn(loop.createConnection(() => new Protocol(), 'example.com', 80))) as Error).message).toBe('Multiple exceptions: err1, err2');
     const g = (yield* caughtIn(loop.createConnection(() => new Protocol(), 'example.com', 80, { allErrors: true }))) as ExceptionGroup;
@@ -45,7 +51,7 @@ describe('createConnection: resolution and errors (test_base_events.py)', () => 
   })()));
 
   it('test_create_connection_no_local_addr: an empty local lookup is "getaddrinfo() returned empty list"', () => run((function* (): Coroutine {
-    const loop = getRunningLoop() as SelectorEventLoop;
+    const loop = selectorLoop();
     stub(loop, (host) => (host === 'example.com' ? [[AF_INET, 1, 6, '', ['107.6.106.82', 80]]] : []));
     const e = yield* caughtIn(loop.createConnection(() => new Protocol(), 'example.com', 80, { family: AF_INET, localAddr: ['nowhere', 8080] }));
     expect(e).toBeInstanceOf(OSError);
@@ -55,7 +61,7 @@ describe('createConnection: resolution and errors (test_base_events.py)', () => 
   })()));
 
   it('a local address of another family only: "no matching local address with family=2 found"', () => run((function* (): Coroutine {
-    const loop = getRunningLoop() as SelectorEventLoop;
+    const loop = selectorLoop();
     stub(loop, (host) => (host === 'example.com' ? [[AF_INET, 1, 6, '', ['127.0.0.1', 9]]] : [V6]));
     const e = yield* caughtIn(loop.createConnection(() => new Protocol(), 'example.com', 80, { localAddr: ['mine', 0] }));
     expect((e as Error).message).toBe('no matching local address with family=2 found');
@@ -80,7 +86,7 @@ describe('createConnection: resolution and errors (test_base_events.py)', () => 
 describe('createConnection: happy eyeballs on a VirtualClock', () => {
   /** A listening 127.0.0.1 socket; ::1 "refuses" after 1 s; every attempt logged with its loop time. */
   function* race(opts: object, infos: AddrInfo[] | null = null): Coroutine<string[]> {
-    const loop = getRunningLoop() as SelectorEventLoop;
+    const loop = selectorLoop();
     const server = new Socket();
     server.bind(['127.0.0.1', 0]);
     server.listen();
@@ -105,7 +111,7 @@ describe('createConnection: happy eyeballs on a VirtualClock', () => {
     };
     try {
       const [transport] = yield* loop.createConnection(() => new Protocol(), 'example.com', port, opts);
-      log.push(`transport ${String((transport.getExtraInfo('peername') as InetAddress)[0])} @${loop.time()}`);
+      log.push(`transport ${(transport.getExtraInfo('peername') as InetAddress)[0]} @${loop.time()}`);
       transport.close();
     } catch (e) {
       log.push(`error ${(e as Error).message}`);
@@ -171,9 +177,9 @@ describe('createServer: every passive address, flags, reuseAddress, reusePort (b
   })()));
 
   it('flags reach getaddrinfo; an empty result is "getaddrinfo(\'x\') returned empty list"', () => run((function* (): Coroutine {
-    const loop = getRunningLoop() as SelectorEventLoop;
+    const loop = selectorLoop();
     const seen: unknown[] = [];
-    // eslint-disable-next-line require-yield
+     
     loop.getaddrinfo = function* (host, port, opts) { seen.push([host, port, opts]); return []; };
     const e = yield* caughtIn(loop.createServer(() => new Protocol(), 'x', 0, { flags: 0 }));
     expect((e as Error).message).toBe("getaddrinfo('x') returned empty list");
