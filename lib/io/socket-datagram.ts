@@ -16,7 +16,7 @@ import { AF_INET6, toAddress, type InetAddress } from './socket-address';
 import { SEND_BUFFER_SIZE } from './socket-stream';
 import { uvCode } from './uv';
 
-/** Bytes of received datagrams kept before new ones drop (a kernel receive buffer's role). */
+/** @internal Bytes of received datagrams kept before new ones drop (a kernel receive buffer's role). */
 export const RECV_QUEUE_SIZE = 256 * 1024;
 /** The largest UDP payload: 65535 less the IP and UDP headers (IPv6 has no header in its length). */
 const MAX_DATAGRAM = [65507, 65527] as const;

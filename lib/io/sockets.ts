@@ -79,8 +79,7 @@ export interface Selectable {
  * - Where Node refuses `process.binding` (the permission model), `bind` only records the address:
  *   a TCP port 0 shows in `getsockname()` one Node turn after `listen()`, and bind errors reach
  *   `accept()`; a Unix socket file appears at `listen()`.
- * - SOCK_DGRAM runs over `node:dgram`: no AF_UNIX datagrams; received datagrams wait in a 256 KiB
- *   queue (newer ones drop); a send error is thrown by the next receive, as a pending socket error.
+ * - SOCK_DGRAM runs over `node:dgram` (no AF_UNIX datagrams; see socket-datagram.ts).
  */
 export class Socket implements Selectable {
   readonly family: number;
