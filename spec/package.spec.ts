@@ -240,7 +240,7 @@ describe('the packed tarball, installed into consumers', () => {
     const size = esbuild(dir, 'main.mjs', 'out.mjs', ['--minify']);
     // The coroutine's name comes from node:inspector (minified, main() is renamed; without the inspector it would be <generator>).
     expect(run(process.execPath, ['out.mjs'], dir).trim()).toMatch(/^bundle <Task pending name='Task-n' coro=<[\w$]+\(\)>>$/);
-    // The whole library minified is about 160 KB; run and sleep need the loop, its I/O half included
+    // The whole library minified is about 150 KB; run and sleep need the loop, its I/O half included
     // (about 112 KB with UDP, getaddrinfo and happy eyeballs, which the loop's methods import).
     expect(size).toBeLessThan(120_000);
     write(path.join(dir, 'mixed.mjs'), [
