@@ -75,7 +75,7 @@ export { Server } from './io/server';
 export type { CreateConnectionOptions, CreateServerOptions, CreateUnixServerOptions } from './io/connections';
 
 // Datagrams and name resolution (selector_events._SelectorDatagramTransport, base_events, socket.py).
-export { DatagramProtocol } from './io/protocols';
+export { DatagramProtocol, BufferedProtocol } from './io/protocols';
 export { SelectorDatagramTransport } from './io/datagram';
 export type { DatagramTransport, CreateDatagramEndpointOptions } from './io/datagram';
 export { SOCK_DGRAM, SOCK_RAW, SO_BROADCAST } from './io/sockets';

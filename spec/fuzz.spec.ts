@@ -530,6 +530,9 @@ methT('Socket', 'recvfromInto', 'none', freshUdp, [bytes(() => Buffer.alloc(5)),
 methT('Socket', 'setsockopt', 'none', freshUdp, [num(() => tsyncio.SOL_SOCKET, ['true', '10n']), num(() => tsyncio.SO_BROADCAST, ['true', '10n']), any(() => 1)]);
 ctorT('gaierror', 'none', tsyncio.gaierror, [any(() => -2), any(() => 'x')]);
 for (const m of ['datagramReceived', 'errorReceived'] as const) methT('DatagramProtocol', m, 'none', () => new DatagramProtocol(), [any(), any()]);
+methT('BufferedProtocol', 'bufferUpdated', 'none', () => new tsyncio.BufferedProtocol(), [any()]);
+// The base getBuffer() must be overridden: Python's NotImplementedError, whatever it is given.
+methT('BufferedProtocol', 'getBuffer', 'none', () => new tsyncio.BufferedProtocol(), [any(() => -1)]);
 const datagramTransport = function* (fx: Fx): Coroutine<DatagramTransport> {
   const [t] = yield* fx.loop.createDatagramEndpoint(() => new DatagramProtocol(), { localAddr: ['127.0.0.1', 0] });
   fx.disposers.push(() => t.abort());
@@ -652,6 +655,7 @@ const NO_ARGS: Record<string, string> = {
   FlowControlTransport: 'getWriteBufferLimits',
   SelectorSocketTransport: 'getProtocol isClosing isReading pauseReading resumeReading close abort getWriteBufferSize writeEof canWriteEof toString',
   SelectorDatagramTransport: 'getProtocol isClosing getWriteBufferSize close abort toString',
+  BufferedProtocol: 'eofReceived',
   Server: 'getLoop isServing activeConnections droppedConnections sockets close startServing serveForever waitClosed aenter toString',
   StreamReader: 'toString exception feedEof atEof readline aiter anext',
   StreamReaderProtocol: 'eofReceived',
@@ -667,7 +671,7 @@ const NOT_CONSTRUCTED: Record<string, string> = {
   Handle: 'made by loop.callSoon', TimerHandle: 'made by loop.callLater/callAt', GatheringFuture: 'made by gather()',
   Token: 'made by ContextVar.set()', FlowControlTransport: 'abstract; made by a loop transport',
   SelectorSocketTransport: 'made by the loop (createConnection, createServer)',
-  SelectorDatagramTransport: 'made by the loop (createDatagramEndpoint)', DatagramProtocol: 'takes no arguments', Server: 'made by createServer/startServer',
+  SelectorDatagramTransport: 'made by the loop (createDatagramEndpoint)', DatagramProtocol: 'takes no arguments', BufferedProtocol: 'takes no arguments', Server: 'made by createServer/startServer',
   AsyncGen: 'made by the factory asyncGenerator() returns', AsyncExitStack: 'takes no arguments', MonotonicClock: 'takes no arguments', Lock: 'takes no arguments', Event: 'takes no arguments', TaskGroup: 'takes no arguments',
   Context: 'takes no arguments', Selector: 'takes no arguments', BaseProtocol: 'takes no arguments', Protocol: 'takes no arguments',
 };
