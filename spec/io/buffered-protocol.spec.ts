@@ -4,7 +4,7 @@
 // test_buffered_proto.py's test_buffered_proto_create_connection, on 127.0.0.1 port 0.
 import {
   BufferedProtocol, EventLoop, Protocol, getRunningLoop, run, sleep, startServer,
-  type BaseTransport, type Coroutine, type ExceptionContext, type Future, type Transport,
+  type BaseTransport, type Coroutine, type ExceptionContext, type Future,
 } from '../../lib';
 
 /** test_buffered_proto.ReceiveStuffProto: a small buffer, each chunk copied out. */
@@ -111,7 +111,7 @@ describe('BufferedProtocol on the socket transport', () => {
       override dataReceived(d: Buffer): void { got.push(`data ${d.toString().trim()}`); }
     }
     const [tr] = yield* loop.createConnection(() => new Plain(), '127.0.0.1', port);
-    (tr as Transport).write(Buffer.from('one\n'));
+    (tr).write(Buffer.from('one\n'));
     for (let i = 0; i < 100 && got.length < 1; i++) yield* sleep(0.005);
     const buf = Buffer.alloc(64);
     class Buffered extends BufferedProtocol {
@@ -119,7 +119,7 @@ describe('BufferedProtocol on the socket transport', () => {
       override bufferUpdated(n: number): void { got.push(`buffer ${buf.subarray(0, n).toString().trim()}`); }
     }
     (tr as BaseTransport).setProtocol(new Buffered() as never);
-    (tr as Transport).write(Buffer.from('two\n'));
+    (tr).write(Buffer.from('two\n'));
     for (let i = 0; i < 100 && got.length < 2; i++) yield* sleep(0.005);
     expect(got).toEqual(['data one', 'buffer two']);
     tr.close();
