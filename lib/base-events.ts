@@ -32,6 +32,9 @@ import type { Transport } from './io/transports';
 import type { ConnectAcceptedSocketOptions, CreateUnixConnectionOptions } from './io/connections';
 import type { SSLContext } from './io/ssl';
 import type { StartTlsOptions } from './io/ssl-options';
+import type { CreateDatagramEndpointOptions, DatagramTransport } from './io/datagram';
+import type { AddrInfo, GetaddrinfoOptions } from './io/getaddrinfo';
+import type { DatagramProtocol } from './io/protocols';
 import { LoopDriver } from './loop-driver';
 import type { WorkerFn } from './concurrent/crossing';
 import type { Executor } from './concurrent/futures';
@@ -669,6 +672,22 @@ export class BaseEventLoop implements AbstractEventLoop {
   *sockConnect(_sock: Socket, _address: Address): Coroutine { throw noIO('sockConnect'); }
   /** @see Python `loop.sock_accept()` @throws {NotImplementedError} when awaited */
   *sockAccept(_sock: Socket): Coroutine<[Socket, Address]> { throw noIO('sockAccept'); }
+  /** @see Python `loop.sock_sendto()` @throws {NotImplementedError} when awaited */
+  *sockSendto(_sock: Socket, _data: Uint8Array, _address: Address): Coroutine<number> { throw noIO('sockSendto'); }
+  /** @see Python `loop.sock_recvfrom()` @throws {NotImplementedError} when awaited */
+  *sockRecvfrom(_sock: Socket, _bufsize: number): Coroutine<[Buffer, Address]> { throw noIO('sockRecvfrom'); }
+  /** @see Python `loop.sock_recvfrom_into()` @throws {NotImplementedError} when awaited */
+  *sockRecvfromInto(_sock: Socket, _buf: Uint8Array, _nbytes?: number): Coroutine<[number, Address]> { throw noIO('sockRecvfromInto'); }
+  /** @see Python `loop.create_datagram_endpoint()` @throws {NotImplementedError} when awaited */
+  *createDatagramEndpoint<P extends DatagramProtocol>(_protocolFactory: () => P, _opts?: CreateDatagramEndpointOptions): Coroutine<[DatagramTransport, P]> {
+    throw noIO('createDatagramEndpoint');
+  }
+  /** @see Python `loop.getaddrinfo()` @throws {NotImplementedError} when awaited */
+  *getaddrinfo(_host: string | null | undefined, _port: number | string | null | undefined, _opts?: GetaddrinfoOptions): Coroutine<AddrInfo[]> {
+    throw noIO('getaddrinfo');
+  }
+  /** @see Python `loop.getnameinfo()` @throws {NotImplementedError} when awaited */
+  *getnameinfo(_sockaddr: readonly unknown[], _flags?: number): Coroutine<[string, string]> { throw noIO('getnameinfo'); }
   /** @see Python `loop.create_connection()` @throws {NotImplementedError} when awaited */
   *createConnection<P extends Protocol>(_protocolFactory: () => P, _host?: string | null, _port?: number | null, _opts?: CreateConnectionOptions): Coroutine<[Transport, P]> {
     throw noIO('createConnection');

@@ -26,6 +26,9 @@ import type { Executor } from './concurrent/futures';
 import type { ConnectAcceptedSocketOptions, CreateUnixConnectionOptions } from './io/connections';
 import type { SSLContext } from './io/ssl';
 import type { StartTlsOptions } from './io/ssl-options';
+import type { CreateDatagramEndpointOptions, DatagramTransport } from './io/datagram';
+import type { AddrInfo, GetaddrinfoOptions } from './io/getaddrinfo';
+import type { DatagramProtocol } from './io/protocols';
 
 /**
  * Something the loop's ready queue can run: a Handle, or a Task's next step. Its `_run` is internal.
@@ -160,6 +163,18 @@ export interface AbstractEventLoop {
   sockConnect(sock: Socket, address: Address): Coroutine;
   /** @see Python `loop.sock_accept()` */
   sockAccept(sock: Socket): Coroutine<[Socket, Address]>;
+  /** @see Python `loop.sock_sendto()` */
+  sockSendto(sock: Socket, data: Uint8Array, address: Address): Coroutine<number>;
+  /** @see Python `loop.sock_recvfrom()` */
+  sockRecvfrom(sock: Socket, bufsize: number): Coroutine<[Buffer, Address]>;
+  /** @see Python `loop.sock_recvfrom_into()` */
+  sockRecvfromInto(sock: Socket, buf: Uint8Array, nbytes?: number): Coroutine<[number, Address]>;
+  /** @see Python `loop.create_datagram_endpoint()` */
+  createDatagramEndpoint<P extends DatagramProtocol>(protocolFactory: () => P, opts?: CreateDatagramEndpointOptions): Coroutine<[DatagramTransport, P]>;
+  /** @see Python `loop.getaddrinfo()` */
+  getaddrinfo(host: string | null | undefined, port: number | string | null | undefined, opts?: GetaddrinfoOptions): Coroutine<AddrInfo[]>;
+  /** @see Python `loop.getnameinfo()` */
+  getnameinfo(sockaddr: readonly unknown[], flags?: number): Coroutine<[string, string]>;
 
   // ---- connections and servers ----
   /** @see Python `loop.create_connection()` */

@@ -90,6 +90,19 @@ export type { CreateDefaultContextOptions, PeerCert, SSLObject, SSLPurpose } fro
 export type { SSLProtocolTransport } from './io/sslproto';
 export type { SSLClientOptions, SSLServerOptions, StartTlsOptions } from './io/ssl-options';
 export type { CreateUnixConnectionOptions, ConnectAcceptedSocketOptions } from './io/connections';
+// Datagrams and name resolution (selector_events._SelectorDatagramTransport, base_events, socket.py).
+export { DatagramProtocol, BufferedProtocol } from './io/protocols';
+export { SelectorDatagramTransport } from './io/datagram';
+export type { DatagramTransport, CreateDatagramEndpointOptions } from './io/datagram';
+export { SOCK_DGRAM, SOCK_RAW, SO_BROADCAST } from './io/sockets';
+export { gaierror } from './io/oserrors';
+export {
+  AF_UNSPEC, IPPROTO_TCP, IPPROTO_UDP, AI_PASSIVE, AI_CANONNAME, AI_NUMERICHOST, AI_V4MAPPED, AI_ALL, AI_ADDRCONFIG, AI_NUMERICSERV,
+  NI_NUMERICHOST, NI_NUMERICSERV, NI_NOFQDN, NI_NAMEREQD, NI_DGRAM,
+  EAI_BADFLAGS, EAI_NONAME, EAI_AGAIN, EAI_FAIL, EAI_FAMILY, EAI_SERVICE, EAI_ADDRFAMILY,
+} from './io/getaddrinfo';
+export type { AddrInfo, GetaddrinfoOptions } from './io/getaddrinfo';
+export * as socket from './io/socket-namespace';
 
 // Streams (streams.py).
 export { StreamReader } from './io/stream-reader';

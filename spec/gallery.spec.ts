@@ -48,7 +48,7 @@ describe('parseGalleryArgs', () => {
       problems: ['unknown sample "helo-world" (did you mean hello-world?)', 'unknown sample "zzz"'],
     });
     expect(closeNames('tcp-echo-server')).toEqual(['tcp-echo-streams']);
-    expect(closeNames('echo').sort()).toEqual(['echo-protocol', 'selectors-echo', 'sock-echo', 'tcp-echo-streams']);
+    expect(closeNames('echo').sort()).toEqual(['echo-protocol', 'selectors-echo', 'sock-echo', 'tcp-echo-streams', 'udp-echo']);
   });
 
   test('an unknown option is an error naming it and the close option', () => {

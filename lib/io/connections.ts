@@ -18,6 +18,8 @@ import { describe } from '../internal/introspect';
 import { _argTypeError, _checkBoolean, _checkFunction, _checkInteger } from '../internal/validate';
 import type { Transport } from './transports';
 import { _sslClientConfig, _sslLayer, _sslServerConfig, SSL_CLIENT_KEYS, SSL_SERVER_KEYS, type SSLClientOptions, type SSLConfig, type SSLServerOptions } from './ssl-options';
+import { _checkHappyEyeballsOptions, _checkServerSocketOptions, connectByAddrinfo, serverAddrinfos } from './happy-eyeballs';
+import { AI_PASSIVE } from './getaddrinfo';
 
 /** Options of `loop.createConnection`. @see Python `loop.create_connection()` */
 export interface CreateConnectionOptions extends SSLClientOptions {
@@ -27,10 +29,21 @@ export interface CreateConnectionOptions extends SSLClientOptions {
   localAddr?: Address;
   /** Only addresses of this family (`AF_INET` or `AF_INET6`); 0 for any. */
   family?: number;
+  /** getaddrinfo's `proto` (0 or `IPPROTO_TCP`). */
+  proto?: number;
+  /** getaddrinfo's `AI_*` flags. */
+  flags?: number;
+  /** Happy eyeballs (RFC 8305): seconds before the next address is tried while one is still connecting (0.25 is the RFC's). */
+  happyEyeballsDelay?: number | null;
+  /** Reorders the addresses by family: `interleave - 1` of the first family, then one per family in turn (1 with a delay). */
+  interleave?: number | null;
+  /** When every address failed: an ExceptionGroup 'create_connection failed' of all the errors (3.12). */
+  allErrors?: boolean;
 }
 
 /** @internal The keys of {@link CreateConnectionOptions} (an unknown key is a TypeError). */
 export const CREATE_CONNECTION_KEYS = ['sock', 'localAddr', 'family',
+  'proto', 'flags', 'happyEyeballsDelay', 'interleave', 'allErrors',
   ...SSL_CLIENT_KEYS,
 ] as const satisfies readonly (keyof CreateConnectionOptions)[];
 
@@ -44,6 +57,12 @@ export interface CreateServerOptions extends SSLServerOptions {
   startServing?: boolean;
   /** Only addresses of this family (`AF_INET` or `AF_INET6`); 0 for any. */
   family?: number;
+  /** getaddrinfo's `AI_*` flags (default `AI_PASSIVE`). */
+  flags?: number;
+  /** SO_REUSEADDR: libuv always sets it on TCP, so only `true` (or null) is accepted. */
+  reuseAddress?: boolean | null;
+  /** SO_REUSEPORT: `true` is a RangeError (Node has none). */
+  reusePort?: boolean | null;
   /**
    * At most this many connections at once (a tsyncio addition): beyond it new connections are
    * closed at once and counted in `server.droppedConnections`. See `Server.droppedConnections`.
@@ -53,6 +72,7 @@ export interface CreateServerOptions extends SSLServerOptions {
 
 /** @internal The keys of {@link CreateServerOptions}. */
 export const CREATE_SERVER_KEYS = ['sock', 'backlog', 'startServing', 'family', 'maxConnections',
+  'flags', 'reuseAddress', 'reusePort',
   ...SSL_SERVER_KEYS,
 ] as const satisfies readonly (keyof CreateServerOptions)[];
 
@@ -240,28 +260,14 @@ export function* createConnection<P extends Protocol>(
   _checkHostPort('createConnection', host, port);
   _checkConnectionOptions('createConnection', opts);
   const ssl = _sslClientConfig('createConnection', opts, host);
+  _checkHappyEyeballsOptions('createConnection', opts);
   let sock = opts.sock ?? null;
   const own = sock === null;
   if (sock !== null) {
     if (host != null || port != null) throw new RangeError('host/port and sock can not be specified at the same time');
   } else {
     if (host == null && port == null) throw new RangeError('host and port was not specified and no sock specified');
-    const infos = yield* resolveHost(loop, host ?? 'localhost', opts.family ?? 0);
-    const errors: Error[] = [];
-    for (const [family, address] of infos) {
-      const s = new Socket(family);
-      try {
-        if (opts.localAddr !== undefined) s.bind(opts.localAddr);
-        yield* loop.sockConnect(s, [address, port ?? 0]);
-        sock = s;
-        break;
-      } catch (e) {
-        s.close();
-        if (!(e instanceof OSError)) throw e;
-        errors.push(e);
-      }
-    }
-    if (sock === null) throw connectErrors(errors);
+    sock = yield* connectByAddrinfo(loop, host, port, opts);
   }
   return yield* createConnectionTransport(loop, sock, protocolFactory, own, ssl);
 }
@@ -341,24 +347,21 @@ export function* createServer(
   _checkHostPort('createServer', host, port, true);
   _checkServerOptions('createServer', opts);
   const ssl = _sslServerConfig('createServer', opts);
+  _checkServerSocketOptions('createServer', opts);
   const backlog = opts.backlog ?? 100;
   let sockets: Socket[];
   if (opts.sock !== undefined) {
     if (host != null || port != null) throw new RangeError('host/port and sock can not be specified at the same time');
     sockets = [opts.sock];
   } else {
-    const hosts = host == null || host === '' ? ['0.0.0.0'] : typeof host === 'string' ? [host] : host;
-    const infos: [number, string][] = [];
-    for (const h of hosts) {
-      for (const info of yield* resolveHost(loop, h, opts.family ?? 0)) {
-        if (!infos.some((i) => i[0] === info[0] && i[1] === info[1])) infos.push(info);
-      }
-    }
+    const infos = yield* serverAddrinfos(loop, host, port, opts.family ?? 0, opts.flags ?? AI_PASSIVE);
     sockets = [];
     try {
       for (const [family, address] of infos) {
         const sock = new Socket(family);
         sockets.push(sock);
+        // asyncio's create_server: an IPv6 socket is IPv6-only, so '::' and '0.0.0.0' can share a port.
+        if (family === AF_INET6) sock._v6only = true;
         try {
           sock.bind([address, port ?? 0]);
         } catch (e) {
@@ -420,14 +423,6 @@ function* serve(
 
 function strerror(e: Error): string {
   return e.message.replace(/^\[Errno -?\d+\] /, '').split(':')[0];
-}
-
-/** Python's error when every address of a connect failed. */
-function connectErrors(errors: Error[]): Error {
-  if (errors.length === 1) return errors[0];
-  const first = errors[0]?.message;
-  if (errors.length > 0 && errors.every((e) => e.message === first)) return errors[0];
-  return new OSError(`Multiple exceptions: ${errors.map((e) => e.message).join(', ')}`);
 }
 
 /** Python `create_unix_server`: a socket file left by an earlier server is removed; anything else stays. */

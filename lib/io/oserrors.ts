@@ -2,6 +2,7 @@
 // (ConnectionResetError for ECONNRESET, ...) and formats `[Errno N] text`. Node names its errors
 // by code ('ECONNRESET'); these helpers give the Python error for a code or an errno number.
 import { constants as osConstants } from 'node:os';
+import { describe } from '../internal/introspect';
 import { getSystemErrorMap } from 'node:util';
 import {
   BlockingIOError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError,
@@ -80,24 +81,57 @@ export function fromNodeError(err: Error): OSError {
   return e;
 }
 
-/** getaddrinfo's error codes (glibc's EAI_* values, negative as Python reports them) and texts. */
+/** getaddrinfo's error codes (glibc's EAI_* values, negative as Python reports them) and `gai_strerror` texts. */
 const GAI: Readonly<Record<string, readonly [number, string]>> = {
+  EAI_BADFLAGS: [-1, 'Bad value for ai_flags'],
   EAI_NONAME: [-2, 'Name or service not known'],
+  EAI_AGAIN: [-3, 'Temporary failure in name resolution'],
+  EAI_FAIL: [-4, 'Non-recoverable failure in name resolution'],
+  EAI_NODATA: [-5, 'No address associated with hostname'],
   EAI_FAMILY: [-6, 'ai_family not supported'],
+  EAI_SOCKTYPE: [-7, 'ai_socktype not supported'],
+  EAI_SERVICE: [-8, 'Servname not supported for ai_socktype'],
   EAI_ADDRFAMILY: [-9, 'Address family for hostname not supported'],
+  EAI_MEMORY: [-10, 'Memory allocation failure'],
+  EAI_SYSTEM: [-11, 'System error'],
+  EAI_OVERFLOW: [-12, 'Argument buffer overflow'],
 };
 
-/** Python's `socket.gaierror`: an OSError named `gaierror` with getaddrinfo's negative errno. */
-class GaiError extends OSError {
+/** @internal The EAI_ code names gaiError takes. */
+export type GaiCode = 'EAI_BADFLAGS' | 'EAI_NONAME' | 'EAI_AGAIN' | 'EAI_FAIL' | 'EAI_NODATA' | 'EAI_FAMILY' | 'EAI_SOCKTYPE'
+  | 'EAI_SERVICE' | 'EAI_ADDRFAMILY' | 'EAI_MEMORY' | 'EAI_SYSTEM' | 'EAI_OVERFLOW';
+
+/**
+ * A name-resolution error (getaddrinfo/getnameinfo): `errno` is glibc's negative EAI_ value,
+ * `strerror` its `gai_strerror` text, the message `[Errno -2] Name or service not known`.
+ * @see Python `socket.gaierror`
+ * Differences:
+ * - `host` keeps the name that failed (Python's message does not say it), or null.
+ */
+ 
+export class gaierror extends OSError {
   override readonly name: string = 'gaierror';
+  /** glibc's `gai_strerror` text. */
+  readonly strerror: string;
+  /** The host that failed to resolve, when known. */
+  host: string | null = null;
+
+  /** A gaierror with `errno` (a negative EAI_ value) and its text (glibc's when not given). */
+  constructor(errno: number, strerror?: unknown) {
+    const entry = Object.entries(GAI).find(([, [n]]) => n === errno);
+    const text = strerror === undefined ? entry?.[1][1] ?? `Unknown error ${String(errno)}` : typeof strerror === 'string' ? strerror : describe(strerror);
+    super(`[Errno ${String(errno)}] ${text}`, errno, entry?.[0]);
+    this.strerror = text;
+  }
 }
 
 /**
  * @internal Python's `socket.gaierror` for a getaddrinfo code (`'EAI_NONAME'` → `[Errno -2] Name or
- * service not known`, plus `detail` if given): an OSError whose `name` is 'gaierror' and whose
- * `code` is the EAI_ code.
+ * service not known`, plus `detail` if given): a {@link gaierror} whose `code` is the EAI_ code.
  */
-export function gaiError(code: 'EAI_NONAME' | 'EAI_FAMILY' | 'EAI_ADDRFAMILY', detail?: string): OSError {
+export function gaiError(code: GaiCode, detail?: string): gaierror {
   const [errno, text] = GAI[code];
-  return new GaiError(`[Errno ${errno}] ${text}${detail === undefined ? '' : ` (${detail})`}`, errno, code);
+  const e = new gaierror(errno, text);
+  if (detail !== undefined) (e as { message: string }).message += ` (${detail})`;
+  return e;
 }

@@ -23,6 +23,9 @@ import { SignalHandlers } from './unix-signals';
 import { CONNECT_ACCEPTED_SOCKET_KEYS, CREATE_UNIX_CONNECTION_KEYS, type ConnectAcceptedSocketOptions, type CreateUnixConnectionOptions } from './connections';
 import { _sslServerConfig, _startTls, START_TLS_KEYS, type StartTlsOptions } from './ssl-options';
 import type { SSLContext } from './ssl';
+import { createDatagramEndpoint, type CreateDatagramEndpointOptions, type DatagramTransport } from './datagram';
+import { getaddrinfo, getnameinfo, type AddrInfo, type GetaddrinfoOptions } from './getaddrinfo';
+import type { DatagramProtocol } from './protocols';
 
 type IOData = [Handle | null, Handle | null];
 
@@ -334,6 +337,99 @@ export class SelectorEventLoop extends BaseEventLoop {
     return yield* fut;
   }
 
+  /**
+   * Sends the datagram `data` to `address`, waiting while the socket's send buffer is full;
+   * returns its length.
+   * @see Python `loop.sock_sendto()`
+   * @throws what `Socket.sendto` throws
+   */
+  override *sockSendto(sock: Socket, data: Uint8Array, address: Address): Coroutine<number> {
+    _checkSocket('sockSendto', sock);
+    try {
+      return sock.sendto(data, address);
+    } catch (e) {
+      if (!(e instanceof BlockingIOError)) throw e;
+    }
+    this._ensureFdNoTransport(sock);
+    const fut = this.createFuture<number>();
+    const handle = this._addWriter(sock, sockSendtoCb, fut, sock, data, address);
+    fut.addDoneCallback(() => { sockWriteDone(this, sock, handle); });
+    return yield* fut;
+  }
+
+  /**
+   * Receives the next datagram (up to `bufsize` bytes) and its sender: `[data, address]`.
+   * @see Python `loop.sock_recvfrom()`
+   * @throws {ConnectionRefusedError} and other OS errors of the socket
+   */
+  override *sockRecvfrom(sock: Socket, bufsize: number): Coroutine<[Buffer, Address]> {
+    _checkSocket('sockRecvfrom', sock);
+    const now = sock._tryRecvfrom(bufsize);
+    if (now !== null) return now;
+    this._ensureFdNoTransport(sock);
+    const fut = this.createFuture<[Buffer, Address]>();
+    const handle = this._addReader(sock, sockRecvfromCb, fut, sock, bufsize);
+    fut.addDoneCallback(() => { sockReadDone(this, sock, handle); });
+    return yield* fut;
+  }
+
+  /**
+   * Receives the next datagram into `buf` (up to `nbytes`, 0: its length): `[bytes, address]`.
+   * @see Python `loop.sock_recvfrom_into()`
+   * @throws {ConnectionRefusedError} and other OS errors of the socket
+   */
+  override *sockRecvfromInto(sock: Socket, buf: Uint8Array, nbytes = 0): Coroutine<[number, Address]> {
+    _checkSocket('sockRecvfromInto', sock);
+    const now = sock._tryRecvfromInto(buf, nbytes);
+    if (now !== null) return now;
+    this._ensureFdNoTransport(sock);
+    const fut = this.createFuture<[number, Address]>();
+    const handle = this._addReader(sock, sockRecvfromIntoCb, fut, sock, buf, nbytes);
+    fut.addDoneCallback(() => { sockReadDone(this, sock, handle); });
+    return yield* fut;
+  }
+
+  /**
+   * Makes a UDP endpoint: a datagram socket bound to `localAddr` and/or connected to `remoteAddr`
+   * (names resolved through `this.getaddrinfo`), wired to a protocol: `[transport, protocol]`,
+   * once `connectionMade` ran.
+   * @see Python `loop.create_datagram_endpoint()`
+   * Differences:
+   * - The addresses are options (`{ localAddr, remoteAddr }`); no AF_UNIX datagrams (Node has none);
+   *   `reusePort: true` is a RangeError (Node has no SO_REUSEPORT); `reuseAddress` is gone, as in 3.11.
+   * @throws {RangeError} "unexpected address family", "can not get address information",
+   *   "socket modifier keyword arguments can not be used when sock is specified", "A UDP Socket was expected";
+   *   {TypeError} "2-tuple is expected"; {OSError} the first socket error; gaierror
+   */
+  override *createDatagramEndpoint<P extends DatagramProtocol>(
+    protocolFactory: () => P, opts: CreateDatagramEndpointOptions = {},
+  ): Coroutine<[DatagramTransport, P]> {
+    return yield* createDatagramEndpoint(this, protocolFactory, opts);
+  }
+
+  /**
+   * Resolves `host` and `port`: `[family, type, proto, canonname, sockaddr]` entries in glibc's
+   * order (an IP literal without a lookup; names through Node's `dns.lookup`, i.e. glibc).
+   * @see Python `loop.getaddrinfo()`
+   * Differences:
+   * - With AI_CANONNAME the first entry's canonname is the host as given (Node has no canonical name).
+   * @throws {OSError} gaierror with Python's message, e.g. "[Errno -2] Name or service not known"
+   */
+  override *getaddrinfo(
+    host: string | null | undefined, port: number | string | null | undefined, opts: GetaddrinfoOptions = {},
+  ): Coroutine<AddrInfo[]> {
+    return yield* getaddrinfo(this, host, port, opts);
+  }
+
+  /**
+   * The host name and service name of `sockaddr`: `['localhost', 'http']` (Node's `dns.lookupService`).
+   * @see Python `loop.getnameinfo()`
+   * @throws {TypeError} "getnameinfo() argument 1 must be a tuple"; {OSError} "IPv4 sockaddr must be 2 tuple"; gaierror
+   */
+  override *getnameinfo(sockaddr: readonly unknown[], flags = 0): Coroutine<[string, string]> {
+    return yield* getnameinfo(this, sockaddr, flags);
+  }
+
   /** @internal Python `_ensure_fd_no_transport`: a socket with a live transport belongs to it. */
   _ensureFdNoTransport(fileobj: Selectable): void {
     const obj: unknown = fileobj;
@@ -345,11 +441,11 @@ export class SelectorEventLoop extends BaseEventLoop {
   }
 
   /**
-   * Opens a TCP connection to `host`:`port` (each resolved address is tried in turn) and wires
-   * it to a protocol from `protocolFactory`: `[transport, protocol]`, once `connectionMade` ran.
+   * Opens a TCP connection to `host`:`port` (resolved through `this.getaddrinfo`; each address is
+   * tried in turn through `this.sockConnect`, or staggered with `happyEyeballsDelay`) and wires it
+   * to a protocol from `protocolFactory`: `[transport, protocol]`, once `connectionMade` ran.
    * @see Python `loop.create_connection()`
    * Differences:
-   * - No happy eyeballs or `all_errors`; `family` and `localAddr` are supported.
    * - A bad `ssl` value fails before any socket exists (Python connects first); see docs/PORTING.md (TLS).
    * @throws {ConnectionRefusedError} and other OS errors; {OSError} "Multiple exceptions: …" when every address failed differently
    * @throws {TypeError} a `protocolFactory` that is not a function or does not return a protocol (the socket is closed)
@@ -400,12 +496,12 @@ export class SelectorEventLoop extends BaseEventLoop {
   }
 
   /**
-   * Listens on `host`:`port` (every address `host` resolves to; `null` or '' for all IPv4
-   * interfaces) and makes a protocol from `protocolFactory` for each connection.
+   * Listens on `host`:`port` (every address `host` resolves to; `null` or '' for every passive
+   * address, IPv4 and IPv6) and makes a protocol from `protocolFactory` for each connection.
    * @see Python `loop.create_server()`
    * Differences:
-   * - `host` null listens on `0.0.0.0` only (Python adds `::` too); no `reuse_port`.
    * - A bad `ssl` context (a client one, one without a certificate) fails at the call (Python fails each handshake).
+   * - `reusePort: true` and `reuseAddress: false` are RangeErrors (Node has no SO_REUSEPORT; libuv always sets SO_REUSEADDR).
    * @throws {OSError} "[Errno 98] error while attempting to bind on address …: address already in use"
    * @throws {TypeError} a `protocolFactory` that is not a function (Python finds out per connection)
    */
@@ -524,6 +620,39 @@ function sockConnectCb(fut: Future<void>, sock: Socket, address: Address): void 
   // A Unix connect fails inside Python's connect() itself, with the plain system message.
   if (err !== 0) fut.setException(typeof address === 'string' ? errnoError(err) : errnoError(err, `Connect call failed ${formatAddress(address)}`));
   else fut.setResult(undefined);
+}
+
+function sockSendtoCb(fut: Future<number>, sock: Socket, data: Uint8Array, address: Address): void {
+  if (fut.done()) return;
+  try {
+    fut.setResult(sock.sendto(data, address));
+  } catch (e) {
+    if (!(e instanceof BlockingIOError)) fut.setException(e);
+  }
+}
+
+function sockRecvfromCb(fut: Future<[Buffer, Address]>, sock: Socket, bufsize: number): void {
+  if (fut.done()) return;
+  let r: [Buffer, Address] | null;
+  try {
+    r = sock._tryRecvfrom(bufsize);
+  } catch (e) {
+    fut.setException(e);
+    return;
+  }
+  if (r !== null) fut.setResult(r);
+}
+
+function sockRecvfromIntoCb(fut: Future<[number, Address]>, sock: Socket, buf: Uint8Array, nbytes: number): void {
+  if (fut.done()) return;
+  let r: [number, Address] | null;
+  try {
+    r = sock._tryRecvfromInto(buf, nbytes);
+  } catch (e) {
+    fut.setException(e);
+    return;
+  }
+  if (r !== null) fut.setResult(r);
 }
 
 function sockAcceptCb(loop: SelectorEventLoop, fut: Future<[Socket, Address]>, sock: Socket): void {

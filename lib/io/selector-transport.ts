@@ -2,11 +2,11 @@
 // Reads come from a reader registered on the loop's selector and go to the protocol; writes go
 // straight to the socket and only what it refuses is buffered here (with a writer armed until it
 // drains). connectionLost is called exactly once, after which the socket is closed.
-import { BlockingIOError, OSError } from '../exceptions';
+import { BlockingIOError, OSError, RuntimeError } from '../exceptions';
 import type { Future } from '../futures';
 import { Deque } from '../internal/deque';
 import { logger } from '../log';
-import type { BaseProtocol, Protocol } from './protocols';
+import { BufferedProtocol, type BaseProtocol, type Protocol } from './protocols';
 import type { Server } from './server';
 import type { SelectorEventLoop } from './selector-events';
 import { SHUT_WR, type Socket } from './sockets';
@@ -47,7 +47,7 @@ function setResultUnlessCancelled(fut: Future<void>): void {
  * @see Python `asyncio.selector_events._SelectorSocketTransport`
  * Differences:
  * - `getExtraInfo('socket')` is the tsyncio Socket itself (Python wraps it in a TransportSocket).
- * - No BufferedProtocol (Python's `get_buffer` path) and no sendfile.
+ * - No sendfile.
  */
 export class SelectorSocketTransport extends FlowControlTransport implements Transport {
   /** @internal */
@@ -57,6 +57,8 @@ export class SelectorSocketTransport extends FlowControlTransport implements Tra
   /** @internal */
   _protocol: Protocol;
   #protocolConnected = false;
+  /** Python `_read_ready_cb` is `_read_ready__get_buffer`: the protocol is a BufferedProtocol. */
+  #buffered = false;
   #server: Server | null;
   #buffer = new Deque<Buffer>();
   #bufferSize = 0;
@@ -91,6 +93,7 @@ export class SelectorSocketTransport extends FlowControlTransport implements Tra
     this._sock = sock;
     this.#fd = sock.fileno();
     this._protocol = protocol;
+    this.#buffered = (protocol as unknown) instanceof BufferedProtocol;
     this.#protocolConnected = true;
     this.#server = server;
     server?._attach();
@@ -108,6 +111,7 @@ export class SelectorSocketTransport extends FlowControlTransport implements Tra
   /** @see Python `BaseTransport.set_protocol()` */
   setProtocol(protocol: Protocol): void {
     this._protocol = protocol;
+    this.#buffered = (protocol as unknown) instanceof BufferedProtocol;
     this.#protocolConnected = true;
   }
 
@@ -223,6 +227,10 @@ export class SelectorSocketTransport extends FlowControlTransport implements Tra
   /** @internal Python `_read_ready__data_received`. */
   _readReady(): void {
     if (this._connLost !== 0) return;
+    if (this.#buffered) {
+      this.#readReadyGetBuffer();
+      return;
+    }
     let data: Buffer;
     try {
       data = (this._sock as Socket).recv(MAX_SIZE);
@@ -239,6 +247,36 @@ export class SelectorSocketTransport extends FlowControlTransport implements Tra
       this._protocol.dataReceived(data);
     } catch (e) {
       this._fatalError(e as Error, 'Fatal error: protocol.data_received() call failed.');
+    }
+  }
+
+  /** Python `_read_ready__get_buffer`: receive into the BufferedProtocol's own buffer. */
+  #readReadyGetBuffer(): void {
+    const protocol = this._protocol as unknown as BufferedProtocol;
+    let buf: Uint8Array;
+    try {
+      buf = protocol.getBuffer(-1);
+      if (!(buf instanceof Uint8Array) || buf.length === 0) throw new RuntimeError('get_buffer() returned an empty buffer');
+    } catch (e) {
+      this._fatalError(e as Error, 'Fatal error: protocol.get_buffer() call failed.');
+      return;
+    }
+    let n: number;
+    try {
+      n = (this._sock as Socket)._tryRecvInto(buf);
+    } catch (e) {
+      this._fatalError(e as Error, 'Fatal read error on socket transport');
+      return;
+    }
+    if (n < 0) return;
+    if (n === 0) {
+      this.#readReadyOnEof();
+      return;
+    }
+    try {
+      protocol.bufferUpdated(n);
+    } catch (e) {
+      this._fatalError(e as Error, 'Fatal error: protocol.buffer_updated() call failed.');
     }
   }
 

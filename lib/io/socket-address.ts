@@ -114,12 +114,12 @@ function unixBindError(err: number, path: string): OSError {
 // (the permission model), bind() only records the address and listen() binds (see Socket's doc in sockets.ts).
 
 /** @internal Binds a TCP handle of `family` to `addr` ('' host: all interfaces): the handle (null without process.binding) and the address it got. */
-export function bindInet(family: number, addr: InetAddress): [TcpHandle | null, InetAddress] {
+export function bindInet(family: number, addr: InetAddress, v6only = false): [TcpHandle | null, InetAddress] {
   const host = addr[0] === '' ? (family === AF_INET6 ? '::' : '0.0.0.0') : addr[0];
   const wrap = loadBinding('tcp_wrap');
   if (wrap === null) return [null, toAddress(family, host, addr[1])];
   const handle = new wrap.TCP(wrap.constants.SERVER);
-  let err = family === AF_INET6 ? handle.bind6(host, addr[1], 0) : handle.bind(host, addr[1]);
+  let err = family === AF_INET6 ? handle.bind6(host, addr[1], v6only ? 1 : 0) : handle.bind(host, addr[1]);
   // libuv defers a bind's EADDRINUSE to listen()/connect(); getsockname() reports it at once.
   const out: Record<string, unknown> = {};
   if (err === 0) err = handle.getsockname(out);

@@ -10,10 +10,11 @@ import { constants as bufferConstants } from 'node:buffer';
 import type * as net from 'node:net';
 import type { OSError } from '../exceptions';
 import { _argRangeError, _argTypeError, _checkInteger } from '../internal/validate';
-import { osError } from './oserrors';
+import { errnoError, osError } from './oserrors';
 import {
   AF_INET, AF_INET6, AF_UNIX, bindInet, bindUnix, checkInetAddress, checkUnixPath, connectTarget, toAddress, type Address, type InetAddress,
 } from './socket-address';
+import { SocketDatagram } from './socket-datagram';
 import { SocketListener } from './socket-listener';
 import { SEND_BUFFER_SIZE, SocketStream } from './socket-stream';
 import { uvCode, type PipeHandle, type TcpHandle } from './uv';
@@ -26,6 +27,12 @@ export type { Address, InetAddress };
 
 /** Socket type: a byte stream (TCP). @see Python `socket.SOCK_STREAM` */
 export const SOCK_STREAM = 1;
+/** Socket type: datagrams (UDP). @see Python `socket.SOCK_DGRAM` */
+export const SOCK_DGRAM = 2;
+/** Socket type: raw (only a `getaddrinfo` type here). @see Python `socket.SOCK_RAW` */
+export const SOCK_RAW = 3;
+/** `setsockopt` option: may send to a broadcast address. @see Python `socket.SO_BROADCAST` */
+export const SO_BROADCAST = 6;
 /** `shutdown()`: no more receives. @see Python `socket.SHUT_RD` */
 export const SHUT_RD = 0;
 /** `shutdown()`: no more sends (sends FIN). @see Python `socket.SHUT_WR` */
@@ -72,6 +79,7 @@ export interface Selectable {
  * - Where Node refuses `process.binding` (the permission model), `bind` only records the address:
  *   a TCP port 0 shows in `getsockname()` one Node turn after `listen()`, and bind errors reach
  *   `accept()`; a Unix socket file appears at `listen()`.
+ * - SOCK_DGRAM runs over `node:dgram` (no AF_UNIX datagrams; see socket-datagram.ts).
  */
 export class Socket implements Selectable {
   readonly family: number;
@@ -89,9 +97,14 @@ export class Socket implements Selectable {
   /** The connection role, from the first connect() (or the accept that made this socket) on. */
   #stream: SocketStream | null = null;
   #maxConnections = 0;
+  /** @internal IPV6_V6ONLY for an AF_INET6 stream socket's bind (servers set it, as asyncio's create_server does). */
+  _v6only = false;
+  /** The datagram role of a SOCK_DGRAM socket, from the constructor on. */
+  readonly #dgram: SocketDatagram | null = null;
 
   /**
-   * A new, unconnected socket of the given family (`AF_INET`, `AF_INET6` or `AF_UNIX`).
+   * A new, unconnected socket of the given family (`AF_INET`, `AF_INET6` or `AF_UNIX`) and type
+   * (`SOCK_STREAM`, or `SOCK_DGRAM` for AF_INET/AF_INET6).
    * @throws {TypeError} a family or type that is not an integer; {OSError} for an unsupported family or type
    */
   constructor(family: number = AF_INET, type: number = SOCK_STREAM) {
@@ -100,10 +113,13 @@ export class Socket implements Selectable {
     if (family !== AF_INET && family !== AF_INET6 && family !== AF_UNIX) {
       throw osError('EAFNOSUPPORT', `family ${family} (only AF_INET, AF_INET6 and AF_UNIX are supported)`);
     }
-    if (type !== SOCK_STREAM) throw osError('EPROTONOSUPPORT', `type ${type} (only SOCK_STREAM is supported)`);
+    if (type !== SOCK_STREAM && (type !== SOCK_DGRAM || family === AF_UNIX)) {
+      throw osError('EPROTONOSUPPORT', `type ${type} (only SOCK_STREAM, and SOCK_DGRAM for AF_INET/AF_INET6, are supported)`);
+    }
     this.family = family;
     this.type = type;
     this.#fd = nextFd++;
+    if (type === SOCK_DGRAM) this.#dgram = new SocketDatagram(this._watchers, family);
   }
 
   #notify(): void {
@@ -184,9 +200,15 @@ export class Socket implements Selectable {
   bind(address: Address): void {
     this.#checkOpen();
     if (this.#bindAddr !== null || this.#conn() !== null || this.#listener !== null) throw osError('EINVAL');
+    const dg = this.#dgram;
+    if (dg !== null) {
+      if (dg._bound) throw osError('EINVAL');
+      this.#bindAddr = dg._bind(checkInetAddress('bind', this.family, address));
+      return;
+    }
     const [handle, addr] = this.family === AF_UNIX
       ? bindUnix(checkUnixPath(address))
-      : bindInet(this.family, checkInetAddress('bind', this.family, address));
+      : bindInet(this.family, checkInetAddress('bind', this.family, address), this._v6only);
     this.#bound = handle;
     this.#bindAddr = addr;
   }
@@ -202,6 +224,7 @@ export class Socket implements Selectable {
     // A negative backlog is 0, as Python (and Linux) take it; beyond a C int is Python's OverflowError.
     backlog = Math.max(_checkInteger('listen', 'backlog', backlog, -0x80000000, 0x7fffffff), 0);
     this.#checkOpen();
+    if (this.#dgram !== null) throw errnoError(95, 'Operation not supported');
     if (this.#listener !== null) return;
     if (this.#conn() !== null) throw osError('EINVAL', 'listen() on a connected socket');
     // Linux refuses to listen on a socket that has tried to connect, even one whose connect failed.
@@ -250,6 +273,7 @@ export class Socket implements Selectable {
   /** @internal `accept` that returns null where it would throw BlockingIOError. */
   _tryAccept(): [Socket, Address] | null {
     this.#checkOpen();
+    if (this.#dgram !== null) throw errnoError(95, 'Operation not supported');
     const listener = this.#listener;
     if (listener === null) throw osError('EINVAL', 'accept() on a socket that is not listening');
     return listener._tryAccept();
@@ -266,6 +290,10 @@ export class Socket implements Selectable {
    */
   connect(address: Address): void {
     this.#checkOpen();
+    if (this.#dgram !== null) {
+      this.#dgram._connect(checkInetAddress('connect', this.family, address));
+      return;
+    }
     const st = this.#stream;
     if (st !== null) {
       if (st._connecting) throw osError('EALREADY');
@@ -328,6 +356,8 @@ export class Socket implements Selectable {
     }
     // Python allocates `n` bytes first (MemoryError for a huge one); no Buffer is larger than this.
     if (n > MAX_LENGTH) throw _argRangeError('recv', 'bufsize', `at most ${MAX_LENGTH} (the largest Buffer)`, n);
+    const dg = this.#dgram;
+    if (dg !== null) return dg._recvfrom(n)?.[0] ?? null;
     const st = this.#stream;
     if (st === null) throw this.#notConnected();
     return st._recv(n);
@@ -354,6 +384,7 @@ export class Socket implements Selectable {
       throw new RangeError('negative buffersize in recv_into');
     }
     if (nbytes > buffer.length) throw new RangeError('buffer too small for requested bytes');
+    if (this.#dgram !== null) return this._tryRecvfromInto(buffer, nbytes)?.[0] ?? -1;
     const st = this.#stream;
     if (st === null) throw this.#notConnected();
     return st._recvInto(buffer, nbytes === 0 ? buffer.length : nbytes);
@@ -367,9 +398,106 @@ export class Socket implements Selectable {
   send(data: Uint8Array): number {
     this.#checkOpen();
     if (!(data instanceof Uint8Array)) throw new TypeError(`a bytes-like object is required, not '${typeof data === 'string' ? 'str' : typeof data}'`);
+    const dg = this.#dgram;
+    if (dg !== null) {
+      if (dg._peer === null) throw osError('EDESTADDRREQ');
+      return dg._sendto(data, null);
+    }
     const st = this.#stream;
     if (st === null) throw osError('ENOTCONN');
     return st._send(data);
+  }
+
+  /**
+   * Sends the datagram `data` to `address` (`[host, port]`; the host an IP literal, '',
+   * 'localhost' or '<broadcast>') and returns its length.
+   * @see Python `socket.sendto()`
+   * @throws {TypeError} non-bytes data or a bad address; {RangeError} "sendto(): port must be 0-65535.";
+   *   {BlockingIOError} when the send buffer is full; {OSError} EMSGSIZE for a datagram over 64 KiB,
+   *   EISCONN on a stream socket
+   */
+  sendto(data: Uint8Array, address: Address): number {
+    this.#checkOpen();
+    if (!(data instanceof Uint8Array)) throw new TypeError(`a bytes-like object is required, not '${typeof data === 'string' ? 'str' : typeof data}'`);
+    const dg = this.#dgram;
+    if (dg === null) throw this.#conn() !== null ? osError('EISCONN') : errnoError(95, 'Operation not supported');
+    if (Array.isArray(address) && address[0] === '<broadcast>') {
+      const copy = address.slice() as InetAddress;
+      copy[0] = this.family === AF_INET6 ? 'ff02::1' : '255.255.255.255';
+      address = copy;
+    }
+    const addr = checkInetAddress('sendto', this.family, address);
+    if (addr[0] === '') {
+      const copy = addr.slice() as InetAddress;
+      copy[0] = this.family === AF_INET6 ? '::' : '0.0.0.0';
+      return dg._sendto(data, copy);
+    }
+    return dg._sendto(data, addr);
+  }
+
+  /**
+   * The next datagram (cut to `bufsize` bytes) and its sender's address.
+   * @see Python `socket.recvfrom()`
+   * @throws {RangeError} "negative buffersize in recvfrom"; {BlockingIOError} when none waits;
+   *   {ConnectionRefusedError} after an ICMP port unreachable on a connected socket; other OS errors
+   */
+  recvfrom(bufsize: number): [Buffer, Address] {
+    const r = this._tryRecvfrom(bufsize);
+    if (r === null) throw osError('EAGAIN');
+    return r;
+  }
+
+  /** @internal `recvfrom` that returns null where it would throw BlockingIOError. */
+  _tryRecvfrom(bufsize: number): [Buffer, Address] | null {
+    this.#checkOpen();
+    if (typeof bufsize !== 'number' || !Number.isInteger(bufsize)) throw _argTypeError('recvfrom', 'bufsize', 'an integer', bufsize);
+    if (bufsize < 0) throw new RangeError('negative buffersize in recvfrom');
+    if (bufsize > MAX_LENGTH) throw _argRangeError('recvfrom', 'bufsize', `at most ${MAX_LENGTH} (the largest Buffer)`, bufsize);
+    const dg = this.#dgram;
+    if (dg === null) {
+      const data = this._tryRecv(bufsize);
+      return data === null ? null : [data, this.family === AF_UNIX ? '' : (this.#stream?._peer ?? null) as Address];
+    }
+    return dg._recvfrom(bufsize);
+  }
+
+  /**
+   * Receives the next datagram into `buffer` (up to `nbytes`, 0: its length): `[bytes, address]`.
+   * @see Python `socket.recvfrom_into()`
+   * @throws {RangeError} "nbytes is greater than the length of the buffer", "negative buffersize in recvfrom_into";
+   *   {BlockingIOError} when none waits; OS errors as `recvfrom`
+   */
+  recvfromInto(buffer: Uint8Array, nbytes = 0): [number, Address] {
+    const r = this._tryRecvfromInto(buffer, nbytes);
+    if (r === null) throw osError('EAGAIN');
+    return r;
+  }
+
+  /** @internal `recvfromInto` that returns null where it would throw BlockingIOError. */
+  _tryRecvfromInto(buffer: Uint8Array, nbytes = 0): [number, Address] | null {
+    this.#checkOpen();
+    if (!(buffer instanceof Uint8Array)) throw new TypeError(`recvfrom_into() argument 'buffer' must be read-write bytes-like object, not ${typeof buffer}`);
+    if (typeof nbytes !== 'number' || !Number.isInteger(nbytes)) throw _argTypeError('recvfromInto', 'nbytes', 'an integer', nbytes);
+    if (nbytes < 0) throw new RangeError('negative buffersize in recvfrom_into');
+    if (nbytes > buffer.length) throw new RangeError('nbytes is greater than the length of the buffer');
+    const r = this._tryRecvfrom(nbytes === 0 ? buffer.length : nbytes);
+    if (r === null) return null;
+    buffer.set(r[0]);
+    return [r[0].length, r[1]];
+  }
+
+  /**
+   * Sets a socket option: only `SOL_SOCKET`/`SO_BROADCAST` on a datagram socket.
+   * @see Python `socket.setsockopt()`
+   * @throws {OSError} "[Errno 92] Protocol not available" for another option
+   */
+  setsockopt(level: number, option: number, value: number | boolean): void {
+    _checkInteger('setsockopt', 'level', level);
+    _checkInteger('setsockopt', 'option', option);
+    this.#checkOpen();
+    const dg = this.#dgram;
+    if (level !== SOL_SOCKET || option !== SO_BROADCAST || dg === null) throw osError('ENOPROTOOPT');
+    dg._setBroadcast(Boolean(value));
   }
 
   /**
@@ -396,6 +524,7 @@ export class Socket implements Selectable {
     this.#bound?.close();
     this.#bound = null;
     this.#listener?._close();
+    this.#dgram?._close();
     this.#notify();
   }
 
@@ -413,6 +542,7 @@ export class Socket implements Selectable {
   getsockname(): Address {
     this.#checkOpen();
     if (this.family === AF_UNIX) return this.#bindAddr ?? '';
+    if (this.#dgram !== null) return this.#dgram._sockname();
     const conn = this.#conn();
     if (conn !== null && conn.localPort !== undefined) return toAddress(this.family, conn.localAddress, conn.localPort);
     const a = this.#listener?._address();
@@ -427,7 +557,7 @@ export class Socket implements Selectable {
    */
   getpeername(): Address {
     this.#checkOpen();
-    const peer = this.#stream?._peer ?? null;
+    const peer = this.#stream?._peer ?? this.#dgram?._peer ?? null;
     if (peer === null) throw osError('ENOTCONN');
     return peer;
   }
@@ -435,6 +565,7 @@ export class Socket implements Selectable {
   /** @internal */
   _readReady(): boolean {
     if (this.#closed) return false;
+    if (this.#dgram !== null) return this.#dgram._readReady();
     const listener = this.#listener;
     if (listener !== null) return listener._readReady();
     const st = this.#stream;
@@ -444,6 +575,7 @@ export class Socket implements Selectable {
   /** @internal */
   _writeReady(): boolean {
     if (this.#closed) return false;
+    if (this.#dgram !== null) return this.#dgram._writeReady();
     const st = this.#stream;
     return st !== null && st._writeReady();
   }
@@ -451,7 +583,7 @@ export class Socket implements Selectable {
   toString(): string {
     const kind = this.family === AF_INET6 ? 'AF_INET6' : this.family === AF_UNIX ? 'AF_UNIX' : 'AF_INET';
     const laddr = this.#closed || this.family !== AF_UNIX || this.#bindAddr === null ? '' : `, laddr=${JSON.stringify(this.#bindAddr)}`;
-    const peer = this.#stream?._peer ?? null;
-    return `<Socket fd=${this.#fd}, family=${kind}, type=SOCK_STREAM${laddr}${peer !== null ? `, raddr=${JSON.stringify(peer)}` : ''}>`;
+    const peer = this.#stream?._peer ?? this.#dgram?._peer ?? null;
+    return `<Socket fd=${this.#fd}, family=${kind}, type=${this.#dgram !== null ? 'SOCK_DGRAM' : 'SOCK_STREAM'}${laddr}${peer !== null ? `, raddr=${JSON.stringify(peer)}` : ''}>`;
   }
 }

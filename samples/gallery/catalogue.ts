@@ -75,6 +75,7 @@ export const SAMPLES: readonly SampleInfo[] = [
     description: 'docs TCP Echo Server and Client on Protocol: create_server/create_connection, the on_con_lost future',
     pair: { server: 'echo-server-protocol', client: 'echo-client-protocol' },
   },
+  { name: 'udp-echo', description: 'docs UDP Echo Server and Client in one program: create_datagram_endpoint, DatagramProtocol, sendto' },
   {
     name: 'selectors-echo',
     description: 'docs selectors echo server, Node form: for (;;) { await sel.select() } with accept/read callbacks; one client',

@@ -73,13 +73,13 @@ describe('options objects (Python: unexpected keyword arguments)', () => {
       expect(message(yield* caughtIn(openConnection('127.0.0.1', 1, { server_hostname: 'x' } as never))))
         .toBe("openConnection() got an unexpected keyword argument 'server_hostname' (did you mean serverHostname?)");
       expect(message(yield* caughtIn(startServer(function* () { /* never */ }, '127.0.0.1', 0, { reuse_port: true } as never))))
-        .toBe("startServer() got an unexpected keyword argument 'reuse_port'");
+        .toBe("startServer() got an unexpected keyword argument 'reuse_port' (did you mean reusePort?)");
       expect(message(yield* caughtIn(openUnixConnection('/nonexistent', { sslContext: 1 } as never))))
         .toBe("openUnixConnection() got an unexpected keyword argument 'sslContext'");
       expect(message(yield* caughtIn(startUnixServer(function* () { /* never */ }, '/nonexistent', { limt: 1 } as never))))
         .toBe("startUnixServer() got an unexpected keyword argument 'limt'");
       expect(message(yield* caughtIn(loop.createConnection(() => new Protocol(), '127.0.0.1', 1, { happy_eyeballs_delay: 0.25 } as never))))
-        .toBe("createConnection() got an unexpected keyword argument 'happy_eyeballs_delay'");
+        .toBe("createConnection() got an unexpected keyword argument 'happy_eyeballs_delay' (did you mean happyEyeballsDelay?)");
       expect(message(yield* caughtIn(loop.createServer(() => new Protocol(), '127.0.0.1', 0, { ssl: {} } as never))))
         .toBe('ssl argument must be an SSLContext or None');
       expect(message(yield* caughtIn(loop.createUnixServer(() => new Protocol(), '/nonexistent', { family: 1 } as never))))
