@@ -86,7 +86,7 @@ export {
   SSLContext, SSLError, SSLCertVerificationError, CertificateError, createDefaultContext, Purpose, TLSVersion,
   PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, ssl,
 } from './io/ssl';
-export type { CreateDefaultContextOptions, PeerCert, SSLObject, SSLPurpose } from './io/ssl';
+export type { CreateDefaultContextOptions, PeerCert, SSLObject, SSLPurpose, TLSVersionName } from './io/ssl';
 export type { SSLProtocolTransport } from './io/sslproto';
 export type { SSLClientOptions, SSLServerOptions, StartTlsOptions } from './io/ssl-options';
 export type { CreateUnixConnectionOptions, ConnectAcceptedSocketOptions } from './io/connections';

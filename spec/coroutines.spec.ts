@@ -1,11 +1,7 @@
 // Debug mode's "coroutine ... was never awaited" (Python: the RuntimeWarning of a coroutine object
 // destroyed before it was started; asyncio's debug mode adds where it was created).
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { EventLoop, VirtualClock, run, sleep, type Coroutine } from '../lib';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
+import { collectUntil, gc } from './helpers/gc';
 
 /** Collects garbage until FinalizationRegistry callbacks had a chance to run. */
 async function collect(): Promise<void> {
@@ -35,6 +31,7 @@ describe('never-awaited coroutines in debug mode', () => {
 
   test('test_coroutine_never_yielded analogue: a dropped sleep() is reported once, with where it was made', async () => {
     await run(forgets(), { debug: true, clock: new VirtualClock() });
+    await collectUntil(() => warnings.some((w) => w.includes('was never awaited')));
     await collect();
     const never = warnings.filter((w) => w.includes('was never awaited'));
     expect(never).toHaveLength(1);
@@ -55,6 +52,7 @@ describe('never-awaited coroutines in debug mode', () => {
     await loop.runUntilComplete(forgets());
     loop.setDebug(false);
     loop.close();
+    await collectUntil(() => warnings.some((w) => w.includes('was never awaited')));
     await collect();
     expect(warnings.filter((w) => w.includes('was never awaited'))).toHaveLength(1);
   });

@@ -41,7 +41,8 @@ export const Purpose: { readonly SERVER_AUTH: SSLPurpose; readonly CLIENT_AUTH: 
 export const TLSVersion = Object.freeze({
   MINIMUM_SUPPORTED: 'MINIMUM_SUPPORTED', TLSv1: 'TLSv1', TLSv1_1: 'TLSv1.1', TLSv1_2: 'TLSv1.2', TLSv1_3: 'TLSv1.3', MAXIMUM_SUPPORTED: 'MAXIMUM_SUPPORTED',
 } as const);
-type TLSVersionName = (typeof TLSVersion)[keyof typeof TLSVersion];
+/** A value of {@link TLSVersion}. @see Python `ssl.TLSVersion` */
+export type TLSVersionName = (typeof TLSVersion)[keyof typeof TLSVersion];
 const VERSIONS: readonly string[] = Object.values(TLSVersion);
 
 /**

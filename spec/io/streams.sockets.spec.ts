@@ -3,14 +3,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 import {
   AF_UNIX, BrokenPipeError, ConnectionAbortedError, ConnectionResetError, Socket, StreamReader, StreamReaderProtocol, StreamWriter,
   getRunningLoop, openConnection, openUnixConnection, run, sleep, startServer, startUnixServer, wrapPromise,
   type Coroutine, type ExceptionContext, type Transport,
 } from '../../lib';
 import { rawServer, runTestServer } from '../helpers/peers';
+import { collectUntil } from '../helpers/gc';
 
 async function withTestServer(body: (address: [string, number]) => Promise<void>): Promise<void> {
   const httpd = await runTestServer();
@@ -317,8 +316,6 @@ describe('openConnection / startServer (test_streams.py, real sockets)', () => {
   }, 10000);
 
   describe('StreamWriter finalizer (Python StreamWriter.__del__)', () => {
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as () => void;
     // Python's assertWarns(ResourceWarning): record process.emitWarning calls (nothing is printed).
     let warnings: string[] = [];
     let spy: jest.SpyInstance | null = null;
@@ -340,12 +337,9 @@ describe('openConnection / startServer (test_streams.py, real sockets)', () => {
       return wr.transport;
     }
 
-    function* collectGarbage(): Coroutine {
-      gc();
-      // FinalizationRegistry callbacks run in a later Node task.
-      yield* wrapPromise(new Promise((resolve) => setTimeout(resolve, 20)));
-      gc();
-      yield* wrapPromise(new Promise((resolve) => setTimeout(resolve, 20)));
+    /** Collects garbage until `done()` (by default a few turns); the callbacks run in later Node tasks. */
+    function* collectGarbage(done?: () => boolean): Coroutine {
+      yield* wrapPromise(collectUntil(done ?? (() => false), done === undefined ? 10 : 1000));
     }
 
     test('test_unclosed_resource_warnings: a dropped open writer closes its transport and warns "unclosed <StreamWriter" (debug mode)', async () => {
@@ -354,7 +348,7 @@ describe('openConnection / startServer (test_streams.py, real sockets)', () => {
           const messages = collectMessages();
           const transport = yield* connectAndDrop(address);
           expect(transport.isClosing()).toBe(false);
-          yield* collectGarbage();
+          yield* collectGarbage(() => transport.isClosing());
           expect(transport.isClosing()).toBe(true);
           expect(warnings.map((w) => w.slice(0, 'unclosed <StreamWriter'.length))).toEqual(['unclosed <StreamWriter']);
           expect(messages).toEqual([]);
@@ -365,11 +359,7 @@ describe('openConnection / startServer (test_streams.py, real sockets)', () => {
     test('test_loop_is_closed_resource_warnings: a writer dropped after its loop closed warns "loop is closed" (debug mode)', async () => {
       await withTestServer(async (address) => {
         const transport = await run(connectAndDrop(address), { debug: true });
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        gc();
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        gc();
-        await new Promise((resolve) => setTimeout(resolve, 20));
+        await collectUntil(() => warnings.length > 0);
         expect(warnings).toEqual(['loop is closed']);
         expect(transport.isClosing()).toBe(false);
         (transport.getExtraInfo('socket') as Socket).close();
@@ -380,7 +370,7 @@ describe('openConnection / startServer (test_streams.py, real sockets)', () => {
       await withTestServer(async (address) => {
         await run((function* (): Coroutine {
           const transport = yield* connectAndDrop(address);
-          yield* collectGarbage();
+          yield* collectGarbage(() => transport.isClosing());
           expect(transport.isClosing()).toBe(true);
           expect(warnings).toEqual([]);
         })());
