@@ -4,7 +4,8 @@
 // and its parent task): no field is added to Task or Future for it.
 // Invariants: roots are the live tasks nobody awaits, in creation order; a task awaited twice shows
 // twice; a link back into the path prints `(cycle)` and stops.
-import { getRunningLoop, _isLoop, type AbstractEventLoop } from './events';
+import { getRunningLoop, _getRunningLoop, _isLoop, type AbstractEventLoop } from './events';
+import { RuntimeError } from './exceptions';
 import { _argTypeError, _checkOptions } from './internal/validate';
 import { Future, FutureWatcher, type Coroutine } from './futures';
 import { GatheringFuture } from './gather';
@@ -142,4 +143,196 @@ export function printTaskTree(loop?: AbstractEventLoop, opts?: { file?: { write(
   const file = opts?.file ?? process.stdout;
   if (typeof (file as { write?: unknown }).write !== 'function') throw _argTypeError('printTaskTree', 'file', 'an object with write()', file);
   file.write(`${formatTaskTree(loop)}\n`);
+}
+
+// ---- The call graph (3.14's capture_call_graph / format_call_graph / print_call_graph) ----
+
+/**
+ * A future with its call stack (innermost first) and the graphs of what awaits it.
+ * @see Python `asyncio.FutureCallGraph` (3.14)
+ * Differences:
+ * - The call stack holds the task's coroutines by name (a suspended generator shows no file or line).
+ */
+export interface FutureCallGraph {
+  readonly future: Future<unknown>;
+  readonly callStack: readonly FrameCallGraphEntry[];
+  readonly awaitedBy: readonly FutureCallGraph[];
+}
+
+/** Links added by `futureAddToAwaitedBy`: kept beside the futures, never on them. */
+const addedLinks = new WeakMap<Future<unknown>, Set<Future<unknown>>>();
+/** Per-process first-seen ids for the drawing. */
+const graphIds = new WeakMap<Future<unknown>, number>();
+let nextGraphId = 1;
+const GRAPH_KEYS = ['depth', 'limit'] as const;
+const PRINT_GRAPH_KEYS = ['depth', 'limit', 'file'] as const;
+
+/**
+ * Records that `future` is awaited by `waiter` (for intermediate futures the loop cannot see);
+ * non-futures are ignored, as in Python.
+ * @see Python `asyncio.future_add_to_awaited_by()` (3.14)
+ */
+export function futureAddToAwaitedBy(future: Future<unknown>, waiter: Future<unknown>): void {
+  if (!(future instanceof Future) || !(waiter instanceof Future)) return;
+  let s = addedLinks.get(future);
+  if (s === undefined) addedLinks.set(future, (s = new Set()));
+  s.add(waiter);
+}
+
+/**
+ * Records that `future` is no longer awaited by `waiter`; non-futures and unknown links are ignored.
+ * @see Python `asyncio.future_discard_from_awaited_by()` (3.14)
+ */
+export function futureDiscardFromAwaitedBy(future: Future<unknown>, waiter: Future<unknown>): void {
+  if (!(future instanceof Future) || !(waiter instanceof Future)) return;
+  const s = addedLinks.get(future);
+  if (s === undefined) return;
+  s.delete(waiter);
+  if (s.size === 0) addedLinks.delete(future);
+}
+
+/**
+ * The futures awaiting `fut`: tasks parked on it, the task behind a gather/shield/wait/asCompleted
+ * watching it (an intermediate future is looked through), a TaskGroup's parent task, added links.
+ */
+function awaitersOf(fut: Future<unknown>, out: Set<Future<unknown>>, depth: number): void {
+  if (depth > 50) return;
+  for (const e of entries(fut)) {
+    if (e instanceof Task) out.add(e);
+    else if (e instanceof FutureWatcher) {
+      const w = e as { outer?: unknown; inner?: unknown; group?: TaskGroup; waiter?: unknown; getters?: Iterable<unknown> };
+      if (w.group !== undefined) {
+        const p = w.group._parent;
+        if (p !== null) out.add(p);
+      } else if (w.outer instanceof Future && w.outer !== fut) {
+        awaitersOf(w.outer, out, depth + 1); // gather's outer, or a shield's outer when fut is the inner
+      } else if (w.waiter instanceof Future) {
+        awaitersOf(w.waiter, out, depth + 1); // wait()
+      } else if (w.getters !== undefined) {
+        for (const g of w.getters) if (g instanceof Future) awaitersOf(g, out, depth + 1); // asCompleted
+      }
+    }
+  }
+  const added = addedLinks.get(fut);
+  if (added !== undefined) for (const a of added) out.add(a);
+}
+
+function applyLimit(stack: FrameCallGraphEntry[], limit: number | null): FrameCallGraphEntry[] {
+  if (limit === null) return stack;
+  if (limit > 0) return stack.slice(-limit);
+  if (limit < 0) return stack.slice(0, -limit);
+  return [];
+}
+
+function buildGraph(fut: Future<unknown>, limit: number | null, skip: number, path: Set<Future<unknown>>): FutureCallGraph {
+  const stack = fut instanceof Task ? framesOf(fut).reverse().slice(skip) : [];
+  const next = new Set(path).add(fut);
+  const by = new Set<Future<unknown>>();
+  awaitersOf(fut, by, 0);
+  const awaitedBy = [...by].filter((f) => !next.has(f)).map((f) => buildGraph(f, limit, 0, next));
+  return { future: fut, callStack: applyLimit(stack, limit), awaitedBy };
+}
+
+function graphArgs(fn: string, future: unknown, opts: { depth?: number; limit?: number | null } | undefined): { depth: number; limit: number | null } {
+  if (future != null && !(future instanceof Future)) throw _argTypeError(fn, 'future', 'a Future', future);
+  const depth = opts?.depth ?? 1;
+  const limit = opts?.limit ?? null;
+  if (!Number.isInteger(depth) || depth < 0) throw _argTypeError(fn, 'depth', 'a non-negative integer', depth);
+  if (limit !== null && !Number.isInteger(limit)) throw _argTypeError(fn, 'limit', 'an integer or null', limit);
+  return { depth, limit };
+}
+
+/**
+ * The call graph of `future` (default: the current task): its call stack, innermost first, and
+ * the graphs of the futures that await it; `null` when there is no current task.
+ * @see Python `asyncio.capture_call_graph()` (3.14)
+ * Differences:
+ * - The call stack is the task's coroutines by name (innermost first); `depth` skips that many of
+ *   them beyond the first for the current task (1 skips none), since JS has no frame to skip.
+ * - Awaited-by links come from what the loop already keeps (a task parked on the future; the
+ *   task behind a gather, shield, wait or asCompleted; a TaskGroup's parent task) plus
+ *   `futureAddToAwaitedBy`; a link back into the path is left out.
+ */
+export function captureCallGraph(future?: Future<unknown> | null, opts?: { depth?: number; limit?: number | null }): FutureCallGraph | null {
+  _checkOptions('captureCallGraph', opts, GRAPH_KEYS);
+  const { depth, limit } = graphArgs('captureCallGraph', future, opts);
+  return capture(future ?? null, depth, limit);
+}
+
+function capture(future: Future<unknown> | null, depth: number, limit: number | null): FutureCallGraph | null {
+  const loop = _getRunningLoop();
+  if (future !== null) {
+    if (loop === null || future !== loop._currentTask) return buildGraph(future, limit, 0, new Set());
+  } else {
+    if (loop === null) {
+      throw new RuntimeError('capture_call_graph() is called outside of a running event loop and no *future* to introspect was provided');
+    }
+    future = loop._currentTask;
+  }
+  if (future === null) return null;
+  return buildGraph(future, limit, Math.max(0, depth - 1), new Set());
+}
+
+function pyRepr(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  return q + s.replace(/\\/g, '\\\\').replace(q === "'" ? /'/g : /"/g, `\\${q}`).replace(/\n/g, '\\n') + q;
+}
+
+function graphId(f: Future<unknown>): string {
+  let id = graphIds.get(f);
+  if (id === undefined) graphIds.set(f, (id = nextGraphId++));
+  return `0x${id.toString(16)}`;
+}
+
+/** @internal The drawing of a captured call graph, 3.14's lines. */
+export function _formatGraph(g: FutureCallGraph): string {
+  const buf: string[] = [];
+  const render = (st: FutureCallGraph, level: number): void => {
+    const add = (line: string): void => { buf.push('    '.repeat(level) + line); };
+    add(st.future instanceof Task ? `* Task(name=${pyRepr(st.future.getName())}, id=${graphId(st.future)})` : `* Future(id=${graphId(st.future)})`);
+    if (st.callStack.length > 0) {
+      add('  + Call stack:');
+      for (const e of st.callStack) {
+        const where = e.kind === 'coroutine' ? `async ${e.name}()` : `${e.name}()`;
+        add(e.file === null ? `  |   in ${where}` : `  |   File ${pyRepr(e.file)}, line ${String(e.line)}, in ${where}`);
+      }
+    }
+    if (st.awaitedBy.length > 0) {
+      add('  + Awaited by:');
+      for (const a of st.awaitedBy) render(a, level + 1);
+    }
+  };
+  render(g, 0);
+  return buf.join('\n');
+}
+
+/**
+ * The call graph of `future` (default: the current task) as text, 3.14's lines: `* Task(...)`,
+ * `+ Call stack:`, `+ Awaited by:`, four spaces a level; `''` without a task.
+ * @see Python `asyncio.format_call_graph()` (3.14)
+ * Differences:
+ * - Frames are unplaced (`|   in async main()`): a suspended generator shows no file or line.
+ * - Ids are per-process first-seen integers (`id=0x1`), not addresses.
+ */
+export function formatCallGraph(future?: Future<unknown> | null, opts?: { depth?: number; limit?: number | null }): string {
+  _checkOptions('formatCallGraph', opts, GRAPH_KEYS);
+  const { depth, limit } = graphArgs('formatCallGraph', future, opts);
+  const g = capture(future ?? null, depth, limit);
+  return g === null ? '' : _formatGraph(g);
+}
+
+/**
+ * Prints `formatCallGraph(future, opts)` and a newline to `opts.file` (default `process.stdout`).
+ * @see Python `asyncio.print_call_graph()` (3.14)
+ */
+export function printCallGraph(
+  future?: Future<unknown> | null,
+  opts?: { depth?: number; limit?: number | null; file?: { write(s: string): unknown } | null },
+): void {
+  _checkOptions('printCallGraph', opts, PRINT_GRAPH_KEYS);
+  const { depth, limit } = graphArgs('printCallGraph', future, opts);
+  const file = opts?.file ?? process.stdout;
+  if (typeof (file as { write?: unknown }).write !== 'function') throw _argTypeError('printCallGraph', 'file', 'an object with write()', file);
+  const g = capture(future ?? null, depth, limit);
+  file.write(`${g === null ? '' : _formatGraph(g)}\n`);
 }

@@ -25,6 +25,8 @@ export type { EventLoopOptions } from './base-events';
 export type { Instrument, LoopCallback, WakeCause } from './instruments';
 export { formatLogRecord, logger } from './log';
 export { captureTaskTree, formatTaskTree, printTaskTree } from './graph';
+export { captureCallGraph, formatCallGraph, printCallGraph, futureAddToAwaitedBy, futureDiscardFromAwaitedBy } from './graph';
+export type { FutureCallGraph } from './graph';
 export type { FrameCallGraphEntry, TaskTreeNode } from './graph';
 export type { LogExtra, LogHandler, LogLevel, LogRecord, Logger } from './log';
 export { SelectorEventLoop, EventLoop } from './io/selector-events';

@@ -9,8 +9,12 @@ export type GalleryCommand =
   | { action: 'help' }
   /** Print each sample's name, path and the first line of its opening comment; run nothing. */
   | { action: 'list'; samples: SampleInfo[] }
-  /** Run the samples in this order; next to their CPython originals unless `python` is false. */
-  | { action: 'run'; samples: SampleInfo[]; python: boolean }
+  /**
+   * Run the samples in this order; next to their CPython originals unless `python` is false.
+   * `timeline`: print each sample's text timeline after its output; `trace`: write each sample's
+   * recorded run to this path (`.json`, `.html` or `.txt`; with several samples, `<stem>.<sample>.<ext>`).
+   */
+  | { action: 'run'; samples: SampleInfo[]; python: boolean; timeline?: true; trace?: string }
   /** A bad command line: one line per problem, each naming what was not understood. */
   | { action: 'error'; problems: string[] };
 
@@ -25,11 +29,16 @@ moments. Exits with 1 if a sample failed, 2 for a bad command line.
 options:
   -l, --list       list the samples (name, path, first line of the opening comment); run nothing
       --no-python  run only the tsyncio ports, not their CPython originals (no side-by-side verdicts)
+      --timeline   after each sample's output, print its text timeline (what the loop ran, iteration
+                   by iteration; docs/TRACING.md)
+      --trace FILE record each sample's run into FILE: .json (ui.perfetto.dev), .html or .txt
   -h, --help       show this help`;
 
 const OPTIONS = {
   list: { type: 'boolean', short: 'l' },
   'no-python': { type: 'boolean' },
+  timeline: { type: 'boolean' },
+  trace: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -46,7 +55,7 @@ function optionProblem(err: unknown): string {
 
 /**
  * Reads the gallery's arguments (`process.argv.slice(2)`): sample names, `--list`, `--no-python`,
- * `--help`. With no names every sample of `samples` is meant, in catalogue order; a name given
+ * `--timeline`, `--trace FILE`, `--help`. With no names every sample of `samples` is meant, in catalogue order; a name given
  * twice is run once. Unknown options and unknown names are errors, with the close names if any.
  */
 export function parseGalleryArgs(argv: readonly string[], samples: readonly SampleInfo[] = SAMPLES): GalleryCommand {
@@ -69,8 +78,14 @@ export function parseGalleryArgs(argv: readonly string[], samples: readonly Samp
       chosen.push(sample);
     }
   }
+  const trace = values.trace;
+  if (trace !== undefined && !/\.(json|html|txt)$/.test(trace)) problems.push(`--trace ${trace}: use a .json, .html or .txt file`);
+  if (trace !== undefined && values.timeline === true) problems.push('--timeline and --trace cannot be used together (--trace x.txt writes the timeline)');
   if (problems.length > 0) return { action: 'error', problems };
   const selected = positionals.length === 0 ? [...samples] : chosen;
   if (values.list === true) return { action: 'list', samples: selected };
-  return { action: 'run', samples: selected, python: values['no-python'] !== true };
+  const command: GalleryCommand = { action: 'run', samples: selected, python: values['no-python'] !== true };
+  if (values.timeline === true) command.timeline = true;
+  if (trace !== undefined) command.trace = trace;
+  return command;
 }

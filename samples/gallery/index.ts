@@ -4,7 +4,12 @@
 // the tsyncio port printed, when, and a one-line verdict. A client/server pair shows its tsyncio
 // server and client talking, then a verdict for each program of each run (tsyncio with tsyncio, and
 // each with the Python other side). `--list` lists the samples, `--help` the options (args.ts).
+// `--timeline` prints each sample's text timeline after its output and `--trace FILE` keeps the
+// recorded run: the gallery sets TSYNCIO_TRACE for the ports it spawns (every run() records).
 // Exits with 1 if a sample crashes or behaves differently from Python, 2 for a bad command line.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { parseGalleryArgs, USAGE } from './args';
 import { openingComment, programsOf, samplePaths, shownPath, type SampleInfo } from './catalogue';
 import {
@@ -87,7 +92,53 @@ function list(samples: readonly SampleInfo[]): void {
   console.log(`\n${samples.length} samples; each samples/<name>.ts is the port of samples/<name>.py (\`npm start -- <sample>\` runs one)`);
 }
 
-async function runSamples(samples: readonly SampleInfo[], python: boolean): Promise<number> {
+/** How the gallery records the ports' runs: a `.txt` per sample in a temporary folder to print, or the user's `--trace` file. */
+interface Recording {
+  readonly timeline: boolean;
+  readonly trace: string | null;
+  readonly dir: string | null;
+}
+
+/** The TSYNCIO_TRACE path for `sample`: its first run() writes it, the n-th `<stem>-<n>.<ext>`. */
+function tracePath(rec: Recording, sample: SampleInfo, several: boolean): string | null {
+  if (rec.dir !== null) return path.join(rec.dir, `${sample.name}.txt`);
+  if (rec.trace === null) return null;
+  const full = path.resolve(rec.trace);
+  if (!several) return full;
+  const ext = path.extname(full);
+  return `${full.slice(0, full.length - ext.length)}.${sample.name}${ext}`;
+}
+
+/** The files the runs recorded at `file`: `file`, then `<stem>-2.<ext>`, ... while they exist. */
+function recordedFiles(file: string): string[] {
+  const out: string[] = [];
+  const ext = path.extname(file);
+  for (let n = 1; ; n++) {
+    const f = n === 1 ? file : `${file.slice(0, file.length - ext.length)}-${n}${ext}`;
+    if (!fs.existsSync(f)) return out;
+    out.push(f);
+  }
+}
+
+/** After a sample: its timelines (`--timeline`) or where its trace went (`--trace`). */
+function printRecording(rec: Recording, file: string): void {
+  const files = recordedFiles(file);
+  if (files.length === 0) {
+    console.log('   (no run() of the port was recorded)');
+    return;
+  }
+  if (!rec.timeline) {
+    console.log(`   trace: ${files.join(', ')}`);
+    return;
+  }
+  for (const [i, f] of files.entries()) {
+    console.log(files.length === 1 ? '   timeline (docs/TRACING.md):' : `   timeline of run() ${String(i + 1)} (docs/TRACING.md):`);
+    for (const line of fs.readFileSync(f, 'utf8').trimEnd().split('\n')) console.log(`   ${line}`.trimEnd());
+    fs.rmSync(f, { force: true });
+  }
+}
+
+async function runSamples(samples: readonly SampleInfo[], python: boolean, rec: Recording = { timeline: false, trace: null, dir: null }): Promise<number> {
   const missing = missingBuilds(samples);
   if (missing.length > 0) {
     console.error(`compiled samples are missing (run \`npm run build\`): ${missing.join(', ')}`);
@@ -101,9 +152,20 @@ async function runSamples(samples: readonly SampleInfo[], python: boolean): Prom
   for (const [i, sample] of samples.entries()) {
     console.log(`== ${i + 1}. ${sample.name}: ${sample.description}`);
     printHeader(sample, withPython);
-    const v = await checkSample(sample, { withPython });
+    const file = tracePath(rec, sample, samples.length > 1);
+    if (file !== null) for (const f of recordedFiles(file)) fs.rmSync(f, { force: true });
+    const before = process.env.TSYNCIO_TRACE;
+    if (file !== null) process.env.TSYNCIO_TRACE = file; // the spawned ports inherit it
+    let v;
+    try {
+      v = await checkSample(sample, { withPython });
+    } finally {
+      if (before === undefined) delete process.env.TSYNCIO_TRACE;
+      else process.env.TSYNCIO_TRACE = before;
+    }
     if (sample.pair === undefined) printSingle(v);
     else printPair(v);
+    if (file !== null) printRecording(rec, file);
     if (!passed(v)) failures++;
     console.log('');
   }
@@ -126,8 +188,15 @@ async function gallery(argv: readonly string[]): Promise<number> {
     case 'list':
       list(command.samples);
       return 0;
-    case 'run':
-      return runSamples(command.samples, command.python);
+    case 'run': {
+      const timeline = command.timeline === true;
+      const dir = timeline ? fs.mkdtempSync(path.join(os.tmpdir(), 'tsyncio-gallery-')) : null;
+      try {
+        return await runSamples(command.samples, command.python, { timeline, trace: command.trace ?? null, dir });
+      } finally {
+        if (dir !== null) fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
   }
 }
 
