@@ -11,8 +11,9 @@ import type { FileHandle } from 'node:fs/promises';
 import { ConnectionError, RuntimeError } from '../exceptions';
 import type { AbstractEventLoop } from '../events';
 import type { Coroutine, Future } from '../futures';
+import { describe } from '../internal/introspect';
 import { _checkOptions } from '../internal/validate';
-import { Protocol, type BaseProtocol } from './protocols';
+import { Protocol } from './protocols';
 import { SOCK_STREAM, type Socket } from './sockets';
 import type { Transport } from './transports';
 
@@ -40,7 +41,7 @@ const SOCK_BLOCK = 256 * 1024;
 const TRANSPORT_BLOCK = 16384;
 
 function repr(v: unknown): string {
-  return typeof v === 'string' ? `'${v}'` : v === null ? 'None' : String(v);
+  return typeof v === 'string' ? `'${v}'` : v === null ? 'None' : typeof v === 'object' ? describe(v) : String(v);
 }
 
 /** Python's checks of `count` and `offset`. */
@@ -103,7 +104,7 @@ export function* _sockSendfile(
 class FallbackProtocol extends Protocol {
   readonly #loop: AbstractEventLoop;
   readonly #transport: Transport;
-  readonly #proto: BaseProtocol;
+  readonly #proto: Protocol;
   #paused = false;
   #waiter: Future<void> | null = null;
   #lost: Error | null = null;
@@ -147,7 +148,7 @@ class FallbackProtocol extends Protocol {
   }
 
   restore(): void {
-    this.#transport.setProtocol(this.#proto as Protocol);
+    this.#transport.setProtocol(this.#proto);
     if (!this.#paused && this.#lost === null) this.#proto.resumeWriting();
   }
 }
@@ -164,7 +165,7 @@ export function* _sendfile(
   if (transport.isClosing()) throw new RuntimeError('Transport is closing');
   checkParams(file, offset, count);
   if (opts?.fallback === false) {
-    throw new SendfileNotAvailableError(`fallback is disabled and native sendfile is not supported for transport ${String(transport)}`);
+    throw new SendfileNotAvailableError(`fallback is disabled and native sendfile is not supported for transport ${repr(transport)}`);
   }
   let total = 0;
   let block = count !== null ? Math.min(count, TRANSPORT_BLOCK) : TRANSPORT_BLOCK;
