@@ -41,7 +41,7 @@ const SOCK_BLOCK = 256 * 1024;
 const TRANSPORT_BLOCK = 16384;
 
 function repr(v: unknown): string {
-  return typeof v === 'string' ? `'${v}'` : v === null ? 'None' : typeof v === 'object' ? describe(v) : String(v);
+  return typeof v === 'string' ? `'${v}'` : v === null ? 'None' : describe(v);
 }
 
 /** Python's checks of `count` and `offset`. */
