@@ -119,7 +119,7 @@ function* awaitPromise<T>(p: Promise<T>): Coroutine<T> {
   const fut: Future<T> = loop.createFuture<T>();
   loop._addExternal(1);
   p.then((v) => { loop._addExternal(-1); loop.callSoonThreadsafe(() => { fut.setResult(v); }); },
-    (e: unknown) => { loop._addExternal(-1); loop.callSoonThreadsafe(() => { fut.setException(e as Error); }); });
+    (e: unknown) => { loop._addExternal(-1); loop.callSoonThreadsafe(() => { fut.setException(e); }); });
   return yield* fut;
 }
 
