@@ -26,10 +26,10 @@ export class SendfileNotAvailableError extends RuntimeError {
   override readonly name: string = 'SendfileNotAvailableError';
 }
 
-/** What `sockSendfile`/`sendfile` read from: a `FileHandle` of node:fs/promises or a file descriptor. */
+/** What `sockSendfile`/`sendfile` read from: a `FileHandle` of node:fs/promises or a file descriptor. @see Python `loop.sock_sendfile()` (its `file`) */
 export type SendfileFile = FileHandle | number;
 
-/** The options of `sockSendfile` and `sendfile`. */
+/** The options of `sockSendfile` and `sendfile`. @see Python `loop.sendfile()` (its keyword arguments) */
 export interface SendfileOptions {
   /** Read and write the file in chunks when the native path is not available (default true). */
   fallback?: boolean;
