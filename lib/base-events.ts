@@ -32,6 +32,7 @@ import type { Transport } from './io/transports';
 import type { ConnectAcceptedSocketOptions, CreateUnixConnectionOptions } from './io/connections';
 import type { SSLContext } from './io/ssl';
 import type { StartTlsOptions } from './io/ssl-options';
+import type { SendfileFile, SendfileOptions } from './io/sendfile';
 import type { CreateDatagramEndpointOptions, DatagramTransport } from './io/datagram';
 import type { AddrInfo, GetaddrinfoOptions } from './io/getaddrinfo';
 import type { DatagramProtocol } from './io/protocols';
@@ -678,6 +679,10 @@ export class BaseEventLoop implements AbstractEventLoop {
   *sockRecvfrom(_sock: Socket, _bufsize: number): Coroutine<[Buffer, Address]> { throw noIO('sockRecvfrom'); }
   /** @see Python `loop.sock_recvfrom_into()` @throws {NotImplementedError} when awaited */
   *sockRecvfromInto(_sock: Socket, _buf: Uint8Array, _nbytes?: number): Coroutine<[number, Address]> { throw noIO('sockRecvfromInto'); }
+  /** @see Python `loop.sock_sendfile()` @throws {NotImplementedError} when awaited */
+  *sockSendfile(_sock: Socket, _file: SendfileFile, _offset?: number, _count?: number | null, _opts?: SendfileOptions): Coroutine<number> { throw noIO('sockSendfile'); }
+  /** @see Python `loop.sendfile()` @throws {NotImplementedError} when awaited */
+  *sendfile(_transport: Transport, _file: SendfileFile, _offset?: number, _count?: number | null, _opts?: SendfileOptions): Coroutine<number> { throw noIO('sendfile'); }
   /** @see Python `loop.create_datagram_endpoint()` @throws {NotImplementedError} when awaited */
   *createDatagramEndpoint<P extends DatagramProtocol>(_protocolFactory: () => P, _opts?: CreateDatagramEndpointOptions): Coroutine<[DatagramTransport, P]> {
     throw noIO('createDatagramEndpoint');

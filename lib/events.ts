@@ -26,6 +26,7 @@ import type { Executor } from './concurrent/futures';
 import type { ConnectAcceptedSocketOptions, CreateUnixConnectionOptions } from './io/connections';
 import type { SSLContext } from './io/ssl';
 import type { StartTlsOptions } from './io/ssl-options';
+import type { SendfileFile, SendfileOptions } from './io/sendfile';
 import type { CreateDatagramEndpointOptions, DatagramTransport } from './io/datagram';
 import type { AddrInfo, GetaddrinfoOptions } from './io/getaddrinfo';
 import type { DatagramProtocol } from './io/protocols';
@@ -169,6 +170,10 @@ export interface AbstractEventLoop {
   sockRecvfrom(sock: Socket, bufsize: number): Coroutine<[Buffer, Address]>;
   /** @see Python `loop.sock_recvfrom_into()` */
   sockRecvfromInto(sock: Socket, buf: Uint8Array, nbytes?: number): Coroutine<[number, Address]>;
+  /** @see Python `loop.sock_sendfile()` */
+  sockSendfile(sock: Socket, file: SendfileFile, offset?: number, count?: number | null, opts?: SendfileOptions): Coroutine<number>;
+  /** @see Python `loop.sendfile()` */
+  sendfile(transport: Transport, file: SendfileFile, offset?: number, count?: number | null, opts?: SendfileOptions): Coroutine<number>;
   /** @see Python `loop.create_datagram_endpoint()` */
   createDatagramEndpoint<P extends DatagramProtocol>(protocolFactory: () => P, opts?: CreateDatagramEndpointOptions): Coroutine<[DatagramTransport, P]>;
   /** @see Python `loop.getaddrinfo()` */

@@ -95,6 +95,8 @@ export type { CreateUnixConnectionOptions, ConnectAcceptedSocketOptions } from '
 // Datagrams and name resolution (selector_events._SelectorDatagramTransport, base_events, socket.py).
 export { DatagramProtocol, BufferedProtocol } from './io/protocols';
 export { SelectorDatagramTransport } from './io/datagram';
+export { SendfileNotAvailableError } from './io/sendfile';
+export type { SendfileFile, SendfileOptions } from './io/sendfile';
 export type { DatagramTransport, CreateDatagramEndpointOptions } from './io/datagram';
 export { SOCK_DGRAM, SOCK_RAW, SO_BROADCAST } from './io/sockets';
 export { gaierror } from './io/oserrors';

@@ -7,6 +7,7 @@
 // A call that accepts a value Python refuses is a finding too ("accepted (Python raises)").
 // KNOWN lists today's findings; each is asserted to still happen, so a fix makes this spec say
 // which line to remove. The machinery is spec/helpers/fuzz-harness.ts.
+import { closeSync, openSync } from 'node:fs';
 import * as tsyncio from '../lib';
 import {
   BaseEventLoop, BaseProtocol, Barrier, BoundedSemaphore, Condition, Context, ContextVar,
@@ -240,6 +241,8 @@ for (const [name, C] of [['BaseEventLoop', BaseEventLoop], ['SelectorEventLoop',
   methT('BaseEventLoop', 'sockRecv', 'vin', L, [obj(() => new FakeSocket()), num(() => 5, ['true', '10n'])], B);
   methT('BaseEventLoop', 'sockRecvInto', 'vin', L, [obj(() => new FakeSocket()), bytes(() => Buffer.alloc(5))], B);
   methT('BaseEventLoop', 'sockSendall', 'vin', L, [obj(() => new FakeSocket()), bytes(() => Buffer.from('x'))], B);
+  methT('BaseEventLoop', 'sockSendfile', 'vin', L, [obj(() => new FakeSocket()), any(() => 0), any(() => 0), any(() => null), opts({})], B);
+  methT('BaseEventLoop', 'sendfile', 'vin', L, [obj(() => new NullTransport()), any(() => 0), any(() => 0), any(() => null), opts({})], B);
   methT('BaseEventLoop', 'sockConnect', 'vin', L, [obj(() => new FakeSocket()), obj(() => ['127.0.0.1', 1])], B);
   methT('BaseEventLoop', 'sockAccept', 'vin', L, [obj(() => new FakeSocket())], B);
   methT('BaseEventLoop', 'createConnection', 'vin', L, [obj(() => () => new Protocol()), str(() => '127.0.0.1', ['null', 'undefined', "''", 'Buffer']), num(() => 1, ['null', 'undefined', 'true', '10n', "'5'"]), opts({})], B);
@@ -284,6 +287,17 @@ for (const [name, C] of [['BaseEventLoop', BaseEventLoop], ['SelectorEventLoop',
   methT('SelectorEventLoop', 'sockRecv', 'rin', P, [obj(cli), num(() => 5, ['true', '10n'])]);
   methT('SelectorEventLoop', 'sockRecvInto', 'rin', P, [obj(cli), bytes(() => Buffer.alloc(5))]);
   methT('SelectorEventLoop', 'sockSendall', 'rin', P, [obj(cli), bytes(() => Buffer.from('x'))]);
+  // sendfile: the file is this spec's own source, by fd (offset past its end: nothing to send).
+  const specFd = (fx: Fx): number => {
+    const fd = openSync(__filename, 'r');
+    fx.disposers.push(() => closeSync(fd));
+    return fd;
+  };
+  const SENDFILE_ARGS = (first: Arg): Arg[] => [
+    first, obj(specFd, ['NaN', '1.5', 'true', '10n']), num(() => 1 << 30, ['undefined', 'true', '10n']), num(() => null, ['undefined', 'null', '2**53', 'true', '10n']),
+    opts({ fallback: any(() => true) }),
+  ];
+  methT('SelectorEventLoop', 'sockSendfile', 'rin', P, SENDFILE_ARGS(obj(cli)));
   methT('SelectorEventLoop', 'sockConnect', 'rin', function* (fx) {
     yield* withListener(fx);
     return fx.loop;
@@ -314,6 +328,14 @@ for (const [name, C] of [['BaseEventLoop', BaseEventLoop], ['SelectorEventLoop',
     return fx.loop;
   }, [PF(), str((fx) => fx.bag.path, ['Buffer']), opts({ sock: obj(() => undefined, ['null']) }, () => ({}))]);
   methT('SelectorEventLoop', 'connectAcceptedSocket', 'rin', P, [PF(), obj((fx) => fx.bag.conn)]);
+  methT('SelectorEventLoop', 'sendfile', 'rin', function* (fx) {
+    yield* withListener(fx);
+    const [host, port] = fx.bag.addr as [string, number];
+    const [t] = yield* fx.loop.createConnection(() => new Protocol(), host, port);
+    fx.disposers.push(() => t.abort());
+    fx.bag.tr = t;
+    return fx.loop;
+  }, SENDFILE_ARGS(obj((fx) => fx.bag.tr)));
   // A real connection whose peer never answers: the valid call ends with the handshake timeout.
   methT('SelectorEventLoop', 'startTls', 'rin', function* (fx) {
     yield* withListener(fx);
@@ -582,6 +604,7 @@ methT('Socket', 'recvfrom', 'none', freshUdp, [num(() => 5, ['true', '10n'])]);
 methT('Socket', 'recvfromInto', 'none', freshUdp, [bytes(() => Buffer.alloc(5)), num(() => 0, ['undefined', 'true', '10n'])]);
 methT('Socket', 'setsockopt', 'none', freshUdp, [num(() => tsyncio.SOL_SOCKET, ['true', '10n']), num(() => tsyncio.SO_BROADCAST, ['true', '10n']), any(() => 1)]);
 ctorT('gaierror', 'none', tsyncio.gaierror, [any(() => -2), any(() => 'x')]);
+ctorT('SendfileNotAvailableError', 'none', tsyncio.SendfileNotAvailableError, [any(() => 'x')]);
 for (const m of ['datagramReceived', 'errorReceived'] as const) methT('DatagramProtocol', m, 'none', () => new DatagramProtocol(), [any(), any()]);
 methT('BufferedProtocol', 'bufferUpdated', 'none', () => new tsyncio.BufferedProtocol(), [any()]);
 // The base getBuffer() must be overridden: Python's NotImplementedError, whatever it is given.

@@ -26,6 +26,7 @@ import type { SSLContext } from './ssl';
 import { createDatagramEndpoint, type CreateDatagramEndpointOptions, type DatagramTransport } from './datagram';
 import { getaddrinfo, getnameinfo, type AddrInfo, type GetaddrinfoOptions } from './getaddrinfo';
 import type { DatagramProtocol } from './protocols';
+import { _sendfile, _sockSendfile, type SendfileFile, type SendfileOptions } from './sendfile';
 
 type IOData = [Handle | null, Handle | null];
 
@@ -387,6 +388,31 @@ export class SelectorEventLoop extends BaseEventLoop {
     const handle = this._addReader(sock, sockRecvfromIntoCb, fut, sock, buf, nbytes);
     fut.addDoneCallback(() => { sockReadDone(this, sock, handle); });
     return yield* fut;
+  }
+
+  /**
+   * Sends `count` bytes (null: to the end) of `file` from `offset` over the stream socket `sock`:
+   * the bytes sent. Python's fallback path (libuv has no sendfile(2)): chunks read with node:fs.
+   * @see Python `loop.sock_sendfile()`
+   * Differences: the file's position does not move (positioned reads; Python seeks to offset + sent).
+   * @throws {SendfileNotAvailableError} with `fallback: false`; {TypeError}/{RangeError} "count must be a positive integer (got 0)",
+   *   "offset must be a non-negative integer (got -1)", "only SOCK_STREAM type sockets are supported"
+   */
+  override *sockSendfile(sock: Socket, file: SendfileFile, offset = 0, count: number | null = null, opts?: SendfileOptions): Coroutine<number> {
+    _checkSocket('sockSendfile', sock);
+    return yield* _sockSendfile(this, sock, file, offset, count, opts);
+  }
+
+  /**
+   * Sends `count` bytes (null: to the end) of `file` from `offset` through `transport` (plain or
+   * TLS), waiting while its write buffer is over the high-water mark: the bytes sent.
+   * @see Python `loop.sendfile()`
+   * Differences: always the fallback path; the file's position does not move; `fallback: false` is
+   *   SendfileNotAvailableError (a RuntimeError, as Python's).
+   * @throws {RuntimeError} "Transport is closing"; {SendfileNotAvailableError} with `fallback: false`; argument errors as sockSendfile
+   */
+  override *sendfile(transport: Transport, file: SendfileFile, offset = 0, count: number | null = null, opts?: SendfileOptions): Coroutine<number> {
+    return yield* _sendfile(this, transport, file, offset, count, opts);
   }
 
   /**

@@ -66,6 +66,10 @@ export class SocketDatagram {
   #reserved: string | null = null;
   /** @internal Datagrams dropped because the receive queue was full. */
   _dropped = 0;
+  /** @internal Bytes of the datagrams waiting in the receive queue (never past RECV_QUEUE_SIZE but for one datagram). */
+  get _queuedBytes(): number {
+    return this.#queued;
+  }
 
   constructor(watchers: ReadonlySet<() => void>, family: number) {
     this.#watchers = watchers;

@@ -259,6 +259,11 @@ export class Socket implements Selectable {
     return this.#listener?._dropped ?? 0;
   }
 
+  /** @internal A datagram socket's bytes waiting to be received and datagrams dropped because that queue was full. */
+  get _recvQueue(): { bytes: number; dropped: number } {
+    return { bytes: this.#dgram?._queuedBytes ?? 0, dropped: this.#dgram?._dropped ?? 0 };
+  }
+
   /**
    * Takes one pending connection: `[socket, address]` (the address is '' for a Unix peer).
    * @see Python `socket.accept()`

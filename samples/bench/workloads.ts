@@ -252,6 +252,17 @@ export const WORKLOADS: readonly Workload[] = [
     ],
   },
   {
+    name: 'udp-echo',
+    twins: ['cpython', 'node'],
+    sizes: { clients: 10, rounds: 2_000, size: 64 },
+    rows: [
+      {
+        label: 'echo over UDP (round trips/s)', format: rate, tsyncio: 'rate', cpython: 'rate', node: 'rate',
+        goals: [{ times: 0.9, of: 'node' }],
+      },
+    ],
+  },
+  {
     name: 'echo-sock',
     twins: ['cpython'], // Node has no equivalent of the loop's sock_* API
     sizes: ECHO_SIZES,
