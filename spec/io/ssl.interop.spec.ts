@@ -3,45 +3,12 @@
 // the cipher's protocol, ALPN, client certificates, a clean close with an empty stderr, STARTTLS
 // with startTls on either side, and the self-signed, wrong-host and plaintext-peer errors compared
 // with what python3 prints for the same server.
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
 import {
   PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, SSLContext, getRunningLoop, openConnection, run, startServer, wrapPromise,
   type Coroutine, type ExceptionContext, type SSLObject, type Server, type StreamReader, type StreamWriter,
 } from '../../lib';
 import { certs } from '../helpers/certs';
-
-const SCRIPT = path.join(__dirname, 'py', 'tls_echo.py');
-const children: ChildProcess[] = [];
-
-afterEach(() => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
-});
-
-interface PyResult { code: number | null; stdout: string; stderr: string }
-
-function python(args: readonly string[]): { firstLine: Promise<string>; done: Promise<PyResult> } {
-  const child = spawn('python3', ['-u', SCRIPT, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  const firstLine = new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (d: string) => {
-      stdout += d;
-      const nl = stdout.indexOf('\n');
-      if (nl >= 0) resolve(stdout.slice(0, nl));
-    });
-    child.once('close', () => { reject(new Error(`tls_echo.py printed no line; stderr: ${stderr}`)); });
-  });
-  firstLine.catch(() => undefined);
-  child.stderr.on('data', (d: string) => { stderr += d; });
-  const done = new Promise<PyResult>((resolve) => { child.once('close', (code) => { resolve({ code, stdout, stderr }); }); });
-  return { firstLine, done };
-}
+import { python, type PyResult } from '../helpers/python-peer';
 
 function lines(stdout: string): string[] {
   return stdout.split('\n').filter((l) => l !== '');
@@ -111,7 +78,7 @@ describe('python3 asyncio TLS client, tsyncio TLS server', () => {
     await run((function* main(): Coroutine {
       contexts = collectErrors();
       const server = yield* startServer(echo(log, starttls ? ctx : null), '127.0.0.1', 0, starttls ? {} : { ssl: ctx });
-      result = yield* wrapPromise(python(['client', certs().dir, String(portOf(server)), ...pyArgs]).done);
+      result = yield* wrapPromise(python('io/py/tls_echo.py', ['client', certs().dir, String(portOf(server)), ...pyArgs]).done);
       server.close();
       yield* server.waitClosed();
     })());
@@ -147,7 +114,7 @@ describe('python3 asyncio TLS client, tsyncio TLS server', () => {
 
 describe('tsyncio TLS client, python3 asyncio TLS server', () => {
   async function against(pyArgs: string[], client: (port: number, log: string[]) => Coroutine): Promise<[string[], PyResult]> {
-    const py = python(['server', certs().dir, ...pyArgs]);
+    const py = python('io/py/tls_echo.py', ['server', certs().dir, ...pyArgs]);
     const port = Number(await py.firstLine);
     const log: string[] = [];
     await run(client(port, log));
@@ -213,7 +180,7 @@ describe('errors compared with python3 against the same tsyncio server', () => {
     await run((function* main(): Coroutine {
       collectErrors();
       const srv = yield* server(null);
-      const r = yield* wrapPromise(python(['client', certs().dir, String(portOf(srv)), ...pyArgs, '--host', host]).done);
+      const r = yield* wrapPromise(python('io/py/tls_echo.py', ['client', certs().dir, String(portOf(srv)), ...pyArgs, '--host', host]).done);
       py = lines(r.stdout).join('\n').replace(/ \(_ssl\.c:\d+\)/, '');
       try {
         yield* openConnection('127.0.0.1', portOf(srv), { ssl: clientContext(), serverHostname: host });
@@ -250,7 +217,7 @@ describe('errors compared with python3 against the same tsyncio server', () => {
     await run((function* main(): Coroutine {
       collectErrors();
       const srv = yield* startServer(noop, '127.0.0.1', 0, { ssl: serverContext() });
-      const r = yield* wrapPromise(python(['client', certs().dir, String(portOf(srv)), '--cafile', 'none']).done);
+      const r = yield* wrapPromise(python('io/py/tls_echo.py', ['client', certs().dir, String(portOf(srv)), '--cafile', 'none']).done);
       py = lines(r.stdout).join('\n').replace(/ \(_ssl\.c:\d+\)/, '');
       try {
         yield* openConnection('127.0.0.1', portOf(srv), { ssl: new SSLContext(PROTOCOL_TLS_CLIENT), serverHostname: 'localhost' });
