@@ -515,10 +515,7 @@ export class BaseEventLoop implements AbstractEventLoop {
         r._run();
         ins._afterCallback(cb);
       }
-      if (debug) {
-        const dt = (performance.now() - t0) / 1000;
-        if (dt >= this.slowCallbackDuration) logger.warning(`Executing ${describe(r)} took ${dt.toFixed(3)} seconds`, { loop: this });
-      }
+      if (debug) this.#warnIfSlow(r, t0);
     }
   }
 
@@ -527,9 +524,14 @@ export class BaseEventLoop implements AbstractEventLoop {
       const r = this._ready.popLeft() as Runnable;
       const t0 = performance.now();
       r._run();
-      const dt = (performance.now() - t0) / 1000;
-      if (dt >= this.slowCallbackDuration) logger.warning(`Executing ${describe(r)} took ${dt.toFixed(3)} seconds`, { loop: this });
+      this.#warnIfSlow(r, t0);
     }
+  }
+
+  /** Debug mode: a ready entry that ran since `t0` (ms) for `slowCallbackDuration` or more is logged. */
+  #warnIfSlow(r: Runnable, t0: number): void {
+    const dt = (performance.now() - t0) / 1000;
+    if (dt >= this.slowCallbackDuration) logger.warning(`Executing ${describe(r)} took ${dt.toFixed(3)} seconds`, { loop: this });
   }
 
   /** @internal Hook for the selector loop: turn ready I/O into callbacks. The base loop has none. */
