@@ -116,15 +116,21 @@ export class SocketDatagram {
     if (wrap !== null) {
       // Node binds a dgram socket a turn later; a handle bound and closed at once reserves
       // nothing but tells the port now (and throws EADDRINUSE/EADDRNOTAVAIL at the call).
-      const probe = new wrap.UDP();
-      let err = six ? probe.bind6(host, port, 0) : probe.bind(host, port, 0);
-      const out: Record<string, unknown> = {};
-      if (err === 0) err = probe.getsockname(out);
-      probe.close();
-      if (err !== 0) throw osError(uvCode(err));
-      port = out.port as number;
-      const key = `${this.#family}/${port}`;
-      if (reserved.has(key)) throw osError('EADDRINUSE');
+      // Port 0: the kernel may hand out again a port another socket of ours has probed but Node has
+      // not bound yet; ask again rather than fail.
+      let key: string;
+      for (let attempt = 0; ; attempt++) {
+        const probe = new wrap.UDP();
+        let err = six ? probe.bind6(host, addr[1], 0) : probe.bind(host, addr[1], 0);
+        const out: Record<string, unknown> = {};
+        if (err === 0) err = probe.getsockname(out);
+        probe.close();
+        if (err !== 0) throw osError(uvCode(err));
+        port = out.port as number;
+        key = `${this.#family}/${port}`;
+        if (!reserved.has(key)) break;
+        if (addr[1] !== 0 || attempt >= 64) throw osError('EADDRINUSE');
+      }
       reserved.add(key);
       this.#reserved = key;
     }

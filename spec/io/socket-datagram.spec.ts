@@ -32,6 +32,15 @@ async function withEchoServer(body: (address: InetAddress) => Coroutine): Promis
 }
 
 describe('datagram Socket', () => {
+  it('many bind() to port 0 in one turn all succeed, each on its own port (the kernel may offer a port just probed again)', () => {
+    const ports = Array.from({ length: 300 }, () => {
+      const s = udp();
+      s.bind(['127.0.0.1', 0]);
+      return (s.getsockname() as InetAddress)[1];
+    });
+    expect(new Set(ports).size).toBe(300);
+  });
+
   it('bind() shows the port at once; getsockname() of IPv4 and IPv6 sockets', () => {
     const s = udp();
     expect(s.getsockname()).toEqual(['0.0.0.0', 0]);
