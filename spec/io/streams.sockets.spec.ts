@@ -354,7 +354,7 @@ describe('openConnection / startServer (test_streams.py, real sockets)', () => {
           expect(messages).toEqual([]);
         })(), { debug: true });
       });
-    }, 10000);
+    });
 
     test('test_loop_is_closed_resource_warnings: a writer dropped after its loop closed warns "loop is closed" (debug mode)', async () => {
       await withTestServer(async (address) => {
@@ -364,7 +364,7 @@ describe('openConnection / startServer (test_streams.py, real sockets)', () => {
         expect(transport.isClosing()).toBe(false);
         (transport.getExtraInfo('socket') as Socket).close();
       });
-    }, 10000);
+    });
 
     test('without debug mode a dropped writer still closes its transport, silently', async () => {
       await withTestServer(async (address) => {
@@ -375,7 +375,7 @@ describe('openConnection / startServer (test_streams.py, real sockets)', () => {
           expect(warnings).toEqual([]);
         })());
       });
-    }, 10000);
+    });
 
     test('a closed writer that is dropped warns about nothing', async () => {
       await withTestServer(async (address) => {
