@@ -117,6 +117,28 @@ function reportUnretrieved(u: Unretrieved): void {
 }
 
 /**
+ * @internal A Future's (and a Task's) rarely used state, in one object made on first need: a
+ * cancellation, a task's inline awaits, an await of another task. Kept off the objects themselves so
+ * that every future and task, most of which never need any of it, is seven fields smaller.
+ */
+export class _FutureExtra {
+  /** The message given to `cancel()`. */
+  cancelMessage: unknown = undefined;
+  /** The CancelledError a task's coroutine raised, re-thrown as it was (Python `_cancelled_exc`). */
+  cancelledExc: CancelledError | null = null;
+  /** Task: `cancel()` calls minus `uncancel()` calls (Python `_num_cancels_requested`). */
+  numCancelsRequested = 0;
+  /** Task: an error to throw into the coroutine at the next step. */
+  stepExc: Error | null = null;
+  /** Task: coroutines suspended under the one being driven (inline awaits), innermost last. */
+  stack: Coroutine<unknown>[] | null = null;
+  /** Task: the last task of its await chain, as of `rootEpoch` (lib/tasks.ts `chainRoot`). */
+  root: Task<unknown> | null = null;
+  /** Task: the await-chain epoch `root` was found in. */
+  rootEpoch = -1;
+}
+
+/**
  * The result of an operation that will finish later; tasks await it with `yield*`.
  * @see Python `asyncio.Future`
  * Differences:
@@ -136,10 +158,8 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
   _cb0: DoneEntry | null = null;
   /** @internal The done-callbacks after the first. */
   _cbs: DoneEntry[] | null = null;
-  /** @internal */
-  _cancelMessage: unknown = undefined;
-  /** @internal */
-  _cancelledExc: CancelledError | null = null;
+  /** @internal The rarely used state (see `_FutureExtra`), made on first need. */
+  _x: _FutureExtra | null = null;
   /** @internal Python's `_asyncio_future_blocking`: set by `yield*` so a Task knows it was awaited. */
   _blocking = false;
   /** @internal The exception was set and nobody has looked at it yet. */
@@ -178,7 +198,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
     this._markRetrieved();
     if (this._state !== FutureState.PENDING) return false;
     this._state = FutureState.CANCELLED;
-    this._cancelMessage = msg;
+    if (msg !== undefined || this._x !== null) this._extra().cancelMessage = msg;
     this._scheduleCallbacks();
     return true;
   }
@@ -330,12 +350,28 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
 
   /** @internal Python's `_make_cancelled_error`. */
   _makeCancelledError(): CancelledError {
-    if (this._cancelledExc !== null) {
-      const exc = this._cancelledExc;
-      this._cancelledExc = null;
+    const x = this._x;
+    if (x === null) return new CancelledError(undefined);
+    const exc = x.cancelledExc;
+    if (exc !== null) {
+      x.cancelledExc = null;
       return exc;
     }
-    return new CancelledError(this._cancelMessage);
+    return new CancelledError(x.cancelMessage);
+  }
+
+  /** @internal The rarely used state, made now if it was not there. */
+  _extra(): _FutureExtra {
+    return (this._x ??= new _FutureExtra());
+  }
+
+  /** @internal The message the future was (or is to be) cancelled with. */
+  get _cancelMessage(): unknown {
+    return this._x?.cancelMessage;
+  }
+
+  set _cancelMessage(msg: unknown) {
+    this._extra().cancelMessage = msg;
   }
 
   /** @internal The exception was looked at: it will not be reported as never retrieved. */

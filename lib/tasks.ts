@@ -91,12 +91,8 @@ export class Task<out T> extends Future<T> implements Runnable {
   _coro: Coroutine<unknown>;
   /** @internal The coroutine being driven now: `_coro`, or one awaited inline. */
   _gen: Coroutine<unknown>;
-  /** @internal Coroutines suspended under `_gen` (inline awaits), innermost last. */
-  _stack: Coroutine<unknown>[] | null = null;
-  /** @internal */
-  _name: string | null;
-  /** @internal */
-  readonly _num: number;
+  /** @internal The name given, or the number N of the default name `Task-N`. */
+  _name: string | number;
   /** @internal The context given, or made on demand by `getContext()`. */
   _context: Context | null;
   /** @internal Without a context object: the task's variables (a copy of its creator's, copy-on-write). */
@@ -105,20 +101,10 @@ export class Task<out T> extends Future<T> implements Runnable {
   _futWaiter: Future<unknown> | null = null;
   /** @internal */
   _mustCancel = false;
-  /** @internal */
-  _numCancelsRequested = 0;
-  /** @internal An error to throw into the coroutine at the next step. */
-  _stepExc: Error | null = null;
-  /** @internal The last task of this task's await chain, as of `_rootEpoch` (see `chainEpoch`). */
-  _root: Task<unknown> | null = null;
-  /** @internal */
-  _rootEpoch = -1;
   /** @internal Links in the loop's list of unfinished tasks. */
   _prev: Task<unknown> | null = null;
   /** @internal */
   _next: Task<unknown> | null = null;
-  /** @internal */
-  _listed = false;
 
   /**
    * @throws {TypeError} `coro` not a coroutine, an unknown option, or a bad `loop`/`context`/`eagerStart`
@@ -136,8 +122,7 @@ export class Task<out T> extends Future<T> implements Runnable {
     this._coro = coro;
     this._gen = coro;
     const name: unknown = opts?.name;
-    this._name = name === undefined || name === null ? null : taskName(name);
-    this._num = this._name === null ? ++taskNameCounter : 0;
+    this._name = name === undefined || name === null ? ++taskNameCounter : taskName(name);
     this._context = opts?.context ?? null;
     this._vars = _currentVars();
     loop._tasks.add(this); // listed during an eager first step too, as in 3.12; finishing unlists it
@@ -155,7 +140,8 @@ export class Task<out T> extends Future<T> implements Runnable {
 
   /** The task's name (`Task-N` unless one was given). */
   getName(): string {
-    return this._name ?? `Task-${this._num}`;
+    const name = this._name;
+    return typeof name === 'string' ? name : `Task-${name}`;
   }
 
   /** Renames the task; the name is `String(value)`, as Python's `str(value)`. */
@@ -176,7 +162,8 @@ export class Task<out T> extends Future<T> implements Runnable {
   /** Best effort: the coroutines the task has suspended, outermost first. */
   getStack(): Coroutine<unknown>[] {
     if (this.done()) return [];
-    return this._stack === null ? [this._gen] : [...this._stack, this._gen];
+    const stack = this._x?.stack;
+    return stack == null ? [this._gen] : [...stack, this._gen];
   }
 
   /** @throws {RuntimeError} always: a task sets its own result */
@@ -201,7 +188,8 @@ export class Task<out T> extends Future<T> implements Runnable {
     // Iterative form of Python's `self._fut_waiter.cancel(msg)` recursion down an await chain.
     let t: Task<unknown> = this;
     for (;;) {
-      t._numCancelsRequested++;
+      const x = t._extra();
+      x.numCancelsRequested++;
       const w = t._futWaiter;
       if (w !== null) {
         if (w instanceof Task && w.cancel === Task.prototype.cancel) {
@@ -215,7 +203,7 @@ export class Task<out T> extends Future<T> implements Runnable {
         }
       }
       t._mustCancel = true;
-      t._cancelMessage = msg;
+      x.cancelMessage = msg;
       return true;
     }
   }
@@ -225,16 +213,28 @@ export class Task<out T> extends Future<T> implements Runnable {
     return this._numCancelsRequested;
   }
 
+  /** @internal Python's `_num_cancels_requested`. */
+  get _numCancelsRequested(): number {
+    return this._x?.numCancelsRequested ?? 0;
+  }
+
+  /** @internal An error to throw into the coroutine at its next step. */
+  get _stepExc(): Error | null {
+    return this._x?.stepExc ?? null;
+  }
+
   /**
    * Takes back one cancellation request; returns the number left. When none is left, a
    * cancellation not yet delivered is withdrawn (3.12).
    */
   uncancel(): number {
-    if (this._numCancelsRequested > 0) {
-      this._numCancelsRequested--;
-      if (this._numCancelsRequested === 0) this._mustCancel = false;
+    const x = this._x;
+    if (x === null) return 0;
+    if (x.numCancelsRequested > 0) {
+      x.numCancelsRequested--;
+      if (x.numCancelsRequested === 0) this._mustCancel = false;
     }
-    return this._numCancelsRequested;
+    return x.numCancelsRequested;
   }
 
   /** @internal Run by the loop: the first step, a step after a bare `yield`, or a wake-up (Python `__wakeup`). */
@@ -255,9 +255,13 @@ export class Task<out T> extends Future<T> implements Runnable {
       this._step(undefined, value);
       return;
     }
-    const exc = this._stepExc;
-    this._stepExc = null;
-    this._step(exc ?? undefined, undefined);
+    const x = this._x;
+    let exc: Error | undefined;
+    if (x !== null && x.stepExc !== null) {
+      exc = x.stepExc;
+      x.stepExc = null;
+    }
+    this._step(exc, undefined);
   }
 
   /** @internal Python `Task.__step`. */
@@ -291,7 +295,7 @@ export class Task<out T> extends Future<T> implements Runnable {
       try {
         out = exc === undefined ? gen.next(value) : gen.throw(exc);
       } catch (err) {
-        const parent = this._stack?.pop();
+        const parent = this._x?.stack?.pop();
         if (parent !== undefined) {
           gen = this._gen = parent;
           exc = err;
@@ -302,7 +306,7 @@ export class Task<out T> extends Future<T> implements Runnable {
       }
       exc = undefined;
       if (out.done === true) {
-        const parent = this._stack?.pop();
+        const parent = this._x?.stack?.pop();
         if (parent !== undefined) {
           gen = this._gen = parent;
           value = out.value;
@@ -323,7 +327,7 @@ export class Task<out T> extends Future<T> implements Runnable {
           continue;
         }
         (y as Owned)[kOwner] = this;
-        (this._stack ??= []).push(gen);
+        (this._extra().stack ??= []).push(gen);
         gen = this._gen = y;
         value = undefined;
         continue;
@@ -356,8 +360,9 @@ export class Task<out T> extends Future<T> implements Runnable {
             this.#throwInLater(new RuntimeError(`await cycle detected: ${this.#cycleNames(y)}`));
             return;
           }
-          this._root = root;
-          this._rootEpoch = chainEpoch;
+          const x = this._extra();
+          x.root = root;
+          x.rootEpoch = chainEpoch;
         }
         this.#park(y);
         return;
@@ -383,7 +388,7 @@ export class Task<out T> extends Future<T> implements Runnable {
   }
 
   #throwInLater(exc: Error): void {
-    this._stepExc = exc;
+    this._extra().stepExc = exc;
     this._loop._pushReady(this);
   }
 
@@ -396,7 +401,7 @@ export class Task<out T> extends Future<T> implements Runnable {
   }
 
   #finishWithResult(result: T): void {
-    this._stack = null;
+    if (this._x !== null) this._x.stack = null;
     this._loop._tasks.delete(this);
     if (this._mustCancel) {
       // Cancelled after the last suspension point: the result is discarded (Python does the same).
@@ -412,10 +417,10 @@ export class Task<out T> extends Future<T> implements Runnable {
   }
 
   #finishWithError(err: unknown): void {
-    this._stack = null;
+    if (this._x !== null) this._x.stack = null;
     this._loop._tasks.delete(this);
     if (err instanceof CancelledError) {
-      this._cancelledExc = err;
+      this._extra().cancelledExc = err;
       super.cancel();
     } else {
       super.setException(toError(err));
@@ -457,8 +462,9 @@ export function _coroOwner(coro: Coroutine<unknown>): Task<unknown> | undefined 
  */
 function chainRoot(t: Task<unknown>): Task<unknown> {
   for (;;) {
-    if (t._rootEpoch === chainEpoch && t._root !== null && t._root !== t) {
-      t = t._root;
+    const x = t._x;
+    if (x !== null && x.rootEpoch === chainEpoch && x.root !== null && x.root !== t) {
+      t = x.root;
       continue;
     }
     const w = t._futWaiter;

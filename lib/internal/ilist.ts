@@ -5,11 +5,12 @@
 export interface IListNode<T> {
   _prev: T | null;
   _next: T | null;
-  /** Whether the node is in a list now. */
-  _listed: boolean;
 }
 
-/** A set of nodes in insertion order with O(1) add/delete and no allocation. @internal */
+/**
+ * A set of nodes in insertion order with O(1) add/delete and no allocation. A node is in at most
+ * one list; whether it is in this one is its links (or its being the head), not a flag. @internal
+ */
 export class IList<T extends IListNode<T>> {
   #head: T | null = null;
   #tail: T | null = null;
@@ -20,8 +21,7 @@ export class IList<T extends IListNode<T>> {
   }
 
   add(x: T): void {
-    if (x._listed) return;
-    x._listed = true;
+    if (this.has(x)) return;
     x._prev = this.#tail;
     x._next = null;
     if (this.#tail === null) this.#head = x;
@@ -31,8 +31,7 @@ export class IList<T extends IListNode<T>> {
   }
 
   delete(x: T): boolean {
-    if (!x._listed) return false;
-    x._listed = false;
+    if (!this.has(x)) return false;
     const { _prev: p, _next: n } = x;
     if (p === null) this.#head = n;
     else p._next = n;
@@ -44,14 +43,13 @@ export class IList<T extends IListNode<T>> {
   }
 
   has(x: T): boolean {
-    return x._listed;
+    return x._prev !== null || this.#head === x;
   }
 
   clear(): void {
     for (let x = this.#head; x !== null; ) {
       const n: T | null = x._next;
       x._prev = x._next = null;
-      x._listed = false;
       x = n;
     }
     this.#head = this.#tail = null;
