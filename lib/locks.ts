@@ -202,10 +202,6 @@ export class Event {
   }
 }
 
-/** The prototype of generator objects: inheriting from it makes `iscoroutine()` true. */
-const GeneratorPrototype = Object.getPrototypeOf(function* () {
-  /* empty */
-}.prototype) as object;
 
 /**
  * The coroutine object `Event.wait()` returns: behaves as the generator
@@ -270,7 +266,6 @@ class EventWait {
     return this;
   }
 }
-Object.setPrototypeOf(EventWait.prototype, GeneratorPrototype);
 nameCoroutineClass(EventWait.prototype, 'wait');
 
 /** Whether `x` can stand for a Lock in a Condition (Python duck-types it the same way). */

@@ -5,6 +5,7 @@ import { QueueEmpty, QueueFull, QueueShutDown } from './exceptions';
 import type { AbstractEventLoop } from './events';
 import type { Coroutine, Future } from './futures';
 import { Deque } from './internal/deque';
+import { GeneratorPrototype, nameCoroutineClass } from './internal/introspect';
 import { _checkFunction, _checkOptions } from './internal/validate';
 
 const COMPARE_KEY = ['compare'] as const;
@@ -88,8 +89,8 @@ export class Queue<T> {
 
   // End of the overridable methods.
 
-  /** Wakes up the next waiter (if any) that isn't cancelled. */
-  #wakeupNext(waiters: Deque<Future<void>>): void {
+  /** @internal Wakes up the next waiter (if any) that isn't cancelled. */
+  _wakeupNext(waiters: Deque<Future<void>>): void {
     while (waiters.length > 0) {
       const waiter = waiters.popLeft() as Future<void>;
       if (!waiter.done()) {
@@ -139,27 +140,8 @@ export class Queue<T> {
    * Puts `item` in the queue, first waiting for a free slot if it is full.
    * @throws {QueueShutDown} if the queue is shut down (before or while waiting)
    */
-  *put(item: T): Coroutine {
-    while (this.full()) {
-      if (this._isShutdown) throw new QueueShutDown('put() on a queue that is shut down');
-      const putter = _getLoop(this).createFuture<void>();
-      putter._loop._instruments?._setFutureLabel(putter, 'Queue.put'); // names it in traces (lib/instruments.ts); one field test without
-      this._putters.push(putter);
-      try {
-        yield* putter;
-      } catch (e) {
-        putter.cancel(); // just in case putter is not done yet
-        // Clean _putters from the cancelled putter. It may be gone already: removed by a
-        // previous getNowait() or by shutdown().
-        this._putters.discard(putter);
-        if (!this.full() && !putter.cancelled()) {
-          // We were woken up by getNowait(), but can't take the call: wake up the next in line.
-          this.#wakeupNext(this._putters);
-        }
-        throw e;
-      }
-    }
-    this.putNowait(item);
+  put(item: T): Coroutine {
+    return new QueuePut(this, item) as unknown as Coroutine;
   }
 
   /**
@@ -173,34 +155,15 @@ export class Queue<T> {
     this._put(item);
     this._unfinishedTasks++;
     this.#finished.clear();
-    this.#wakeupNext(this._getters);
+    this._wakeupNext(this._getters);
   }
 
   /**
    * Removes and returns the next item, first waiting for one if the queue is empty.
    * @throws {QueueShutDown} if the queue is shut down and empty (at once after an immediate shutdown)
    */
-  *get(): Coroutine<T> {
-    while (this.empty()) {
-      if (this._isShutdown) throw new QueueShutDown('get() on a queue that is shut down and empty');
-      const getter = _getLoop(this).createFuture<void>();
-      getter._loop._instruments?._setFutureLabel(getter, 'Queue.get'); // names it in traces (lib/instruments.ts); one field test without
-      this._getters.push(getter);
-      try {
-        yield* getter;
-      } catch (e) {
-        getter.cancel(); // just in case getter is not done yet
-        // Clean _getters from the cancelled getter. It may be gone already: removed by a
-        // previous putNowait() or by shutdown().
-        this._getters.discard(getter);
-        if (!this.empty() && !getter.cancelled()) {
-          // We were woken up by putNowait(), but can't take the call: wake up the next in line.
-          this.#wakeupNext(this._getters);
-        }
-        throw e;
-      }
-    }
-    return this.getNowait();
+  get(): Coroutine<T> {
+    return new QueueGet<T>(this) as unknown as Coroutine<T>;
   }
 
   /**
@@ -214,7 +177,7 @@ export class Queue<T> {
       throw new QueueEmpty('queue is empty');
     }
     const item = this._get();
-    this.#wakeupNext(this._putters);
+    this._wakeupNext(this._putters);
     return item;
   }
 
@@ -261,6 +224,110 @@ export class Queue<T> {
     }
   }
 }
+
+/**
+ * The coroutine object `Queue.get()` (`QueueGet`) and `Queue.put(item)` (`QueuePut`) return:
+ * behaves as the generator
+ * `while (q.empty()) { if shut down throw; getter = createFuture(); push; try { yield* getter } catch (e) { cleanup; throw e } } return q.getNowait()`
+ * (put: `full()`, `_putters`, `putNowait(item)`) would, through the generator protocol, without a
+ * generator's frame (a switch through a queue is one get and one put). `#fut` is `undefined` before
+ * the first step, the waiter's future while it waits, `null` once finished. Closing it while it
+ * waits (`return()`) runs the cleanup as Python's `except:` does for `coro.close()`.
+ */
+class QueueCall<T> {
+  #fut: Future<void> | null | undefined = undefined;
+  constructor(readonly _queue: Queue<T>, readonly _isPut: boolean, readonly _item: T | undefined) {}
+
+  next(): IteratorResult<unknown, unknown> {
+    const fut = this.#fut;
+    if (fut === null) return { done: true, value: undefined };
+    if (fut !== undefined) {
+      let out: IteratorResult<unknown, unknown>;
+      try {
+        out = fut.next();
+      } catch (err) {
+        this.#fut = null;
+        this.#cleanUp(fut);
+        throw err;
+      }
+      if (out.done !== true) return out;
+      this.#fut = undefined;
+    }
+    return this.#loop();
+  }
+
+  /** One round of the `while` loop: wait (again), or take the item (the slot). */
+  #loop(): IteratorResult<unknown, unknown> {
+    const q = this._queue;
+    if (this._isPut ? q.full() : q.empty()) {
+      if (q._isShutdown) {
+        this.#fut = null;
+        throw new QueueShutDown(this._isPut ? 'put() on a queue that is shut down' : 'get() on a queue that is shut down and empty');
+      }
+      const f = _getLoop(q).createFuture<void>();
+      f._loop._instruments?._setFutureLabel(f, this._isPut ? 'Queue.put' : 'Queue.get'); // names it in traces (lib/instruments.ts)
+      (this._isPut ? q._putters : q._getters).push(f);
+      this.#fut = f;
+      return f.next();
+    }
+    this.#fut = null;
+    if (!this._isPut) return { done: true, value: q.getNowait() };
+    q.putNowait(this._item as T);
+    return { done: true, value: undefined };
+  }
+
+  /**
+   * The `except` clause: cancel the waiter's future, drop it from its deque (it may be gone already:
+   * taken by the other side or by `shutdown()`), and if it was woken but cannot take the call now,
+   * wake the next in line.
+   */
+  #cleanUp(fut: Future<void>): void {
+    const q = this._queue;
+    fut.cancel(); // just in case it is not done yet
+    const waiters = this._isPut ? q._putters : q._getters;
+    waiters.discard(fut);
+    if (!(this._isPut ? q.full() : q.empty()) && !fut.cancelled()) q._wakeupNext(waiters);
+  }
+
+  throw(err: unknown): never {
+    const fut = this.#fut;
+    this.#fut = null;
+    if (!fut) throw err;
+    try {
+      return fut.throw(err); // as `yield* fut` delegates it: a non-Error becomes a TypeError
+    } finally {
+      this.#cleanUp(fut);
+    }
+  }
+
+  return(value?: unknown): IteratorResult<unknown, unknown> {
+    const fut = this.#fut;
+    this.#fut = null;
+    if (fut) this.#cleanUp(fut);
+    return { done: true, value };
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+}
+Object.setPrototypeOf(QueueCall.prototype, GeneratorPrototype);
+
+/** `Queue.get()`'s coroutine object (see `QueueCall`). */
+class QueueGet<T> extends QueueCall<T> {
+  constructor(queue: Queue<T>) {
+    super(queue, false, undefined);
+  }
+}
+nameCoroutineClass(QueueGet.prototype, 'get');
+
+/** `Queue.put(item)`'s coroutine object (see `QueueCall`). */
+class QueuePut<T> extends QueueCall<T> {
+  constructor(queue: Queue<T>, item: T) {
+    super(queue, true, item);
+  }
+}
+nameCoroutineClass(QueuePut.prototype, 'put');
 
 /** Options for `PriorityQueue`. @see Python: none (Python orders items with `<` only) */
 export interface PriorityQueueOptions<T> {

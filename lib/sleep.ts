@@ -8,10 +8,6 @@ import { getRunningLoop, type AbstractEventLoop, type Timer } from './events';
 import { Future, FutureState, _checkedLoop, type Coroutine } from './futures';
 import { nameCoroutineClass } from './internal/introspect';
 
-/** The prototype of generator objects: inheriting from it makes `iscoroutine()` true. */
-const GeneratorPrototype = Object.getPrototypeOf(function* () {
-  /* empty */
-}.prototype) as object;
 
 /**
  * The future a sleep waits on, which is also its own timer in the loop's heap: Python's
@@ -107,7 +103,6 @@ class SleepCoroutine<T> {
     return this;
   }
 }
-Object.setPrototypeOf(SleepCoroutine.prototype, GeneratorPrototype);
 nameCoroutineClass(SleepCoroutine.prototype, 'sleep');
 
 /**

@@ -95,10 +95,20 @@ function probe(gen: object): GeneratorInfo {
   return info;
 }
 
-/** Names the coroutine objects made by a hand-written coroutine class (one without a generator function). @internal */
+/**
+ * Names the coroutine objects made by a hand-written coroutine class (one without a generator
+ * function) and makes them coroutines: `proto` then inherits from the generator prototype (a
+ * subclass's prototype already does, through its base class's). @internal
+ */
 export function nameCoroutineClass(proto: object, name: string): void {
+  if (!Object.prototype.isPrototypeOf.call(GeneratorPrototype, proto)) Object.setPrototypeOf(proto, GeneratorPrototype);
   names.set(proto, name);
 }
+
+/** The prototype of generator objects: inheriting from it makes `iscoroutine()` true. @internal */
+export const GeneratorPrototype = Object.getPrototypeOf(function* () {
+  /* empty */
+}.prototype) as object;
 
 /** The name of the generator function that made `gen`, e.g. `main`; `'<generator>'` if unknown. @internal */
 export function coroName(gen: object): string {
