@@ -3,7 +3,8 @@
 // _QueueShutdownTestMixin, plus PriorityQueue ordering, the subclass seams and wrong use.
 import {
   CancelledError, LifoQueue, PriorityQueue, Queue, QueueEmpty, QueueFull, QueueShutDown, TaskGroup,
-  TimeoutError, Event, asyncWith, createTask, gather, getRunningLoop, sleep, waitFor,
+  TimeoutError, Event, asyncWith, createTask, gather, getRunningLoop, iscoroutine, sleep, waitFor,
+  type Future,
   type Coroutine, type Task,
 } from '../lib';
 import { caught, caughtIn } from './helpers/caught';
@@ -779,5 +780,43 @@ describe('PriorityQueue options (issue 11)', () => {
     q.putNowait(1);
     q.putNowait(3);
     expect(q.getNowait()).toBe(3);
+  });
+});
+
+describe('closing a get() or put() that waits (Python: coro.close() runs the except clause)', () => {
+  test('get(): closed while it waits, its getter future is cancelled and leaves _getters', () => {
+    arun(function* () {
+      const q = new Queue<number>();
+      const c = q.get();
+      const fut = c.next().value as Future<void>;
+      expect([q._getters.length, fut.cancelled()]).toEqual([1, false]);
+      expect(c.return(0)).toEqual({ done: true, value: 0 });
+      expect([q._getters.length, fut.cancelled()]).toEqual([0, true]);
+      expect(c.next()).toEqual({ done: true, value: undefined });
+    });
+  });
+
+  test('put(): closed while it waits on a full queue, its putter future is cancelled, the item is not put', () => {
+    arun(function* () {
+      const q = new Queue<number>(1);
+      q.putNowait(0);
+      const c = q.put(1);
+      const fut = c.next().value as Future<void>;
+      expect(q._putters.length).toBe(1);
+      c.return(undefined);
+      expect([q._putters.length, fut.cancelled(), q.qsize()]).toEqual([0, true, 1]);
+    });
+  });
+
+  test('get() and put() are coroutines named get and put', () => {
+    arun(function* () {
+      const q = new Queue<number>();
+      const t = createTask(q.get());
+      expect(iscoroutine(q.put(1))).toBe(true);
+      expect(t.toString()).toContain('coro=<get()');
+      yield* sleep(0);
+      yield* q.put(5);
+      expect(yield* t).toBe(5);
+    });
   });
 });
