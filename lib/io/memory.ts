@@ -12,6 +12,7 @@
 import { Deque } from '../internal/deque';
 import { _argTypeError, _checkInteger, _checkOptions } from '../internal/validate';
 import { errnoError, osError } from './oserrors';
+import { checkUnixPath } from './socket-address';
 import { AF_INET, AF_INET6, AF_UNIX, SHUT_RD, SHUT_RDWR, SHUT_WR, SO_ERROR, SOCK_STREAM, SOL_SOCKET, Socket, type Address } from './sockets';
 
 /** Bytes each direction buffers unless told (async-solipsism's default). */
@@ -619,9 +620,11 @@ export class MemoryNetwork {
 
   /**
    * @internal A listener at the Unix path `path`.
-   * @throws {OSError} "[Errno 98] Address already in use" while another memory server is there
+   * @throws {OSError} "[Errno 98] Address already in use" while another memory server is there;
+   *   {TypeError} a path that is not a string (as a real bind)
    */
-  _bindUnix(path: string): MemorySocket {
+  _bindUnix(address: unknown): MemorySocket {
+    const path = checkUnixPath(address);
     if (this.#unix.has(path)) throw osError('EADDRINUSE');
     const sock = MemorySocket._listener(AF_UNIX, path, () => {
       if (this.#unix.get(path) === sock) this.#unix.delete(path);
@@ -647,9 +650,11 @@ export class MemoryNetwork {
   /**
    * @internal A connection to the listener at the Unix path `path`: the client's end ('' as its
    * name, as a real Unix client), its peer the path.
-   * @throws {ConnectionRefusedError} "[Errno 111] Connection refused" when none listens there
+   * @throws {ConnectionRefusedError} "[Errno 111] Connection refused" when none listens there;
+   *   {TypeError} a path that is not a string (as a real connect)
    */
-  _connectUnix(path: string): MemorySocket {
+  _connectUnix(address: unknown): MemorySocket {
+    const path = checkUnixPath(address);
     const listener = this.#unix.get(path);
     if (listener === undefined) throw errnoError(111);
     return listener._connectTo('', path, DEFAULT_CAPACITY);

@@ -29,13 +29,13 @@ export const MemorySocket: typeof memory.MemorySocket = mod.MemorySocket;
 /** A socket whose bytes stay in memory (see the `MemorySocket` value). */
 export type MemorySocket = memory.MemorySocket;
 
-/** Options of {@link socketpair}. */
+/** Options of {@link socketpair}. @see async-solipsism `socketpair(capacity=None)` */
 export interface SocketpairOptions {
   /** Bytes each direction buffers (default 65536, async-solipsism's). */
   capacity?: number;
 }
 
-/** Options of {@link openMemoryConnection}. */
+/** Options of {@link openMemoryConnection}. @see async-solipsism `stream_pairs(capacity=None)`; Python `asyncio.open_connection(limit=)` */
 export interface OpenMemoryConnectionOptions extends SocketpairOptions {
   /** Each StreamReader's buffer limit (default 64 KiB), as `openConnection`'s. */
   limit?: number;

@@ -118,6 +118,12 @@ describe('socketpair and MemorySocket', () => {
     }
   });
 
+  test('MemorySocket overrides every method of Socket that reads socket state (only setblocking and gettimeout are inherited)', () => {
+    const inherited = Object.getOwnPropertyNames(Socket.prototype)
+      .filter((m) => m !== 'constructor' && !Object.prototype.hasOwnProperty.call(MemorySocket.prototype, m));
+    expect(inherited.sort()).toEqual(['gettimeout', 'setblocking']);
+  });
+
   test('arguments are checked; a MemorySocket is made by socketpair(), not new', () => {
     expect(() => socketpair({ capacity: 0 })).toThrow(RangeError);
     expect(() => socketpair({ capacity: 1.5 })).toThrow(TypeError);
