@@ -43,7 +43,9 @@ export interface SelectorEventLoopOptions extends EventLoopOptions {
  * Differences:
  * - The selector is polled every iteration; Node socket events wake an idle loop.
  * - Registered readers and writers count as outside sources, so `runSync` refuses to wait on I/O
- *   and a VirtualClock waits for it instead of reporting a deadlock.
+ *   and a VirtualClock waits for it instead of reporting a deadlock (memory sockets excepted: they
+ *   are served inside the loop).
+ * - `network: 'memory'` keeps servers and connections in memory (tsyncio/testing, docs/TESTING.md).
  */
 export class SelectorEventLoop extends BaseEventLoop {
   /** @internal */

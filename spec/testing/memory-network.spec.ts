@@ -8,13 +8,14 @@
 // no Node turn, so a test that passes here cannot depend on real I/O.
 import { existsSync } from 'node:fs';
 import {
-  BrokenPipeError, BlockingIOError, ConnectionRefusedError, DeadlockError, EventLoop, OSError, Protocol, SHUT_WR, SO_ERROR,
+  BrokenPipeError, BlockingIOError, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER, SSLContext, ConnectionRefusedError, DeadlockError, EventLoop, OSError, Protocol, SHUT_WR, SO_ERROR,
   SOL_SOCKET, Socket, TimeoutError, VirtualClock, allTasks, asyncWith, createTask, gather, getRunningLoop, openConnection,
   openUnixConnection, run, sleep, startServer, startUnixServer, waitFor, type Coroutine, type StreamReader, type StreamWriter,
   type Transport,
 } from '../../lib';
 import { MemorySocket, openMemoryConnection, socketpair } from '../../lib/testing';
 import { caught, caughtIn } from '../helpers/caught';
+import { certs } from '../helpers/certs';
 
 /** Runs `main` on a fresh loop with a VirtualClock and the memory network, synchronously; closes the loop. */
 function runMem<T>(main: (loop: EventLoop) => Coroutine<T>): T {
@@ -794,6 +795,34 @@ describe("a loop with network: 'memory'", () => {
     }
   });
 
+  test('TLS over a memory connection (under run(): the TLS layer is Node\'s, outside the loop)', async () => {
+    const srv = new SSLContext(PROTOCOL_TLS_SERVER);
+    srv.loadCertChain(certs().leaf, certs().leafKey);
+    const cli = new SSLContext(PROTOCOL_TLS_CLIENT);
+    cli.loadVerifyLocations(certs().ca);
+    const loop = new EventLoop({ network: 'memory' });
+    try {
+      const got = await loop.runUntilComplete((function* (): Coroutine<string> {
+        const server = yield* startServer(function* (r, w) {
+          w.write(yield* r.readline());
+          w.close();
+        }, 'localhost', 443, { ssl: srv });
+        const [r, w] = yield* openConnection('localhost', 443, { ssl: cli });
+        w.write(b('over tls\n'));
+        const line = (yield* r.readline()).toString();
+        const version = (w.getExtraInfo('ssl_object') as { version(): string }).version();
+        w.close();
+        yield* w.waitClosed();
+        server.close();
+        yield* server.waitClosed();
+        return `${line.trim()} ${version}`;
+      })());
+      expect(got).toBe('over tls TLSv1.3');
+    } finally {
+      loop.close();
+    }
+  });
+
   test('a memory loop runs under run() too (the default Runner path is unchanged for real loops)', async () => {
     const got = await run((function* (): Coroutine<string> {
       const [[r1, w1], [r2, w2]] = yield* openMemoryConnection();
@@ -814,3 +843,33 @@ function realListener(): Socket {
   s.bind(['127.0.0.1', 0]);
   return s;
 }
+
+describe('docs/TESTING.md', () => {
+  test('the example of docs/TESTING.md (in-memory connections): the server greets every client', () => {
+    const loop = new EventLoop({ clock: new VirtualClock(), network: 'memory' });
+    const log: string[] = [];
+    function* greet(reader: StreamReader, writer: StreamWriter): Coroutine {
+      const name = (yield* reader.readline()).toString().trim();
+      writer.write(Buffer.from(`hello ${name}\n`));
+      writer.close();
+      yield* writer.waitClosed();
+    }
+    function* client(name: string): Coroutine {
+      const [reader, writer] = yield* openConnection('db.internal', 5432); // no DNS, no OS socket
+      writer.write(Buffer.from(`${name}\n`));
+      log.push((yield* reader.readline()).toString().trim());
+      writer.close();
+    }
+    try {
+      loop.runUntilCompleteSync((function* (): Coroutine {
+        const server = yield* startServer(greet, 'db.internal', 5432);
+        yield* gather(client('a'), client('b'));
+        server.close();
+        yield* server.waitClosed();
+      })());
+    } finally {
+      loop.close();
+    }
+    expect(log).toEqual(['hello a', 'hello b']);
+  });
+});
