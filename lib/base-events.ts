@@ -56,6 +56,12 @@ export interface EventLoopOptions {
   debug?: boolean;
   /** Instruments installed from the start (see `addInstrument`). */
   instruments?: readonly Instrument[];
+  /**
+   * Where a selector loop's servers and connections go (default 'real'): with 'memory',
+   * `createServer`/`createConnection` (and the streams and Unix twins over them) use in-memory
+   * sockets for any host, with no name lookup (tsyncio/testing, docs/TESTING.md). Not for `BaseEventLoop`, which has no I/O.
+   */
+  network?: 'real' | 'memory';
 }
 
 const LOOP_KEYS = ['clock', 'debug', 'instruments'] as const;

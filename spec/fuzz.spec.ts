@@ -181,6 +181,8 @@ fnT('newEventLoop', 'none', tsyncio.newEventLoop, [opts({ clock: obj(() => new V
 for (const [name, C] of [['BaseEventLoop', BaseEventLoop], ['SelectorEventLoop', SelectorEventLoop], ['EventLoop', EventLoop]] as const) {
   const keys: Record<string, Arg> = { clock: obj(() => new VirtualClock(), OPT), debug: any(() => false) };
   if (name !== 'BaseEventLoop') keys.selector = obj(() => new Selector(), OPT);
+  // 'real' or 'memory' (tsyncio/testing's memory network); anything else is refused at the call.
+  if (name !== 'BaseEventLoop') keys.network = obj(() => 'memory', OPT);
   ctorT(name, 'none', C, [opts(keys)]);
 }
 {

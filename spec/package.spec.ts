@@ -279,6 +279,27 @@ describe('the packed tarball, installed into consumers', () => {
     expect(run(process.execPath, ['out.mjs'], dir).trim()).toBe('bundle blocked');
   });
 
+  test("'tsyncio/testing' memory sockets are the core's Sockets in an esbuild bundle (openConnection({ sock }) takes them)", () => {
+    const dir = path.join(work, 'testing-memory');
+    write(path.join(dir, 'bundle.mjs'), [
+      "import { Socket, openConnection, run } from 'tsyncio';",
+      "import { socketpair } from 'tsyncio/testing';",
+      'function* main() {',
+      '  const [a, b] = socketpair();',
+      '  const [reader, writer] = yield* openConnection(null, null, { sock: a });',
+      "  b.send(Buffer.from('memory\\n'));",
+      '  const line = (yield* reader.readline()).toString().trim();',
+      '  writer.close();',
+      '  b.close();',
+      '  return `${line} ${a instanceof Socket}`;',
+      '}',
+      "console.log('bundle', await run(main()));",
+      '',
+    ].join('\n'));
+    esbuild(dir, 'bundle.mjs', 'out.mjs');
+    expect(run(process.execPath, ['out.mjs'], dir).trim()).toBe('bundle memory true');
+  });
+
   test('@arethetypeswrong/cli and publint find no problem', () => {
     const attw = cp.spawnSync(path.join(BIN, 'attw'), [tarball, '--format', 'json'], { cwd: work, encoding: 'utf8' });
     const report = JSON.parse(attw.stdout) as { problems?: Record<string, { kind: string; entrypoint?: string; resolutionKind?: string; fileName?: string }[]> };

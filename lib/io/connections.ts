@@ -267,7 +267,9 @@ export function* createConnection<P extends Protocol>(
     if (host != null || port != null) throw new RangeError('host/port and sock can not be specified at the same time');
   } else {
     if (host == null && port == null) throw new RangeError('host and port was not specified and no sock specified');
-    sock = yield* connectByAddrinfo(loop, host, port, opts);
+    // A memory network (`network: 'memory'`, memory.ts) connects at once, with no lookup.
+    const net = loop._network;
+    sock = net !== null ? net._connect(host, port) : yield* connectByAddrinfo(loop, host, port, opts);
   }
   return yield* createConnectionTransport(loop, sock, protocolFactory, own, ssl);
 }
@@ -286,6 +288,8 @@ export function* createUnixConnection<P extends Protocol>(
     if (path != null) throw new RangeError('path and sock can not be specified at the same time');
   } else {
     if (path == null) throw new RangeError('no path and sock were specified');
+    const net = loop._network;
+    if (net !== null) return yield* createConnectionTransport(loop, net._connectUnix(path), protocolFactory, own, ssl);
     const s = new Socket(AF_UNIX);
     try {
       yield* loop.sockConnect(s, path);
@@ -353,6 +357,8 @@ export function* createServer(
   if (opts.sock !== undefined) {
     if (host != null || port != null) throw new RangeError('host/port and sock can not be specified at the same time');
     sockets = [opts.sock];
+  } else if (loop._network !== null) {
+    sockets = loop._network._bind(typeof host === 'string' || host == null ? [host ?? null] : host, port ?? 0);
   } else {
     const infos = yield* serverAddrinfos(loop, host, port, opts.family ?? 0, opts.flags ?? AI_PASSIVE);
     sockets = [];
@@ -391,6 +397,8 @@ export function* createUnixServer(
     sock = opts.sock;
   } else {
     if (path == null) throw new RangeError('path was not specified, and no sock specified');
+    const net = loop._network;
+    if (net !== null) return yield* serve(loop, [net._bindUnix(path)], protocolFactory, opts.backlog ?? 100, opts.startServing ?? true, opts.maxConnections, ssl);
     removeStaleSocketFile(path);
     sock = new Socket(AF_UNIX);
     try {

@@ -7,7 +7,7 @@ import {
   formatAddress, type CreateConnectionOptions, type CreateServerOptions, type CreateUnixServerOptions, CREATE_CONNECTION_KEYS, CREATE_SERVER_KEYS, CREATE_UNIX_SERVER_KEYS,
 } from './connections';
 import { Handle } from '../events';
-import { _argTypeError, _checkFunction, _checkOptions } from '../internal/validate';
+import { _argRangeError, _argTypeError, _checkFunction, _checkOptions } from '../internal/validate';
 import { BlockingIOError, RuntimeError } from '../exceptions';
 import type { Coroutine, Future } from '../futures';
 import type { Protocol } from './protocols';
@@ -27,6 +27,7 @@ import { createDatagramEndpoint, type CreateDatagramEndpointOptions, type Datagr
 import { getaddrinfo, getnameinfo, type AddrInfo, type GetaddrinfoOptions } from './getaddrinfo';
 import type { DatagramProtocol } from './protocols';
 import { _sendfile, _sockSendfile, type SendfileFile, type SendfileOptions } from './sendfile';
+import type { MemoryNetwork } from './memory';
 
 type IOData = [Handle | null, Handle | null];
 
@@ -42,7 +43,9 @@ export interface SelectorEventLoopOptions extends EventLoopOptions {
  * Differences:
  * - The selector is polled every iteration; Node socket events wake an idle loop.
  * - Registered readers and writers count as outside sources, so `runSync` refuses to wait on I/O
- *   and a VirtualClock waits for it instead of reporting a deadlock.
+ *   and a VirtualClock waits for it instead of reporting a deadlock (memory sockets excepted: they
+ *   are served inside the loop).
+ * - `network: 'memory'` keeps servers and connections in memory (tsyncio/testing, docs/TESTING.md).
  */
 export class SelectorEventLoop extends BaseEventLoop {
   /** @internal */
@@ -54,15 +57,37 @@ export class SelectorEventLoop extends BaseEventLoop {
   #io = 0;
 
   /** @internal */
-  static override readonly _optionKeys: readonly string[] = ['clock', 'debug', 'selector', 'instruments'];
+  static override readonly _optionKeys: readonly string[] = ['clock', 'debug', 'selector', 'instruments', 'network'];
 
-  /** @throws {TypeError} an unknown option, or a `selector` that is not a Selector (and the base loop's checks) */
+  /** @internal The memory network of a loop made with `network: 'memory'` (memory.ts), else null. */
+  readonly _network: MemoryNetwork | null;
+
+  /**
+   * @throws {TypeError} an unknown option, a `selector` that is not a Selector, a `network` that is not a string (and the base loop's checks)
+   * @throws {RangeError} a `network` other than 'real' or 'memory'
+   */
   constructor(options?: SelectorEventLoopOptions) {
     const selector = options?.selector;
     if (selector !== undefined && !(selector instanceof Selector)) throw _argTypeError('SelectorEventLoop', 'selector', 'a Selector', selector);
+    const network: unknown = options?.network;
+    if (network !== undefined && network !== 'real' && network !== 'memory') {
+      const name = new.target.name;
+      throw typeof network === 'string' ? _argRangeError(name, 'network', "'real' or 'memory'", network) : _argTypeError(name, 'network', "'real' or 'memory'", network);
+    }
     super(options);
     this._selector = (options?.selector ?? new DefaultSelector()) as Selector<IOData>;
     this._selector._setWakeup(this.#ioWakeup);
+    this._network = network === 'memory' ? new (SelectorEventLoop._memory().MemoryNetwork)() : null;
+  }
+
+  /**
+   * @internal The in-memory sockets module (memory.ts), loaded on first use: by a loop with
+   * `network: 'memory'`, and by tsyncio/testing, which reaches it through this class so that its
+   * bundle shares the core's copy.
+   */
+  static _memory(): typeof import('./memory') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('./memory') as typeof import('./memory');
   }
 
   #ioWakeScheduled = false;
@@ -180,7 +205,7 @@ export class SelectorEventLoop extends BaseEventLoop {
       const data: [Handle | null, Handle | null] = [null, null];
       data[slot] = handle;
       this._selector.register(fileobj, event, data);
-      this.#count(1);
+      this.#count(fileobj, 1);
       return handle;
     }
     const data: [Handle | null, Handle | null] = [key.data[0], key.data[1]];
@@ -188,7 +213,7 @@ export class SelectorEventLoop extends BaseEventLoop {
     data[slot] = handle;
     this._selector.modify(fileobj, key.events | event, data);
     if (old !== null) old.cancel();
-    else this.#count(1);
+    else this.#count(fileobj, 1);
     return handle;
   }
 
@@ -206,11 +231,13 @@ export class SelectorEventLoop extends BaseEventLoop {
     else this._selector.modify(fileobj, mask, data);
     if (old === null) return false;
     old.cancel();
-    this.#count(-1);
+    this.#count(fileobj, -1);
     return true;
   }
 
-  #count(delta: number): void {
+  #count(fileobj: Selectable, delta: number): void {
+    // A memory socket is served inside the loop: nothing outside is in flight for it.
+    if (fileobj._inLoop === true) return;
     this.#io += delta;
     this._addExternal(delta);
   }

@@ -59,6 +59,8 @@ export interface Selectable {
   _writeReady(): boolean;
   /** @internal Called whenever Node delivers something that may change readiness. */
   _watchers: Set<() => void>;
+  /** @internal True for a socket served inside the loop (memory.ts): not an outside source. */
+  readonly _inLoop?: boolean;
 }
 
 /**

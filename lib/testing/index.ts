@@ -2,3 +2,5 @@
 // no test-runner globals: a failure is a thrown error, so any test runner works (docs/TESTING.md).
 export { Sequencer } from './sequencer';
 export { waitAllTasksBlocked } from './wait-all-tasks-blocked';
+export { MemorySocket, socketpair, openMemoryConnection } from './memory';
+export type { OpenMemoryConnectionOptions, SocketpairOptions } from './memory';
