@@ -2,3 +2,9 @@
 // no test-runner globals: a failure is a thrown error, so any test runner works (docs/TESTING.md).
 export { Sequencer } from './sequencer';
 export { waitAllTasksBlocked } from './wait-all-tasks-blocked';
+export { expectSequence } from './expect-sequence';
+export { runTest, runTestSync } from './run-test';
+export type { RunTestOptions } from './run-test';
+export { explore, exploreSync, ScheduleFailure } from './explore';
+export type { ExploreOptions, ExploreReport } from './explore';
+export type { TestContext } from './test-loop';
