@@ -57,6 +57,7 @@ export function _newTestLoop(cfg: _TestLoopConfig, requireNetwork: boolean): Sel
   const opts: EventLoopOptions & { network?: 'real' | 'memory' } = { clock: cfg.clock, debug: cfg.debug };
   if (takesNetwork()) opts.network = cfg.network;
   else if (requireNetwork && cfg.network === 'memory') throw new RuntimeError("network: 'memory' is not available in this build of tsyncio");
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- newEventLoop() makes the default EventLoop, a SelectorEventLoop
   return newEventLoop(opts) as SelectorEventLoop;
 }
 
