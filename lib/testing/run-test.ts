@@ -5,7 +5,7 @@
 // leftovers; the loop is closed and unset whatever happened; a trace path is written, pass or fail.
 import { MonotonicClock, VirtualClock, _checkClock, type Clock } from '../clock';
 import { ExceptionGroup, RuntimeError, toError } from '../exceptions';
-import type { Coroutine } from '../futures';
+import { iscoroutine, type Coroutine } from '../futures';
 import { _argTypeError, _checkBoolean, _checkOptions } from '../internal/validate';
 import { TraceRecorder } from '../trace/recorder';
 import { _traceFormat } from '../trace/render';
@@ -96,6 +96,16 @@ function verdict<T>(out: _RunOutcome<T>, o: Checked, recorder: TraceRecorder | n
   throw err;
 }
 
+/** A coroutine refused before it ran is closed, so it is never reported as "never awaited" (as `run()` does). */
+function closeCoro(main: unknown): void {
+  if (!iscoroutine(main)) return;
+  try {
+    main.return(undefined);
+  } catch {
+    // it was running: nothing more to do
+  }
+}
+
 /** Checks that explore's main is a function. */
 function exploreMain<T>(fn: string, main: unknown): (t: TestContext) => Coroutine<T> {
   if (typeof main !== 'function') throw _argTypeError(fn, 'main', 'a function (explore runs main many times)', main);
@@ -129,6 +139,7 @@ export function runTest<T>(main: Coroutine<T> | ((t: TestContext) => Coroutine<T
     if (o.explore !== undefined) return _exploreMain('runTest', exploreMain<T>('runTest', main), o.explore, false) as Promise<T>;
     run = start('runTest', main, o);
   } catch (e) {
+    closeCoro(main);
     return Promise.reject(toError(e));
   }
   const loop = run.loop;
@@ -154,8 +165,15 @@ export function runTest<T>(main: Coroutine<T> | ((t: TestContext) => Coroutine<T
  * @throws {TypeError} a bad option or main; {ExceptionGroup} handler errors; {RuntimeError} leftovers (`'fail'`)
  */
 export function runTestSync<T>(main: Coroutine<T> | ((t: TestContext) => Coroutine<T>), opts?: RunTestOptions): T {
-  const o = checkRunTestOptions('runTestSync', opts);
-  if (o.explore !== undefined) return _exploreMain('runTestSync', exploreMain<T>('runTestSync', main), o.explore, true) as T;
-  const run = start('runTestSync', main, o);
+  let o: Checked;
+  let run: _TestRun<T>;
+  try {
+    o = checkRunTestOptions('runTestSync', opts);
+    if (o.explore !== undefined) return _exploreMain('runTestSync', exploreMain<T>('runTestSync', main), o.explore, true) as T;
+    run = start('runTestSync', main, o);
+  } catch (e) {
+    closeCoro(main);
+    throw e;
+  }
   return verdict(run.runSync(), o, run.ctx.recorder);
 }
