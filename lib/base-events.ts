@@ -43,6 +43,16 @@ import { logger } from './log';
 import { _trustedTask, Task } from './tasks';
 import { _Instruments, type Instrument } from './instruments';
 
+/**
+ * @internal What `_runOnce` calls once per iteration while a schedule explorer (lib/testing) is
+ * installed as `loop._explorer`: `ready` holds exactly the batch about to run; its entries
+ * `polled`..`ioEnd` came from the I/O poll, those after `ioEnd` are the timers now due, in
+ * (deadline, scheduling) order. It may reorder the batch, or throw to end the run.
+ */
+export interface _BatchExplorer {
+  _batch(ready: Deque<Runnable>, polled: number, ioEnd: number): void;
+}
+
 /** Compact the timer heap when it holds more than this many timers... */
 const MIN_SCHEDULED_TIMER_HANDLES = 100;
 /** ...and more than this fraction of them are cancelled. */
@@ -169,6 +179,11 @@ export class BaseEventLoop implements AbstractEventLoop {
   readonly _clock: Clock;
   /** @internal The instruments, or `null` when none is installed: the one field each hook site tests. */
   _instruments: _Instruments | null = null;
+  /**
+   * @internal A schedule explorer (lib/testing/explore.ts) that may reorder each iteration's batch, or
+   * `null`: `_runOnce` tests it once per iteration, never per entry.
+   */
+  _explorer: _BatchExplorer | null = null;
   #instrumentState: _Instruments | null = null;
 
   #seq = 0;
@@ -465,6 +480,10 @@ export class BaseEventLoop implements AbstractEventLoop {
    * callbacks that were ready when it began (Python `_run_once`).
    */
   _runOnce(): void {
+    if (this._explorer !== null) {
+      this.#runOnceExplored(this._explorer);
+      return;
+    }
     const sched = this._scheduled;
     if (sched.size > MIN_SCHEDULED_TIMER_HANDLES && this._timerCancelledCount > sched.size * MIN_CANCELLED_TIMER_HANDLES_FRACTION) {
       sched.filter((h) => {
@@ -500,6 +519,32 @@ export class BaseEventLoop implements AbstractEventLoop {
       return;
     }
     while (n-- > 0) (ready.popLeft() as Runnable)._run();
+  }
+
+  /**
+   * `_runOnce` under a schedule explorer: the same poll, due timers and batch, but the explorer sees
+   * the batch before it runs (it may reorder what asyncio leaves unspecified, or throw to end the run).
+   * The cancelled-timer compaction is skipped: it changes memory, not order.
+   */
+  #runOnceExplored(explorer: _BatchExplorer): void {
+    const ready = this._ready;
+    const polled = ready.length;
+    this._pollEvents();
+    const ioEnd = ready.length;
+    const sched = this._scheduled;
+    const end = this._clock.time();
+    for (let h = sched.peek(); h !== undefined && h._when <= end; h = sched.peek()) {
+      sched.pop();
+      h._scheduled = false;
+      if (h._cancelled) this._timerCancelledCount--;
+      else ready.push(h);
+    }
+    explorer._batch(ready, polled, ioEnd);
+    let n = ready.length;
+    const instruments = this._instruments;
+    if (instruments !== null) this.#runInstrumented(instruments, n, polled, ioEnd);
+    else if (this.#debug) this.#runDebug(n);
+    else while (n-- > 0) (ready.popLeft() as Runnable)._run();
   }
 
   /** The batch with hooks around each entry; entries `polled`..`ioEnd` came from the I/O poll. */

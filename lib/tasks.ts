@@ -19,6 +19,14 @@ type Owned = Coroutine<unknown> & { [kOwner]?: Task<unknown> };
 let taskNameCounter = 0;
 
 /**
+ * @internal Restarts the `Task-N` numbering (runTest and explore in lib/testing), so the next unnamed
+ * task is `Task-1`, as in a fresh Python process.
+ */
+export function _resetTaskNameCounter(): void {
+  taskNameCounter = 0;
+}
+
+/**
  * A task name as a string, as Python's `str(name)` (`create_task(c(), name=123).get_name()` is
  * `'123'`). A Symbol converts (`String(sym)`); a value `String()` cannot convert (a throwing
  * `toString`, a null-prototype object) gets `describe()`, so no repr or error message can throw.
