@@ -78,6 +78,14 @@ describe('the compiled gallery records the two-task sample', () => {
     expect(ends).toEqual(starts);
   });
 
+  test('--timeline on a pair: the timelines of both processes (the second writer\'s trace took its pid name)', () => {
+    const { status, stdout, stderr } = run(['sock-echo', '--no-python', '--timeline']);
+    expect([status, stderr]).toEqual([0, '']);
+    const heads = stdout.split('\n').filter((l) => l.startsWith('   timeline'));
+    expect(heads).toEqual(['   timeline (docs/TRACING.md):', expect.stringMatching(/^ {3}timeline of process \d+ \(docs\/TRACING\.md\):$/)]);
+    expect(stdout.match(/^ {3}Task-1 main .* done$/gm)).toHaveLength(2);
+  });
+
   test('--trace out.html: one self-contained page with an <svg> and a bar per step', () => {
     const file = path.join(dir, 'out.html');
     const { status, stderr } = run(['two-tasks', '--no-python', '--trace', file]);
