@@ -109,15 +109,29 @@ function tracePath(rec: Recording, sample: SampleInfo, several: boolean): string
   return `${full.slice(0, full.length - ext.length)}.${sample.name}${ext}`;
 }
 
-/** The files the runs recorded at `file`: `file`, then `<stem>-2.<ext>`, ... while they exist. */
-function recordedFiles(file: string): string[] {
-  const out: string[] = [];
+/** A trace file a run recorded: the n-th run() of its process, and the process's pid if it had to take a `<stem>.<pid>.<ext>` name. */
+interface Recorded {
+  readonly file: string;
+  readonly run: number;
+  readonly pid: number | null;
+}
+
+/**
+ * The files the runs recorded at `file`: `file`, `<stem>-2.<ext>`, ..., and the `<stem>[-n].<pid>.<ext>`
+ * a process writes when another one sharing TSYNCIO_TRACE (a pair's server and client) wrote first.
+ */
+function recordedFiles(file: string): Recorded[] {
   const ext = path.extname(file);
-  for (let n = 1; ; n++) {
-    const f = n === 1 ? file : `${file.slice(0, file.length - ext.length)}-${n}${ext}`;
-    if (!fs.existsSync(f)) return out;
-    out.push(f);
+  const stem = path.basename(file, ext);
+  const dir = path.dirname(file);
+  const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(`^${escape(stem)}(?:-(\\d+))?(?:\\.(\\d+))?${escape(ext)}$`);
+  const out: Recorded[] = [];
+  for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+    const m = re.exec(name);
+    if (m !== null) out.push({ file: path.join(dir, name), run: Number(m[1] ?? 1), pid: m[2] === undefined ? null : Number(m[2]) });
   }
+  return out.sort((a, b) => (a.pid ?? 0) - (b.pid ?? 0) || a.run - b.run);
 }
 
 /** After a sample: its timelines (`--timeline`) or where its trace went (`--trace`). */
@@ -128,13 +142,14 @@ function printRecording(rec: Recording, file: string): void {
     return;
   }
   if (!rec.timeline) {
-    console.log(`   trace: ${files.join(', ')}`);
+    console.log(`   trace: ${files.map((f) => f.file).join(', ')}`);
     return;
   }
-  for (const [i, f] of files.entries()) {
-    console.log(files.length === 1 ? '   timeline (docs/TRACING.md):' : `   timeline of run() ${String(i + 1)} (docs/TRACING.md):`);
-    for (const line of fs.readFileSync(f, 'utf8').trimEnd().split('\n')) console.log(`   ${line}`.trimEnd());
-    fs.rmSync(f, { force: true });
+  for (const f of files) {
+    const which = [files.some((g) => g.run > 1) ? `run() ${String(f.run)}` : '', f.pid === null ? '' : `process ${String(f.pid)}`].filter((w) => w !== '');
+    console.log(which.length === 0 ? '   timeline (docs/TRACING.md):' : `   timeline of ${which.join(' of ')} (docs/TRACING.md):`);
+    for (const line of fs.readFileSync(f.file, 'utf8').trimEnd().split('\n')) console.log(`   ${line}`.trimEnd());
+    fs.rmSync(f.file, { force: true });
   }
 }
 
@@ -153,7 +168,7 @@ async function runSamples(samples: readonly SampleInfo[], python: boolean, rec: 
     console.log(`== ${i + 1}. ${sample.name}: ${sample.description}`);
     printHeader(sample, withPython);
     const file = tracePath(rec, sample, samples.length > 1);
-    if (file !== null) for (const f of recordedFiles(file)) fs.rmSync(f, { force: true });
+    if (file !== null) for (const f of recordedFiles(file)) fs.rmSync(f.file, { force: true });
     const before = process.env.TSYNCIO_TRACE;
     if (file !== null) process.env.TSYNCIO_TRACE = file; // the spawned ports inherit it
     let v;

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Runner, VirtualClock, run, runSync, sleep, type Coroutine } from '../../lib';
 import { TraceRecorder } from '../../lib/trace';
+import { _writeShared } from '../../lib/trace/session';
 import { twoTasks } from './programs';
 
 let dir = '';
@@ -101,6 +102,36 @@ describe('TSYNCIO_TRACE', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+
+  test('a file another process wrote while this one ran is kept: this run goes to <stem>.<pid>.<ext>', () => {
+    process.env.TSYNCIO_TRACE = path.join(dir, 'shared.json');
+    runSync(twoTasks(), { clock: new VirtualClock() }); // the counter is per process: learn which run this is
+    const [first] = fs.readdirSync(dir);
+    const n = Number(/^shared(?:-(\d+))?\.json$/.exec(first)?.[1] ?? 1);
+    const next = path.join(dir, `shared-${n + 1}.json`);
+    fs.writeFileSync(next, 'the other process'); // written after this process started, as a server's is for its client
+    runSync(twoTasks(), { clock: new VirtualClock() });
+    expect(fs.readFileSync(next, 'utf8')).toBe('the other process');
+    expect(fs.readdirSync(dir).sort()).toEqual([first, `shared-${n + 1}.${process.pid}.json`, `shared-${n + 1}.json`].sort());
+    const mine = JSON.parse(fs.readFileSync(path.join(dir, `shared-${n + 1}.${process.pid}.json`), 'utf8')) as { otherData: unknown };
+    expect(mine.otherData).toEqual({ producer: 'tsyncio', clock: 'virtual' });
+  });
+
+  test('a file older than this process is a leftover of an earlier run and is replaced', () => {
+    process.env.TSYNCIO_TRACE = path.join(dir, 'old.txt');
+    runSync(twoTasks(), { clock: new VirtualClock() }); // which name this is depends on the runs before it
+    const [name] = fs.readdirSync(dir);
+    const file = path.join(dir, name);
+    const before = new Date(performance.timeOrigin - 60000);
+    fs.writeFileSync(file, 'left over');
+    fs.utimesSync(file, before, before);
+    expect(_writeShared(file, 'new')).toBe(file);
+    expect(fs.readdirSync(dir)).toEqual([name]);
+    expect(fs.readFileSync(file, 'utf8')).toBe('new');
+    // written since this process started: kept; the next writer takes the pid name
+    expect(_writeShared(file, 'newer')).toBe(file.replace(/\.txt$/, `.${process.pid}.txt`));
+    expect(fs.readFileSync(file, 'utf8')).toBe('new');
   });
 
   test('a Runner does not read it', () => {
