@@ -67,7 +67,29 @@ const coreFromIndex = {
   },
 };
 
-await esbuild.build({ ...esm, entryPoints: ['lib/testing/index.ts'], outfile: 'dist/esm/testing.mjs', plugins: [coreFromIndex] });
+/**
+ * lib/io/memory.ts (MemorySocket, socketpair) belongs to the core (a loop with network: 'memory' makes
+ * its sockets) but is not among index.ts's exports: the testing entry takes it from the core bundle
+ * through SelectorEventLoop._memory() (a virtual module), never a copy, which would extend a copied Socket.
+ */
+const memoryFromCore = {
+  name: 'memory-from-core',
+  setup(build) {
+    build.onResolve({ filter: /\/io\/memory$/ }, (args) => (args.importer.includes(`${path.sep}lib${path.sep}testing${path.sep}`) ? { path: 'io/memory', namespace: 'memory-from-core' } : undefined));
+    build.onResolve({ filter: /^\.\/index\.mjs$/ }, (args) => (args.namespace === 'memory-from-core' ? { path: './index.mjs', external: true } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'memory-from-core' }, () => ({
+      loader: 'js',
+      contents: [
+        "import { SelectorEventLoop } from './index.mjs';",
+        'const memory = SelectorEventLoop._memory();',
+        'export const MemorySocket = memory.MemorySocket;',
+        'export const socketpair = memory.socketpair;',
+      ].join('\n'),
+    }));
+  },
+};
+
+await esbuild.build({ ...esm, entryPoints: ['lib/testing/index.ts'], outfile: 'dist/esm/testing.mjs', plugins: [memoryFromCore, coreFromIndex] });
 // dist/esm/trace.mjs: the 'tsyncio/trace' entry, built the same way (the core's run({ trace }) loads its
 // own copy of the recorder lazily: the two copies are told apart by shape, never by instanceof).
 await esbuild.build({ ...esm, entryPoints: ['lib/trace/index.ts'], outfile: 'dist/esm/trace.mjs', plugins: [coreFromIndex] });
