@@ -52,7 +52,18 @@ const traceLazy = {
   },
 };
 
-await esbuild.build({ ...esm, entryPoints: ['lib/index.ts'], outfile: 'dist/esm/index.mjs', plugins: [traceLazy] });
+/**
+ * Keeps lib/io/memory.ts out of the core bundle too: selector-events.ts's lazy require('./memory') is
+ * left external; the testing entry's bundle holds the module and registers it (SelectorEventLoop._memory).
+ */
+const memoryLazy = {
+  name: 'memory-lazy',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/memory$/ }, (args) => (args.importer.endsWith(`${path.sep}lib${path.sep}io${path.sep}selector-events.ts`) ? { path: './memory', external: true } : undefined));
+  },
+};
+
+await esbuild.build({ ...esm, entryPoints: ['lib/index.ts'], outfile: 'dist/esm/index.mjs', plugins: [traceLazy, memoryLazy] });
 
 /** Resolves lib/testing's and lib/trace's imports of the core (lib/*.ts) to the core bundle, left as an import. */
 const coreFromIndex = {
@@ -68,28 +79,18 @@ const coreFromIndex = {
 };
 
 /**
- * lib/io/memory.ts (MemorySocket, socketpair) belongs to the core (a loop with network: 'memory' makes
- * its sockets) but is not among index.ts's exports: the testing entry takes it from the core bundle
- * through SelectorEventLoop._memory() (a virtual module), never a copy, which would extend a copied Socket.
+ * lib/io/memory.ts (in-memory sockets) is bundled into the testing entry, not the core: its imports of
+ * ./sockets and ./oserrors (names index.ts exports) come from the core bundle, so a MemorySocket
+ * extends the core's Socket; the entry registers the module with SelectorEventLoop when imported.
  */
-const memoryFromCore = {
-  name: 'memory-from-core',
+const memoryIoFromIndex = {
+  name: 'memory-io-from-index',
   setup(build) {
-    build.onResolve({ filter: /\/io\/memory$/ }, (args) => (args.importer.includes(`${path.sep}lib${path.sep}testing${path.sep}`) ? { path: 'io/memory', namespace: 'memory-from-core' } : undefined));
-    build.onResolve({ filter: /^\.\/index\.mjs$/ }, (args) => (args.namespace === 'memory-from-core' ? { path: './index.mjs', external: true } : undefined));
-    build.onLoad({ filter: /.*/, namespace: 'memory-from-core' }, () => ({
-      loader: 'js',
-      contents: [
-        "import { SelectorEventLoop } from './index.mjs';",
-        'const memory = SelectorEventLoop._memory();',
-        'export const MemorySocket = memory.MemorySocket;',
-        'export const socketpair = memory.socketpair;',
-      ].join('\n'),
-    }));
+    build.onResolve({ filter: /^\.\/(sockets|oserrors)$/ }, (args) => (args.importer === path.join(root, 'lib', 'io', 'memory.ts') ? { path: './index.mjs', external: true } : undefined));
   },
 };
 
-await esbuild.build({ ...esm, entryPoints: ['lib/testing/index.ts'], outfile: 'dist/esm/testing.mjs', plugins: [memoryFromCore, coreFromIndex] });
+await esbuild.build({ ...esm, entryPoints: ['lib/testing/index.ts'], outfile: 'dist/esm/testing.mjs', plugins: [memoryIoFromIndex, coreFromIndex] });
 // dist/esm/trace.mjs: the 'tsyncio/trace' entry, built the same way (the core's run({ trace }) loads its
 // own copy of the recorder lazily: the two copies are told apart by shape, never by instanceof).
 await esbuild.build({ ...esm, entryPoints: ['lib/trace/index.ts'], outfile: 'dist/esm/trace.mjs', plugins: [coreFromIndex] });

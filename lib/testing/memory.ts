@@ -1,14 +1,18 @@
 // Python: socket.py (3.11) socketpair and asyncio/streams.py open_connection(sock=...), in memory
 // (anchors: async-solipsism's `socketpair` and `stream_pairs`, Trio's `memory_stream_pair`).
 // tsyncio/testing's face of lib/io/memory.ts: the sockets live in the core (a loop made with
-// `network: 'memory'` makes them too). The entry's ES module bundle takes that module from the core
-// bundle (through SelectorEventLoop._memory(), see .ci/build.mjs), never a copy: a copied
-// MemorySocket would extend a copied Socket, which the core's `instanceof Socket` checks refuse.
+// `network: 'memory'` makes them too). The ES module bundles keep that module out of the core
+// bundle (the run-and-sleep bundle stays small): this entry's bundle holds it, with Socket taken from
+// the core bundle, and registers it with SelectorEventLoop on import (see .ci/build.mjs).
 // Invariants: openMemoryConnection's two ends are built by openConnection({ sock }) on the normal
 // transport and StreamReader/StreamWriter machinery (one flow control, not a second copy).
-import { openConnection, type Coroutine, type StreamReader, type StreamWriter } from '../index';
+import { SelectorEventLoop, openConnection, type Coroutine, type StreamReader, type StreamWriter } from '../index';
+import * as memory from '../io/memory';
 import { socketpair, type SocketpairOptions } from '../io/memory';
 import { _checkInteger, _checkOptions } from '../internal/validate';
+
+// The core's memory loops use this module (in CommonJS the one they would load themselves).
+SelectorEventLoop._memoryModule ??= memory;
 
 export { MemorySocket, socketpair } from '../io/memory';
 export type { SocketpairOptions } from '../io/memory';
