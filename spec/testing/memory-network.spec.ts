@@ -591,6 +591,27 @@ describe("a loop with network: 'memory'", () => {
     expect(got.name).toEqual(['0.0.0.0', 8080]);
   });
 
+  test('a server on several hosts with port 0 takes one port for all; startServing: false refuses until it serves', () => {
+    const got = runMem(function* (loop) {
+      const multi = yield* loop.createServer(() => new Protocol(), ['a.test', 'b.test'], 0);
+      const names = multi.sockets.map((s) => s.getsockname());
+      const idle = yield* startServer(echo, 'c.test', 7, { startServing: false });
+      const before = yield* caughtIn(openConnection('c.test', 7));
+      yield* idle.startServing();
+      const [r, w] = yield* openConnection('c.test', 7);
+      w.write(b('serving\n'));
+      const line = (yield* r.readline()).toString();
+      w.close();
+      multi.close();
+      idle.close();
+      yield* idle.waitClosed();
+      return { names, before, line };
+    });
+    expect(got.names).toEqual([['a.test', 49152], ['b.test', 49152]]);
+    expect(got.before).toBeInstanceOf(ConnectionRefusedError);
+    expect(got.line).toBe('serving\n');
+  });
+
   test('clients served in connection order on the virtual clock: the whole log', () => {
     const log: string[] = [];
     runMem(function* (loop) {
