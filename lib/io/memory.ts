@@ -199,6 +199,16 @@ export class MemorySocket extends Socket {
     if (this.#closed) throw osError('EBADF');
   }
 
+  /**
+   * Only non-blocking mode exists (as for every tsyncio Socket).
+   * @see Python `socket.setblocking()`
+   * @throws {RangeError} for `true`; {TypeError} a flag that is not a boolean or an integer; {OSError} EBADF once closed
+   */
+  override setblocking(flag: boolean): void {
+    super.setblocking(flag);
+    this.#checkOpen();
+  }
+
   /** A connection's pipes, or ENOTCONN (a listener). */
   #pipes(): [Pipe, Pipe] {
     const i = this.#in;
