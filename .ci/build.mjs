@@ -52,7 +52,18 @@ const traceLazy = {
   },
 };
 
-await esbuild.build({ ...esm, entryPoints: ['lib/index.ts'], outfile: 'dist/esm/index.mjs', plugins: [traceLazy] });
+/**
+ * Keeps lib/io/memory.ts out of the core bundle too: selector-events.ts's lazy require('./memory') is
+ * left external; the testing entry's bundle holds the module and registers it (SelectorEventLoop._memory).
+ */
+const memoryLazy = {
+  name: 'memory-lazy',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/memory$/ }, (args) => (args.importer.endsWith(`${path.sep}lib${path.sep}io${path.sep}selector-events.ts`) ? { path: './memory', external: true } : undefined));
+  },
+};
+
+await esbuild.build({ ...esm, entryPoints: ['lib/index.ts'], outfile: 'dist/esm/index.mjs', plugins: [traceLazy, memoryLazy] });
 
 /** Resolves lib/testing's and lib/trace's imports of the core (lib/*.ts) to the core bundle, left as an import. */
 const coreFromIndex = {
@@ -67,7 +78,19 @@ const coreFromIndex = {
   },
 };
 
-await esbuild.build({ ...esm, entryPoints: ['lib/testing/index.ts'], outfile: 'dist/esm/testing.mjs', plugins: [coreFromIndex] });
+/**
+ * lib/io/memory.ts (in-memory sockets) is bundled into the testing entry, not the core: its imports of
+ * ./sockets and ./oserrors (names index.ts exports) come from the core bundle, so a MemorySocket
+ * extends the core's Socket; the entry registers the module with SelectorEventLoop when imported.
+ */
+const memoryIoFromIndex = {
+  name: 'memory-io-from-index',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(sockets|oserrors)$/ }, (args) => (args.importer === path.join(root, 'lib', 'io', 'memory.ts') ? { path: './index.mjs', external: true } : undefined));
+  },
+};
+
+await esbuild.build({ ...esm, entryPoints: ['lib/testing/index.ts'], outfile: 'dist/esm/testing.mjs', plugins: [memoryIoFromIndex, coreFromIndex] });
 // dist/esm/trace.mjs: the 'tsyncio/trace' entry, built the same way (the core's run({ trace }) loads its
 // own copy of the recorder lazily: the two copies are told apart by shape, never by instanceof).
 await esbuild.build({ ...esm, entryPoints: ['lib/trace/index.ts'], outfile: 'dist/esm/trace.mjs', plugins: [coreFromIndex] });

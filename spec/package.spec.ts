@@ -284,7 +284,7 @@ describe('the packed tarball, installed into consumers', () => {
   test("'tsyncio/testing' memory sockets are the core's Sockets in an esbuild bundle (openConnection({ sock }) takes them)", () => {
     const dir = path.join(work, 'testing-memory');
     write(path.join(dir, 'bundle.mjs'), [
-      "import { Socket, openConnection, run } from 'tsyncio';",
+      "import { EventLoop, Socket, openConnection, run, startServer } from 'tsyncio';",
       "import { socketpair } from 'tsyncio/testing';",
       'function* main() {',
       '  const [a, b] = socketpair();',
@@ -295,11 +295,16 @@ describe('the packed tarball, installed into consumers', () => {
       '  b.close();',
       '  return `${line} ${a instanceof Socket}`;',
       '}',
+      // A loop with the memory network, in the bundle: the core bundle takes the module from the testing entry.
+      "const loop = new EventLoop({ network: 'memory' });",
+      "const served = loop.runUntilCompleteSync((function* () { const s = yield* startServer((r, w) => w.close(), 'h', 1); const [r] = yield* openConnection('h', 1); const eof = (yield* r.read()).length; s.close(); return eof; })());",
+      'loop.close();',
+      "console.log('memory loop', served);",
       "console.log('bundle', await run(main()));",
       '',
     ].join('\n'));
     esbuild(dir, 'bundle.mjs', 'out.mjs');
-    expect(run(process.execPath, ['out.mjs'], dir).trim()).toBe('bundle memory true');
+    expect(run(process.execPath, ['out.mjs'], dir).trim()).toBe('memory loop 0\nbundle memory true');
   });
 
   test('@arethetypeswrong/cli and publint find no problem', () => {

@@ -9,10 +9,12 @@
 // Invariants: each direction holds at most `capacity` bytes; a closed socket answers EBADF; bytes
 // sent before a close or SHUT_WR are received before the end of stream; a listener's address is in
 // its network from bind until close; fileno() >= 1_000_000 (never a real Socket's number).
+// Imports: only names lib/index.ts exports (from ./sockets, ./oserrors) and lib/internal/, so that
+// the tsyncio/testing bundle, which holds this module, takes Socket from the core (.ci/build.mjs).
+import { OSError } from '../exceptions';
 import { Deque } from '../internal/deque';
 import { _argTypeError, _checkInteger, _checkOptions } from '../internal/validate';
 import { errnoError, osError } from './oserrors';
-import { checkUnixPath } from './socket-address';
 import { AF_INET, AF_INET6, AF_UNIX, SHUT_RD, SHUT_RDWR, SHUT_WR, SO_ERROR, SOCK_STREAM, SOL_SOCKET, Socket, type Address } from './sockets';
 
 /** Bytes each direction buffers unless told (async-solipsism's default). */
@@ -27,7 +29,7 @@ let nextFd = FIRST_FD;
 let nextPairName = 1;
 
 /** Only this module makes MemorySockets (`socketpair`, the memory network). */
-const MAKE: unique symbol = Symbol('MemorySocket');
+const MEMORY_SOCKET_TOKEN: unique symbol = Symbol('MemorySocket');
 
 /** One direction of a connection: what the writer sent and the reader has not taken yet. */
 class Pipe {
@@ -129,11 +131,12 @@ export class MemorySocket extends Socket {
   #onClose: (() => void) | null = null;
 
   /**
-   * @internal Made by this module only (`socketpair`, the memory network).
+   * Not for users: MemorySockets are made by `socketpair()` and by a loop's memory network (its
+   * first parameter is a token only this module holds, so `new MemorySocket()` does not compile).
    * @throws {TypeError} when called from outside: use `socketpair()`
    */
-  constructor(make: typeof MAKE, family: number, name: Address) {
-    if (make !== MAKE) throw new TypeError('MemorySocket cannot be made with new: use socketpair() (tsyncio/testing) or a loop with network: \'memory\'');
+  constructor(make: typeof MEMORY_SOCKET_TOKEN, family: number, name: Address) {
+    if (make !== MEMORY_SOCKET_TOKEN) throw new TypeError('MemorySocket cannot be made with new: use socketpair() (tsyncio/testing) or a loop with network: \'memory\'');
     super(family, SOCK_STREAM);
     this.#fd = nextFd++;
     this.#name = name;
@@ -157,7 +160,7 @@ export class MemorySocket extends Socket {
 
   /** @internal A listening MemorySocket at `name`; `release` frees the address when it closes. */
   static _listener(family: number, name: Address, release: () => void): MemorySocket {
-    const s = new MemorySocket(MAKE, family, name);
+    const s = new MemorySocket(MEMORY_SOCKET_TOKEN, family, name);
     s.#listening = new Listening(release);
     return s;
   }
@@ -171,8 +174,8 @@ export class MemorySocket extends Socket {
   _connectTo(clientName: Address, serverName: Address, capacity: number): MemorySocket {
     const l = this.#listening;
     if (l === null || !l.listening || this.#closed) throw errnoError(111, typeof serverName === 'string' ? undefined : `Connect call failed ${formatAddress(serverName)}`);
-    const client = new MemorySocket(MAKE, this.family, clientName);
-    const server = new MemorySocket(MAKE, this.family, serverName);
+    const client = new MemorySocket(MEMORY_SOCKET_TOKEN, this.family, clientName);
+    const server = new MemorySocket(MEMORY_SOCKET_TOKEN, this.family, serverName);
     MemorySocket._connect(client, server, capacity);
     l.live++;
     server.#onClose = () => { l.live--; };
@@ -194,6 +197,16 @@ export class MemorySocket extends Socket {
 
   #checkOpen(): void {
     if (this.#closed) throw osError('EBADF');
+  }
+
+  /**
+   * Only non-blocking mode exists (as for every tsyncio Socket).
+   * @see Python `socket.setblocking()`
+   * @throws {RangeError} for `true`; {TypeError} a flag that is not a boolean or an integer; {OSError} EBADF once closed
+   */
+  override setblocking(flag: boolean): void {
+    super.setblocking(flag);
+    this.#checkOpen();
   }
 
   /** A connection's pipes, or ENOTCONN (a listener). */
@@ -540,18 +553,40 @@ function checkCapacity(fn: string, opts: { capacity?: unknown } | null | undefin
 /** @internal The keys of socketpair's options. */
 export const SOCKETPAIR_KEYS = ['capacity'] as const;
 
+/** Options of {@link socketpair}. @see async-solipsism `socketpair(capacity=None)` */
+export interface SocketpairOptions {
+  /** Bytes each direction buffers (default 65536, async-solipsism's). */
+  capacity?: number;
+}
+
 /**
- * Two connected memory sockets: what one sends the other receives. Each direction buffers
- * `capacity` bytes (default 65536).
+ * Two connected memory sockets (tsyncio/testing): what one sends the other receives, each direction
+ * buffering `capacity` bytes (default 65536). Closed by their user, or by the transport that owns them.
  * @see Python `socket.socketpair()`; async-solipsism `socketpair`
+ * Differences:
+ * - In memory, never a kernel socket: see {@link MemorySocket}.
  * @throws {TypeError} an unknown option, a `capacity` that is not an integer; {RangeError} a capacity below 1
  */
-export function socketpair(opts?: { capacity?: number }): [MemorySocket, MemorySocket] {
+export function socketpair(opts?: SocketpairOptions): [MemorySocket, MemorySocket] {
   const capacity = checkCapacity('socketpair', opts, SOCKETPAIR_KEYS);
-  const a = new MemorySocket(MAKE, AF_UNIX, ['memory', nextPairName++]);
-  const b = new MemorySocket(MAKE, AF_UNIX, ['memory', nextPairName++]);
+  const a = new MemorySocket(MEMORY_SOCKET_TOKEN, AF_UNIX, ['memory', nextPairName++]);
+  const b = new MemorySocket(MEMORY_SOCKET_TOKEN, AF_UNIX, ['memory', nextPairName++]);
   MemorySocket._connect(a, b, capacity);
   return [a, b];
+}
+
+/** The longest Unix socket path (Linux's sun_path, less its NUL). */
+const UNIX_PATH_MAX = 107;
+
+/** A Unix path as a real bind or connect checks it (socket-address.ts checkUnixPath's messages). */
+function checkUnixPath(address: unknown): string {
+  if (typeof address !== 'string') {
+    const kind = Array.isArray(address) ? 'tuple' : address === null ? 'NoneType' : typeof address === 'number' ? 'int' : typeof address;
+    throw new TypeError(`a bytes-like object is required, not '${kind}'`);
+  }
+  if (address === '' || address.startsWith('\0')) throw osError('EINVAL', 'the abstract namespace (autobind) is not supported');
+  if (Buffer.byteLength(address) > UNIX_PATH_MAX) throw new OSError('AF_UNIX path too long');
+  return address;
 }
 
 /** A host as a memory network compares it: '*' for every address; 'localhost' is 127.0.0.1. */

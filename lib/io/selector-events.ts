@@ -65,6 +65,7 @@ export class SelectorEventLoop extends BaseEventLoop {
   /**
    * @throws {TypeError} an unknown option, a `selector` that is not a Selector, a `network` that is not a string (and the base loop's checks)
    * @throws {RangeError} a `network` other than 'real' or 'memory'
+   * @throws {RuntimeError} `network: 'memory'` in an ES module bundle that did not import tsyncio/testing
    */
   constructor(options?: SelectorEventLoopOptions) {
     const selector = options?.selector;
@@ -74,20 +75,35 @@ export class SelectorEventLoop extends BaseEventLoop {
       const name = new.target.name;
       throw typeof network === 'string' ? _argRangeError(name, 'network', "'real' or 'memory'", network) : _argTypeError(name, 'network', "'real' or 'memory'", network);
     }
+    // Made before the loop exists: a bundle without tsyncio/testing fails here, with nothing to undo.
+    const memoryNetwork = network === 'memory' ? new (SelectorEventLoop._memory().MemoryNetwork)() : null;
     super(options);
     this._selector = (options?.selector ?? new DefaultSelector()) as Selector<IOData>;
     this._selector._setWakeup(this.#ioWakeup);
-    this._network = network === 'memory' ? new (SelectorEventLoop._memory().MemoryNetwork)() : null;
+    this._network = memoryNetwork;
   }
 
+  /** @internal The in-memory sockets module once loaded, or as tsyncio/testing registered it. */
+  static _memoryModule: typeof import('./memory') | null = null;
+
   /**
-   * @internal The in-memory sockets module (memory.ts), loaded on first use: by a loop with
-   * `network: 'memory'`, and by tsyncio/testing, which reaches it through this class so that its
-   * bundle shares the core's copy.
+   * @internal The in-memory sockets module (memory.ts), loaded on first use by a loop with
+   * `network: 'memory'`. An ES module bundle of the core leaves it out (.ci/build.mjs): there
+   * tsyncio/testing, which holds it, registers it when imported.
+   * @throws {RuntimeError} in such a bundle when tsyncio/testing was not imported
    */
   static _memory(): typeof import('./memory') {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require('./memory') as typeof import('./memory');
+    const registered = SelectorEventLoop._memoryModule;
+    if (registered !== null) return registered;
+    let mod: typeof import('./memory');
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use (see above)
+      mod = require('./memory') as typeof import('./memory');
+    } catch (e) {
+      throw new RuntimeError("network: 'memory' needs the in-memory sockets of 'tsyncio/testing': import it first (a bundle leaves them out of the core)", { cause: e });
+    }
+    SelectorEventLoop._memoryModule = mod;
+    return mod;
   }
 
   #ioWakeScheduled = false;

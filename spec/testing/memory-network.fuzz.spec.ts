@@ -93,7 +93,7 @@ T.push({
   args: [SPF(), str(() => '/fuzz/other.sock', ['Buffer'])],
 });
 
-/** MemorySocket methods without arguments, and the ones it inherits from Socket unchanged. */
+/** MemorySocket methods without arguments (gettimeout is Socket's own). */
 const NO_ARGS = 'fileno gettimeout accept close getsockname getpeername toString';
 /** Exports that are types or the class itself (its methods are listed above). */
 const NOT_CALLED = 'MemorySocket';
