@@ -241,11 +241,10 @@ describe('the packed tarball, installed into consumers', () => {
     // The coroutine's name comes from node:inspector (minified, main() is renamed; without the inspector it would be <generator>).
     expect(run(process.execPath, ['out.mjs'], dir).trim()).toMatch(/^bundle <Task pending name='Task-n' coro=<[\w$]+\(\)>>$/);
     // run and sleep need the loop, and the loop's methods import what they reach: subprocesses, TLS,
-    // UDP, getaddrinfo and happy eyeballs, the memory network, and the default executor its run()
-    // shuts down. 196 KB in December 2026 (99 KB before those): a bundler keeps a module that a
-    // method may require(), even lazily. The bound catches a bundle that stops tree-shaking at all
-    // (lib/trace/ and the rest of tsyncio/testing stay out).
-    expect(size).toBeLessThan(205_000);
+    // UDP, getaddrinfo and happy eyeballs, and the default executor its run() shuts down: a bundler
+    // keeps a module that a method may require(), even lazily. 186 KB in December 2026 (99 KB before
+    // those); lib/trace/ and the memory network stay out (their entries register them).
+    expect(size).toBeLessThan(190_000);
     write(path.join(dir, 'mixed.mjs'), [
       "import * as esm from 'tsyncio';",
       "const cjs = require('tsyncio');",
