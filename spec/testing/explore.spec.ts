@@ -3,7 +3,7 @@
 // hand-over example, a lost update that asyncio's own order hides, replay strings, shrinking,
 // non-determinism detection, the livelock bound, and what is never perturbed.
 import {
-  DeadlockError, Lock, RuntimeError, asyncWith, createTask, gather, getRunningLoop, sleep, type Coroutine,
+  DeadlockError, Handle, Lock, RuntimeError, asyncWith, createTask, gather, getRunningLoop, sleep, type Coroutine,
 } from '../../lib';
 import { ScheduleFailure, expectSequence, explore, exploreSync, runTest } from '../../lib/testing';
 
@@ -340,5 +340,33 @@ describe('explore: arguments', () => {
     expect(() => exploreSync(null as never)).toThrow(TypeError);
     expect(() => exploreSync((() => 5) as never)).toThrow(TypeError);
     return expect(explore(t, { runs: -1 })).rejects.toThrow(RangeError);
+  });
+});
+
+describe('explore: the I/O callbacks of one poll', () => {
+  /** Makes the loop's next poll return two ready callbacks (as a selector with two ready sockets would). */
+  function pollTwice(log: string[]): void {
+    const loop = getRunningLoop() as unknown as { _pollEvents(): void; _ready: { push(h: unknown): void } } & ReturnType<typeof getRunningLoop>;
+    const poll = loop._pollEvents.bind(loop);
+    let armed = true;
+    loop._pollEvents = () => {
+      poll();
+      if (!armed) return;
+      armed = false;
+      for (const name of ['r1', 'r2']) loop._ready.push(new Handle(() => { log.push(name); }, [], loop));
+    };
+  }
+
+  it('are a choice point (numbered before the timer groups and the batch); perturb: { io: false } keeps them', () => {
+    const test = function* (): Coroutine<string> {
+      const log: string[] = [];
+      pollTwice(log);
+      yield* sleep(0); // the poll before this iteration's batch adds r1 and r2 after main's step
+      yield* sleep(0);
+      return log.join(' ');
+    };
+    const all = exploreSync(test, { mode: 'exhaustive', collect: true });
+    expect(all.outcomes).toEqual([{ replay: 'v1', result: 'r1 r2' }, { replay: 'v1:0=1', result: 'r2 r1' }]);
+    expect(exploreSync(test, { mode: 'exhaustive', collect: true, perturb: { io: false } }).outcomes).toEqual([{ replay: 'v1', result: 'r1 r2' }]);
   });
 });
