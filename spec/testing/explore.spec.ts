@@ -77,10 +77,12 @@ describe('explore: outcomes', () => {
       }
       yield* gather(say('a'), say('b'), say('c'));
       return out.join('');
-    }, { mode: 'exhaustive', collect: true });
+    }, { mode: 'exhaustive', collect: true, debug: true });
     expect(report.complete).toBe(true);
     expect(report.outcomes.map((o) => o.result).sort()).toEqual(['abc', 'acb', 'bac', 'bca', 'cab', 'cba']);
     expect(report.outcomes[0]).toEqual({ replay: 'v1', result: 'abc' });
+    expect(report.outcomes.map((o) => o.replay)).toEqual(['v1', 'v1:1=01', 'v1:1=1', 'v1:1=11', 'v1:1=2', 'v1:1=21']); // depth first: the last point varies first
+
     // Each outcome's schedule replays it.
     for (const o of report.outcomes) {
       const again = exploreSync(function* () {
@@ -256,6 +258,18 @@ describe('explore: failures of a run', () => {
     })) as ScheduleFailure;
     expect(f.cause).toBeInstanceOf(TypeError);
     expect((f.cause as Error).message).toBe('in a callback');
+  });
+
+  it('t.recorder is null except in the one re-run that draws the failure\'s timeline (debug on there)', () => {
+    const seen: string[] = [];
+    const f = thrown(() => exploreSync(function* (t) {
+      seen.push(t.recorder === null ? `plain debug=${t.loop.getDebug()}` : `recorded debug=${t.loop.getDebug()}`);
+      yield* sleep(0);
+      throw new RangeError('always');
+    })) as ScheduleFailure;
+    expect(f.cause).toBeInstanceOf(RangeError);
+    expect(f.shrinkRuns).toBe(1); // v1 fails: nothing to shrink, one re-run to check it fails again
+    expect(seen).toEqual(['plain debug=false', 'plain debug=false', 'recorded debug=true']);
   });
 
   it('each run starts afresh: Task-1 is main, the virtual clock starts at 0', () => {
