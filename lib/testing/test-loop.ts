@@ -162,9 +162,9 @@ export class _TestRun<T> {
       if (opts.collect) loop.setExceptionHandler((_l, context) => { run.handlerErrors.push(contextError(context)); });
       if (opts.recorder !== null) loop.addInstrument(opts.recorder);
       opts.prepare?.(loop);
+      setEventLoop(loop);
       const coro = typeof main === 'function' ? main(ctx) : main;
       if (!iscoroutine(coro)) throw new TypeError(`${fn}() argument 'main' must be a coroutine or a function returning one, got ${describe(coro)}`);
-      setEventLoop(loop);
       (run as { task: Task<T> }).task = loop.createTask(coro);
       ok = true;
       return run;
