@@ -196,6 +196,10 @@ export class _TestRun<T> {
       loop.close();
     } finally {
       setEventLoop(null);
+      // A closed loop may outlive its run (kept by the core's registry of live loops until the current
+      // Node job ends, so through a whole exploreSync): it keeps nothing of the run.
+      loop.setExceptionHandler(null);
+      loop._explorer = null;
     }
     const stuck = failed && !this.#mainDone;
     return { value, error, failed, stuck, handlerErrors: this.handlerErrors, leftovers: this.#leftovers, leftoverTree: this.#leftoverTree };
