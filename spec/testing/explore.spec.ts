@@ -99,6 +99,23 @@ describe('explore: outcomes', () => {
     }
   });
 
+  it('explore lets Node turn every 50 runs (so a test runner\'s timeout can fire); exploreSync never does', async () => {
+    let turned = false;
+    const seen: boolean[] = [];
+    const test = function* (): Coroutine {
+      seen.push(turned);
+      yield* sleep(0);
+    };
+    setImmediate(() => { turned = true; });
+    await explore(test, { runs: 120, seed: 3 });
+    expect(seen.indexOf(true)).toBe(50);
+    turned = false;
+    seen.length = 0;
+    setImmediate(() => { turned = true; });
+    exploreSync(test, { runs: 120, seed: 3 });
+    expect(seen.includes(true)).toBe(false);
+  });
+
   it('random mode: run 0 is asyncio\'s order; a fixed seed gives the same runs', async () => {
     const test = function* (): Coroutine<string> {
       const out: string[] = [];
