@@ -40,7 +40,7 @@ import { LoopDriver } from './loop-driver';
 import type { WorkerFn } from './concurrent/crossing';
 import type { Executor } from './concurrent/futures';
 import { logger } from './log';
-import { _trustedTask, Task } from './tasks';
+import { _resetTaskNameCounter, _trustedTask, Task } from './tasks';
 import { _Instruments, type Instrument } from './instruments';
 
 /**
@@ -343,6 +343,11 @@ export class BaseEventLoop implements AbstractEventLoop {
   /** @internal Whether the loop is idle, waiting for a timer or a `_notify()`. */
   _isWaiting(): boolean {
     return this.#driver._waker !== null;
+  }
+
+  /** @internal Restarts the `Task-N` numbering (lib/testing's runTest and explore, so main is `Task-1`). */
+  _resetTaskNames(): void {
+    _resetTaskNameCounter();
   }
 
   /** @internal `waitAllTasksBlocked` (lib/testing): `fut` gets a result at an idle point of this loop (loop-driver.ts). */

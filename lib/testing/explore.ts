@@ -189,7 +189,10 @@ function runOnce(test: (t: TestContext) => Coroutine<unknown>, plan: _RunPlan, d
       if (recorder !== null) loop.slowCallbackDuration = Infinity; // the drawn re-run is slow by design (debug, recorder)
     },
   });
-  const out = run.runSync(() => { ex._shutdown(); });
+  const out = run.runSync(() => {
+    ex._shutdown();
+    if (recorder !== null) run.loop.removeInstrument(recorder); // the timeline shows the test, not the shutdown after it
+  });
   if (ex.fatal !== null) throw ex.fatal;
   let failure: unknown;
   let failed = out.failed;

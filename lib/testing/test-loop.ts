@@ -7,13 +7,14 @@
 // at each run, so main is `Task-1`.
 import type { BaseEventLoop, EventLoopOptions } from '../base-events';
 import type { Clock } from '../clock';
-import { newEventLoop, setEventLoop, _getRunningLoop, type AbstractEventLoop, type ExceptionContext } from '../events';
+import { getRunningLoop, newEventLoop, setEventLoop, type AbstractEventLoop, type ExceptionContext } from '../events';
 import { RuntimeError, toError } from '../exceptions';
+import { describe } from '../internal/introspect';
 import { _argRangeError, _argTypeError } from '../internal/validate';
-import { iscoroutine, _expectedError, type Coroutine } from '../futures';
+import { iscoroutine, type Coroutine } from '../futures';
 import { formatTaskTree } from '../graph';
 import type { SelectorEventLoop } from '../io/selector-events';
-import { allTasks, currentTask, _resetTaskNameCounter, type Task } from '../tasks';
+import { allTasks, currentTask, type Task } from '../tasks';
 import type { TraceRecorder } from '../trace/recorder';
 import { wait } from '../wait';
 
@@ -28,6 +29,19 @@ export interface TestContext {
   readonly clock: Clock;
   /** The recorder of a recorded run (`runTest`'s `trace`, or the re-run `explore` draws a failure from), else `null`. */
   readonly recorder: TraceRecorder | null;
+}
+
+// lib/testing imports from the core only what lib/index.ts exports (its ES module bundle imports the
+// core bundle, dist/esm/index.mjs), plus lib/internal/ helpers and types.
+
+/** Whether a loop is running in this thread. */
+function loopRunning(): boolean {
+  try {
+    getRunningLoop();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** @internal What a test loop is made of. */
@@ -138,9 +152,9 @@ export class _TestRun<T> {
     cfg: _TestLoopConfig,
     opts: { collect: boolean; recorder: TraceRecorder | null; requireNetwork: boolean; prepare?: (loop: BaseEventLoop) => void },
   ): _TestRun<T> {
-    if (_getRunningLoop() !== null) throw new RuntimeError(`${fn}() cannot be called from a running event loop`);
-    _resetTaskNameCounter();
+    if (loopRunning()) throw new RuntimeError(`${fn}() cannot be called from a running event loop`);
     const loop = _newTestLoop(cfg, opts.requireNetwork);
+    loop._resetTaskNames();
     let ok = false;
     try {
       const ctx: TestContext = { loop, clock: cfg.clock, recorder: opts.recorder };
@@ -148,9 +162,9 @@ export class _TestRun<T> {
       if (opts.collect) loop.setExceptionHandler((_l, context) => { run.handlerErrors.push(contextError(context)); });
       if (opts.recorder !== null) loop.addInstrument(opts.recorder);
       opts.prepare?.(loop);
-      const coro = typeof main === 'function' ? main(ctx) : main;
-      if (!iscoroutine(coro)) throw _expectedError(`${fn}() argument 'main' must be a coroutine or a function returning one`, coro);
       setEventLoop(loop);
+      const coro = typeof main === 'function' ? main(ctx) : main;
+      if (!iscoroutine(coro)) throw new TypeError(`${fn}() argument 'main' must be a coroutine or a function returning one, got ${describe(coro)}`);
       (run as { task: Task<T> }).task = loop.createTask(coro);
       ok = true;
       return run;
@@ -182,6 +196,10 @@ export class _TestRun<T> {
       loop.close();
     } finally {
       setEventLoop(null);
+      // A closed loop may outlive its run (kept by the core's registry of live loops until the current
+      // Node job ends, so through a whole exploreSync): it keeps nothing of the run.
+      loop.setExceptionHandler(null);
+      loop._explorer = null;
     }
     const stuck = failed && !this.#mainDone;
     return { value, error, failed, stuck, handlerErrors: this.handlerErrors, leftovers: this.#leftovers, leftoverTree: this.#leftoverTree };

@@ -3,7 +3,7 @@
 // hand-over example, a lost update that asyncio's own order hides, replay strings, shrinking,
 // non-determinism detection, the livelock bound, and what is never perturbed.
 import {
-  DeadlockError, Lock, RuntimeError, asyncWith, createTask, gather, getRunningLoop, sleep, type Coroutine,
+  DeadlockError, Handle, Lock, RuntimeError, asyncWith, createTask, gather, getRunningLoop, sleep, type Coroutine,
 } from '../../lib';
 import { ScheduleFailure, expectSequence, explore, exploreSync, runTest } from '../../lib/testing';
 
@@ -77,10 +77,12 @@ describe('explore: outcomes', () => {
       }
       yield* gather(say('a'), say('b'), say('c'));
       return out.join('');
-    }, { mode: 'exhaustive', collect: true });
+    }, { mode: 'exhaustive', collect: true, debug: true });
     expect(report.complete).toBe(true);
     expect(report.outcomes.map((o) => o.result).sort()).toEqual(['abc', 'acb', 'bac', 'bca', 'cab', 'cba']);
     expect(report.outcomes[0]).toEqual({ replay: 'v1', result: 'abc' });
+    expect(report.outcomes.map((o) => o.replay)).toEqual(['v1', 'v1:1=01', 'v1:1=1', 'v1:1=11', 'v1:1=2', 'v1:1=21']); // depth first: the last point varies first
+
     // Each outcome's schedule replays it.
     for (const o of report.outcomes) {
       const again = exploreSync(function* () {
@@ -95,6 +97,23 @@ describe('explore: outcomes', () => {
       expect(again.outcomes).toEqual([o]);
       expect(again.mode).toBe('replay');
     }
+  });
+
+  it('explore lets Node turn every 50 runs (so a test runner\'s timeout can fire); exploreSync never does', async () => {
+    let turned = false;
+    const seen: boolean[] = [];
+    const test = function* (): Coroutine {
+      seen.push(turned);
+      yield* sleep(0);
+    };
+    setImmediate(() => { turned = true; });
+    await explore(test, { runs: 120, seed: 3 });
+    expect(seen.indexOf(true)).toBe(50);
+    turned = false;
+    seen.length = 0;
+    setImmediate(() => { turned = true; });
+    exploreSync(test, { runs: 120, seed: 3 });
+    expect(seen.includes(true)).toBe(false);
   });
 
   it('random mode: run 0 is asyncio\'s order; a fixed seed gives the same runs', async () => {
@@ -258,6 +277,18 @@ describe('explore: failures of a run', () => {
     expect((f.cause as Error).message).toBe('in a callback');
   });
 
+  it('t.recorder is null except in the one re-run that draws the failure\'s timeline (debug on there)', () => {
+    const seen: string[] = [];
+    const f = thrown(() => exploreSync(function* (t) {
+      seen.push(t.recorder === null ? `plain debug=${t.loop.getDebug()}` : `recorded debug=${t.loop.getDebug()}`);
+      yield* sleep(0);
+      throw new RangeError('always');
+    })) as ScheduleFailure;
+    expect(f.cause).toBeInstanceOf(RangeError);
+    expect(f.shrinkRuns).toBe(1); // v1 fails: nothing to shrink, one re-run to check it fails again
+    expect(seen).toEqual(['plain debug=false', 'plain debug=false', 'recorded debug=true']);
+  });
+
   it('each run starts afresh: Task-1 is main, the virtual clock starts at 0', () => {
     const seen: string[] = [];
     exploreSync(function* (t) {
@@ -340,5 +371,33 @@ describe('explore: arguments', () => {
     expect(() => exploreSync(null as never)).toThrow(TypeError);
     expect(() => exploreSync((() => 5) as never)).toThrow(TypeError);
     return expect(explore(t, { runs: -1 })).rejects.toThrow(RangeError);
+  });
+});
+
+describe('explore: the I/O callbacks of one poll', () => {
+  /** Makes the loop's next poll return two ready callbacks (as a selector with two ready sockets would). */
+  function pollTwice(log: string[]): void {
+    const loop = getRunningLoop() as unknown as { _pollEvents(): void; _ready: { push(h: unknown): void } } & ReturnType<typeof getRunningLoop>;
+    const poll = loop._pollEvents.bind(loop);
+    let armed = true;
+    loop._pollEvents = () => {
+      poll();
+      if (!armed) return;
+      armed = false;
+      for (const name of ['r1', 'r2']) loop._ready.push(new Handle(() => { log.push(name); }, [], loop));
+    };
+  }
+
+  it('are a choice point (numbered before the timer groups and the batch); perturb: { io: false } keeps them', () => {
+    const test = function* (): Coroutine<string> {
+      const log: string[] = [];
+      pollTwice(log);
+      yield* sleep(0); // the poll before this iteration's batch adds r1 and r2 after main's step
+      yield* sleep(0);
+      return log.join(' ');
+    };
+    const all = exploreSync(test, { mode: 'exhaustive', collect: true });
+    expect(all.outcomes).toEqual([{ replay: 'v1', result: 'r1 r2' }, { replay: 'v1:0=1', result: 'r2 r1' }]);
+    expect(exploreSync(test, { mode: 'exhaustive', collect: true, perturb: { io: false } }).outcomes).toEqual([{ replay: 'v1', result: 'r1 r2' }]);
   });
 });
