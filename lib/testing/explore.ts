@@ -184,7 +184,7 @@ const NO_SCHEDULE: _Schedule = new Map();
 function runOnce(test: (t: TestContext) => Coroutine<unknown>, plan: _RunPlan, debug: boolean, recorder: TraceRecorder | null): Run {
   const ex = new _RunExplorer(plan);
   const run = _TestRun.start('explore', test, { clock: new VirtualClock(0), debug, network: 'memory' }, {
-    collect: true, recorder, requireNetwork: false, prepare: (loop) => {
+    collect: true, recorder, prepare: (loop) => {
       loop._explorer = ex;
       if (recorder !== null) loop.slowCallbackDuration = Infinity; // the drawn re-run is slow by design (debug, recorder)
     },

@@ -70,7 +70,7 @@ function start<T>(fn: string, main: Coroutine<T> | ((t: TestContext) => Coroutin
   const clock = o.clock === 'virtual' ? new VirtualClock(0) : o.clock === 'real' ? new MonotonicClock() : o.clock;
   const cfg: _TestLoopConfig = { clock, debug: o.debug, network: o.network };
   const recorder = o.trace === false ? null : new TraceRecorder();
-  return _TestRun.start(fn, main, cfg, { collect: o.unhandled === 'fail', recorder, requireNetwork: true });
+  return _TestRun.start(fn, main, cfg, { collect: o.unhandled === 'fail', recorder });
 }
 
 /** The run's verdict: its result, or the error that fails it (with the timeline when recorded). */

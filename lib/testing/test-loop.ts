@@ -5,7 +5,7 @@
 // Invariants: every test loop is built by `_newTestLoop` (one place for its options); a run always
 // closes its loop and unsets it as the current loop, whatever happened; the `Task-N` counter restarts
 // at each run, so main is `Task-1`.
-import type { BaseEventLoop, EventLoopOptions } from '../base-events';
+import type { BaseEventLoop } from '../base-events';
 import type { Clock } from '../clock';
 import { getRunningLoop, newEventLoop, setEventLoop, type AbstractEventLoop, type ExceptionContext } from '../events';
 import { RuntimeError, toError } from '../exceptions';
@@ -63,28 +63,12 @@ export function _checkChoice<const C extends string>(fn: string, arg: string, va
 const SHUTDOWN_GRACE = 5;
 
 /**
- * @internal The one place runTest's and explore's loops are built. The network choice
- * (`EventLoopOptions.network`: memory sockets instead of the OS) is applied here when the loop class
- * takes it; a loop without the memory network refuses `'memory'` where a test asked for it.
+ * @internal The one place runTest's and explore's loops are built: the clock, debug mode and the
+ * network (`EventLoopOptions.network`: `'memory'` keeps servers and connections in the process).
  */
-export function _newTestLoop(cfg: _TestLoopConfig, requireNetwork: boolean): SelectorEventLoop {
-  const opts: EventLoopOptions & { network?: 'real' | 'memory' } = { clock: cfg.clock, debug: cfg.debug };
-  if (takesNetwork()) opts.network = cfg.network;
-  else if (requireNetwork && cfg.network === 'memory') throw new RuntimeError("network: 'memory' is not available in this build of tsyncio");
+export function _newTestLoop(cfg: _TestLoopConfig): SelectorEventLoop {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- newEventLoop() makes the default EventLoop, a SelectorEventLoop
-  return newEventLoop(opts) as SelectorEventLoop;
-}
-
-let networkOption: boolean | null = null;
-
-/** Whether the default loop class takes the `network` option (asked once, of a loop made and closed at once). */
-function takesNetwork(): boolean {
-  if (networkOption === null) {
-    const probe = newEventLoop();
-    networkOption = (probe.constructor as typeof BaseEventLoop)._optionKeys.includes('network');
-    probe.close();
-  }
-  return networkOption;
+  return newEventLoop({ clock: cfg.clock, debug: cfg.debug, network: cfg.network }) as SelectorEventLoop;
 }
 
 /** @internal How one run ended. `stuck`: the loop stopped with main unfinished (deadlock, livelock, a driver error). */
@@ -150,10 +134,10 @@ export class _TestRun<T> {
     fn: string,
     main: Coroutine<T> | ((t: TestContext) => Coroutine<T>),
     cfg: _TestLoopConfig,
-    opts: { collect: boolean; recorder: TraceRecorder | null; requireNetwork: boolean; prepare?: (loop: BaseEventLoop) => void },
+    opts: { collect: boolean; recorder: TraceRecorder | null; prepare?: (loop: BaseEventLoop) => void },
   ): _TestRun<T> {
     if (loopRunning()) throw new RuntimeError(`${fn}() cannot be called from a running event loop`);
-    const loop = _newTestLoop(cfg, opts.requireNetwork);
+    const loop = _newTestLoop(cfg);
     loop._resetTaskNames();
     let ok = false;
     try {
