@@ -37,7 +37,7 @@ export interface ProcessRun {
    * For a pair's programs: the moments (and `elapsed`) are counted from the start of the exchange,
    * the moment the client printed its first line, instead of from the spawn, which was this many
    * seconds earlier (see `exchangeTimed`); the server's announcement, printed before its client
-   * existed, is at moment 0.
+   * existed, is at moment 0. For a program `timedFromFirstLine`: counted from its first line.
    */
   rebasedBy?: number;
 }
@@ -359,13 +359,22 @@ function namesOf(setup: Setup, role: Role): [string, string] {
   return ['python (all-Python run)', `python (${setup.label})`];
 }
 
+/** `run` with its moments counted from its first line (see `SampleInfo.timedFromFirstLine`). */
+function fromFirstLine(run: ProcessRun): ProcessRun {
+  if (run.lines.length === 0) return run;
+  const shift = run.lines[0].at;
+  return { ...run, lines: run.lines.map((l) => ({ text: l.text, at: l.at - shift })), elapsed: run.elapsed - shift, rebasedBy: shift };
+}
+
 function verdictOf(sample: SampleInfo, all: { reference: SampleRun | null; runs: SampleRun[] }, attempts: number): Verdict {
   const programs = programsOf(sample);
   const checks: Check[] = [];
+  const timed = sample.timedFromFirstLine === true ? fromFirstLine : (run: ProcessRun): ProcessRun => run;
   for (const r of all.runs) {
     for (const role of Object.keys(r.setup.impls) as Role[]) {
-      const run = r.runs[role]!;
-      const python = all.reference?.runs[role] ?? null;
+      const run = timed(r.runs[role]!);
+      const reference = all.reference?.runs[role];
+      const python = reference === undefined ? null : timed(reference);
       checks.push({
         label: checkLabel(r.setup, role), setup: r.setup, role, impl: r.setup.impls[role]!, program: programs[role]!,
         run, python, comparison: python === null ? null : compare(sample, python, run, namesOf(r.setup, role)),
