@@ -294,6 +294,8 @@ export class Condition {
   readonly _lock: Lock;
   /** @internal Futures of the waiting `wait()` calls. */
   _waiters = new Deque<Future<boolean>>();
+  /** @internal What its waits are called in traces: `Barrier.wait` for a Barrier's condition. */
+  _waitLabel = 'Condition.wait';
   /** How many waiters at the head of `_waiters` are done (notified or cancelled): `#notify` starts after them. */
   #doneAhead = 0;
 
@@ -332,7 +334,7 @@ export class Condition {
   *wait(): Coroutine<true> {
     if (!this.locked()) throw new RuntimeError('cannot wait on un-acquired lock');
     const fut = _getLoop(this).createFuture<boolean>();
-    fut._loop._instruments?._setFutureLabel(fut, 'Condition.wait'); // names it in traces (lib/instruments.ts); one field test without
+    fut._loop._instruments?._setFutureLabel(fut, this._waitLabel); // names it in traces (lib/instruments.ts); one field test without
     this.release();
     try {
       try {
@@ -600,6 +602,7 @@ export class Barrier {
     if (typeof parties !== 'number') throw new TypeError(`parties must be a number, got ${typeof parties}`);
     if (!(parties >= 1)) throw new RangeError(`parties must be > 0, got ${parties}`);
     this.#parties = parties;
+    this._cond._waitLabel = 'Barrier.wait'; // its waits are the barrier's, in traces (lib/instruments.ts)
   }
 
   /** `async with` entry: waits at the barrier and returns the arrival index. */

@@ -258,6 +258,7 @@ export class SelectorEventLoop extends BaseEventLoop {
     if (now !== null) return now;
     this._ensureFdNoTransport(sock);
     const fut = this.createFuture<Buffer>();
+    this._instruments?._setFutureLabel(fut, 'sockRecv'); // names it in traces (lib/instruments.ts); one field test without
     const handle = this._addReader(sock, sockRecvCb, fut, sock, n);
     fut.addDoneCallback(() => { sockReadDone(this, sock, handle); });
     return yield* fut;
@@ -274,6 +275,7 @@ export class SelectorEventLoop extends BaseEventLoop {
     if (now >= 0) return now;
     this._ensureFdNoTransport(sock);
     const fut = this.createFuture<number>();
+    this._instruments?._setFutureLabel(fut, 'sockRecvInto'); // names it in traces (lib/instruments.ts); one field test without
     const handle = this._addReader(sock, sockRecvIntoCb, fut, sock, buf);
     fut.addDoneCallback(() => { sockReadDone(this, sock, handle); });
     return yield* fut;
@@ -296,6 +298,7 @@ export class SelectorEventLoop extends BaseEventLoop {
     if (n === data.length) return;
     this._ensureFdNoTransport(sock);
     const fut = this.createFuture<void>();
+    this._instruments?._setFutureLabel(fut, 'sockSendall'); // names it in traces (lib/instruments.ts); one field test without
     const handle = this._addWriter(sock, sockSendallCb, fut, sock, data, [n]);
     fut.addDoneCallback(() => { sockWriteDone(this, sock, handle); });
     yield* fut;
@@ -320,6 +323,7 @@ export class SelectorEventLoop extends BaseEventLoop {
     } catch (e) {
       if (!(e instanceof BlockingIOError)) throw e;
       this._ensureFdNoTransport(sock);
+      this._instruments?._setFutureLabel(fut, 'sockConnect'); // names it in traces (lib/instruments.ts); one field test without
       const handle = this._addWriter(sock, sockConnectCb, fut, sock, address);
       fut.addDoneCallback(() => { sockWriteDone(this, sock, handle); });
     }
@@ -334,6 +338,7 @@ export class SelectorEventLoop extends BaseEventLoop {
   override *sockAccept(sock: Socket): Coroutine<[Socket, Address]> {
     _checkSocket('sockAccept', sock);
     const fut = this.createFuture<[Socket, Address]>();
+    this._instruments?._setFutureLabel(fut, 'sockAccept'); // names it in traces (lib/instruments.ts); one field test without
     sockAcceptCb(this, fut, sock);
     return yield* fut;
   }
@@ -353,6 +358,7 @@ export class SelectorEventLoop extends BaseEventLoop {
     }
     this._ensureFdNoTransport(sock);
     const fut = this.createFuture<number>();
+    this._instruments?._setFutureLabel(fut, 'sockSendto'); // names it in traces (lib/instruments.ts); one field test without
     const handle = this._addWriter(sock, sockSendtoCb, fut, sock, data, address);
     fut.addDoneCallback(() => { sockWriteDone(this, sock, handle); });
     return yield* fut;
