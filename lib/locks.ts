@@ -207,6 +207,14 @@ const GeneratorPrototype = Object.getPrototypeOf(function* () {
   /* empty */
 }.prototype) as object;
 
+/** Events whose waits traces name otherwise than `Event.wait` (a Queue's for `join()`: `Queue.join`). */
+const eventWaitLabels = new WeakMap<Event, string>();
+
+/** @internal Traces name the waits on `ev` `label` (lib/instruments.ts); for Events made inside another primitive. */
+export function _labelEventWaits(ev: Event, label: string): void {
+  eventWaitLabels.set(ev, label);
+}
+
 /**
  * The coroutine object `Event.wait()` returns: behaves as the generator
  * `if (ev._value) return true; fut = createFuture(); push; try { yield* fut; return true } finally { discard(fut) }`
@@ -225,7 +233,7 @@ class EventWait {
       this.#fut = null;
       if (ev._value) return { done: true, value: true };
       const f = _getLoop(ev).createFuture<boolean>();
-      f._loop._instruments?._setFutureLabel(f, 'Event.wait'); // names it in traces (lib/instruments.ts); one field test without
+      f._loop._instruments?._setFutureLabel(f, eventWaitLabels.get(ev) ?? 'Event.wait'); // names it in traces (lib/instruments.ts); one field test without
       ev._waiters.push(f);
       this.#fut = f;
       return f.next() as IteratorResult<unknown, true>;

@@ -3,7 +3,7 @@
 // the call the program made, not `Future` or the Condition inside the Barrier. Real sockets on
 // 127.0.0.1 port 0; the Barrier on a VirtualClock.
 import {
-  Barrier, Condition, Socket, VirtualClock, createTask, gather, getRunningLoop, openConnection, run, runSync, sleep, startServer,
+  Barrier, Condition, Event, Queue, Socket, VirtualClock, createTask, gather, getRunningLoop, openConnection, run, runSync, sleep, startServer,
   type Coroutine, type StreamReader, type StreamWriter,
 } from '../../lib';
 import { TraceRecorder, type Trace } from '../../lib/trace';
@@ -53,6 +53,31 @@ describe('awaited labels', () => {
     const labels = awaited(rec.trace);
     expect(labels.get('party')?.sort()).toEqual(['Barrier.wait', 'sleep(0.5)', 'sleep(1)']);
     expect(labels.get('waiter')).toEqual(['Condition.wait']);
+  });
+
+  test('test_join (asyncio test_queues.py): a task in Queue.join() awaits Queue.join, not the Event inside the Queue', () => {
+    const rec = new TraceRecorder();
+    function* main(): Coroutine {
+      const q = new Queue<number>();
+      const ev = new Event();
+      function* worker(): Coroutine {
+        const n = yield* q.get();
+        yield* sleep(n);
+        q.taskDone();
+        ev.set();
+      }
+      function* joiner(): Coroutine {
+        yield* q.join();
+      }
+      function* plain(): Coroutine {
+        yield* ev.wait();
+      }
+      q.putNowait(1);
+      yield* gather(worker(), joiner(), plain());
+    }
+    runSync(main(), { clock: new VirtualClock(), trace: rec });
+    const labels = awaited(rec.trace);
+    expect([labels.get('joiner'), labels.get('plain')]).toEqual([['Queue.join'], ['Event.wait']]);
   });
 
   test('loop.sock_accept / sock_connect / sock_recv / sock_sendall waits are named so, never Future', async () => {
