@@ -203,6 +203,14 @@ export class Event {
 }
 
 
+/** Events whose waits traces name otherwise than `Event.wait` (a Queue's for `join()`: `Queue.join`). */
+const eventWaitLabels = new WeakMap<Event, string>();
+
+/** @internal Traces name the waits on `ev` `label` (lib/instruments.ts); for Events made inside another primitive. */
+export function _labelEventWaits(ev: Event, label: string): void {
+  eventWaitLabels.set(ev, label);
+}
+
 /**
  * The coroutine object `Event.wait()` returns: behaves as the generator
  * `if (ev._value) return true; fut = createFuture(); push; try { yield* fut; return true } finally { discard(fut) }`
@@ -221,7 +229,7 @@ class EventWait {
       this.#fut = null;
       if (ev._value) return { done: true, value: true };
       const f = _getLoop(ev).createFuture<boolean>();
-      f._loop._instruments?._setFutureLabel(f, 'Event.wait'); // names it in traces (lib/instruments.ts); one field test without
+      f._loop._instruments?._setFutureLabel(f, eventWaitLabels.get(ev) ?? 'Event.wait'); // names it in traces (lib/instruments.ts); one field test without
       ev._waiters.push(f);
       this.#fut = f;
       return f.next() as IteratorResult<unknown, true>;
@@ -289,6 +297,8 @@ export class Condition {
   readonly _lock: Lock;
   /** @internal Futures of the waiting `wait()` calls. */
   _waiters = new Deque<Future<boolean>>();
+  /** @internal What its waits are called in traces: `Barrier.wait` for a Barrier's condition. */
+  _waitLabel = 'Condition.wait';
   /** How many waiters at the head of `_waiters` are done (notified or cancelled): `#notify` starts after them. */
   #doneAhead = 0;
 
@@ -327,7 +337,7 @@ export class Condition {
   *wait(): Coroutine<true> {
     if (!this.locked()) throw new RuntimeError('cannot wait on un-acquired lock');
     const fut = _getLoop(this).createFuture<boolean>();
-    fut._loop._instruments?._setFutureLabel(fut, 'Condition.wait'); // names it in traces (lib/instruments.ts); one field test without
+    fut._loop._instruments?._setFutureLabel(fut, this._waitLabel); // names it in traces (lib/instruments.ts); one field test without
     this.release();
     try {
       try {
@@ -595,6 +605,7 @@ export class Barrier {
     if (typeof parties !== 'number') throw new TypeError(`parties must be a number, got ${typeof parties}`);
     if (!(parties >= 1)) throw new RangeError(`parties must be > 0, got ${parties}`);
     this.#parties = parties;
+    this._cond._waitLabel = 'Barrier.wait'; // its waits are the barrier's, in traces (lib/instruments.ts)
   }
 
   /** `async with` entry: waits at the barrier and returns the arrival index. */

@@ -9,7 +9,7 @@ import { GeneratorPrototype, nameCoroutineClass } from './internal/introspect';
 import { _checkFunction, _checkOptions } from './internal/validate';
 
 const COMPARE_KEY = ['compare'] as const;
-import { Event, _getLoop } from './locks';
+import { Event, _getLoop, _labelEventWaits } from './locks';
 
 /** What `qsize()`, `empty()` and the repr need from a queue's storage: a length and its items. */
 type Storage<T> = Iterable<T> & { readonly length: number };
@@ -67,6 +67,7 @@ export class Queue<T> {
     if (Number.isNaN(maxsize)) throw new RangeError('maxsize must be a number, got NaN');
     this.#maxsize = maxsize;
     this.#finished.set();
+    _labelEventWaits(this.#finished, 'Queue.join'); // what join() waits on, in traces (lib/instruments.ts)
     this._init(maxsize);
   }
 

@@ -112,6 +112,10 @@ export const GeneratorPrototype = Object.getPrototypeOf(function* () {
 
 /** The name of the generator function that made `gen`, e.g. `main`; `'<generator>'` if unknown. @internal */
 export function coroName(gen: object): string {
+  // A name found once is known for every generator object of that function (they share its
+  // prototype): no inspector round trip per task (a TraceRecorder names every task it sees).
+  const known = names.get(Object.getPrototypeOf(gen) as object);
+  if (known !== undefined && known !== '') return known;
   return probe(gen).name || '<generator>';
 }
 

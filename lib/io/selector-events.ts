@@ -301,6 +301,7 @@ export class SelectorEventLoop extends BaseEventLoop {
     if (now !== null) return now;
     this._ensureFdNoTransport(sock);
     const fut = this.createFuture<Buffer>();
+    this._instruments?._setFutureLabel(fut, 'sockRecv'); // names it in traces (lib/instruments.ts); one field test without
     const handle = this._addReader(sock, sockRecvCb, fut, sock, n);
     fut.addDoneCallback(() => { sockReadDone(this, sock, handle); });
     return yield* fut;
@@ -317,6 +318,7 @@ export class SelectorEventLoop extends BaseEventLoop {
     if (now >= 0) return now;
     this._ensureFdNoTransport(sock);
     const fut = this.createFuture<number>();
+    this._instruments?._setFutureLabel(fut, 'sockRecvInto'); // names it in traces (lib/instruments.ts); one field test without
     const handle = this._addReader(sock, sockRecvIntoCb, fut, sock, buf);
     fut.addDoneCallback(() => { sockReadDone(this, sock, handle); });
     return yield* fut;
@@ -339,6 +341,7 @@ export class SelectorEventLoop extends BaseEventLoop {
     if (n === data.length) return;
     this._ensureFdNoTransport(sock);
     const fut = this.createFuture<void>();
+    this._instruments?._setFutureLabel(fut, 'sockSendall'); // names it in traces (lib/instruments.ts); one field test without
     const handle = this._addWriter(sock, sockSendallCb, fut, sock, data, [n]);
     fut.addDoneCallback(() => { sockWriteDone(this, sock, handle); });
     yield* fut;
@@ -363,6 +366,7 @@ export class SelectorEventLoop extends BaseEventLoop {
     } catch (e) {
       if (!(e instanceof BlockingIOError)) throw e;
       this._ensureFdNoTransport(sock);
+      this._instruments?._setFutureLabel(fut, 'sockConnect'); // names it in traces (lib/instruments.ts); one field test without
       const handle = this._addWriter(sock, sockConnectCb, fut, sock, address);
       fut.addDoneCallback(() => { sockWriteDone(this, sock, handle); });
     }
@@ -377,6 +381,7 @@ export class SelectorEventLoop extends BaseEventLoop {
   override *sockAccept(sock: Socket): Coroutine<[Socket, Address]> {
     _checkSocket('sockAccept', sock);
     const fut = this.createFuture<[Socket, Address]>();
+    this._instruments?._setFutureLabel(fut, 'sockAccept'); // names it in traces (lib/instruments.ts); one field test without
     sockAcceptCb(this, fut, sock);
     return yield* fut;
   }
@@ -396,6 +401,7 @@ export class SelectorEventLoop extends BaseEventLoop {
     }
     this._ensureFdNoTransport(sock);
     const fut = this.createFuture<number>();
+    this._instruments?._setFutureLabel(fut, 'sockSendto'); // names it in traces (lib/instruments.ts); one field test without
     const handle = this._addWriter(sock, sockSendtoCb, fut, sock, data, address);
     fut.addDoneCallback(() => { sockWriteDone(this, sock, handle); });
     return yield* fut;

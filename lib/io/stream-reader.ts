@@ -250,6 +250,7 @@ export class StreamReader {
     }
 
     this._waiter = this._loop.createFuture<void>();
+    this._waiter._loop._instruments?._setFutureLabel(this._waiter, `StreamReader.${funcName}`); // names it in traces (lib/instruments.ts); one field test without
     try {
       yield* this._waiter;
     } finally {

@@ -82,6 +82,7 @@ export class FlowControlMixin extends Protocol {
     if (this._connectionLost) throw new ConnectionResetError('Connection lost');
     if (!this._paused) return;
     const waiter = this._loop.createFuture<void>();
+    waiter._loop._instruments?._setFutureLabel(waiter, 'StreamWriter.drain'); // names it in traces (lib/instruments.ts); one field test without
     this._drainWaiters.push(waiter);
     try {
       yield* waiter;
@@ -143,6 +144,7 @@ export class StreamReaderProtocol extends FlowControlMixin {
     this._streamReader = streamReader;
     this._clientConnectedCb = clientConnectedCb ?? null;
     this._closed = this._loop.createFuture<void>();
+    this._loop._instruments?._setFutureLabel(this._closed, 'StreamWriter.waitClosed'); // names it in traces (lib/instruments.ts); one field test without
   }
 
   /** Attaches the transport to the reader and, on a server, calls the client-connected callback. @see Python `StreamReaderProtocol.connection_made()` */

@@ -120,7 +120,7 @@ export function chromeTrace(trace: Trace): ChromeTrace {
           woken.set(sched.seq, e);
         }
         const to = end.get(e.seq) as number;
-        X(e.task, 'step', coro.get(e.task) ?? 'coroutine', ts, to, { iteration: e.n, time: e.t, awaiting: e.awaiting, outcome: e.outcome });
+        X(e.task, 'step', coro.get(e.task) ?? 'coroutine', ts, to, { iteration: e.n, time: e.t, awaiting: e.awaiting, outcome: e.outcome, ...(e.stack === undefined ? {} : { stack: e.stack }) });
         if (e.outcome === 'raised') out.push({ ph: 'i', s: 't', pid: 1, tid: e.task, name: `raised ${e.error ?? 'Error'}`, ts: r3(to - tick / 2) });
         if (e.outcome === 'suspended' || e.outcome === 'yielded') lastStep.set(e.task, e);
         break;

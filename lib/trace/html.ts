@@ -69,11 +69,11 @@ export function timelineHtml(trace: Trace | TraceRecorder, opts?: TimelineHtmlOp
   const out: string[] = [];
   const rulerY = ROW - 4;
   out.push(`<text class="label" x="4" y="${rulerY}">t(s)</text>`);
-  let last: number | null = null;
+  let last: string | null = null; // the time last written, as shown: 1.2061 and 1.2064 both show 1.206
   let lastX = -Infinity;
   groups.forEach((g, k) => {
-    const text = g.kind === 'wait' ? `+${secs(g.end - g.t)}s` : g.t !== last ? secs(g.t) : null;
-    last = g.kind === 'wait' ? null : g.t;
+    const text = g.kind === 'wait' ? `+${secs(g.end - g.t)}s` : secs(g.t) !== last ? secs(g.t) : null;
+    last = g.kind === 'wait' ? null : secs(g.t);
     if (text !== null && xs[k] >= lastX) {
       out.push(`<text class="ruler" x="${xs[k]}" y="${rulerY}">${esc(text)}</text>`);
       lastX = xs[k] + (text.length + 1) * LABEL_PX; // a space between labels

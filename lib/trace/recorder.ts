@@ -15,6 +15,7 @@ import { _checkBoolean, _checkInteger, _checkOptions } from '../internal/validat
 import type { BaseEventLoop } from '../base-events';
 import { chromeTrace, type ChromeTrace } from './chrome';
 import { _render } from './render';
+import { _startStacks, _stopStacks, _takeStack } from './stacks';
 
 /** A task of a trace: `id` = its index in `tasks` + 1. @see Python: none */
 export interface TraceTask {
@@ -34,6 +35,8 @@ export type TraceEvent = { readonly seq: number; readonly t: number } & (
   | {
     readonly kind: 'step'; readonly task: number; readonly n: number; readonly end: number; readonly awaiting: string | null;
     readonly error: string | null; readonly outcome: 'suspended' | 'yielded' | 'returned' | 'raised' | 'cancelled';
+    /** With `stacks: true`, a suspended step's JS stack at its await, innermost frame first (null if none was seen). */
+    readonly stack?: string | null;
   }
   | { readonly kind: 'callback'; readonly n: number; readonly end: number; readonly type: LoopCallback['kind']; readonly label: string }
   | { readonly kind: 'wait'; readonly end: number; readonly timeout: number }
@@ -55,7 +58,10 @@ export interface Trace {
 export interface TraceRecorderOptions {
   /** The most events kept (default 1,000,000); the oldest are dropped. */
   maxEvents?: number;
-  /** Reserved for call stacks at every suspension (recorded as in debug mode). */
+  /**
+   * Record the JS stack of the await at every suspension (a step's `stack`: the coroutine chain
+   * with file:line). Off by default: it costs a stack capture per suspension while recording.
+   */
   stacks?: boolean;
 }
 
@@ -88,6 +94,9 @@ export function _awaitedLabel(fut: Future<unknown>, now: number): string {
  */
 export class TraceRecorder implements Instrument {
   readonly #max: number;
+  readonly #stacks: boolean;
+  /** The loop this recorder captures stacks on now (stacks: true, between its first hook of a run and afterRun). */
+  #stacksOn: BaseEventLoop | null = null;
   readonly #tasks: Mutable<TraceTask>[] = [];
   readonly #ids = new WeakMap<Task<unknown>, number>();
   #events: AnyEvent[] = [];
@@ -106,6 +115,7 @@ export class TraceRecorder implements Instrument {
     _checkOptions('TraceRecorder', opts, RECORDER_KEYS);
     this.#max = opts?.maxEvents === undefined ? 1_000_000 : _checkInteger('TraceRecorder', 'maxEvents', opts.maxEvents, 1);
     if (opts?.stacks !== undefined) _checkBoolean('TraceRecorder', 'stacks', opts.stacks);
+    this.#stacks = opts?.stacks === true;
   }
 
   /** The run recorded so far, as plain data (a snapshot: later events are not in it). */
@@ -156,6 +166,11 @@ export class TraceRecorder implements Instrument {
   }
 
   #attach(loop: BaseEventLoop): void {
+    if (this.#stacks && this.#stacksOn !== loop) {
+      if (this.#stacksOn !== null) _stopStacks(this.#stacksOn, this);
+      this.#stacksOn = loop;
+      _startStacks(loop, this);
+    }
     if (this.#loop === loop) return;
     this.#loop = loop;
     if (loop._clock.virtual) this.#clock = 'virtual';
@@ -184,6 +199,14 @@ export class TraceRecorder implements Instrument {
   /** @internal */
   beforeRun(loop: BaseEventLoop): void {
     this.#attach(loop);
+  }
+
+  /** @internal */
+  afterRun(loop: BaseEventLoop): void {
+    if (this.#stacksOn === loop) {
+      this.#stacksOn = null;
+      _stopStacks(loop, this);
+    }
   }
 
   /** @internal */
@@ -224,6 +247,7 @@ export class TraceRecorder implements Instrument {
     if (awaiting !== null) {
       e.awaiting = _awaitedLabel(awaiting, now);
       e.outcome = 'suspended';
+      if (this.#stacks) e.stack = _takeStack(awaiting);
     } else if (!task.done()) e.outcome = 'yielded';
     else if (task.cancelled()) e.outcome = 'cancelled';
     else if (task._exception !== null) {

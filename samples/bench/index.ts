@@ -11,14 +11,18 @@
 // path) is compared with CPython only.
 // Options: `--quick` (one round), `--rounds N`, `--warm` (also the in-process view: each program
 // once more with --warm, which warms up and keeps its best of util.ts WARM_RUNS runs, as a second
-// table), `--instrument=none|noop` (the tsyncio programs run with no instrument, the default, or
-// with one whose 13 hooks are empty: samples/bench/instrument.ts), and workload names to run only those.
+// table), `--instrument=none|noop|trace|stacks` (the tsyncio programs run with no instrument, the
+// default, with one whose 13 hooks are empty, or recorded by a TraceRecorder without or with stacks:
+// samples/bench/instrument.ts), and workload names to run only those.
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import {
   WORKLOADS, num, type Fmt, type Goal, type Impl, type Result, type Results, type Row, type Workload,
 } from './workloads';
 import { WARM_RUNS } from './util';
+
+/** The values of `--instrument=` (samples/bench/instrument.ts reads it in the tsyncio programs). */
+const INSTRUMENT_MODES = ['none', 'noop', 'trace', 'stacks'] as const;
 
 const CHILD_TIMEOUT_MS = 120_000;
 const DEFAULT_ROUNDS = 3;
@@ -32,12 +36,12 @@ const SHOWN: Record<Impl, string> = { tsyncio: 'tsyncio', cpython: 'CPython', no
 interface Options {
   rounds: number;
   warm: boolean;
-  instrument: 'none' | 'noop';
+  instrument: (typeof INSTRUMENT_MODES)[number];
   workloads: readonly Workload[];
 }
 
 function usage(): string {
-  return `usage: npm run bench -- [--quick | --rounds N] [--warm] [--instrument=none|noop] [workload ...]\nworkloads: ${WORKLOADS.map((w) => w.name).join(', ')}`;
+  return `usage: npm run bench -- [--quick | --rounds N] [--warm] [--instrument=${INSTRUMENT_MODES.join('|')}] [workload ...]\nworkloads: ${WORKLOADS.map((w) => w.name).join(', ')}`;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -50,8 +54,8 @@ function parseArgs(argv: readonly string[]): Options {
     if (a === '--quick') rounds = 1;
     else if (a === '--warm') warm = true;
     else if (a.startsWith('--instrument=')) {
-      const m = a.slice('--instrument='.length);
-      if (m !== 'none' && m !== 'noop') throw new Error(`--instrument must be none or noop\n${usage()}`);
+      const m = INSTRUMENT_MODES.find((k) => k === a.slice('--instrument='.length));
+      if (m === undefined) throw new Error(`--instrument must be ${INSTRUMENT_MODES.join(', ')}\n${usage()}`);
       instrument = m;
     }
     else if (a === '--rounds') {
