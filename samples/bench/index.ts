@@ -188,6 +188,7 @@ function ratio(a: number | undefined, b: number | undefined): number | undefined
 /** Whether tsyncio's number meets a goal; undefined when a number is missing. */
 function meets(goal: Goal, ts: number | undefined, py: number | undefined, node: number | undefined): boolean | undefined {
   if ('max' in goal) return ts === undefined ? undefined : ts <= goal.max;
+  if ('min' in goal) return ts === undefined ? undefined : ts >= goal.min;
   const q = ratio(ts, goal.of === 'cpython' ? py : node);
   if (q === undefined) return undefined;
   return 'times' in goal ? q >= goal.times : q <= goal.atMost;
@@ -196,6 +197,7 @@ function meets(goal: Goal, ts: number | undefined, py: number | undefined, node:
 /** The goal column: `>=4x CPython`, `<=0.8x Node`, `<= 600 B`. */
 function goalText(goal: Goal, format: Fmt): string {
   if ('max' in goal) return `<= ${format(goal.max)}`;
+  if ('min' in goal) return `>= ${format(goal.min)}`;
   const of = goal.of === 'cpython' ? 'CPython' : 'Node';
   return 'times' in goal ? `>=${goal.times}x ${of}` : `<=${goal.atMost}x ${of}`;
 }

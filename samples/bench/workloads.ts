@@ -27,12 +27,14 @@ export const bytes: Fmt = (v) => `${v.toFixed(0)} B`;
 
 /**
  * One condition a row's tsyncio number must meet: at least `times` the CPython or Node number
- * (rates), at most `atMost` times it (times, overheads), or at most a fixed value (`max`).
+ * (rates), at most `atMost` times it (times, overheads), at most a fixed value (`max`), or at
+ * least one (`min`, for a workload without twins).
  */
 export type Goal =
   | { times: number; of: 'cpython' | 'node' }
   | { atMost: number; of: 'cpython' | 'node' }
-  | { max: number };
+  | { max: number }
+  | { min: number };
 
 /** One row of the table: which number of which program goes in each column, and the goals. */
 export interface Row {
@@ -55,7 +57,7 @@ export interface Row {
 export interface Workload {
   /** The base name of its programs in samples/bench/. */
   name: string;
-  /** The twins run beside the tsyncio program (every workload has a CPython twin). */
+  /** The twins run beside the tsyncio program (every workload but `explore`, which asyncio lacks, has a CPython twin). */
   twins: readonly ('cpython' | 'node')[];
   /**
    * The sizes the programs run with (constants in each program, reported in its JSON line): the
@@ -279,6 +281,15 @@ export const WORKLOADS: readonly Workload[] = [
         label: 'to-thread, sequential round trips (trips/s)', format: rate, tsyncio: 'rate', cpython: 'rate', node: 'rate',
         goals: [{ times: 1, of: 'cpython' }],
       },
+    ],
+  },
+  {
+    name: 'explore', // tsyncio/testing's schedule exploration: no twin has one
+    twins: [],
+    sizes: { runs: 2_000, repeats: 20, schedules: 72 },
+    rows: [
+      { label: 'explore, random mode (schedules/s)', format: rate, tsyncio: 'randomRate', goals: [{ min: 5_000 }] },
+      { label: 'explore, exhaustive mode (schedules/s)', format: rate, tsyncio: 'exhaustiveRate', goals: [{ min: 5_000 }] },
     ],
   },
 ];
