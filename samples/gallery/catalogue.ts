@@ -24,13 +24,6 @@ export interface SampleInfo {
    * started with PORT as its argument. The server serves one exchange and exits. `name` names the pair.
    */
   pair?: { server: string; client: string };
-  /**
-   * The program prints its first line as soon as it starts, before it awaits anything: its moments
-   * are counted from that line, in both runs, not from the spawn. What comes before it is Node's or
-   * Python's start-up (and the modules each imports), not the event loop, and under load the two
-   * differ by more than the tolerance.
-   */
-  timedFromFirstLine?: boolean;
 }
 
 /** Every sample, in the order the gallery shows them. Add new samples here. */
@@ -82,7 +75,7 @@ export const SAMPLES: readonly SampleInfo[] = [
     description: 'docs TCP Echo Server and Client on Protocol: create_server/create_connection, the on_con_lost future',
     pair: { server: 'echo-server-protocol', client: 'echo-client-protocol' },
   },
-  { name: 'udp-echo', description: 'docs UDP Echo Server and Client in one program: create_datagram_endpoint, DatagramProtocol, sendto', timedFromFirstLine: true },
+  { name: 'udp-echo', description: 'docs UDP Echo Server and Client in one program: create_datagram_endpoint, DatagramProtocol, sendto' },
   {
     name: 'selectors-echo',
     description: 'docs selectors echo server, Node form: for (;;) { await sel.select() } with accept/read callbacks; one client',
