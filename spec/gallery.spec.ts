@@ -7,14 +7,14 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseGalleryArgs } from '../samples/gallery/args';
-import { SAMPLES, closeNames, openingComment, type SampleInfo } from '../samples/gallery/catalogue';
+import { SAMPLES, TESTING_SAMPLES, closeNames, openingComment, type SampleInfo } from '../samples/gallery/catalogue';
 
 const names = (samples: readonly SampleInfo[]): string[] => samples.map((s) => s.name);
 
 describe('parseGalleryArgs', () => {
   test('no arguments: every sample, in catalogue order, next to CPython', () => {
     const command = parseGalleryArgs([]);
-    expect(command).toEqual({ action: 'run', samples: [...SAMPLES], python: true });
+    expect(command).toEqual({ action: 'run', samples: [...SAMPLES], python: true, testing: [...TESTING_SAMPLES] });
   });
 
   test('sample names: those samples, in the order given, each once', () => {
@@ -31,10 +31,20 @@ describe('parseGalleryArgs', () => {
   });
 
   test('--list and -l list every sample, or the ones named, and run nothing', () => {
-    expect(parseGalleryArgs(['--list'])).toEqual({ action: 'list', samples: [...SAMPLES] });
+    expect(parseGalleryArgs(['--list'])).toEqual({ action: 'list', samples: [...SAMPLES], testing: [...TESTING_SAMPLES] });
     const command = parseGalleryArgs(['-l', 'sock-echo']);
     expect(command.action).toBe('list');
     if (command.action === 'list') expect(names(command.samples)).toEqual(['sock-echo']);
+  });
+
+  test('`testing` names every sample of samples/testing/, a testing sample is named alone; they never enter the side-by-side list', () => {
+    expect(parseGalleryArgs(['testing'])).toEqual({ action: 'run', samples: [], python: true, testing: [...TESTING_SAMPLES] });
+    expect(parseGalleryArgs(['hello-world', 'missed-notify', 'testing'])).toMatchObject({
+      samples: SAMPLES.filter((s) => s.name === 'hello-world'), testing: [TESTING_SAMPLES.find((t) => t.name === 'missed-notify'), ...TESTING_SAMPLES.filter((t) => t.name !== 'missed-notify')],
+    });
+    expect(parseGalleryArgs(['-l', 'lost-update'])).toEqual({ action: 'list', samples: [], testing: TESTING_SAMPLES.filter((t) => t.name === 'lost-update') });
+    expect(parseGalleryArgs(['lost-updat'])).toEqual({ action: 'error', problems: ['unknown sample "lost-updat" (did you mean lost-update?)'] });
+    for (const t of TESTING_SAMPLES) expect(SAMPLES.map((s) => s.name)).not.toContain(t.name);
   });
 
   test('--help and -h win over everything else', () => {
@@ -83,6 +93,8 @@ describe('the compiled gallery (node dist/samples/gallery/index.js)', () => {
     expect(stdout).toMatch(/^tcp-echo-streams +samples\/tcp-echo-server\.ts +Source: Python docs/m);
     expect(stdout).toMatch(/^ +samples\/tcp-echo-client\.ts +Source: Python docs/m);
     expect(stdout).toContain(`${SAMPLES.length} samples`);
+    expect(stdout).toMatch(/^lost-update +samples\/testing\/lost-update\.ts +explore finds/m);
+    expect(stdout).toContain(`${TESTING_SAMPLES.length} testing samples in samples/testing/`);
     expect(stdout).not.toContain('OK');
   });
 

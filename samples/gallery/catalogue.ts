@@ -2,7 +2,8 @@
 // spec/samples.spec.ts run, in which order, and where their files are. Each entry names a
 // `samples/<name>.ts` port and its CPython original `samples/<name>.py`, or a client/server pair of
 // them; the files themselves say what they show in their opening comment, which `openingComment`
-// reads for the gallery. Add a new sample here.
+// reads for the gallery. Add a new sample here. TESTING_SAMPLES lists the programs of
+// samples/testing/, which have no Python original and are run alone.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -98,6 +99,41 @@ export const SAMPLES: readonly SampleInfo[] = [
   },
 ];
 
+/**
+ * A program of samples/testing/: one bug of the catalogue of spec/testing/explore-catalogue.spec.ts
+ * run through `exploreSync` (found, replayed, shrunk; the fix passes exhaustive mode). It has no
+ * Python original, so the side-by-side comparison never sees it: the gallery runs it alone and
+ * checks that it exits with 0.
+ */
+export interface TestingSampleInfo {
+  /** The kebab-case base name of `samples/testing/<name>.ts`. */
+  name: string;
+  /** One line saying what the sample shows. */
+  description: string;
+}
+
+/** The samples of samples/testing/, in the order the gallery shows them (`npm start -- testing` runs them all). */
+export const TESTING_SAMPLES: readonly TestingSampleInfo[] = [
+  { name: 'lost-update', description: 'explore finds a lost update on a shared balance; the fix (a Lock) passes every schedule' },
+  { name: 'check-then-act-cache', description: 'explore finds two fetches of one cache key; the fix caches the in-flight task' },
+  { name: 'missed-notify', description: 'explore finds a Condition.notify before the wait (a deadlock); the fix waits for a predicate' },
+  { name: 'queue-consumer-exits-early', description: 'explore finds a Queue consumer exiting before the last item; the fix sends a sentinel' },
+  { name: 'unlocked-transfer', description: 'explore finds an unlocked two-step transfer losing money; the fix holds a Lock' },
+  { name: 'taskgroup-cleanup-race', description: "explore finds a TaskGroup body's cleanup racing its child; the fix cleans up after the group" },
+];
+
+/** The name that stands for every sample of TESTING_SAMPLES on the gallery's command line. */
+export const TESTING_GROUP = 'testing';
+
+/** The source and the compiled program of a sample of samples/testing/. */
+export function testingSamplePaths(name: string): { ts: string; js: string } {
+  const base = repoRoot();
+  return {
+    ts: path.join(base, 'samples', 'testing', `${name}.ts`),
+    js: path.join(base, 'dist', 'samples', 'testing', `${name}.js`),
+  };
+}
+
 let root: string | undefined;
 
 /** The repository root: the nearest directory above this file holding package.json. */
@@ -134,11 +170,11 @@ export function programsOf(sample: SampleInfo): Partial<Record<Role, string>> {
 
 /**
  * The opening comment of a program's port: the `//` lines at the top of `samples/<program>.ts`,
- * without their `// ` (a sample's header says where it comes from and what it shows).
+ * without their `// ` (a sample's header says where it comes from and what it shows); or of `file`.
  */
-export function openingComment(program: string): string[] {
+export function openingComment(program: string, file: string = samplePaths(program).ts): string[] {
   const lines: string[] = [];
-  for (const line of fs.readFileSync(samplePaths(program).ts, 'utf8').split('\n')) {
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     const m = /^\/\/ ?(.*)$/.exec(line.replace(/\r$/, ''));
     if (m === null) break;
     lines.push(m[1]);

@@ -6,12 +6,17 @@
 // each with the Python other side). `--list` lists the samples, `--help` the options (args.ts).
 // `--timeline` prints each sample's text timeline after its output and `--trace FILE` keeps the
 // recorded run: the gallery sets TSYNCIO_TRACE for the ports it spawns (every run() records).
+// The samples of samples/testing/ (the bug catalogue run through explore) have no Python original:
+// they run after the others, alone, and pass when they exit with 0.
 // Exits with 1 if a sample crashes or behaves differently from Python, 2 for a bad command line.
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseGalleryArgs, USAGE } from './args';
-import { openingComment, programsOf, samplePaths, shownPath, type SampleInfo } from './catalogue';
+import {
+  openingComment, programsOf, samplePaths, shownPath, testingSamplePaths, type SampleInfo, type TestingSampleInfo,
+} from './catalogue';
 import {
   checkSample, missingBuilds, passed, pythonAvailable, type Check, type ProcessRun, type Verdict,
 } from './sidebyside';
@@ -82,14 +87,33 @@ function printHeader(sample: SampleInfo, withPython: boolean): void {
 }
 
 /** `--list`: one line per program, its sample's name, its port's path and its opening comment's first line. */
-function list(samples: readonly SampleInfo[]): void {
+function list(samples: readonly SampleInfo[], testing: readonly TestingSampleInfo[] = []): void {
   const rows = samples.flatMap((sample) =>
     Object.values(programsOf(sample)).map((program, i) => [
       i === 0 ? sample.name : '', shownPath(samplePaths(program).ts), openingComment(program)[0] ?? '',
     ]));
+  for (const t of testing) rows.push([t.name, shownPath(testingSamplePaths(t.name).ts), t.description]);
   const widths = [0, 1].map((c) => Math.max(...rows.map((r) => r[c].length)));
   for (const r of rows) console.log(`${r[0].padEnd(widths[0])}  ${r[1].padEnd(widths[1])}  ${r[2]}`.trimEnd());
   console.log(`\n${samples.length} samples; each samples/<name>.ts is the port of samples/<name>.py (\`npm start -- <sample>\` runs one)`);
+  if (testing.length > 0) {
+    console.log(`${testing.length} testing samples in samples/testing/: the bug catalogue run through explore, no Python original (\`npm start -- testing\` runs them)`);
+  }
+}
+
+/** A sample of samples/testing/: its path and opening comment, what it printed, and whether it exited with 0. */
+function runTestingSample(t: TestingSampleInfo): boolean {
+  const p = testingSamplePaths(t.name);
+  console.log(`   ${shownPath(p.ts)} (no Python original)`);
+  for (const line of openingComment(t.name, p.ts)) console.log(`   //${line === '' ? '' : ` ${line}`}`);
+  console.log('');
+  const r = spawnSync(process.execPath, [p.js], { encoding: 'utf8', timeout: 60000 });
+  for (const line of (r.stdout ?? '').trimEnd().split('\n')) console.log(`   ${line}`.trimEnd());
+  const stderr = (r.stderr ?? '').trimEnd();
+  if (stderr !== '') for (const line of stderr.split('\n')) console.log(`   stderr: ${line}`);
+  const ok = r.status === 0;
+  console.log(ok ? '   exited with 0' : `   FAILED: exit ${r.error?.message ?? r.signal ?? `code ${r.status}`}`);
+  return ok;
 }
 
 /** How the gallery records the ports' runs: a `.txt` per sample in a temporary folder to print, or the user's `--trace` file. */
@@ -153,15 +177,17 @@ function printRecording(rec: Recording, file: string): void {
   }
 }
 
-async function runSamples(samples: readonly SampleInfo[], python: boolean, rec: Recording = { timeline: false, trace: null, dir: null }): Promise<number> {
-  const missing = missingBuilds(samples);
+async function runSamples(
+  samples: readonly SampleInfo[], python: boolean, rec: Recording = { timeline: false, trace: null, dir: null }, testing: readonly TestingSampleInfo[] = [],
+): Promise<number> {
+  const missing = [...missingBuilds(samples), ...testing.map((t) => testingSamplePaths(t.name).js).filter((js) => !fs.existsSync(js))];
   if (missing.length > 0) {
     console.error(`compiled samples are missing (run \`npm run build\`): ${missing.join(', ')}`);
     return 1;
   }
-  const withPython = python && pythonAvailable();
-  if (!python) console.log('--no-python: showing tsyncio only, with no side-by-side verdicts\n');
-  else if (!withPython) console.log('python3 not found: showing tsyncio only, with no side-by-side verdicts\n');
+  const withPython = samples.length > 0 && python && pythonAvailable();
+  if (samples.length > 0 && !python) console.log('--no-python: showing tsyncio only, with no side-by-side verdicts\n');
+  else if (samples.length > 0 && !withPython) console.log('python3 not found: showing tsyncio only, with no side-by-side verdicts\n');
   let failures = 0;
   const started = performance.now();
   for (const [i, sample] of samples.entries()) {
@@ -184,8 +210,13 @@ async function runSamples(samples: readonly SampleInfo[], python: boolean, rec: 
     if (!passed(v)) failures++;
     console.log('');
   }
+  for (const [i, t] of testing.entries()) {
+    console.log(`== ${samples.length + i + 1}. ${t.name}: ${t.description}`);
+    if (!runTestingSample(t)) failures++;
+    console.log('');
+  }
   const total = seconds((performance.now() - started) / 1000);
-  const n = samples.length;
+  const n = samples.length + testing.length;
   console.log(failures === 0 ? `${n === 1 ? '1 sample' : `all ${n} samples`} OK (${total})` : `${failures} of ${n} samples FAILED (${total})`);
   return failures === 0 ? 0 : 1;
 }
@@ -201,13 +232,13 @@ async function gallery(argv: readonly string[]): Promise<number> {
       console.error('(`npm start -- --list` lists the samples, `npm start -- --help` the options)');
       return 2;
     case 'list':
-      list(command.samples);
+      list(command.samples, command.testing);
       return 0;
     case 'run': {
       const timeline = command.timeline === true;
       const dir = timeline ? fs.mkdtempSync(path.join(os.tmpdir(), 'tsyncio-gallery-')) : null;
       try {
-        return await runSamples(command.samples, command.python, { timeline, trace: command.trace ?? null, dir });
+        return await runSamples(command.samples, command.python, { timeline, trace: command.trace ?? null, dir }, command.testing);
       } finally {
         if (dir !== null) fs.rmSync(dir, { recursive: true, force: true });
       }
