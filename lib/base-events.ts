@@ -181,7 +181,7 @@ export class BaseEventLoop implements AbstractEventLoop {
   _instruments: _Instruments | null = null;
   /**
    * @internal A schedule explorer (lib/testing/explore.ts) that may reorder each iteration's batch, or
-   * `null`: `_runOnce` tests it once per iteration, never per entry.
+   * `null`: `_runOnce` tests it once per iteration, never per entry, just before the batch runs.
    */
   _explorer: _BatchExplorer | null = null;
   #instrumentState: _Instruments | null = null;
@@ -485,10 +485,6 @@ export class BaseEventLoop implements AbstractEventLoop {
    * callbacks that were ready when it began (Python `_run_once`).
    */
   _runOnce(): void {
-    if (this._explorer !== null) {
-      this.#runOnceExplored(this._explorer);
-      return;
-    }
     const sched = this._scheduled;
     if (sched.size > MIN_SCHEDULED_TIMER_HANDLES && this._timerCancelledCount > sched.size * MIN_CANCELLED_TIMER_HANDLES_FRACTION) {
       sched.filter((h) => {
@@ -501,9 +497,12 @@ export class BaseEventLoop implements AbstractEventLoop {
       this._timerCancelledCount = 0;
     }
     const instruments = this._instruments;
-    const polled = instruments === null ? 0 : this._ready.length;
+    const explorer = this._explorer;
+    // Where the poll's callbacks sit in the batch: for the instruments' hooks and the explorer.
+    const counted = instruments !== null || explorer !== null;
+    const polled = counted ? this._ready.length : 0;
     this._pollEvents();
-    const ioEnd = instruments === null ? 0 : this._ready.length;
+    const ioEnd = counted ? this._ready.length : 0;
     if (sched.size > 0) {
       const end = this._clock.time();
       for (let h = sched.peek(); h !== undefined && h._when <= end; h = sched.peek()) {
@@ -514,6 +513,7 @@ export class BaseEventLoop implements AbstractEventLoop {
       }
     }
     const ready = this._ready;
+    if (explorer !== null) explorer._batch(ready, polled, ioEnd); // may reorder what asyncio leaves unspecified
     let n = ready.length;
     if (instruments !== null) {
       this.#runInstrumented(instruments, n, polled, ioEnd);
@@ -524,32 +524,6 @@ export class BaseEventLoop implements AbstractEventLoop {
       return;
     }
     while (n-- > 0) (ready.popLeft() as Runnable)._run();
-  }
-
-  /**
-   * `_runOnce` under a schedule explorer: the same poll, due timers and batch, but the explorer sees
-   * the batch before it runs (it may reorder what asyncio leaves unspecified, or throw to end the run).
-   * The cancelled-timer compaction is skipped: it changes memory, not order.
-   */
-  #runOnceExplored(explorer: _BatchExplorer): void {
-    const ready = this._ready;
-    const polled = ready.length;
-    this._pollEvents();
-    const ioEnd = ready.length;
-    const sched = this._scheduled;
-    const end = this._clock.time();
-    for (let h = sched.peek(); h !== undefined && h._when <= end; h = sched.peek()) {
-      sched.pop();
-      h._scheduled = false;
-      if (h._cancelled) this._timerCancelledCount--;
-      else ready.push(h);
-    }
-    explorer._batch(ready, polled, ioEnd);
-    let n = ready.length;
-    const instruments = this._instruments;
-    if (instruments !== null) this.#runInstrumented(instruments, n, polled, ioEnd);
-    else if (this.#debug) this.#runDebug(n);
-    else while (n-- > 0) (ready.popLeft() as Runnable)._run();
   }
 
   /** The batch with hooks around each entry; entries `polled`..`ioEnd` came from the I/O poll. */

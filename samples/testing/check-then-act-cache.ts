@@ -5,7 +5,8 @@
 import { createTask, gather, sleep, type Coroutine, type Task } from '../../lib';
 import { showBug } from './show-bug';
 
-function program(fixed: boolean) {
+/** The program, buggy or fixed (spec/testing/explore-catalogue.spec.ts checks the same two). */
+export function program(fixed: boolean): () => Coroutine {
   return function* twoGets(): Coroutine {
     const cache = new Map<string, string | Task<string>>();
     let fetches = 0;
@@ -28,4 +29,4 @@ function program(fixed: boolean) {
   };
 }
 
-showBug('check-then-act on a cache: two gets of one key, two fetches (fix: cache the in-flight task)', program(false), program(true));
+if (require.main === module) showBug('check-then-act on a cache: two gets of one key, two fetches (fix: cache the in-flight task)', program(false), program(true));

@@ -5,7 +5,8 @@
 import { Lock, asyncWith, gather, sleep, type Coroutine } from '../../lib';
 import { showBug } from './show-bug';
 
-function program(fixed: boolean) {
+/** The program, buggy or fixed (spec/testing/explore-catalogue.spec.ts checks the same two). */
+export function program(fixed: boolean): () => Coroutine {
   return function* twoDeposits(): Coroutine {
     const account = { balance: 0 };
     const lock = new Lock();
@@ -24,4 +25,4 @@ function program(fixed: boolean) {
   };
 }
 
-showBug('lost update: two deposits read the balance, wait for the database, write (fix: a Lock)', program(false), program(true));
+if (require.main === module) showBug('lost update: two deposits read the balance, wait for the database, write (fix: a Lock)', program(false), program(true));

@@ -5,7 +5,8 @@
 import { Condition, asyncWith, gather, sleep, type Coroutine } from '../../lib';
 import { showBug } from './show-bug';
 
-function program(fixed: boolean) {
+/** The program, buggy or fixed (spec/testing/explore-catalogue.spec.ts checks the same two). */
+export function program(fixed: boolean): () => Coroutine {
   return function* notifyOnce(): Coroutine {
     const cond = new Condition();
     let ready = false;
@@ -27,4 +28,4 @@ function program(fixed: boolean) {
   };
 }
 
-showBug('a missed Condition.notify: notify before the wait (fix: waitFor a predicate)', program(false), program(true));
+if (require.main === module) showBug('a missed Condition.notify: notify before the wait (fix: waitFor a predicate)', program(false), program(true));

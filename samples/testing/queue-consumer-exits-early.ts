@@ -6,7 +6,8 @@
 import { Queue, gather, sleep, type Coroutine } from '../../lib';
 import { showBug } from './show-bug';
 
-function program(fixed: boolean) {
+/** The program, buggy or fixed (spec/testing/explore-catalogue.spec.ts checks the same two). */
+export function program(fixed: boolean): () => Coroutine {
   return function* produceConsume(): Coroutine {
     const q = new Queue<number | null>();
     const got: number[] = [];
@@ -34,4 +35,4 @@ function program(fixed: boolean) {
   };
 }
 
-showBug('a Queue consumer that can exit before the last item (fix: a sentinel)', program(false), program(true));
+if (require.main === module) showBug('a Queue consumer that can exit before the last item (fix: a sentinel)', program(false), program(true));

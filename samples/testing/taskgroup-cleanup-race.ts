@@ -7,7 +7,8 @@
 import { TaskGroup, asyncWith, sleep, type Coroutine } from '../../lib';
 import { showBug } from './show-bug';
 
-function program(fixed: boolean) {
+/** The program, buggy or fixed (spec/testing/explore-catalogue.spec.ts checks the same two). */
+export function program(fixed: boolean): () => Coroutine {
   return function* cleanup(): Coroutine {
     const resource = { open: true };
     function* child(): Coroutine {
@@ -22,4 +23,4 @@ function program(fixed: boolean) {
   };
 }
 
-showBug('a TaskGroup whose cleanup races a child (fix: clean up after the group)', program(false), program(true));
+if (require.main === module) showBug('a TaskGroup whose cleanup races a child (fix: clean up after the group)', program(false), program(true));

@@ -6,7 +6,8 @@
 import { Lock, asyncWith, gather, sleep, type Coroutine } from '../../lib';
 import { showBug } from './show-bug';
 
-function program(fixed: boolean) {
+/** The program, buggy or fixed (spec/testing/explore-catalogue.spec.ts checks the same two). */
+export function program(fixed: boolean): () => Coroutine {
   return function* twoTransfers(): Coroutine {
     const acc: Record<string, number> = { a: 100, b: 100 };
     const lock = new Lock();
@@ -28,4 +29,4 @@ function program(fixed: boolean) {
   };
 }
 
-showBug('an unlocked two-step transfer between accounts (fix: a Lock)', program(false), program(true));
+if (require.main === module) showBug('an unlocked two-step transfer between accounts (fix: a Lock)', program(false), program(true));

@@ -6,16 +6,8 @@ import {
   DeadlockError, Handle, Lock, RuntimeError, asyncWith, createTask, gather, getRunningLoop, sleep, type Coroutine,
 } from '../../lib';
 import { ScheduleFailure, expectSequence, explore, exploreSync, runTest } from '../../lib/testing';
+import { caught } from '../helpers/caught';
 
-/** The error `fn` throws. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
 
 /** Two deposits to one account, each a read, one iteration of "I/O", then a write: B starts one iteration later. */
 function lostUpdate(): Coroutine<number> {
@@ -158,8 +150,8 @@ describe('explore: a lost update', () => {
   });
 
   it('the replay string reproduces the failure exactly, in one run', () => {
-    const f = thrown(() => exploreSync(lostUpdate, { seed: 1 })) as ScheduleFailure;
-    const r = thrown(() => exploreSync(lostUpdate, { replay: f.replay })) as ScheduleFailure;
+    const f = caught(() => exploreSync(lostUpdate, { seed: 1 })) as ScheduleFailure;
+    const r = caught(() => exploreSync(lostUpdate, { replay: f.replay })) as ScheduleFailure;
     expect(r).toBeInstanceOf(ScheduleFailure);
     expect(r.replay).toBe(f.replay);
     expect(r.original).toBe(f.replay);
@@ -169,7 +161,7 @@ describe('explore: a lost update', () => {
   });
 
   it('exhaustive mode finds it too, and the fixed version (a Lock) passes with complete: true', () => {
-    const f = thrown(() => exploreSync(lostUpdate, { mode: 'exhaustive' })) as ScheduleFailure;
+    const f = caught(() => exploreSync(lostUpdate, { mode: 'exhaustive' })) as ScheduleFailure;
     expect(f.message).toMatch(/^explore\(\): run \d+ of \d+ failed \(exhaustive\): /);
     expect(f.seed).toBeNull();
     const report = exploreSync(function* () {
@@ -191,7 +183,7 @@ describe('explore: a lost update', () => {
   });
 
   it('without shrinking, the failure reports the schedule that failed first', () => {
-    const f = thrown(() => exploreSync(lostUpdate, { seed: 1, shrink: false })) as ScheduleFailure;
+    const f = caught(() => exploreSync(lostUpdate, { seed: 1, shrink: false })) as ScheduleFailure;
     expect(f.replay).toBe(f.original);
     expect(f.shrinkRuns).toBe(1); // the re-run that checks the failure is reproducible
   });
@@ -200,7 +192,7 @@ describe('explore: a lost update', () => {
 describe('explore: errors of the test environment end explore', () => {
   it('a test that is not deterministic (a different number of candidates on re-execution)', () => {
     let calls = 0;
-    const e = thrown(() => exploreSync(function* () {
+    const e = caught(() => exploreSync(function* () {
       const n = calls++ === 0 ? 2 : 3;
       const tasks = [];
       for (let i = 0; i < n; i++) tasks.push(createTask(sleep(0)));
@@ -215,10 +207,10 @@ describe('explore: errors of the test environment end explore', () => {
       yield* gather(sleep(0), sleep(0));
     };
     expect(exploreSync(two, { replay: 'v1:0=1' }).runs).toBe(1);
-    const never = thrown(() => exploreSync(two, { replay: 'v1:9=1' }));
+    const never = caught(() => exploreSync(two, { replay: 'v1:9=1' }));
     expect(never).toBeInstanceOf(RangeError);
     expect((never as Error).message).toMatch(/^replay does not fit this test: choice point #9 was never reached/);
-    const big = thrown(() => exploreSync(two, { replay: 'v1:0=2' }));
+    const big = caught(() => exploreSync(two, { replay: 'v1:0=2' }));
     expect(big).toBeInstanceOf(RangeError);
     expect((big as Error).message).toMatch(/^replay does not fit this test: choice point #0 has 2 candidates/);
     for (const bad of ['', 'v2', 'v1:', 'v1:a=1', 'v1:2=1,1=1', 'v1:0=A']) {
@@ -248,7 +240,7 @@ describe('explore: errors of the test environment end explore', () => {
 
 describe('explore: failures of a run', () => {
   it('maxSteps: a run that never ends fails with the livelock error', () => {
-    const f = thrown(() => exploreSync(function* () {
+    const f = caught(() => exploreSync(function* () {
       for (;;) yield* sleep(0);
     }, { maxSteps: 50 })) as ScheduleFailure;
     expect(f).toBeInstanceOf(ScheduleFailure);
@@ -259,7 +251,7 @@ describe('explore: failures of a run', () => {
   });
 
   it('a deadlock is a failure (DeadlockError)', () => {
-    const f = thrown(() => exploreSync(function* () {
+    const f = caught(() => exploreSync(function* () {
       yield* getRunningLoop().createFuture<void>();
     })) as ScheduleFailure;
     expect(f.cause).toBeInstanceOf(DeadlockError);
@@ -267,7 +259,7 @@ describe('explore: failures of a run', () => {
   });
 
   it('an error that only reaches the exception handler is a failure', () => {
-    const f = thrown(() => exploreSync(function* () {
+    const f = caught(() => exploreSync(function* () {
       getRunningLoop().callSoon(() => {
         throw new TypeError('in a callback');
       });
@@ -279,7 +271,7 @@ describe('explore: failures of a run', () => {
 
   it('t.recorder is null except in the one re-run that draws the failure\'s timeline (debug on there)', () => {
     const seen: string[] = [];
-    const f = thrown(() => exploreSync(function* (t) {
+    const f = caught(() => exploreSync(function* (t) {
       seen.push(t.recorder === null ? `plain debug=${t.loop.getDebug()}` : `recorded debug=${t.loop.getDebug()}`);
       yield* sleep(0);
       throw new RangeError('always');

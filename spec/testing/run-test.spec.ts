@@ -9,16 +9,8 @@ import {
   getEventLoop, getRunningLoop, sleep, type Coroutine,
 } from '../../lib';
 import { expectSequence, runTest, runTestSync } from '../../lib/testing';
+import { caught } from '../helpers/caught';
 
-/** The error `fn` throws. */
-function thrown(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a throw');
-}
 
 describe('expectSequence', () => {
   it('matches items in order, with isDeepStrictEqual', () => {
@@ -33,7 +25,7 @@ describe('expectSequence', () => {
   });
 
   it('a mismatch names the index and shows both sequences', () => {
-    const e = thrown(() => { expectSequence(['a', 'c'], ['a', 'b']); }) as Error;
+    const e = caught(() => { expectSequence(['a', 'c'], ['a', 'b']); }) as Error;
     expect(e.message).toBe("expectSequence: mismatch at index 1\nexpected: [ 'a', 'b' ]\nactual:   [ 'a', 'c' ]");
     expect(() => { expectSequence(['a', 'b', 'c'], ['a', new Set(['b', 'd'])]); }).toThrow(/^expectSequence: mismatch at index 2/);
     expect(() => { expectSequence(['a', 'b', 'c'], [new Set(['c', 'b'])]); }).toThrow(/^expectSequence: mismatch at index 0/);
@@ -84,18 +76,18 @@ describe('runTestSync', () => {
   it('test_exception_in_test: main\'s error is re-thrown unchanged', () => {
     class MyException extends Error {}
     const err = new MyException('boom');
-    expect(thrown(() => runTestSync(function* () {
+    expect(caught(() => runTestSync(function* () {
       yield* sleep(0);
       throw err;
     }))).toBe(err);
-    expect(thrown(() => runTestSync(function* () {
+    expect(caught(() => runTestSync(function* () {
       yield* sleep(0);
       throw 'a string';  
     }))).toBe('a string');
   });
 
   it('errors that reached the exception handler fail the test as an ExceptionGroup', () => {
-    const e = thrown(() => runTestSync(function* () {
+    const e = caught(() => runTestSync(function* () {
       const loop = getRunningLoop();
       loop.callSoon(() => { throw new TypeError('one'); });
       loop.callSoon(() => { throw new RangeError('two'); });
@@ -120,7 +112,7 @@ describe('runTestSync', () => {
   });
 
   it('a never-retrieved task exception fails the test (reported when the loop closes)', () => {
-    const e = thrown(() => runTestSync(function* () {
+    const e = caught(() => runTestSync(function* () {
       createTask((function* () { throw new RangeError('lost'); })());
       yield* sleep(0);
     })) as ExceptionGroup;
@@ -143,7 +135,7 @@ describe('runTestSync', () => {
     });
     expect(cancelled).toBe(true);
     cancelled = false;
-    const e = thrown(() => runTestSync(function* () {
+    const e = caught(() => runTestSync(function* () {
       createTask(leaking(), { name: 'leaker' });
       yield* sleep(0);
     }, { leftovers: 'fail' })) as Error;
@@ -153,10 +145,10 @@ describe('runTestSync', () => {
   });
 
   it('a deadlock fails with DeadlockError; awaiting a Promise is the RuntimeError of runSync', () => {
-    expect(thrown(() => runTestSync(function* () {
+    expect(caught(() => runTestSync(function* () {
       yield* getRunningLoop().createFuture<void>();
     }))).toBeInstanceOf(DeadlockError);
-    expect((thrown(() => runTestSync(function* () {
+    expect((caught(() => runTestSync(function* () {
       yield Promise.resolve(1);
     })) as Error).message).toMatch(/^runSync\(\) cannot wait for a Promise or I\/O/);
   });
@@ -170,7 +162,7 @@ describe('runTestSync', () => {
   });
 
   it('trace: true adds the timeline to a failure; a path saves the trace, pass or fail', () => {
-    const e = thrown(() => runTestSync(function* (t) {
+    const e = caught(() => runTestSync(function* (t) {
       expect(t.recorder).not.toBeNull();
       yield* sleep(1);
       throw new RangeError('late');
