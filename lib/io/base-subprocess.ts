@@ -162,7 +162,7 @@ export abstract class BaseSubprocessTransport extends SubprocessTransport {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const proto of this._pipes.values()) proto?.pipe?.close();
+    if (this._pipes.size !== 0) for (const proto of this._pipes.values()) proto?.pipe?.close();
     const proc = this._proc;
     if (proc !== null && this._returncode === null && !proc._exited()) {
       if (this._loop.getDebug()) console.warn(`Close running child process: kill ${this.toString()}`);
@@ -268,7 +268,7 @@ export abstract class BaseSubprocessTransport extends SubprocessTransport {
   /** @internal Python `_try_finish`. */
   _tryFinish(): void {
     if (this._finished || this._returncode === null) return;
-    for (const p of this._pipes.values()) if (p === null || !p.disconnected) return;
+    if (this._pipes.size !== 0) for (const p of this._pipes.values()) if (p === null || !p.disconnected) return;
     this._finished = true;
     this._call(callConnectionLost, this, null);
   }

@@ -50,13 +50,13 @@ export class SubprocessStreamProtocol extends FlowControlMixin implements Subpro
   _transport: SubprocessTransport | null = null;
   #processExited = false;
   #pipeFds: number[] = [];
-  readonly #stdinClosed: Future<void>;
+  /** Made on first use (only a piped stdin needs it). */
+  #stdinClosed: Future<void> | null = null;
 
   /** @throws {TypeError}/{RangeError} a `limit` that is not a positive integer; a `loop` that is not an event loop */
   constructor(limit: number, loop: AbstractEventLoop) {
     super({ loop });
     this._limit = _checkLimit('SubprocessStreamProtocol', limit);
-    this.#stdinClosed = this._loop.createFuture<void>();
   }
 
   override toString(): string {
@@ -99,11 +99,11 @@ export class SubprocessStreamProtocol extends FlowControlMixin implements Subpro
       this.stdin?.close();
       this.connectionLost(exc);
       if (exc === null) {
-        this.#stdinClosed.setResult(undefined);
+        this.#stdinClosedFuture().setResult(undefined);
       } else {
-        this.#stdinClosed.setException(exc);
+        this.#stdinClosedFuture().setException(exc);
         // Awaiting waitClosed() is not mandatory: nobody has to retrieve this error.
-        this.#stdinClosed._markRetrieved();
+        this.#stdinClosedFuture()._markRetrieved();
       }
       return;
     }
@@ -130,9 +130,13 @@ export class SubprocessStreamProtocol extends FlowControlMixin implements Subpro
     }
   }
 
+  #stdinClosedFuture(): Future<void> {
+    return this.#stdinClosed ??= this._loop.createFuture<void>();
+  }
+
   /** @internal */
   override _getCloseWaiter(stream: StreamWriter): Future<void> {
-    if (stream === this.stdin) return this.#stdinClosed;
+    if (stream === this.stdin) return this.#stdinClosedFuture();
     return super._getCloseWaiter(stream);
   }
 }
@@ -264,8 +268,10 @@ function makeFactory(limit: number, loop: AbstractEventLoop): () => SubprocessSt
 
 /** The options for the loop: `limit` taken out, and the stdio defaulting to `null` (inherit). */
 function loopOptions(fn: string, opts: SubprocessOptions | undefined): [number, SubprocessTransportOptions] {
+  // The common call passes no options: no rest-destructuring copies then.
+  if (opts === undefined) return [_DEFAULT_LIMIT, { stdin: null, stdout: null, stderr: null }];
   _checkOptions(fn, opts, CREATE_KEYS);
-  const { limit = _DEFAULT_LIMIT, stdin = null, stdout = null, stderr = null, ...rest } = opts ?? {};
+  const { limit = _DEFAULT_LIMIT, stdin = null, stdout = null, stderr = null, ...rest } = (opts as SubprocessOptions | null) ?? {};
   return [_checkLimit(fn, limit), { stdin, stdout, stderr, ...rest }];
 }
 

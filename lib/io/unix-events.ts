@@ -547,9 +547,10 @@ export function _subprocessSpec(fn: string, shell: boolean, argv: readonly unkno
     args = ['-c', cmd];
     argv0 = undefined;
   } else {
-    argv.forEach((a, i) => {
+    for (let i = 0; i < argv.length; i++) {
+      const a = argv[i];
       if (typeof a !== 'string') throw _argTypeError(fn, i === 0 ? 'program' : `args[${i - 1}]`, 'a string', a);
-    });
+    }
     const program = argv[0] as string;
     file = o.executable ?? program;
     args = argv.slice(1) as string[];
@@ -761,7 +762,8 @@ export class UnixSubprocessTransport extends BaseSubprocessTransport {
       for (const s of child.stdio as readonly (net.Socket | null)[] | undefined ?? []) s?.destroy();
       return;
     }
-    child.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
+    // 'exit' comes once: a plain listener spares once()'s wrapper.
+    child.on('exit', (code: number | null, signal: NodeJS.Signals | null) => {
       if (loop.isClosed()) return;
       loop.callSoon(processExited, this, code ?? -(SIGNALS[signal as string] ?? 0));
     });
@@ -868,6 +870,14 @@ export function _splitExecArgs(rest: readonly unknown[]): [unknown[], Subprocess
   return [rest.slice(), undefined];
 }
 
+/** The methods a subprocess protocol must have. */
+const PROTOCOL_METHODS = ['connectionMade', 'connectionLost', 'pipeDataReceived', 'pipeConnectionLost', 'processExited'] as const;
+
+function isSubprocessProtocol(p: Partial<Record<string, unknown>>): boolean {
+  for (const m of PROTOCOL_METHODS) if (typeof p[m] !== 'function') return false;
+  return true;
+}
+
 /** @internal `loop.subprocessExec`/`subprocessShell` past the loop's own checks. */
 export function* subprocessTransport<P extends SubprocessProtocol>(
   loop: SelectorEventLoop, fn: string, protocolFactory: () => P, shell: boolean, argv: readonly unknown[], opts: SubprocessTransportOptions | undefined,
@@ -877,7 +887,7 @@ export function* subprocessTransport<P extends SubprocessProtocol>(
   loop._checkClosed();
   const protocol = protocolFactory();
   const p = protocol as unknown as Partial<Record<string, unknown>> | null;
-  if (typeof p !== 'object' || p === null || !['connectionMade', 'connectionLost', 'pipeDataReceived', 'pipeConnectionLost', 'processExited'].every((m) => typeof p[m] === 'function')) {
+  if (typeof p !== 'object' || p === null || !isSubprocessProtocol(p)) {
     throw new TypeError(`protocolFactory() must return a subprocess protocol (an object with connectionMade(), pipeDataReceived()...), got ${describe(protocol)}`);
   }
   if (loop.getDebug()) console.debug(shell ? 'run shell command' : `execute program '${spec.shownFile}'`);
