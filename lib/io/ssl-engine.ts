@@ -104,6 +104,12 @@ class MemoryBIO extends Duplex {
     }
     return super.resume();
   }
+
+  /** JSStreamSocket's 'data' listener (it feeds Node's engine), called without an emit; null until it listens. */
+  _onData(): ((chunk: Buffer) => void) | null {
+    const listeners = this.listeners('data');
+    return listeners.length === 1 ? listeners[0] as (chunk: Buffer) => void : null;
+  }
 }
 
 /** @internal Node's TLS engine over an in-memory BIO (see the file header). */
@@ -125,6 +131,8 @@ export class TLSEngine {
   #queuedSize = 0;
   #endPending = false;
   #req: WriteReq | null = null;
+  /** JSStreamSocket's feeding function, once looked up. */
+  #ondata: ((chunk: Buffer) => void) | null = null;
 
   constructor(owner: EngineOwner, opts: EngineOptions) {
     this.#owner = owner;
@@ -186,7 +194,9 @@ export class TLSEngine {
 
   /** @internal Ciphertext from the peer: decrypted now (cleartext and answers come out during the call). */
   _feed(chunk: Buffer): void {
-    this.#bio.emit('data', chunk);
+    const ondata = this.#ondata ??= this.#bio._onData();
+    if (ondata !== null) ondata(chunk);
+    else this.#bio.emit('data', chunk);
   }
 
   /** @internal The peer's EOF. */
