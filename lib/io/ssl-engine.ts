@@ -27,6 +27,9 @@ import { loadBinding, uvCode, type WriteReq } from './uv';
 
 const streamWrap = loadBinding('stream_wrap');
 
+/** @internal Whether new engines take the direct path (where the binding is allowed); specs turn it off to test the other. */
+export const _direct = { enabled: streamWrap !== null };
+
 /** @internal What the engine tells its owner (the TLS layer). */
 export interface EngineOwner {
   /** Ciphertext Node wrote for the peer; `done()` once it is handed to the plain transport. */
@@ -159,7 +162,7 @@ export class TLSEngine {
     tls.on('close', () => { owner._engineChanged(); });
     this._tls = tls;
     const handle = (tls as unknown as { _handle: TLSHandle | null })._handle;
-    if (streamWrap !== null && handle !== null && typeof handle.writeBuffer === 'function') {
+    if (_direct.enabled && streamWrap !== null && handle !== null && typeof handle.writeBuffer === 'function') {
       const { streamBaseState: state, kReadBytesOrError, kArrayBufferOffset } = streamWrap;
       const nodeOnread = handle.onread;
       handle.onread = (data) => {
