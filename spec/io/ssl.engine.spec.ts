@@ -7,6 +7,7 @@
 import * as lib from '../../lib';
 import type { Coroutine, StreamReader, StreamWriter, Transport } from '../../lib';
 import { _direct } from '../../lib/io/ssl-engine';
+import { SSLProtocolTransport } from '../../lib/io/sslproto';
 import { certs } from '../helpers/certs';
 
 type Lib = typeof lib;
@@ -93,7 +94,8 @@ function pausedRun(m: Lib): Promise<string[]> {
       }
     }
     const [tr] = yield* loop.createConnection(() => new Sink(), '127.0.0.1', port, { ssl: cctx, serverHostname: '' });
-    const t = tr as lib.SSLProtocolTransport;
+    const t = tr;
+    if (!(t instanceof SSLProtocolTransport)) throw new TypeError('not a TLS transport');
     for (let i = 0; i < 400 && t.getReadBufferSize() < 256 * 1024; i++) yield* m.sleep(0.005);
     log.push(`held ${t.getReadBufferSize() >= 256 * 1024} delivered ${received.length}`);
     (transport as unknown as Transport).resumeReading();
