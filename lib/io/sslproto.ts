@@ -543,16 +543,22 @@ export class SSLProtocol extends Protocol implements EngineOwner {
     this.#transport?.abort();
   }
 
+  /** Hands the ciphertext Node wrote to the plain transport, as one write (Python's `_process_outgoing`). */
   #flushOutgoing(): void {
     const t = this.#transport;
     if (t === null) return;
     const outgoing = this.#outgoing;
-    while (!this.#sslWritingPaused) {
-      const chunk = outgoing.popLeft();
-      if (chunk === undefined) break;
-      this.#outgoingSize -= chunk.length;
-      t.write(chunk);
-      (this.#outgoingDone.popLeft() as Done)();
+    if (!this.#sslWritingPaused && outgoing.length !== 0) {
+      let data = outgoing.popLeft() as Buffer;
+      if (outgoing.length !== 0) {
+        const chunks = [data];
+        for (let c = outgoing.popLeft(); c !== undefined; c = outgoing.popLeft()) chunks.push(c);
+        data = Buffer.concat(chunks, this.#outgoingSize);
+      }
+      this.#outgoingSize = 0;
+      t.write(data);
+      const done = this.#outgoingDone;
+      for (let cb = done.popLeft(); cb !== undefined; cb = done.popLeft()) cb();
     }
     this.#controlAppWriting();
   }
