@@ -6,7 +6,7 @@
 // empty Buffer, never EOF. A send copies its data (Node sends it a turn later) and counts it
 // until Node reports it sent; past SEND_BUFFER_SIZE the next send is BlockingIOError. A send
 // error waits, as a pending socket error does, until the next receive throws it. Every arrival,
-// error and completed send calls the Socket's watchers.
+// error, and a completed send that frees a full send buffer, calls the Socket's watchers.
 import { Buffer } from 'node:buffer';
 import * as dgram from 'node:dgram';
 import type { OSError } from '../exceptions';
@@ -184,9 +184,12 @@ export class SocketDatagram {
     const n = copy.length + 8;
     this.#sending += n;
     const done = (err: Error | null): void => {
+      const wasFull = this.#sending >= SEND_BUFFER_SIZE;
       this.#sending -= n;
       if (err !== null && !this.#closed) this.#queue.push(fromNodeError(err));
-      this.#notify();
+      // Watchers hear of a completed send only when it changes readiness: an error to receive,
+      // or room again in a full send buffer (every send waking the loop would cost a turn each).
+      if (err !== null || (wasFull && this.#sending < SEND_BUFFER_SIZE)) this.#notify();
     };
     if (addr === null) {
       if (this.#pending !== null) this.#pending.push([copy, done]);

@@ -1,14 +1,15 @@
 // Python: asyncio/sslproto.py (3.11): SSLProtocol, the TLS layer as a protocol of the plain
 // transport, and _SSLProtocolTransport, the transport the application sees. CPython drives an
 // SSLObject over two MemoryBIOs; here Node's TLS engine (a tls.TLSSocket) runs over an in-memory
-// Duplex: ciphertext from the plain transport is pushed into it, what Node writes out of it is
-// handed to `transport.write()`. The plain transport keeps its socket and selector path.
+// Duplex (ssl-engine.ts): ciphertext from the plain transport is fed into it, what Node writes out
+// of it is handed to `transport.write()`. The plain transport keeps its socket and selector path.
+// Like CPython's incoming BIO, ciphertext waits here (`#incoming`) while the application does not
+// read, and counts as the read buffer; decrypted cleartext waits in `#plain` until it is delivered.
 // Invariants: Node's events only record what happened and schedule `#process` on the loop, so every
 // protocol callback runs from a loop callback; order is handshake, connectionMade, the waiter
 // resolves, dataReceived*, eofReceived at most once, connectionLost once (never after a failed
 // handshake); a failed or aborted handshake never resolves the waiter.
-import { Duplex } from 'node:stream';
-import { checkServerIdentity, connect, TLSSocket } from 'node:tls';
+import { checkServerIdentity } from 'node:tls';
 import { isIP } from 'node:net';
 import { ConnectionAbortedError, ConnectionResetError, NotImplementedError, OSError, TimeoutError, isCancelledError } from '../exceptions';
 import type { Future } from '../futures';
@@ -19,6 +20,7 @@ import type { SelectorEventLoop } from './selector-events';
 import { Protocol, type BaseProtocol } from './protocols';
 import { SSLCertVerificationError, SSLContext, SSLObject, _peercertOf, _sslErrorFromNode, _verifyError, CERT_NONE, CERT_REQUIRED } from './ssl';
 import { BaseTransport, type Transport } from './transports';
+import { TLSEngine, type EngineOwner } from './ssl-engine';
 
 /** Seconds to wait for the handshake. @see Python `constants.SSL_HANDSHAKE_TIMEOUT` */
 export const SSL_HANDSHAKE_TIMEOUT = 60;
@@ -60,6 +62,7 @@ export interface SSLProtocolOptions {
 }
 
 type Forceable = Transport & { _forceClose?: (exc: Error | null) => void };
+type Done = (err?: Error | null) => void;
 
 function process(p: SSLProtocol): void {
   p._process();
@@ -86,7 +89,7 @@ function appConnectionLost(app: BaseProtocol, exc: Error | null): void {
  * and the source of the application protocol's callbacks.
  * @see Python `asyncio.sslproto.SSLProtocol`
  */
-export class SSLProtocol extends Protocol {
+export class SSLProtocol extends Protocol implements EngineOwner {
   readonly #loop: SelectorEventLoop;
   readonly #ctx: SSLContext;
   #app: Protocol;
@@ -98,16 +101,22 @@ export class SSLProtocol extends Protocol {
   _extra: Record<string, unknown>;
   #state = State.UNWRAPPED;
   #appState: AppState;
-  #bio: Duplex | null = null;
-  #tls: TLSSocket | null = null;
-  readonly #outgoing = new Deque<[Buffer, (err?: Error | null) => void]>();
+  #engine: TLSEngine | null = null;
+  /** Ciphertext for the plain transport, and (in step) the callbacks telling Node it is handed on. */
+  readonly #outgoing = new Deque<Buffer>();
+  readonly #outgoingDone = new Deque<Done>();
   #outgoingSize = 0;
-  #bioFinished = false;
-  #secured = false;
+  /** Ciphertext from the peer not yet fed to the engine (Python's incoming BIO). */
+  readonly #incoming = new Deque<Buffer>();
+  #incomingSize = 0;
+  /** The peer's EOF came in behind `#incoming`. */
+  #incomingEof = false;
+  /** Cleartext decrypted and not yet delivered. */
+  readonly #plain = new Deque<Buffer>();
   /** Set from the handshake until a callback queued after the waiter's: no dataReceived before the call resolves. */
   #readDeferred = false;
-  #tlsEnded = false;
-  #nodeError: Error | null = null;
+  /** Inside a call into the engine: what it hands out is acted on when the call returns. */
+  #inEngine = false;
   #scheduled = false;
   #external = false;
   #sslWritingPaused = false;
@@ -168,52 +177,33 @@ export class SSLProtocol extends Protocol {
     this.#handshakeTimer = this.#loop.callLater(this.#opts.handshakeTimeout, handshakeTimeout, this);
     this.#loop._addExternal(1);
     this.#external = true;
-    const bio = new Duplex({
-      read: () => undefined,
-      write: (chunk: Buffer, _enc, cb: (err?: Error | null) => void): void => {
-        this.#outgoing.push([chunk, cb]);
-        this.#outgoingSize += chunk.length;
-        this.#schedule();
-      },
-      final: (cb: (err?: Error | null) => void): void => {
-        this.#bioFinished = true;
-        cb();
-        this.#schedule();
-      },
-    });
-    bio.on('error', () => undefined);
-    this.#bio = bio;
     const ctx = this.#ctx;
-    const alpn = ctx._alpn ?? undefined;
-    let tls: TLSSocket;
-    if (this.#opts.serverSide) {
-      tls = new TLSSocket(bio, {
-        isServer: true, secureContext: ctx._secureContext(), requestCert: ctx.verifyMode !== CERT_NONE,
-        rejectUnauthorized: ctx.verifyMode === CERT_REQUIRED, ALPNProtocols: alpn,
-      });
-      tls.on('secure', () => { this.#secured = true; this.#schedule(); });
-    } else {
-      const host = this.#opts.serverHostname;
-      tls = connect({
-        socket: bio, secureContext: ctx._secureContext(), rejectUnauthorized: false, checkServerIdentity: () => undefined,
-        servername: host !== null && host !== '' && isIP(host) === 0 ? host : undefined, ALPNProtocols: alpn,
-      });
-      tls.on('secureConnect', () => { this.#secured = true; this.#schedule(); });
-    }
-    // A TLS socket over a stream is half-open: the peer's close_notify does not make Node answer
-    // with ours; the layer answers once the application has read everything (Python's
-    // eof_received → _start_shutdown).
-    tls.on('readable', () => { this.#schedule(); });
-    tls.on('end', () => { this.#tlsEnded = true; this.#schedule(); });
-    tls.on('error', (err: Error) => { this.#nodeError ??= err; this.#schedule(); });
-    tls.on('close', () => { this.#schedule(); });
-    this.#tls = tls;
+    const host = this.#opts.serverHostname;
+    this.#engine = new TLSEngine(this, {
+      serverSide: this.#opts.serverSide, secureContext: ctx._secureContext(), requestCert: ctx.verifyMode !== CERT_NONE,
+      rejectUnauthorized: ctx.verifyMode === CERT_REQUIRED, alpn: ctx._alpn ?? undefined,
+      servername: !this.#opts.serverSide && host !== null && host !== '' && isIP(host) === 0 ? host : undefined,
+    });
   }
 
-  /** Node took a write: the app write buffer shrank, so its marks are checked again. */
-  readonly #onWritten = (): void => {
+  /** @internal Ciphertext Node wrote: handed to the plain transport when the current call returns, or from the loop. */
+  _ciphertext(chunk: Buffer, done: Done): void {
+    this.#outgoing.push(chunk);
+    this.#outgoingDone.push(done);
+    this.#outgoingSize += chunk.length;
+    if (!this.#inEngine) this.#schedule();
+  }
+
+  /** @internal Cleartext Node decrypted: delivered when the current call returns, or from the loop. */
+  _cleartext(chunk: Buffer): void {
+    this.#plain.push(chunk);
+    if (!this.#inEngine) this.#schedule();
+  }
+
+  /** @internal Something happened in Node's engine: acted on from the loop. */
+  _engineChanged(): void {
     this.#schedule();
-  };
+  }
 
   /** Whether the application paused reading (a dataReceived callback may have just done it). */
   #isReadingPaused(): boolean {
@@ -233,12 +223,49 @@ export class SSLProtocol extends Protocol {
 
   /** Ciphertext from the peer. @see Python `SSLProtocol.buffer_updated()` */
   override dataReceived(data: Buffer): void {
-    const bio = this.#bio;
-    if (bio === null || this.#state === State.UNWRAPPED) return;
-    bio.push(data);
-    // Node decrypts during push(): what is ready is handed on now, as CPython's data_received does
-    // (this is a loop callback); what Node finishes later comes through #schedule.
+    const engine = this.#engine;
+    if (engine === null || this.#state === State.UNWRAPPED) return;
+    if (this.#incoming.length !== 0 || !this.#mayFeed(engine)) {
+      this.#incoming.push(data);
+      this.#incomingSize += data.length;
+      this.#controlSslReading();
+      return;
+    }
+    // Node decrypts during the feed: what is ready is handed on now, as CPython's data_received
+    // does (this is a loop callback); what Node finishes later comes through #schedule.
+    this.#feed(engine, data);
     this._process();
+  }
+
+  /** Whether ciphertext goes into the engine now: Node reads, and the handshake runs or the application reads. */
+  #mayFeed(engine: TLSEngine): boolean {
+    return engine._canFeed && (this.#state === State.DO_HANDSHAKE || !this.#appReadingPaused);
+  }
+
+  #feed(engine: TLSEngine, data: Buffer | null): void {
+    this.#inEngine = true;
+    try {
+      if (data === null) engine._feedEof();
+      else engine._feed(data);
+    } finally {
+      this.#inEngine = false;
+    }
+  }
+
+  /** Feeds the next queued ciphertext (or the EOF behind it) and hands on Node's answer; false if there was none. */
+  #feedOne(engine: TLSEngine): boolean {
+    const chunk = this.#incoming.popLeft();
+    if (chunk !== undefined) {
+      this.#incomingSize -= chunk.length;
+      this.#feed(engine, chunk);
+    } else if (this.#incomingEof) {
+      this.#incomingEof = false;
+      this.#feed(engine, null);
+    } else {
+      return false;
+    }
+    this.#flushOutgoing();
+    return true;
   }
 
   /** The peer's TCP EOF (with or without close_notify). @see Python `SSLProtocol.eof_received()` */
@@ -247,7 +274,11 @@ export class SSLProtocol extends Protocol {
       this.#onHandshakeFailed(new ConnectionResetError('Connection lost during SSL handshake'));
       return false;
     }
-    this.#bio?.push(null);
+    const engine = this.#engine;
+    if (engine !== null) {
+      if (this.#incoming.length === 0 && engine._canFeed) this.#feed(engine, null);
+      else this.#incomingEof = true;
+    }
     return true; // The layer closes the plain transport once its own close_notify is out.
   }
 
@@ -269,10 +300,12 @@ export class SSLProtocol extends Protocol {
   }
 
   #dispose(): void {
-    const tls = this.#tls;
-    this.#tls = null;
-    this.#bio = null;
-    if (tls !== null) tls.destroy();
+    const engine = this.#engine;
+    this.#engine = null;
+    this.#incoming.clear();
+    this.#incomingSize = 0;
+    this.#plain.clear();
+    if (engine !== null) engine._destroy();
     if (this.#external) {
       this.#external = false;
       this.#loop._addExternal(-1);
@@ -287,7 +320,8 @@ export class SSLProtocol extends Protocol {
   }
 
   #clearOutgoing(): void {
-    for (let x = this.#outgoing.popLeft(); x !== undefined; x = this.#outgoing.popLeft()) x[1]();
+    this.#outgoing.clear();
+    for (let done = this.#outgoingDone.popLeft(); done !== undefined; done = this.#outgoingDone.popLeft()) done();
     this.#outgoingSize = 0;
   }
 
@@ -346,33 +380,46 @@ export class SSLProtocol extends Protocol {
     this.#state = State.UNWRAPPED;
     this.#fatalError(exc, exc instanceof SSLCertVerificationError ? 'SSL handshake failed on verifying the certificate' : 'SSL handshake failed');
     this.#wakeupWaiter(exc);
-    this.#tls?.destroy();
+    this.#engine?._tls.destroy();
   }
 
   /** @internal Everything Node did since the last call, acted on from a loop callback. */
   _process(): void {
     this.#scheduled = false;
-    if (this.#tls === null || this.#transport === null) return;
-    this.#flushOutgoing();
-    if (this.#isLost()) return;
-    const err = this.#nodeError;
-    if (err !== null) {
-      this.#nodeError = null;
-      const exc = _sslErrorFromNode(err);
-      if (this.#state === State.DO_HANDSHAKE) this.#onHandshakeFailed(exc);
-      else if (this.#state !== State.UNWRAPPED) this.#fatalError(exc, 'Fatal error on SSL protocol');
-      return;
+    const engine = this.#engine;
+    if (engine === null || this.#transport === null) return;
+    this.#inEngine = true;
+    try {
+      engine._pump(); // cleartext queued behind a write Node has now finished
+    } finally {
+      this.#inEngine = false;
     }
-    if (this.#state === State.DO_HANDSHAKE && this.#secured) this.#onHandshakeComplete();
+    this.#flushOutgoing();
+    if (this.#isLost() || this.#takeError(engine)) return;
+    if (this.#state === State.DO_HANDSHAKE) {
+      while (engine._canFeed && this.#feedOne(engine)) if (this.#isLost() || this.#takeError(engine)) return;
+      if (engine._secured) this.#onHandshakeComplete();
+    }
     if (this.#readDeferred) return;
-    if (this.#state === State.WRAPPED || this.#state === State.FLUSHING || this.#state === State.SHUTDOWN) this.#doRead();
+    if (this.#state === State.WRAPPED || this.#state === State.FLUSHING || this.#state === State.SHUTDOWN) this.#doRead(engine);
     this.#maybeFinishShutdown();
+  }
+
+  /** Node's error, if any, fails the handshake or the connection: true if there was one. */
+  #takeError(engine: TLSEngine): boolean {
+    const err = engine._error;
+    if (err === null) return false;
+    engine._error = null;
+    const exc = _sslErrorFromNode(err);
+    if (this.#state === State.DO_HANDSHAKE) this.#onHandshakeFailed(exc);
+    else if (this.#state !== State.UNWRAPPED) this.#fatalError(exc, 'Fatal error on SSL protocol');
+    return true;
   }
 
   #onHandshakeComplete(): void {
     this.#handshakeTimer?.cancel();
     this.#handshakeTimer = null;
-    const tls = this.#tls as TLSSocket;
+    const tls = (this.#engine as TLSEngine)._tls;
     const ctx = this.#ctx;
     let exc: Error | null = null;
     const cert = tls.getPeerX509Certificate();
@@ -418,24 +465,27 @@ export class SSLProtocol extends Protocol {
     this._process();
   }
 
-  #doRead(): void {
-    const tls = this.#tls as TLSSocket;
-    if (!this.#isReadingPaused()) {
-      for (;;) {
-        if (this.#isReadingPaused() || this.#isLost()) break;
-        const chunk = tls.read() as Buffer | null;
-        if (chunk === null) break;
+  /** Delivers decrypted cleartext and feeds queued ciphertext while the application reads. */
+  #doRead(engine: TLSEngine): void {
+    const plain = this.#plain;
+    for (;;) {
+      if (this.#isReadingPaused() || this.#isLost()) break;
+      const chunk = plain.popLeft();
+      if (chunk !== undefined) {
         try {
           this.#app.dataReceived(chunk);
         } catch (e) {
           this.#fatalError(e as Error, 'Fatal error: protocol.data_received() call failed.');
           return;
         }
+        continue;
       }
-      if (this.#tlsEnded && !this.#isLost() && !this.#isReadingPaused()) {
-        this.#callEofReceived();
-        this.#startShutdown();
-      }
+      if (!engine._canFeed || !this.#feedOne(engine)) break;
+      if (this.#isLost() || this.#takeError(engine)) return;
+    }
+    if (engine._ended && plain.length === 0 && !this.#isLost() && !this.#isReadingPaused()) {
+      this.#callEofReceived();
+      this.#startShutdown();
     }
     this.#controlSslReading();
   }
@@ -466,14 +516,15 @@ export class SSLProtocol extends Protocol {
     }
     this.#state = State.SHUTDOWN;
     this.#shutdownTimer = this.#loop.callLater(this.#opts.shutdownTimeout, shutdownTimeout, this);
-    this.#tls?.end();
+    this.#engine?._end();
     this.#schedule();
   }
 
   /** Shutdown is done once our close_notify is handed down and the peer's (or its EOF) came in. */
   #maybeFinishShutdown(): void {
-    if (this.#state !== State.SHUTDOWN || !this.#bioFinished || this.#outgoing.length !== 0) return;
-    if (!this.#tlsEnded) return;
+    const engine = this.#engine;
+    if (this.#state !== State.SHUTDOWN || engine === null || !engine._finished || this.#outgoing.length !== 0) return;
+    if (!engine._ended) return;
     this.#callEofReceived();
     this.#shutdownTimer?.cancel();
     this.#shutdownTimer = null;
@@ -492,35 +543,47 @@ export class SSLProtocol extends Protocol {
     this.#transport?.abort();
   }
 
+  /** Hands the ciphertext Node wrote to the plain transport, as one write (Python's `_process_outgoing`). */
   #flushOutgoing(): void {
     const t = this.#transport;
     if (t === null) return;
-    const done: ((err?: Error | null) => void)[] = [];
-    while (!this.#sslWritingPaused && this.#outgoing.length !== 0) {
-      const [chunk, cb] = this.#outgoing.popLeft() as [Buffer, () => void];
-      this.#outgoingSize -= chunk.length;
-      done.push(cb);
-      t.write(chunk);
+    const outgoing = this.#outgoing;
+    if (!this.#sslWritingPaused && outgoing.length !== 0) {
+      let data = outgoing.popLeft() as Buffer;
+      if (outgoing.length !== 0) {
+        const chunks = [data];
+        for (let c = outgoing.popLeft(); c !== undefined; c = outgoing.popLeft()) chunks.push(c);
+        data = Buffer.concat(chunks, this.#outgoingSize);
+      }
+      this.#outgoingSize = 0;
+      t.write(data);
+      const done = this.#outgoingDone;
+      for (let cb = done.popLeft(); cb !== undefined; cb = done.popLeft()) cb();
     }
-    for (const cb of done) cb();
     this.#controlAppWriting();
   }
 
   /** @internal Python `_write_appdata`. */
   _writeAppdata(data: Uint8Array): void {
-    if (this._closedForWrites || this.#tls === null) {
+    const engine = this.#engine;
+    if (this._closedForWrites || engine === null) {
       if (this.#connLost >= LOG_THRESHOLD_FOR_CONNLOST_WRITES) console.warn('SSL connection is closed');
       this.#connLost++;
       return;
     }
-    this.#tls.write(Buffer.from(data), this.#onWritten);
-    // Node encrypts during write(): the records go down now, as CPython's _write_appdata does.
+    this.#inEngine = true;
+    try {
+      engine._write(data);
+    } finally {
+      this.#inEngine = false;
+    }
+    // Node encrypts during the write: the records go down now, as CPython's _write_appdata does.
     this.#flushOutgoing();
   }
 
   /** @internal Python `_get_write_buffer_size`: cleartext not yet encrypted + ciphertext held here. */
   _getWriteBufferSize(): number {
-    return (this.#tls?.writableLength ?? 0) + this.#outgoingSize;
+    return (this.#engine?._queuedSize ?? 0) + this.#outgoingSize;
   }
 
   /** @internal */
@@ -536,7 +599,7 @@ export class SSLProtocol extends Protocol {
 
   /** @internal Python `_get_read_buffer_size`: ciphertext not yet decrypted. */
   _getReadBufferSize(): number {
-    return this.#bio?.readableLength ?? 0;
+    return this.#incomingSize;
   }
 
   /** @internal */

@@ -1,0 +1,287 @@
+// Python: asyncio/sslproto.py (3.11) and ssl.py's SSLObject over two MemoryBIOs: the TLS engine
+// under SSLProtocol. Here it is Node's TLS engine, a tls.TLSSocket over an in-memory Duplex (the
+// "BIO"): ciphertext from the plain transport is handed to it with `feed()`, the ciphertext Node
+// writes out of it goes to the owner (the layer hands it to the plain transport), the cleartext it
+// decrypts goes to the owner, and the owner's cleartext goes in with `write()`.
+// Invariants: at most one cleartext write is inside Node's engine at a time (Node's TLS engine
+// takes one write request at a time); what the owner writes meanwhile is queued here and goes in
+// as one write once that one is done (`pump()`). The engine's events only set a flag and call
+// `_engineChanged()`: the owner acts on them from a loop callback.
+//
+// WHY NOT NODE'S STREAM MACHINERY. Node drives a TLSSocket over a JS stream through its own
+// JSStreamSocket (a C++ StreamBase that calls the stream's write() and is fed from its 'data'
+// events). That part stays, but everything around it can be lighter:
+// - The BIO is a Duplex whose hot methods are plain calls: write() hands the ciphertext to the
+//   owner (no Writable buffering or callbacks), feeding is one 'data' emit (no Readable buffer),
+//   cork/uncork do nothing, pause/resume only record JSStreamSocket's wish.
+// - DIRECT I/O (as socket-stream.ts does for a net.Socket): where Node's `stream_wrap` binding is
+//   allowed, cleartext goes straight to the TLSSocket's C++ handle (TLSWrap) with `writeBuffer`
+//   and comes straight out of its `onread`, bypassing the TLSSocket's own Writable and Readable
+//   (a queued write, nextTicks and callbacks per message). End of stream and errors still take
+//   Node's own `onread`, so 'end', 'error' and 'close' come as before, and `end()` still sends
+//   close_notify after every write. Where the binding is refused, `write()`/'data' are used.
+import { Duplex } from 'node:stream';
+import { connect, TLSSocket, type SecureContext } from 'node:tls';
+import { osError } from './oserrors';
+import { loadBinding, uvCode, type WriteReq } from './uv';
+
+const streamWrap = loadBinding('stream_wrap');
+
+/** @internal Whether new engines take the direct path (where the binding is allowed); specs turn it off to test the other. */
+export const _direct = { enabled: streamWrap !== null };
+
+/** @internal What the engine tells its owner (the TLS layer). */
+export interface EngineOwner {
+  /** Ciphertext Node wrote for the peer; `done()` once it is handed to the plain transport. */
+  _ciphertext(chunk: Buffer, done: (err?: Error | null) => void): void;
+  /** Cleartext Node decrypted. */
+  _cleartext(chunk: Buffer): void;
+  /** Something changed (handshake done, end, error, a write done, reading allowed): act from the loop. */
+  _engineChanged(): void;
+}
+
+/** @internal How the engine is made. */
+export interface EngineOptions {
+  serverSide: boolean;
+  secureContext: SecureContext;
+  /** Server side: ask for a client certificate. */
+  requestCert: boolean;
+  /** Server side: reject a client without a valid certificate. */
+  rejectUnauthorized: boolean;
+  /** Client side: the SNI name (undefined for none). */
+  servername: string | undefined;
+  alpn: string[] | undefined;
+}
+
+/** The C++ TLSWrap under a TLSSocket (the subset used here). */
+interface TLSHandle {
+  onread: (this: TLSHandle, data: ArrayBuffer | undefined) => unknown;
+  writeBuffer(req: WriteReq, data: Uint8Array): number;
+}
+
+type Done = (err?: Error | null) => void;
+
+/**
+ * The in-memory BIO: a Duplex for JSStreamSocket, whose write() hands ciphertext to the owner at
+ * once and whose readable side is fed by `emit('data')` (see the file header).
+ */
+class MemoryBIO extends Duplex {
+  readonly #owner: EngineOwner;
+  /** JSStreamSocket stopped reading (it starts paused). */
+  _paused = true;
+  /** JSStreamSocket ended the writable side (after Node's close_notify). */
+  _finished = false;
+
+  constructor(owner: EngineOwner) {
+    super({
+      read: (): void => undefined,
+      final: (cb: Done): void => {
+        this._finished = true;
+        cb();
+        owner._engineChanged();
+      },
+    });
+    this.#owner = owner;
+    this.on('error', () => undefined);
+  }
+
+  override write(chunk: unknown, encoding?: unknown, cb?: unknown): boolean {
+    const done = (typeof encoding === 'function' ? encoding : cb) as Done;
+    this.#owner._ciphertext(chunk as Buffer, done);
+    return true;
+  }
+
+  override cork(): void { /* write() hands each chunk on at once */ }
+
+  override uncork(): void { /* idem */ }
+
+  override pause(): this {
+    this._paused = true;
+    return super.pause();
+  }
+
+  override resume(): this {
+    if (this._paused) {
+      this._paused = false;
+      this.#owner._engineChanged();
+    }
+    return super.resume();
+  }
+
+  /** JSStreamSocket's 'data' listener (it feeds Node's engine), called without an emit; null until it listens. */
+  _onData(): ((chunk: Buffer) => void) | null {
+    const listeners = this.listeners('data');
+    return listeners.length === 1 ? listeners[0] as (chunk: Buffer) => void : null;
+  }
+}
+
+/** @internal Node's TLS engine over an in-memory BIO (see the file header). */
+export class TLSEngine {
+  /** @internal The TLSSocket (certificates, cipher, ALPN are read from it). */
+  readonly _tls: TLSSocket;
+  readonly #bio: MemoryBIO;
+  readonly #owner: EngineOwner;
+  /** The TLSWrap of the direct path, or null. */
+  readonly #handle: TLSHandle | null = null;
+  /** @internal The handshake completed. */
+  _secured = false;
+  /** @internal The TLS stream ended (the peer's close_notify, or EOF fed in). */
+  _ended = false;
+  /** @internal Node's first error, until the owner takes it. */
+  _error: Error | null = null;
+  #inFlight = false;
+  #queued: Buffer[] = [];
+  #queuedSize = 0;
+  #endPending = false;
+  #req: WriteReq | null = null;
+  /** JSStreamSocket's feeding function, once looked up. */
+  #ondata: ((chunk: Buffer) => void) | null = null;
+
+  constructor(owner: EngineOwner, opts: EngineOptions) {
+    this.#owner = owner;
+    const bio = new MemoryBIO(owner);
+    this.#bio = bio;
+    let tls: TLSSocket;
+    if (opts.serverSide) {
+      tls = new TLSSocket(bio, {
+        isServer: true, secureContext: opts.secureContext, requestCert: opts.requestCert,
+        rejectUnauthorized: opts.rejectUnauthorized, ALPNProtocols: opts.alpn,
+      });
+      tls.on('secure', () => { this._secured = true; owner._engineChanged(); });
+    } else {
+      tls = connect({
+        socket: bio, secureContext: opts.secureContext, rejectUnauthorized: false, checkServerIdentity: () => undefined,
+        servername: opts.servername, ALPNProtocols: opts.alpn,
+      });
+      tls.on('secureConnect', () => { this._secured = true; owner._engineChanged(); });
+    }
+    // A TLS socket over a stream is half-open: the peer's close_notify does not make Node answer
+    // with ours; the layer answers once the application has read everything.
+    tls.on('end', () => { this._ended = true; owner._engineChanged(); });
+    tls.on('error', (err: Error) => { this._error ??= err; owner._engineChanged(); });
+    tls.on('close', () => { owner._engineChanged(); });
+    this._tls = tls;
+    const handle = (tls as unknown as { _handle: TLSHandle | null })._handle;
+    if (_direct.enabled && streamWrap !== null && handle !== null && typeof handle.writeBuffer === 'function') {
+      const { streamBaseState: state, kReadBytesOrError, kArrayBufferOffset } = streamWrap;
+      const nodeOnread = handle.onread;
+      handle.onread = (data) => {
+        const n = state[kReadBytesOrError];
+        if (n > 0 && data !== undefined) {
+          owner._cleartext(Buffer.from(data, state[kArrayBufferOffset], n));
+          return undefined;
+        }
+        // End of stream and read errors: Node's own path ('end', or 'error' and 'close').
+        return nodeOnread.call(handle, data);
+      };
+      this.#handle = handle;
+    } else {
+      tls.on('data', (chunk: Buffer) => { owner._cleartext(chunk); });
+    }
+  }
+
+  /** @internal Whether Node takes ciphertext now (JSStreamSocket reads). */
+  get _canFeed(): boolean {
+    return !this.#bio._paused;
+  }
+
+  /** @internal Node ended the BIO's writable side (its close_notify is out). */
+  get _finished(): boolean {
+    return this.#bio._finished;
+  }
+
+  /** @internal Cleartext queued here, not yet in Node's engine. */
+  get _queuedSize(): number {
+    return this.#queuedSize;
+  }
+
+  /** @internal Ciphertext from the peer: decrypted now (cleartext and answers come out during the call). */
+  _feed(chunk: Buffer): void {
+    const ondata = this.#ondata ??= this.#bio._onData();
+    if (ondata !== null) ondata(chunk);
+    else this.#bio.emit('data', chunk);
+  }
+
+  /** @internal The peer's EOF. */
+  _feedEof(): void {
+    this.#bio.emit('end');
+  }
+
+  /** @internal Cleartext to encrypt: in now (ciphertext comes out during the call), or queued behind the write in flight. */
+  _write(data: Uint8Array): void {
+    if (this.#inFlight || this.#queued.length !== 0) {
+      this.#queued.push(Buffer.from(data));
+      this.#queuedSize += data.length;
+      return;
+    }
+    this.#issue(data);
+  }
+
+  /** @internal The queued cleartext goes in as one write once the write in flight is done; then a pending end. */
+  _pump(): void {
+    if (this.#inFlight) return;
+    const q = this.#queued;
+    if (q.length !== 0) {
+      const data = q.length === 1 ? q[0] : Buffer.concat(q, this.#queuedSize);
+      this.#queued = [];
+      this.#queuedSize = 0;
+      this.#issue(data);
+    }
+    if (this.#endPending) {
+      this.#endPending = false;
+      this._tls.end();
+    }
+  }
+
+  /** @internal close_notify, after everything written. */
+  _end(): void {
+    if (this.#queued.length !== 0) this.#endPending = true;
+    else this._tls.end();
+  }
+
+  /** @internal Drops the TLSSocket and the queued cleartext. */
+  _destroy(): void {
+    this.#queued = [];
+    this.#queuedSize = 0;
+    this.#endPending = false;
+    this._tls.destroy();
+  }
+
+  #issue(data: Uint8Array): void {
+    const handle = this.#handle;
+    this.#inFlight = true;
+    if (handle === null || streamWrap === null) {
+      this._tls.write(data instanceof Buffer ? data : Buffer.from(data), this.#afterWrite);
+      return;
+    }
+    let req = this.#req;
+    if (req === null) {
+      const r = new streamWrap.WriteWrap();
+      r.handle = handle as unknown as WriteReq['handle'];
+      r.buffer = null;
+      r.oncomplete = (status) => {
+        r.buffer = null;
+        this.#afterWrite(status < 0 ? osError(uvCode(status)) : null);
+      };
+      req = r;
+      this.#req = r;
+    }
+    req.buffer = data;
+    const err = handle.writeBuffer(req, data);
+    if (err !== 0) {
+      req.buffer = null;
+      this.#inFlight = false;
+      this._error ??= osError(uvCode(err));
+      this.#owner._engineChanged();
+    } else if (streamWrap.streamBaseState[streamWrap.kLastWriteWasAsync] === 0) {
+      req.buffer = null;
+      this.#inFlight = false;
+    }
+  }
+
+  readonly #afterWrite = (err?: Error | null): void => {
+    this.#inFlight = false;
+    if (err != null) this._error ??= err;
+    if (err != null || this.#queued.length !== 0 || this.#endPending) this.#owner._engineChanged();
+  };
+}
