@@ -88,7 +88,7 @@ class WatcherCall implements Runnable {
 /** @internal A Task waiting on a future is stored as the callback itself: no closure, no Handle. */
 type DoneEntry = DoneCallback | Task<unknown> | FutureWatcher;
 
-/** Matchers for `#removeEntries`: module functions, so removing allocates no closure. */
+/** Matchers for `removeEntries`: module functions, so removing allocates no closure. */
 function isEntry(e: DoneEntry, x: unknown): boolean {
   return e === x;
 }
@@ -136,6 +136,10 @@ export class _FutureExtra {
   root: Task<unknown> | null = null;
   /** Task: the await-chain epoch `root` was found in. */
   rootEpoch = -1;
+  /** Task: a cancellation is to be thrown into the coroutine at its next step (Python `_must_cancel`). */
+  mustCancel = false;
+  /** The exception was set and nobody has looked at it yet (Python `_log_traceback`). */
+  logTraceback = false;
 }
 
 /**
@@ -154,16 +158,15 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
   _result: T | undefined = undefined;
   /** @internal */
   _exception: Error | null = null;
-  /** @internal First done-callback, kept out of an array for the common single-waiter case. */
-  _cb0: DoneEntry | null = null;
-  /** @internal The done-callbacks after the first. */
-  _cbs: DoneEntry[] | null = null;
+  /**
+   * @internal The done-callbacks: none (null), one entry as itself (the common single-waiter case,
+   * no array), or an array of them in the order added.
+   */
+  _callbacks: DoneEntry | DoneEntry[] | null = null;
   /** @internal The rarely used state (see `_FutureExtra`), made on first need. */
   _x: _FutureExtra | null = null;
   /** @internal Python's `_asyncio_future_blocking`: set by `yield*` so a Task knows it was awaited. */
   _blocking = false;
-  /** @internal The exception was set and nobody has looked at it yet. */
-  _logTraceback = false;
 
   /**
    * A pending future attached to `loop` (default: the current event loop).
@@ -251,7 +254,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
     if (!_isError(exc)) throw new TypeError(`invalid exception object: setException() needs an Error, got ${describe(exc)}`);
     this._exception = exc;
     this._state = FutureState.FINISHED;
-    this._logTraceback = true;
+    this._extra().logTraceback = true;
     const label = this._label();
     const u: Unretrieved = { loop: this._loop, exception: this._exception, label, isTask: label.startsWith('<Task') };
     unretrievedRegistry.register(this, u, this);
@@ -277,7 +280,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
 
   /** Removes every registration of `fn`; returns how many were removed. */
   removeDoneCallback(fn: (fut: this) => unknown): number {
-    return this.#removeEntries(isCallbackOf, fn);
+    return removeEntries(this, isCallbackOf, fn);
   }
 
   /**
@@ -296,56 +299,50 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
 
   /** @internal Stops telling `w` (every registration of it); returns whether it was watching. */
   _unwatch(w: FutureWatcher): boolean {
-    return this.#removeEntries(isEntry, w) > 0;
+    return removeEntries(this, isEntry, w) > 0;
   }
 
   /** @internal Whether `w` watches this pending future (a gather checks for a repeated argument). */
   _isWatchedBy(w: FutureWatcher): boolean {
-    return this._cb0 === w || (this._cbs !== null && this._cbs.includes(w));
+    const cbs = this._callbacks;
+    return cbs === w || (cbs instanceof Array && cbs.includes(w));
   }
 
-  /** @internal Adds a done-entry; a Task parks itself here (see `Task.#park`). */
+  /** @internal The done-entries, in order (a new array: for introspection and specs). */
+  _doneEntries(): DoneEntry[] {
+    const cbs = this._callbacks;
+    return cbs === null ? [] : cbs instanceof Array ? [...cbs] : [cbs];
+  }
+
+  /** @internal The first done-entry, or null (see `_doneEntries`). */
+  get _cb0(): DoneEntry | null {
+    const cbs = this._callbacks;
+    return cbs instanceof Array ? cbs[0] ?? null : cbs;
+  }
+
+  /** @internal The done-entries after the first, or null if there are none (see `_doneEntries`). */
+  get _cbs(): DoneEntry[] | null {
+    const cbs = this._callbacks;
+    return cbs instanceof Array && cbs.length > 1 ? cbs.slice(1) : null;
+  }
+
+  /** @internal Adds a done-entry; a Task parks itself here (see `Task`'s `park`). */
   _addEntry(e: DoneEntry): void {
-    if (this._cb0 === null && this._cbs === null) this._cb0 = e;
-    else (this._cbs ??= []).push(e);
-  }
-
-  /** Removes the entries `e` for which `match(e, x)`, in place (no closure, no new array); returns how many. */
-  #removeEntries(match: (e: DoneEntry, x: unknown) => boolean, x: unknown): number {
-    let n = 0;
-    if (this._cb0 !== null && match(this._cb0, x)) {
-      this._cb0 = null;
-      n++;
-    }
-    const rest = this._cbs;
-    if (rest !== null) {
-      let kept = 0;
-      for (const e of rest) {
-        if (match(e, x)) n++;
-        else rest[kept++] = e;
-      }
-      rest.length = kept;
-      if (kept === 0) this._cbs = null;
-    }
-    return n;
+    const cbs = this._callbacks;
+    if (cbs === null) this._callbacks = e;
+    else if (cbs instanceof Array) cbs.push(e);
+    else this._callbacks = [cbs, e];
   }
 
   /** @internal Schedules every done-callback; a waiting Task is pushed onto the ready queue as is. */
   _scheduleCallbacks(): void {
-    const first = this._cb0;
-    const rest = this._cbs;
-    if (first === null && rest === null) return;
-    this._cb0 = null;
-    this._cbs = null;
+    const cbs = this._callbacks;
+    if (cbs === null) return;
+    this._callbacks = null;
     const loop = this._loop;
     loop._checkClosed();
-    if (first !== null) this.#schedule(loop, first);
-    if (rest !== null) for (const e of rest) this.#schedule(loop, e);
-  }
-
-  #schedule(loop: AbstractEventLoop, e: DoneEntry): void {
-    // A DoneCallback runs fn(fut); a Task wakes up on its _futWaiter; a watcher gets a call.
-    loop._pushReady(e instanceof FutureWatcher ? new WatcherCall(e, this) : e);
+    if (cbs instanceof Array) for (const e of cbs) schedule(this, loop, e);
+    else schedule(this, loop, cbs);
   }
 
   /** @internal Python's `_make_cancelled_error`. */
@@ -374,10 +371,17 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
     this._extra().cancelMessage = msg;
   }
 
+  /** @internal The exception was set and nobody has looked at it yet (Python `_log_traceback`). */
+  get _logTraceback(): boolean {
+    const x = this._x;
+    return x !== null && x.logTraceback;
+  }
+
   /** @internal The exception was looked at: it will not be reported as never retrieved. */
   _markRetrieved(): void {
-    if (this._logTraceback) {
-      this._logTraceback = false;
+    const x = this._x;
+    if (x !== null && x.logTraceback) {
+      x.logTraceback = false;
       unretrievedRegistry.unregister(this);
     }
   }
@@ -459,6 +463,35 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
   toString(): string {
     return this._label();
   }
+}
+
+/**
+ * Removes the entries `e` of `fut` for which `match(e, x)`, in place (no closure, no new array);
+ * returns how many. A module function, not a private method: a class with private methods puts a
+ * brand field in every instance.
+ */
+function removeEntries(fut: Future<unknown>, match: (e: DoneEntry, x: unknown) => boolean, x: unknown): number {
+  const cbs = fut._callbacks;
+  if (cbs === null) return 0;
+  if (!(cbs instanceof Array)) {
+    if (!match(cbs, x)) return 0;
+    fut._callbacks = null;
+    return 1;
+  }
+  let n = 0;
+  let kept = 0;
+  for (const e of cbs) {
+    if (match(e, x)) n++;
+    else cbs[kept++] = e;
+  }
+  cbs.length = kept;
+  if (kept === 0) fut._callbacks = null;
+  return n;
+}
+
+/** Puts done-entry `e` of `fut` on the ready queue: a DoneCallback runs fn(fut); a Task wakes up on its _futWaiter; a watcher gets a call. */
+function schedule(fut: Future<unknown>, loop: AbstractEventLoop, e: DoneEntry): void {
+  loop._pushReady(e instanceof FutureWatcher ? new WatcherCall(e, fut) : e);
 }
 
 /** Whether `x` is a tsyncio Future (or Task). @see Python `asyncio.isfuture()` */
