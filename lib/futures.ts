@@ -140,6 +140,10 @@ export class _FutureExtra {
   mustCancel = false;
   /** The exception was set and nobody has looked at it yet (Python `_log_traceback`). */
   logTraceback = false;
+  /** The exception the future finished with (see `Future._exception`). */
+  exception: Error | null = null;
+  /** Task: the context given, or made on demand by `getContext()` (see `Task._context`). */
+  context: Context | null = null;
 }
 
 /**
@@ -156,8 +160,6 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
   _state: FutureState = FutureState.PENDING;
   /** @internal */
   _result: T | undefined = undefined;
-  /** @internal */
-  _exception: Error | null = null;
   /**
    * @internal The done-callbacks: none (null), one entry as itself (the common single-waiter case,
    * no array), or an array of them in the order added.
@@ -252,11 +254,12 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
     let exc = exception;
     if (typeof exc === 'function' && (exc.prototype instanceof Error || exc === Error)) exc = new (exc as new () => Error)();
     if (!_isError(exc)) throw new TypeError(`invalid exception object: setException() needs an Error, got ${describe(exc)}`);
-    this._exception = exc;
+    const x = this._extra();
+    x.exception = exc;
     this._state = FutureState.FINISHED;
-    this._extra().logTraceback = true;
+    x.logTraceback = true;
     const label = this._label();
-    const u: Unretrieved = { loop: this._loop, exception: this._exception, label, isTask: label.startsWith('<Task') };
+    const u: Unretrieved = { loop: this._loop, exception: exc, label, isTask: label.startsWith('<Task') };
     unretrievedRegistry.register(this, u, this);
     this._loop._trackUnretrieved(this);
     this._scheduleCallbacks();
@@ -369,6 +372,12 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
 
   set _cancelMessage(msg: unknown) {
     this._extra().cancelMessage = msg;
+  }
+
+  /** @internal The exception the future finished with, or null (kept in `_x`: most futures never have one). */
+  get _exception(): Error | null {
+    const x = this._x;
+    return x === null ? null : x.exception;
   }
 
   /** @internal The exception was set and nobody has looked at it yet (Python `_log_traceback`). */

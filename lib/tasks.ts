@@ -101,8 +101,6 @@ export class Task<out T> extends Future<T> implements Runnable {
   _gen: Coroutine<unknown>;
   /** @internal The name given, or the number N of the default name `Task-N`. */
   _name: string | number;
-  /** @internal The context given, or made on demand by `getContext()`. */
-  _context: Context | null;
   /** @internal Without a context object: the task's variables (a copy of its creator's, copy-on-write). */
   _vars: Vars;
   /** @internal The future this task waits on (Python `_fut_waiter`). */
@@ -129,7 +127,8 @@ export class Task<out T> extends Future<T> implements Runnable {
     this._gen = coro;
     const name: unknown = opts?.name;
     this._name = name === undefined || name === null ? ++taskNameCounter : taskName(name);
-    this._context = opts?.context ?? null;
+    const context = opts?.context;
+    if (context != null) this._extra().context = context;
     this._vars = _currentVars();
     loop._tasks.add(this); // listed during an eager first step too, as in 3.12; finishing unlists it
     if (opts?.eagerStart === true && loop.isRunning()) {
@@ -158,6 +157,16 @@ export class Task<out T> extends Future<T> implements Runnable {
   /** The coroutine the task wraps. */
   getCoro(): Coroutine<T> {
     return this._coro as Coroutine<T>;
+  }
+
+  /** @internal The context given, or made on demand by `getContext()` (kept in `_x`: most tasks have none). */
+  get _context(): Context | null {
+    const x = this._x;
+    return x === null ? null : x.context;
+  }
+
+  set _context(ctx: Context | null) {
+    if (ctx !== null || this._x !== null) this._extra().context = ctx;
   }
 
   /** The context the task runs in. */
