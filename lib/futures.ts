@@ -175,8 +175,10 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
    * @throws {TypeError} an unknown option, or a `loop` that is not an event loop
    */
   constructor(opts?: { loop?: AbstractEventLoop }) {
-    if (opts == null) this._loop = getEventLoop();
-    else if ((opts as Partial<TrustedLoopOption>)[_kLoopChecked] !== undefined) this._loop = (opts as TrustedLoopOption).loop;
+    if (opts === TRUSTED) {
+      this._loop = trustedLoop as AbstractEventLoop;
+      trustedLoop = null;
+    } else if (opts == null) this._loop = getEventLoop();
     else this._loop = _loopOption(this.constructor.name, opts) ?? getEventLoop();
   }
 
@@ -573,21 +575,21 @@ export function wrapPromise<T>(promise: PromiseLike<T>, opts?: { loop?: Abstract
 const LOOP_KEY = ['loop'] as const;
 
 /**
- * @internal Marks a `{ loop }` the library built itself (`loop.createFuture()`, Task, sleep,
- * gather): the Future constructor skips its check, which would otherwise cost every future.
+ * The options the library's own futures are made with (`loop.createFuture()`, Task, sleep, gather):
+ * one frozen object, the loop handed over in `trustedLoop`, so that making a future allocates no
+ * options object and the constructor checks nothing (the check would cost every future).
  */
-export const _kLoopChecked: unique symbol = Symbol('loopChecked');
+const TRUSTED: { loop?: AbstractEventLoop } = Object.freeze({});
+/** The loop of the future being constructed with `TRUSTED`: set by `_checkedLoop`, taken by the constructor. */
+let trustedLoop: AbstractEventLoop | null = null;
 
-/** @internal Options with a loop the library already knows is one. */
-export interface TrustedLoopOption {
-  loop: AbstractEventLoop;
-  [_kLoopChecked]: true;
-}
-
-/** @internal The `{ loop }` the library's own futures are made with: the constructor skips its check. */
+/**
+ * @internal The options for `new Future(opts)` (or a subclass's `super(opts)`) with `loop`, which
+ * the library already knows is an event loop: pass the result straight to the constructor.
+ */
 export function _checkedLoop(loop: AbstractEventLoop): { loop?: AbstractEventLoop } {
-  const opts: TrustedLoopOption = { loop, [_kLoopChecked]: true };
-  return opts;
+  trustedLoop = loop;
+  return TRUSTED;
 }
 
 /**

@@ -367,18 +367,6 @@ function driveTask(t: Task<unknown>, exc: unknown, value: unknown): void {
       loop._pushReady(t); // bare yield: one loop iteration, like sleep(0)
       return;
     }
-    if (iscoroutine(y)) {
-      const owner = (y as Owned)[kOwner];
-      if (owner !== undefined) {
-        exc = new RuntimeError(`cannot reuse already awaited coroutine (it belongs to ${owner.getName()})`);
-        continue;
-      }
-      (y as Owned)[kOwner] = t;
-      (t._extra().stack ??= []).push(gen);
-      gen = t._gen = y;
-      value = undefined;
-      continue;
-    }
     if (y instanceof Future) {
       if (y._loop !== loop) {
         throwInLater(t, new RuntimeError(`Task ${t.getName()} got Future ${y.toString()} attached to a different loop`));
@@ -414,6 +402,18 @@ function driveTask(t: Task<unknown>, exc: unknown, value: unknown): void {
       park(t, y);
       return;
     }
+    if (iscoroutine(y)) {
+      const owner = (y as Owned)[kOwner];
+      if (owner !== undefined) {
+        exc = new RuntimeError(`cannot reuse already awaited coroutine (it belongs to ${owner.getName()})`);
+        continue;
+      }
+      (y as Owned)[kOwner] = t;
+      (t._extra().stack ??= []).push(gen);
+      gen = t._gen = y;
+      value = undefined;
+      continue;
+    }
     if (_isThenable(y)) {
       park(t, wrapPromise(y, { loop }));
       return;
@@ -426,7 +426,7 @@ function driveTask(t: Task<unknown>, exc: unknown, value: unknown): void {
     throwInLater(t, new TypeError(`Task got bad yield: ${describe(y)}${hint}`));
     return;
   }
-  }
+}
 
 /** `t` waits on pending `fut`: it is woken as one of `fut`'s done-entries (no Handle, no closure). */
 function park(t: Task<unknown>, fut: Future<unknown>): void {
