@@ -132,6 +132,8 @@ export class _FutureExtra {
   stepExc: Error | null = null;
   /** Task: coroutines suspended under the one being driven (inline awaits), innermost last. */
   stack: Coroutine<unknown>[] | null = null;
+  /** Task: the coroutine being driven while it is not the task's own (an inline await; see `Task._gen`). */
+  gen: Coroutine<unknown> | null = null;
   /** Task: the last task of its await chain, as of `rootEpoch` (lib/tasks.ts `chainRoot`). */
   root: Task<unknown> | null = null;
   /** Task: the await-chain epoch `root` was found in. */

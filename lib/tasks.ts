@@ -97,8 +97,6 @@ export interface TaskConstructorOptions extends TaskOptions {
 export class Task<out T> extends Future<T> implements Runnable {
   /** @internal The coroutine the task was created with. */
   _coro: Coroutine<unknown>;
-  /** @internal The coroutine being driven now: `_coro`, or one awaited inline. */
-  _gen: Coroutine<unknown>;
   /** @internal The name given, or the number N of the default name `Task-N`. */
   _name: string | number;
   /** @internal Without a context object: the task's variables (a copy of its creator's, copy-on-write). */
@@ -124,7 +122,6 @@ export class Task<out T> extends Future<T> implements Runnable {
     loop._checkClosed();
     (coro as Owned)[kOwner] = this;
     this._coro = coro;
-    this._gen = coro;
     const name: unknown = opts?.name;
     this._name = name === undefined || name === null ? ++taskNameCounter : taskName(name);
     const context = opts?.context;
@@ -157,6 +154,17 @@ export class Task<out T> extends Future<T> implements Runnable {
   /** The coroutine the task wraps. */
   getCoro(): Coroutine<T> {
     return this._coro as Coroutine<T>;
+  }
+
+  /** @internal The coroutine being driven now: `_coro`, or one awaited inline (kept in `_x`, as the inline-await stack is). */
+  get _gen(): Coroutine<unknown> {
+    const x = this._x;
+    return x === null || x.gen === null ? this._coro : x.gen;
+  }
+
+  set _gen(gen: Coroutine<unknown>) {
+    if (gen !== this._coro) this._extra().gen = gen;
+    else if (this._x !== null) this._x.gen = null;
   }
 
   /** @internal The context given, or made on demand by `getContext()` (kept in `_x`: most tasks have none). */
