@@ -507,6 +507,12 @@ function schedule(fut: Future<unknown>, loop: AbstractEventLoop, e: DoneEntry): 
   loop._pushReady(e instanceof FutureWatcher ? new WatcherCall(e, fut) : e);
 }
 
+/**
+ * Marks Futures (and Tasks) on their prototype: a Task tells a yielded Future from a yielded
+ * coroutine with one property load (instanceof on a generator object walks its whole prototype chain).
+ */
+Object.defineProperty(Future.prototype, '_isFuture', { value: true });
+
 /** Whether `x` is a tsyncio Future (or Task). @see Python `asyncio.isfuture()` */
 export function isFuture(x: unknown): x is Future<unknown> {
   return x instanceof Future;

@@ -375,7 +375,7 @@ function driveTask(t: Task<unknown>, exc: unknown, value: unknown): void {
       loop._pushReady(t); // bare yield: one loop iteration, like sleep(0)
       return;
     }
-    if (y instanceof Future) {
+    if (isFutureObject(y)) {
       if (y._loop !== loop) {
         throwInLater(t, new RuntimeError(`Task ${t.getName()} got Future ${y.toString()} attached to a different loop`));
         return;
@@ -434,6 +434,14 @@ function driveTask(t: Task<unknown>, exc: unknown, value: unknown): void {
     throwInLater(t, new TypeError(`Task got bad yield: ${describe(y)}${hint}`));
     return;
   }
+}
+
+/**
+ * Whether `y` is a Future (or Task), by the mark on Future.prototype: one property load, where
+ * instanceof on a generator object (the other common yield) walks its whole prototype chain.
+ */
+function isFutureObject(y: unknown): y is Future<unknown> {
+  return typeof y === 'object' && y !== null && (y as { _isFuture?: unknown })._isFuture === true;
 }
 
 /** `t` waits on pending `fut`: it is woken as one of `fut`'s done-entries (no Handle, no closure). */
