@@ -88,7 +88,7 @@ class WatcherCall implements Runnable {
 /** @internal A Task waiting on a future is stored as the callback itself: no closure, no Handle. */
 type DoneEntry = DoneCallback | Task<unknown> | FutureWatcher;
 
-/** Matchers for `#removeEntries`: module functions, so removing allocates no closure. */
+/** Matchers for `removeEntries`: module functions, so removing allocates no closure. */
 function isEntry(e: DoneEntry, x: unknown): boolean {
   return e === x;
 }
@@ -132,10 +132,20 @@ export class _FutureExtra {
   stepExc: Error | null = null;
   /** Task: coroutines suspended under the one being driven (inline awaits), innermost last. */
   stack: Coroutine<unknown>[] | null = null;
+  /** Task: the coroutine being driven while it is not the task's own (an inline await; see `Task._gen`). */
+  gen: Coroutine<unknown> | null = null;
   /** Task: the last task of its await chain, as of `rootEpoch` (lib/tasks.ts `chainRoot`). */
   root: Task<unknown> | null = null;
   /** Task: the await-chain epoch `root` was found in. */
   rootEpoch = -1;
+  /** Task: a cancellation is to be thrown into the coroutine at its next step (Python `_must_cancel`). */
+  mustCancel = false;
+  /** The exception was set and nobody has looked at it yet (Python `_log_traceback`). */
+  logTraceback = false;
+  /** The exception the future finished with (see `Future._exception`). */
+  exception: Error | null = null;
+  /** Task: the context given, or made on demand by `getContext()` (see `Task._context`). */
+  context: Context | null = null;
 }
 
 /**
@@ -152,26 +162,25 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
   _state: FutureState = FutureState.PENDING;
   /** @internal */
   _result: T | undefined = undefined;
-  /** @internal */
-  _exception: Error | null = null;
-  /** @internal First done-callback, kept out of an array for the common single-waiter case. */
-  _cb0: DoneEntry | null = null;
-  /** @internal The done-callbacks after the first. */
-  _cbs: DoneEntry[] | null = null;
+  /**
+   * @internal The done-callbacks: none (null), one entry as itself (the common single-waiter case,
+   * no array), or an array of them in the order added.
+   */
+  _callbacks: DoneEntry | DoneEntry[] | null = null;
   /** @internal The rarely used state (see `_FutureExtra`), made on first need. */
   _x: _FutureExtra | null = null;
   /** @internal Python's `_asyncio_future_blocking`: set by `yield*` so a Task knows it was awaited. */
   _blocking = false;
-  /** @internal The exception was set and nobody has looked at it yet. */
-  _logTraceback = false;
 
   /**
    * A pending future attached to `loop` (default: the current event loop).
    * @throws {TypeError} an unknown option, or a `loop` that is not an event loop
    */
   constructor(opts?: { loop?: AbstractEventLoop }) {
-    if (opts == null) this._loop = getEventLoop();
-    else if ((opts as Partial<TrustedLoopOption>)[_kLoopChecked] !== undefined) this._loop = (opts as TrustedLoopOption).loop;
+    if (opts === TRUSTED) {
+      this._loop = trustedLoop as AbstractEventLoop;
+      trustedLoop = null;
+    } else if (opts == null) this._loop = getEventLoop();
     else this._loop = _loopOption(this.constructor.name, opts) ?? getEventLoop();
   }
 
@@ -249,11 +258,12 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
     let exc = exception;
     if (typeof exc === 'function' && (exc.prototype instanceof Error || exc === Error)) exc = new (exc as new () => Error)();
     if (!_isError(exc)) throw new TypeError(`invalid exception object: setException() needs an Error, got ${describe(exc)}`);
-    this._exception = exc;
+    const x = this._extra();
+    x.exception = exc;
     this._state = FutureState.FINISHED;
-    this._logTraceback = true;
+    x.logTraceback = true;
     const label = this._label();
-    const u: Unretrieved = { loop: this._loop, exception: this._exception, label, isTask: label.startsWith('<Task') };
+    const u: Unretrieved = { loop: this._loop, exception: exc, label, isTask: label.startsWith('<Task') };
     unretrievedRegistry.register(this, u, this);
     this._loop._trackUnretrieved(this);
     this._scheduleCallbacks();
@@ -277,7 +287,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
 
   /** Removes every registration of `fn`; returns how many were removed. */
   removeDoneCallback(fn: (fut: this) => unknown): number {
-    return this.#removeEntries(isCallbackOf, fn);
+    return removeEntries(this, isCallbackOf, fn);
   }
 
   /**
@@ -296,56 +306,50 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
 
   /** @internal Stops telling `w` (every registration of it); returns whether it was watching. */
   _unwatch(w: FutureWatcher): boolean {
-    return this.#removeEntries(isEntry, w) > 0;
+    return removeEntries(this, isEntry, w) > 0;
   }
 
   /** @internal Whether `w` watches this pending future (a gather checks for a repeated argument). */
   _isWatchedBy(w: FutureWatcher): boolean {
-    return this._cb0 === w || (this._cbs !== null && this._cbs.includes(w));
+    const cbs = this._callbacks;
+    return cbs === w || (cbs instanceof Array && cbs.includes(w));
   }
 
-  /** @internal Adds a done-entry; a Task parks itself here (see `Task.#park`). */
+  /** @internal The done-entries, in order (a new array: for introspection and specs). */
+  _doneEntries(): DoneEntry[] {
+    const cbs = this._callbacks;
+    return cbs === null ? [] : cbs instanceof Array ? [...cbs] : [cbs];
+  }
+
+  /** @internal The first done-entry, or null (see `_doneEntries`). */
+  get _cb0(): DoneEntry | null {
+    const cbs = this._callbacks;
+    return cbs instanceof Array ? cbs[0] ?? null : cbs;
+  }
+
+  /** @internal The done-entries after the first, or null if there are none (see `_doneEntries`). */
+  get _cbs(): DoneEntry[] | null {
+    const cbs = this._callbacks;
+    return cbs instanceof Array && cbs.length > 1 ? cbs.slice(1) : null;
+  }
+
+  /** @internal Adds a done-entry; a Task parks itself here (see `Task`'s `park`). */
   _addEntry(e: DoneEntry): void {
-    if (this._cb0 === null && this._cbs === null) this._cb0 = e;
-    else (this._cbs ??= []).push(e);
-  }
-
-  /** Removes the entries `e` for which `match(e, x)`, in place (no closure, no new array); returns how many. */
-  #removeEntries(match: (e: DoneEntry, x: unknown) => boolean, x: unknown): number {
-    let n = 0;
-    if (this._cb0 !== null && match(this._cb0, x)) {
-      this._cb0 = null;
-      n++;
-    }
-    const rest = this._cbs;
-    if (rest !== null) {
-      let kept = 0;
-      for (const e of rest) {
-        if (match(e, x)) n++;
-        else rest[kept++] = e;
-      }
-      rest.length = kept;
-      if (kept === 0) this._cbs = null;
-    }
-    return n;
+    const cbs = this._callbacks;
+    if (cbs === null) this._callbacks = e;
+    else if (cbs instanceof Array) cbs.push(e);
+    else this._callbacks = [cbs, e];
   }
 
   /** @internal Schedules every done-callback; a waiting Task is pushed onto the ready queue as is. */
   _scheduleCallbacks(): void {
-    const first = this._cb0;
-    const rest = this._cbs;
-    if (first === null && rest === null) return;
-    this._cb0 = null;
-    this._cbs = null;
+    const cbs = this._callbacks;
+    if (cbs === null) return;
+    this._callbacks = null;
     const loop = this._loop;
     loop._checkClosed();
-    if (first !== null) this.#schedule(loop, first);
-    if (rest !== null) for (const e of rest) this.#schedule(loop, e);
-  }
-
-  #schedule(loop: AbstractEventLoop, e: DoneEntry): void {
-    // A DoneCallback runs fn(fut); a Task wakes up on its _futWaiter; a watcher gets a call.
-    loop._pushReady(e instanceof FutureWatcher ? new WatcherCall(e, this) : e);
+    if (cbs instanceof Array) for (const e of cbs) schedule(this, loop, e);
+    else schedule(this, loop, cbs);
   }
 
   /** @internal Python's `_make_cancelled_error`. */
@@ -374,10 +378,23 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
     this._extra().cancelMessage = msg;
   }
 
+  /** @internal The exception the future finished with, or null (kept in `_x`: most futures never have one). */
+  get _exception(): Error | null {
+    const x = this._x;
+    return x === null ? null : x.exception;
+  }
+
+  /** @internal The exception was set and nobody has looked at it yet (Python `_log_traceback`). */
+  get _logTraceback(): boolean {
+    const x = this._x;
+    return x !== null && x.logTraceback;
+  }
+
   /** @internal The exception was looked at: it will not be reported as never retrieved. */
   _markRetrieved(): void {
-    if (this._logTraceback) {
-      this._logTraceback = false;
+    const x = this._x;
+    if (x !== null && x.logTraceback) {
+      x.logTraceback = false;
       unretrievedRegistry.unregister(this);
     }
   }
@@ -461,6 +478,41 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
   }
 }
 
+/**
+ * Removes the entries `e` of `fut` for which `match(e, x)`, in place (no closure, no new array);
+ * returns how many. A module function, not a private method: a class with private methods puts a
+ * brand field in every instance.
+ */
+function removeEntries(fut: Future<unknown>, match: (e: DoneEntry, x: unknown) => boolean, x: unknown): number {
+  const cbs = fut._callbacks;
+  if (cbs === null) return 0;
+  if (!(cbs instanceof Array)) {
+    if (!match(cbs, x)) return 0;
+    fut._callbacks = null;
+    return 1;
+  }
+  let n = 0;
+  let kept = 0;
+  for (const e of cbs) {
+    if (match(e, x)) n++;
+    else cbs[kept++] = e;
+  }
+  cbs.length = kept;
+  if (kept === 0) fut._callbacks = null;
+  return n;
+}
+
+/** Puts done-entry `e` of `fut` on the ready queue: a DoneCallback runs fn(fut); a Task wakes up on its _futWaiter; a watcher gets a call. */
+function schedule(fut: Future<unknown>, loop: AbstractEventLoop, e: DoneEntry): void {
+  loop._pushReady(e instanceof FutureWatcher ? new WatcherCall(e, fut) : e);
+}
+
+/**
+ * Marks Futures (and Tasks) on their prototype: a Task tells a yielded Future from a yielded
+ * coroutine with one property load (instanceof on a generator object walks its whole prototype chain).
+ */
+Object.defineProperty(Future.prototype, '_isFuture', { value: true });
+
 /** Whether `x` is a tsyncio Future (or Task). @see Python `asyncio.isfuture()` */
 export function isFuture(x: unknown): x is Future<unknown> {
   return x instanceof Future;
@@ -531,21 +583,21 @@ export function wrapPromise<T>(promise: PromiseLike<T>, opts?: { loop?: Abstract
 const LOOP_KEY = ['loop'] as const;
 
 /**
- * @internal Marks a `{ loop }` the library built itself (`loop.createFuture()`, Task, sleep,
- * gather): the Future constructor skips its check, which would otherwise cost every future.
+ * The options the library's own futures are made with (`loop.createFuture()`, Task, sleep, gather):
+ * one frozen object, the loop handed over in `trustedLoop`, so that making a future allocates no
+ * options object and the constructor checks nothing (the check would cost every future).
  */
-export const _kLoopChecked: unique symbol = Symbol('loopChecked');
+const TRUSTED: { loop?: AbstractEventLoop } = Object.freeze({});
+/** The loop of the future being constructed with `TRUSTED`: set by `_checkedLoop`, taken by the constructor. */
+let trustedLoop: AbstractEventLoop | null = null;
 
-/** @internal Options with a loop the library already knows is one. */
-export interface TrustedLoopOption {
-  loop: AbstractEventLoop;
-  [_kLoopChecked]: true;
-}
-
-/** @internal The `{ loop }` the library's own futures are made with: the constructor skips its check. */
+/**
+ * @internal The options for `new Future(opts)` (or a subclass's `super(opts)`) with `loop`, which
+ * the library already knows is an event loop: pass the result straight to the constructor.
+ */
 export function _checkedLoop(loop: AbstractEventLoop): { loop?: AbstractEventLoop } {
-  const opts: TrustedLoopOption = { loop, [_kLoopChecked]: true };
-  return opts;
+  trustedLoop = loop;
+  return TRUSTED;
 }
 
 /**

@@ -48,10 +48,7 @@ function framesOf(task: Task<unknown>): FrameCallGraphEntry[] {
 }
 
 function entries(fut: Future<unknown>): unknown[] {
-  const out: unknown[] = [];
-  if (fut._cb0 !== null) out.push(fut._cb0);
-  if (fut._cbs !== null) out.push(...fut._cbs);
-  return out;
+  return fut._doneEntries();
 }
 
 /** The inner future of `outer` if it is a shield's outer future (its ShieldState watches it), else null. */

@@ -215,23 +215,25 @@ export function _labelEventWaits(ev: Event, label: string): void {
  * The coroutine object `Event.wait()` returns: behaves as the generator
  * `if (ev._value) return true; fut = createFuture(); push; try { yield* fut; return true } finally { discard(fut) }`
  * would, through the generator protocol, with two fields instead of a generator's frame (a task
- * blocked on an Event is the most numerous thing a broadcasting server holds). `#fut` is
+ * blocked on an Event is the most numerous thing a broadcasting server holds). `_fut` is
  * `undefined` before the first step, the waiter's future while it waits, `null` once finished.
+ * No private members: a class with private methods or fields puts a brand field in every instance.
  */
 class EventWait {
-  #fut: Future<boolean> | null | undefined = undefined;
+  /** @internal */
+  _fut: Future<boolean> | null | undefined = undefined;
   constructor(readonly _event: Event) {}
 
   next(): IteratorResult<unknown, true> {
-    const fut = this.#fut;
+    const fut = this._fut;
     if (fut === undefined) {
       const ev = this._event;
-      this.#fut = null;
+      this._fut = null;
       if (ev._value) return { done: true, value: true };
       const f = _getLoop(ev).createFuture<boolean>();
       f._loop._instruments?._setFutureLabel(f, eventWaitLabels.get(ev) ?? 'Event.wait'); // names it in traces (lib/instruments.ts); one field test without
       ev._waiters.push(f);
-      this.#fut = f;
+      this._fut = f;
       return f.next() as IteratorResult<unknown, true>;
     }
     if (fut === null) return { done: true, value: undefined as unknown as true };
@@ -239,17 +241,17 @@ class EventWait {
     try {
       out = fut.next();
     } catch (err) {
-      this.#finish(fut);
+      finishWait(this, fut);
       throw err;
     }
     if (out.done !== true) return out;
-    this.#finish(fut);
+    finishWait(this, fut);
     return { done: true, value: true };
   }
 
   throw(err: unknown): never {
-    const fut = this.#fut;
-    this.#fut = null;
+    const fut = this._fut;
+    this._fut = null;
     if (!fut) throw err;
     try {
       return fut.throw(err); // as `yield* fut` delegates it: a non-Error becomes a TypeError
@@ -259,20 +261,21 @@ class EventWait {
   }
 
   return(value?: unknown): IteratorResult<unknown, true> {
-    const fut = this.#fut;
-    this.#fut = null;
+    const fut = this._fut;
+    this._fut = null;
     if (fut) this._event._waiters.discard(fut);
     return { done: true, value: value as true };
-  }
-
-  #finish(fut: Future<boolean>): void {
-    this.#fut = null;
-    this._event._waiters.discard(fut);
   }
 
   [Symbol.iterator](): this {
     return this;
   }
+}
+
+/** The wait `w` on future `fut` is over: it leaves the Event's waiters. */
+function finishWait(w: EventWait, fut: Future<boolean>): void {
+  w._fut = null;
+  w._event._waiters.discard(fut);
 }
 nameCoroutineClass(EventWait.prototype, 'wait');
 

@@ -3,9 +3,9 @@
 // cancelled after being woken leaves the item (the slot) in the queue and wakes the next one instead.
 import { QueueEmpty, QueueFull, QueueShutDown } from './exceptions';
 import type { AbstractEventLoop } from './events';
-import type { Coroutine, Future } from './futures';
+import { FutureState, type Coroutine, type Future } from './futures';
 import { Deque } from './internal/deque';
-import { GeneratorPrototype, nameCoroutineClass } from './internal/introspect';
+import { nameCoroutineClass } from './internal/introspect';
 import { _checkFunction, _checkOptions } from './internal/validate';
 
 const COMPARE_KEY = ['compare'] as const;
@@ -226,109 +226,167 @@ export class Queue<T> {
   }
 }
 
+/** What the first step of a `Queue.get()` or `Queue.put()` coroutine object returns when it has to wait. */
+type Step = IteratorResult<unknown, unknown>;
+
 /**
- * The coroutine object `Queue.get()` (`QueueGet`) and `Queue.put(item)` (`QueuePut`) return:
- * behaves as the generator
+ * The coroutine objects `Queue.get()` (`QueueGet`) and `Queue.put(item)` (`QueuePut`) return:
+ * each behaves as the generator
  * `while (q.empty()) { if shut down throw; getter = createFuture(); push; try { yield* getter } catch (e) { cleanup; throw e } } return q.getNowait()`
  * (put: `full()`, `_putters`, `putNowait(item)`) would, through the generator protocol, without a
- * generator's frame (a switch through a queue is one get and one put). `#fut` is `undefined` before
- * the first step, the waiter's future while it waits, `null` once finished. Closing it while it
+ * generator's frame (a switch through a queue is one get and one put). `_fut` is `undefined` before
+ * the first step, the waiter's future while it waits, `null` once finished. Closing one while it
  * waits (`return()`) runs the cleanup as Python's `except:` does for `coro.close()`.
+ * Two plain classes sharing module functions: no subclassing (a derived constructor is not inlined)
+ * and no private members (a class with them puts a brand field in every instance).
  */
-class QueueCall<T> {
-  #fut: Future<void> | null | undefined = undefined;
-  constructor(readonly _queue: Queue<T>, readonly _isPut: boolean, readonly _item: T | undefined) {}
+class QueueGet<T> {
+  /** @internal */
+  _fut: Future<void> | null | undefined = undefined;
+  constructor(readonly _queue: Queue<T>) {}
 
-  next(): IteratorResult<unknown, unknown> {
-    const fut = this.#fut;
-    if (fut === null) return { done: true, value: undefined };
+  next(): Step {
+    const fut = this._fut;
     if (fut !== undefined) {
-      let out: IteratorResult<unknown, unknown>;
-      try {
-        out = fut.next();
-      } catch (err) {
-        this.#fut = null;
-        this.#cleanUp(fut);
-        throw err;
-      }
-      if (out.done !== true) return out;
-      this.#fut = undefined;
+      if (fut === null) return { done: true, value: undefined };
+      if (fut._state === FutureState.PENDING) return stillPending(this, fut);
+      wokenUp(this, fut);
     }
-    return this.#loop();
-  }
-
-  /** One round of the `while` loop: wait (again), or take the item (the slot). */
-  #loop(): IteratorResult<unknown, unknown> {
     const q = this._queue;
-    if (this._isPut ? q.full() : q.empty()) {
-      if (q._isShutdown) {
-        this.#fut = null;
-        throw new QueueShutDown(this._isPut ? 'put() on a queue that is shut down' : 'get() on a queue that is shut down and empty');
-      }
-      const f = _getLoop(q).createFuture<void>();
-      f._loop._instruments?._setFutureLabel(f, this._isPut ? 'Queue.put' : 'Queue.get'); // names it in traces (lib/instruments.ts)
-      (this._isPut ? q._putters : q._getters).push(f);
-      this.#fut = f;
-      return f.next();
-    }
-    this.#fut = null;
-    if (!this._isPut) return { done: true, value: q.getNowait() };
-    q.putNowait(this._item as T);
-    return { done: true, value: undefined };
-  }
-
-  /**
-   * The `except` clause: cancel the waiter's future, drop it from its deque (it may be gone already:
-   * taken by the other side or by `shutdown()`), and if it was woken but cannot take the call now,
-   * wake the next in line.
-   */
-  #cleanUp(fut: Future<void>): void {
-    const q = this._queue;
-    fut.cancel(); // just in case it is not done yet
-    const waiters = this._isPut ? q._putters : q._getters;
-    waiters.discard(fut);
-    if (!(this._isPut ? q.full() : q.empty()) && !fut.cancelled()) q._wakeupNext(waiters);
+    if (q.empty()) return wait(this, q, q._getters, 'get() on a queue that is shut down and empty', 'Queue.get');
+    this._fut = null;
+    return { done: true, value: q.getNowait() };
   }
 
   throw(err: unknown): never {
-    const fut = this.#fut;
-    this.#fut = null;
-    if (!fut) throw err;
-    try {
-      return fut.throw(err); // as `yield* fut` delegates it: a non-Error becomes a TypeError
-    } finally {
-      this.#cleanUp(fut);
-    }
+    return throwInto(this, err);
   }
 
-  return(value?: unknown): IteratorResult<unknown, unknown> {
-    const fut = this.#fut;
-    this.#fut = null;
-    if (fut) this.#cleanUp(fut);
-    return { done: true, value };
+  return(value?: unknown): Step {
+    return closeCall(this, value);
   }
 
   [Symbol.iterator](): this {
     return this;
   }
 }
-Object.setPrototypeOf(QueueCall.prototype, GeneratorPrototype);
-
-/** `Queue.get()`'s coroutine object (see `QueueCall`). */
-class QueueGet<T> extends QueueCall<T> {
-  constructor(queue: Queue<T>) {
-    super(queue, false, undefined);
-  }
-}
 nameCoroutineClass(QueueGet.prototype, 'get');
 
-/** `Queue.put(item)`'s coroutine object (see `QueueCall`). */
-class QueuePut<T> extends QueueCall<T> {
-  constructor(queue: Queue<T>, item: T) {
-    super(queue, true, item);
+/** `Queue.put(item)`'s coroutine object (see `QueueGet`). */
+class QueuePut<T> {
+  /** @internal */
+  _fut: Future<void> | null | undefined = undefined;
+  constructor(readonly _queue: Queue<T>, readonly _item: T) {}
+
+  next(): Step {
+    const fut = this._fut;
+    if (fut !== undefined) {
+      if (fut === null) return { done: true, value: undefined };
+      if (fut._state === FutureState.PENDING) return stillPending(this, fut);
+      wokenUp(this, fut);
+    }
+    const q = this._queue;
+    if (q.full()) return wait(this, q, q._putters, 'put() on a queue that is shut down', 'Queue.put');
+    this._fut = null;
+    q.putNowait(this._item);
+    return { done: true, value: undefined };
+  }
+
+  throw(err: unknown): never {
+    return throwInto(this, err);
+  }
+
+  return(value?: unknown): Step {
+    return closeCall(this, value);
+  }
+
+  [Symbol.iterator](): this {
+    return this;
   }
 }
 nameCoroutineClass(QueuePut.prototype, 'put');
+
+type QueueCall = QueueGet<unknown> | QueuePut<unknown>;
+
+/** The waiters of the side `c` is on. */
+function waitersOf(c: QueueCall): Deque<Future<void>> {
+  return c instanceof QueuePut ? c._queue._putters : c._queue._getters;
+}
+
+/**
+ * `c` is resumed while `fut` is done: `yield* fut` returns (the loop goes round again), or throws
+ * into the `try` if `fut` failed or was cancelled (then `c` is finished and cleaned up). What
+ * `fut.next()` would do, without its result object.
+ */
+function wokenUp(c: QueueCall, fut: Future<void>): void {
+  if (fut._state !== FutureState.FINISHED || fut._x !== null) {
+    try {
+      fut.result();
+    } catch (err) {
+      c._fut = null;
+      cleanUp(c, fut);
+      throw err;
+    }
+  }
+  c._fut = undefined;
+}
+
+/** `c` is resumed while `fut` is pending (driven by hand): `yield* fut` goes on, inside the `try`. */
+function stillPending(c: QueueCall, fut: Future<void>): Step {
+  try {
+    return fut.next();
+  } catch (err) {
+    c._fut = null;
+    cleanUp(c, fut);
+    throw err;
+  }
+}
+
+/** One round of the `while` loop that has to wait: a new waiter future, or QueueShutDown. */
+function wait(c: QueueCall, q: Queue<unknown>, waiters: Deque<Future<void>>, shutDown: string, label: string): Step {
+  if (q._isShutdown) {
+    c._fut = null;
+    throw new QueueShutDown(shutDown);
+  }
+  const f = _getLoop(q).createFuture<void>();
+  f._loop._instruments?._setFutureLabel(f, label); // names it in traces (lib/instruments.ts)
+  waiters.push(f);
+  c._fut = f;
+  return f.next();
+}
+
+/**
+ * The `except` clause: cancel the waiter's future, drop it from its deque (it may be gone already:
+ * taken by the other side or by `shutdown()`), and if it was woken but cannot take the call now,
+ * wake the next in line.
+ */
+function cleanUp(c: QueueCall, fut: Future<void>): void {
+  const q = c._queue;
+  fut.cancel(); // just in case it is not done yet
+  const waiters = waitersOf(c);
+  waiters.discard(fut);
+  if (!(c instanceof QueuePut ? q.full() : q.empty()) && !fut.cancelled()) q._wakeupNext(waiters);
+}
+
+/** `c.throw(err)`: thrown into `yield* fut` while waiting (then the cleanup), else at the start. */
+function throwInto(c: QueueCall, err: unknown): never {
+  const fut = c._fut;
+  c._fut = null;
+  if (!fut) throw err;
+  try {
+    return fut.throw(err); // as `yield* fut` delegates it: a non-Error becomes a TypeError
+  } finally {
+    cleanUp(c, fut);
+  }
+}
+
+/** `c.return(value)`: closing it while it waits runs the cleanup. */
+function closeCall(c: QueueCall, value: unknown): Step {
+  const fut = c._fut;
+  c._fut = null;
+  if (fut) cleanUp(c, fut);
+  return { done: true, value };
+}
 
 /** Options for `PriorityQueue`. @see Python: none (Python orders items with `<` only) */
 export interface PriorityQueueOptions<T> {

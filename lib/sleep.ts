@@ -48,55 +48,52 @@ const FINISHED = 2;
 /**
  * The coroutine object `sleep()` returns: behaves as
  * `async def sleep(delay, result): ...; return await future` (or a bare `yield` for delay ≤ 0)
- * would, through the generator protocol (`next`/`throw`/`return`), with three fields.
+ * would, through the generator protocol (`next`/`throw`/`return`), with four fields. No private
+ * members: a class with private methods or fields puts a brand field in every instance.
  */
 class SleepCoroutine<T> {
-  #state = NOT_STARTED;
-  #future: Future<T> | null = null;
+  /** @internal NOT_STARTED, WAITING or FINISHED. */
+  _phase = NOT_STARTED;
+  /** @internal The timer's future while it waits (null for a delay <= 0). */
+  _future: Future<T> | null = null;
   constructor(
     readonly delay: number,
     readonly result: T,
   ) {}
 
   next(): IteratorResult<unknown, T> {
-    if (this.#state === NOT_STARTED) {
-      this.#state = WAITING;
+    if (this._phase === NOT_STARTED) {
+      this._phase = WAITING;
       _coroutineStarted(this);
       if (this.delay <= 0) return { done: false, value: undefined }; // give up exactly one iteration
       const loop = getRunningLoop();
       loop._checkClosed();
       const future = new SleepFuture<T>(loop, this.result);
-      this.#future = future;
+      this._future = future;
       loop._schedule(future, loop.time() + this.delay); // the timer starts when awaited
       return future.next();
     }
-    if (this.#state === WAITING) {
-      const future = this.#future;
+    if (this._phase === WAITING) {
+      const future = this._future;
       if (future === null) {
-        this.#state = FINISHED;
+        this._phase = FINISHED;
         return { done: true, value: this.result };
       }
       const out = future.next();
-      if (out.done === true) this.#finish();
+      if (out.done === true) finishSleep(this);
       return out;
     }
     return { done: true, value: undefined as T };
   }
 
   throw(err: unknown): never {
-    this.#finish();
+    finishSleep(this);
     throw err;
   }
 
   return(value?: unknown): IteratorResult<unknown, T> {
-    this.#finish();
+    finishSleep(this);
     return { done: true, value: value as T };
-  }
-
-  #finish(): void {
-    if (this.#state === NOT_STARTED) _coroutineStarted(this);
-    this.#state = FINISHED;
-    this.#future = null;
   }
 
   [Symbol.iterator](): this {
@@ -104,6 +101,13 @@ class SleepCoroutine<T> {
   }
 }
 nameCoroutineClass(SleepCoroutine.prototype, 'sleep');
+
+/** The sleep `c` is over (or closed, or thrown into). */
+function finishSleep(c: SleepCoroutine<unknown>): void {
+  if (c._phase === NOT_STARTED) _coroutineStarted(c);
+  c._phase = FINISHED;
+  c._future = null;
+}
 
 /**
  * A coroutine that finishes after `delay` seconds with `result`; the timer starts when it is

@@ -97,18 +97,12 @@ export interface TaskConstructorOptions extends TaskOptions {
 export class Task<out T> extends Future<T> implements Runnable {
   /** @internal The coroutine the task was created with. */
   _coro: Coroutine<unknown>;
-  /** @internal The coroutine being driven now: `_coro`, or one awaited inline. */
-  _gen: Coroutine<unknown>;
   /** @internal The name given, or the number N of the default name `Task-N`. */
   _name: string | number;
-  /** @internal The context given, or made on demand by `getContext()`. */
-  _context: Context | null;
   /** @internal Without a context object: the task's variables (a copy of its creator's, copy-on-write). */
   _vars: Vars;
   /** @internal The future this task waits on (Python `_fut_waiter`). */
   _futWaiter: Future<unknown> | null = null;
-  /** @internal */
-  _mustCancel = false;
   /** @internal Links in the loop's list of unfinished tasks. */
   _prev: Task<unknown> | null = null;
   /** @internal */
@@ -128,10 +122,10 @@ export class Task<out T> extends Future<T> implements Runnable {
     loop._checkClosed();
     (coro as Owned)[kOwner] = this;
     this._coro = coro;
-    this._gen = coro;
     const name: unknown = opts?.name;
     this._name = name === undefined || name === null ? ++taskNameCounter : taskName(name);
-    this._context = opts?.context ?? null;
+    const context = opts?.context;
+    if (context != null) this._extra().context = context;
     this._vars = _currentVars();
     loop._tasks.add(this); // listed during an eager first step too, as in 3.12; finishing unlists it
     if (opts?.eagerStart === true && loop.isRunning()) {
@@ -160,6 +154,27 @@ export class Task<out T> extends Future<T> implements Runnable {
   /** The coroutine the task wraps. */
   getCoro(): Coroutine<T> {
     return this._coro as Coroutine<T>;
+  }
+
+  /** @internal The coroutine being driven now: `_coro`, or one awaited inline (kept in `_x`, as the inline-await stack is). */
+  get _gen(): Coroutine<unknown> {
+    const x = this._x;
+    return x === null || x.gen === null ? this._coro : x.gen;
+  }
+
+  set _gen(gen: Coroutine<unknown>) {
+    if (gen !== this._coro) this._extra().gen = gen;
+    else if (this._x !== null) this._x.gen = null;
+  }
+
+  /** @internal The context given, or made on demand by `getContext()` (kept in `_x`: most tasks have none). */
+  get _context(): Context | null {
+    const x = this._x;
+    return x === null ? null : x.context;
+  }
+
+  set _context(ctx: Context | null) {
+    if (ctx !== null || this._x !== null) this._extra().context = ctx;
   }
 
   /** The context the task runs in. */
@@ -210,7 +225,7 @@ export class Task<out T> extends Future<T> implements Runnable {
           return true;
         }
       }
-      t._mustCancel = true;
+      x.mustCancel = true;
       x.cancelMessage = msg;
       return true;
     }
@@ -219,6 +234,12 @@ export class Task<out T> extends Future<T> implements Runnable {
   /** How many cancellation requests are pending (`cancel()` calls minus `uncancel()` calls). */
   cancelling(): number {
     return this._numCancelsRequested;
+  }
+
+  /** @internal Python's `_must_cancel`: a cancellation is to be thrown in at the next step. */
+  get _mustCancel(): boolean {
+    const x = this._x;
+    return x !== null && x.mustCancel;
   }
 
   /** @internal Python's `_num_cancels_requested`. */
@@ -240,7 +261,7 @@ export class Task<out T> extends Future<T> implements Runnable {
     if (x === null) return 0;
     if (x.numCancelsRequested > 0) {
       x.numCancelsRequested--;
-      if (x.numCancelsRequested === 0) this._mustCancel = false;
+      if (x.numCancelsRequested === 0) x.mustCancel = false;
     }
     return x.numCancelsRequested;
   }
@@ -275,9 +296,10 @@ export class Task<out T> extends Future<T> implements Runnable {
   /** @internal Python `Task.__step`. */
   _step(exc: Error | undefined, value: unknown): void {
     if (this._state !== FutureState.PENDING) throw new InvalidStateError(`_step(): already done: ${this.toString()}`);
-    if (this._mustCancel) {
+    const x = this._x;
+    if (x !== null && x.mustCancel) {
       if (!(exc instanceof CancelledError)) exc = this._makeCancelledError();
-      this._mustCancel = false;
+      x.mustCancel = false;
     }
     if (this._futWaiter instanceof Task) chainEpoch++; // a link of an await chain breaks
     this._futWaiter = null;
@@ -287,152 +309,10 @@ export class Task<out T> extends Future<T> implements Runnable {
     const ctx = this._context;
     const prevCtx = _enterRun(this, ctx);
     try {
-      this.#drive(exc, value);
+      driveTask(this, exc, value);
     } finally {
       _exitRun(this, ctx, prevCtx);
       loop._currentTask = prevTask;
-    }
-  }
-
-  /** Resumes the coroutine and keeps going while it yields things that need no waiting. */
-  #drive(exc: unknown, value: unknown): void {
-    const loop = this._loop;
-    let gen = this._gen;
-    for (;;) {
-      let out: IteratorResult<unknown, unknown>;
-      try {
-        out = exc === undefined ? gen.next(value) : gen.throw(exc);
-      } catch (err) {
-        const parent = this._x?.stack?.pop();
-        if (parent !== undefined) {
-          gen = this._gen = parent;
-          exc = err;
-          continue;
-        }
-        this.#finishWithError(err);
-        return;
-      }
-      exc = undefined;
-      if (out.done === true) {
-        const parent = this._x?.stack?.pop();
-        if (parent !== undefined) {
-          gen = this._gen = parent;
-          value = out.value;
-          continue;
-        }
-        this.#finishWithResult(out.value as T);
-        return;
-      }
-      const y = out.value;
-      if (y === undefined) {
-        loop._pushReady(this); // bare yield: one loop iteration, like sleep(0)
-        return;
-      }
-      if (iscoroutine(y)) {
-        const owner = (y as Owned)[kOwner];
-        if (owner !== undefined) {
-          exc = new RuntimeError(`cannot reuse already awaited coroutine (it belongs to ${owner.getName()})`);
-          continue;
-        }
-        (y as Owned)[kOwner] = this;
-        (this._extra().stack ??= []).push(gen);
-        gen = this._gen = y;
-        value = undefined;
-        continue;
-      }
-      if (y instanceof Future) {
-        if (y._loop !== loop) {
-          this.#throwInLater(new RuntimeError(`Task ${this.getName()} got Future ${y.toString()} attached to a different loop`));
-          return;
-        }
-        if (y === this) {
-          this.#throwInLater(new RuntimeError(`Task cannot await on itself: ${this.getName()}`));
-          return;
-        }
-        y._blocking = false;
-        if (y._state !== FutureState.PENDING) {
-          // Already done: resume in this same step, without a loop iteration.
-          if (y._state === FutureState.FINISHED && y._exception === null) value = y._result;
-          else {
-            try {
-              value = y.result();
-            } catch (e) {
-              exc = e;
-            }
-          }
-          continue;
-        }
-        if (y instanceof Task) {
-          const root = chainRoot(y);
-          if (root === this) {
-            this.#throwInLater(new RuntimeError(`await cycle detected: ${this.#cycleNames(y)}`));
-            return;
-          }
-          const x = this._extra();
-          x.root = root;
-          x.rootEpoch = chainEpoch;
-        }
-        this.#park(y);
-        return;
-      }
-      if (_isThenable(y)) {
-        this.#park(wrapPromise(y, { loop }));
-        return;
-      }
-      if (typeof y === 'object' && y !== null && '_misplacedYieldError' in y && typeof y._misplacedYieldError === 'function') {
-        this.#throwInLater((y._misplacedYieldError as () => Error).call(y)); // an async generator's emit (asyncgens.ts)
-        return;
-      }
-      const hint = _isGeneratorFunction(y) ? ' (a generator function: call it and yield* the result)' : '';
-      this.#throwInLater(new TypeError(`Task got bad yield: ${describe(y)}${hint}`));
-      return;
-    }
-  }
-
-  #park(fut: Future<unknown>): void {
-    fut._addEntry(this);
-    this._futWaiter = fut;
-    if (this._mustCancel && fut.cancel(this._cancelMessage)) this._mustCancel = false;
-  }
-
-  #throwInLater(exc: Error): void {
-    this._extra().stepExc = exc;
-    this._loop._pushReady(this);
-  }
-
-  /** The cycle `this -> y -> ... -> this` as names, for the error message. */
-  #cycleNames(y: Task<unknown>): string {
-    const names = [this.getName()];
-    for (let u: Future<unknown> | null = y; u instanceof Task && u !== this; u = u._futWaiter) names.push(u.getName());
-    names.push(this.getName());
-    return names.join(' -> ');
-  }
-
-  #finishWithResult(result: T): void {
-    if (this._x !== null) this._x.stack = null;
-    this._loop._tasks.delete(this);
-    if (this._mustCancel) {
-      // Cancelled after the last suspension point: the result is discarded (Python does the same).
-      this._mustCancel = false;
-      super.cancel(this._cancelMessage);
-    } else {
-      if (this._numCancelsRequested > 0 && this._loop.getDebug()) {
-        // JS `catch (e)` catches CancelledError too: make a swallowed cancellation visible.
-        logger.warning(`Task ${this.getName()} swallowed ${this._numCancelsRequested} cancellation request(s) and returned normally; re-throw CancelledError (isCancelledError) or call uncancel()`);
-      }
-      super.setResult(result);
-    }
-  }
-
-  #finishWithError(err: unknown): void {
-    if (this._x !== null) this._x.stack = null;
-    this._loop._tasks.delete(this);
-    if (err instanceof CancelledError) {
-      this._extra().cancelledExc = err;
-      super.cancel();
-    } else {
-      super.setException(toError(err));
-      if (err instanceof FatalError) throw err;
     }
   }
 
@@ -454,6 +334,166 @@ export class Task<out T> extends Future<T> implements Runnable {
     const parts = [state, `name='${this.getName()}'`, `coro=<${coroRepr(this._coro)}>`];
     if (this._futWaiter !== null) parts.push(`wait_for=${this._futWaiter.toString()}`);
     return `<Task ${parts.join(' ')}${this._outcomeText()}>`;
+  }
+}
+
+/**
+ * Resumes `t`'s coroutine and keeps going while it yields things that need no waiting. This and the
+ * functions below are module functions, not private methods: a class with private methods puts a
+ * brand field in every instance (8 bytes per task).
+ */
+function driveTask(t: Task<unknown>, exc: unknown, value: unknown): void {
+  const loop = t._loop;
+  let gen = t._gen;
+  for (;;) {
+    let out: IteratorResult<unknown, unknown>;
+    try {
+      out = exc === undefined ? gen.next(value) : gen.throw(exc);
+    } catch (err) {
+      const parent = t._x?.stack?.pop();
+      if (parent !== undefined) {
+        gen = t._gen = parent;
+        exc = err;
+        continue;
+      }
+      finishWithError(t, err);
+      return;
+    }
+    exc = undefined;
+    if (out.done === true) {
+      const parent = t._x?.stack?.pop();
+      if (parent !== undefined) {
+        gen = t._gen = parent;
+        value = out.value;
+        continue;
+      }
+      finishWithResult(t, out.value);
+      return;
+    }
+    const y = out.value;
+    if (y === undefined) {
+      loop._pushReady(t); // bare yield: one loop iteration, like sleep(0)
+      return;
+    }
+    if (isFutureObject(y)) {
+      if (y._loop !== loop) {
+        throwInLater(t, new RuntimeError(`Task ${t.getName()} got Future ${y.toString()} attached to a different loop`));
+        return;
+      }
+      if (y === t) {
+        throwInLater(t, new RuntimeError(`Task cannot await on itself: ${t.getName()}`));
+        return;
+      }
+      y._blocking = false;
+      if (y._state !== FutureState.PENDING) {
+        // Already done: resume in this same step, without a loop iteration.
+        if (y._state === FutureState.FINISHED && y._exception === null) value = y._result;
+        else {
+          try {
+            value = y.result();
+          } catch (e) {
+            exc = e;
+          }
+        }
+        continue;
+      }
+      if (y instanceof Task) {
+        const root = chainRoot(y);
+        if (root === t) {
+          throwInLater(t, new RuntimeError(`await cycle detected: ${cycleNames(t, y)}`));
+          return;
+        }
+        const x = t._extra();
+        x.root = root;
+        x.rootEpoch = chainEpoch;
+      }
+      park(t, y);
+      return;
+    }
+    if (iscoroutine(y)) {
+      const owner = (y as Owned)[kOwner];
+      if (owner !== undefined) {
+        exc = new RuntimeError(`cannot reuse already awaited coroutine (it belongs to ${owner.getName()})`);
+        continue;
+      }
+      (y as Owned)[kOwner] = t;
+      (t._extra().stack ??= []).push(gen);
+      gen = t._gen = y;
+      value = undefined;
+      continue;
+    }
+    if (_isThenable(y)) {
+      park(t, wrapPromise(y, { loop }));
+      return;
+    }
+    if (typeof y === 'object' && y !== null && '_misplacedYieldError' in y && typeof y._misplacedYieldError === 'function') {
+      throwInLater(t, (y._misplacedYieldError as () => Error).call(y)); // an async generator's emit (asyncgens.ts)
+      return;
+    }
+    const hint = _isGeneratorFunction(y) ? ' (a generator function: call it and yield* the result)' : '';
+    throwInLater(t, new TypeError(`Task got bad yield: ${describe(y)}${hint}`));
+    return;
+  }
+}
+
+/**
+ * Whether `y` is a Future (or Task), by the mark on Future.prototype: one property load, where
+ * instanceof on a generator object (the other common yield) walks its whole prototype chain.
+ */
+function isFutureObject(y: unknown): y is Future<unknown> {
+  return typeof y === 'object' && y !== null && (y as { _isFuture?: unknown })._isFuture === true;
+}
+
+/** `t` waits on pending `fut`: it is woken as one of `fut`'s done-entries (no Handle, no closure). */
+function park(t: Task<unknown>, fut: Future<unknown>): void {
+  fut._addEntry(t);
+  t._futWaiter = fut;
+  const x = t._x;
+  if (x !== null && x.mustCancel && fut.cancel(x.cancelMessage)) x.mustCancel = false;
+}
+
+/** Throws `exc` into `t`'s coroutine at its next step, one loop iteration from now. */
+function throwInLater(t: Task<unknown>, exc: Error): void {
+  t._extra().stepExc = exc;
+  t._loop._pushReady(t);
+}
+
+/** The cycle `t -> y -> ... -> t` as names, for the error message. */
+function cycleNames(t: Task<unknown>, y: Task<unknown>): string {
+  const names = [t.getName()];
+  for (let u: Future<unknown> | null = y; u instanceof Task && u !== t; u = u._futWaiter) names.push(u.getName());
+  names.push(t.getName());
+  return names.join(' -> ');
+}
+
+/** The coroutine of `t` returned `result`. */
+function finishWithResult(t: Task<unknown>, result: unknown): void {
+  const x = t._x;
+  if (x !== null) x.stack = null;
+  t._loop._tasks.delete(t);
+  if (x !== null && x.mustCancel) {
+    // Cancelled after the last suspension point: the result is discarded (Python does the same).
+    x.mustCancel = false;
+    Future.prototype.cancel.call(t, x.cancelMessage);
+  } else {
+    if (t._numCancelsRequested > 0 && t._loop.getDebug()) {
+      // JS `catch (e)` catches CancelledError too: make a swallowed cancellation visible.
+      logger.warning(`Task ${t.getName()} swallowed ${t._numCancelsRequested} cancellation request(s) and returned normally; re-throw CancelledError (isCancelledError) or call uncancel()`);
+    }
+    Future.prototype.setResult.call(t, result);
+  }
+}
+
+/** The coroutine of `t` threw `err`. */
+function finishWithError(t: Task<unknown>, err: unknown): void {
+  if (t._x !== null) t._x.stack = null;
+  t._loop._tasks.delete(t);
+  if (err instanceof CancelledError) {
+    t._extra().cancelledExc = err;
+    Future.prototype.cancel.call(t);
+  } else {
+    Future.prototype.setException.call(t, toError(err));
+    if (err instanceof FatalError) throw err;
   }
 }
 

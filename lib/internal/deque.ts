@@ -1,5 +1,10 @@
 // Python: collections.deque, as the loop's ready queue and the waiter lists need it.
-// A growable ring buffer: push and popLeft are O(1) and allocate only when the buffer grows.
+// A growable ring buffer: push and popLeft are O(1) and allocate only when the buffer grows, or when
+// a large buffer empties through popLeft (it is dropped for a small one, as Python's deque frees its
+// blocks: a burst of 100k ready tasks must not pin 1 MB for the rest of the run).
+
+/** Capacity from which a buffer emptied by `popLeft` is replaced by a small one. */
+const SHRINK_FROM = 4096;
 
 /** A double-ended queue on a power-of-two ring buffer. @internal */
 export class Deque<T> {
@@ -37,7 +42,11 @@ export class Deque<T> {
     const x = this.#buf[this.#head];
     this.#buf[this.#head] = undefined;
     this.#head = (this.#head + 1) & this.#mask;
-    this.#len--;
+    if (--this.#len === 0 && this.#mask >= SHRINK_FROM - 1) {
+      this.#buf = new Array<T | undefined>(16);
+      this.#head = 0;
+      this.#mask = 15;
+    }
     return x;
   }
 

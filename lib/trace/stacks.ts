@@ -30,7 +30,7 @@ function stackHere(): string {
   const raw = new Error().stack ?? '';
   Error.stackTraceLimit = limit;
   const lines = raw.split('\n').slice(3).map((l) => l.trim()); // "Error", stackHere, nextCapturing
-  const drive = lines.findIndex((l) => l.includes('#drive ('));
+  const drive = lines.findIndex((l) => l.startsWith('at driveTask (')); // lib/tasks.ts's driver of a step
   return (drive < 0 ? lines : lines.slice(0, drive)).filter((l) => !l.endsWith('.next (<anonymous>)')).join('\n');
 }
 
