@@ -11,7 +11,7 @@ const N = 10_000;
 /** The larger size is GROWTH times the smaller. */
 const GROWTH = 8;
 const REPEATS = 3;
-/** Over this, `settledGrowth` measures a second time. */
+/** Over this, `settledGrowth` measures again. */
 const MAX_RATIO = 24;
 
 /** Sets up n waiters, then returns the CPU microseconds its measured phase took (see `cpu()`). */
@@ -54,14 +54,19 @@ function growth(scenario: Scenario, n = N): number {
   return large / Math.max(small, 1);
 }
 
+/** How many times `settledGrowth` measures at most. */
+const ATTEMPTS = 3;
+
 /**
- * `growth`, measured a second time when the first is over the bound: a burst of load (GC threads
- * count in this process's CPU time) once gave linear work 24.3x under a parallel jest run, while
- * quadratic work is over the bound every time.
+ * `growth`, measured again (up to ATTEMPTS times) while it is over the bound: under load, linear
+ * work read 24.3x in a parallel jest run and 22-27x in 2 of 12 fresh runs of the Barrier scenario
+ * (6-9x otherwise: the measured phase allocates 8n tasks, and when V8 grows the heap during it
+ * varies from run to run), while quadratic work is over the bound every time.
  */
 function settledGrowth(scenario: Scenario): number {
-  const first = growth(scenario);
-  return first < MAX_RATIO ? first : Math.min(first, growth(scenario));
+  let least = Infinity;
+  for (let i = 0; i < ATTEMPTS && least >= MAX_RATIO; i++) least = Math.min(least, growth(scenario));
+  return least;
 }
 
 /** Starts n tasks running `body(i)` and lets each run up to its first suspension. */
