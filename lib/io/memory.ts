@@ -366,6 +366,11 @@ export class MemorySocket extends Socket {
     return k;
   }
 
+  /** @internal A transport's `send` of bytes it owns: copied into the pipe as `send` does. */
+  override _sendOwned(data: Buffer): number {
+    return this.send(data);
+  }
+
   /**
    * Copies what fits in the peer's buffer and returns how many bytes that was.
    * @see Python `socket.send()`

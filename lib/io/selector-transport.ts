@@ -42,6 +42,11 @@ function setResultUnlessCancelled(fut: Future<void>): void {
   if (!fut.cancelled()) fut.setResult(undefined);
 }
 
+/** `sock.send(data)` of bytes nobody changes again: without the copy where the socket can keep them (a test's stand-in just sends). */
+function sendOwned(sock: Socket, data: Buffer): number {
+  return typeof sock._sendOwned === 'function' ? sock._sendOwned(data) : sock.send(data);
+}
+
 /**
  * The transport of a TCP or Unix stream connection on a selector loop.
  * @see Python `asyncio.selector_events._SelectorSocketTransport`
@@ -300,6 +305,20 @@ export class SelectorSocketTransport extends FlowControlTransport implements Tra
    */
   write(data: Uint8Array): void {
     checkBytes(data);
+    this.#write(data, false);
+  }
+
+  /**
+   * @internal `write` of bytes nobody will change again (the TLS layer's ciphertext): sent and
+   * buffered as they are, where `write` copies what the caller might reuse.
+   */
+  _writeOwned(data: Buffer): void {
+    // A subclass's own write() (a test recording writes) still sees every write.
+    if (this.write !== SelectorSocketTransport.prototype.write) this.write(data);
+    else this.#write(data, true);
+  }
+
+  #write(data: Uint8Array, owned: boolean): void {
     if (this.#eof) throw writeAfterEof();
     if (data.length === 0) return;
     if (this._connLost !== 0) {
@@ -310,7 +329,7 @@ export class SelectorSocketTransport extends FlowControlTransport implements Tra
     if (this.#bufferSize === 0) {
       let n = 0;
       try {
-        n = (this._sock as Socket).send(data);
+        n = owned ? sendOwned(this._sock as Socket, data as Buffer) : (this._sock as Socket).send(data);
       } catch (e) {
         if (!(e instanceof BlockingIOError)) {
           this._fatalError(e as Error, 'Fatal write error on socket transport');
@@ -321,7 +340,7 @@ export class SelectorSocketTransport extends FlowControlTransport implements Tra
       data = data.subarray(n);
       this._loop._addWriter(this._sock as Socket, writeReady, this);
     }
-    this.#buffer.push(Buffer.from(data));
+    this.#buffer.push(owned ? data as Buffer : Buffer.from(data));
     this.#bufferSize += data.length;
     this._maybePauseProtocol();
   }
@@ -350,7 +369,7 @@ export class SelectorSocketTransport extends FlowControlTransport implements Tra
     const buffer = this.#buffer;
     try {
       for (let chunk = buffer.peekLeft(); chunk !== undefined; chunk = buffer.peekLeft()) {
-        const n = sock.send(chunk);
+        const n = sendOwned(sock, chunk); // the buffer's chunks are the transport's own
         this.#bufferSize -= n;
         if (n < chunk.length) {
           buffer.popLeft();

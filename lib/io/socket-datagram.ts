@@ -27,7 +27,20 @@ interface UdpHandle {
   getsockname(out: Record<string, unknown>): number;
   close(): void;
 }
-interface UdpWrap { UDP: new () => UdpHandle }
+interface UdpWrap { UDP: new () => UdpHandle; SendWrap?: new () => SendReq }
+/** A send request: libuv keeps it (and the buffer) only when the kernel did not take the datagram at once. */
+interface SendReq { oncomplete: ((status: number) => void) | null; buffer: Uint8Array | null }
+/** The UDP handle under a bound dgram.Socket (the subset the direct path uses). */
+interface BoundHandle {
+  onmessage: (nread: number, handle: unknown, buf: Buffer, rinfo: dgram.RemoteInfo) => unknown;
+  send(req: SendReq, list: Uint8Array[], count: number, port: number, ip: string, hasCallback: boolean): number;
+  send(req: SendReq, list: Uint8Array[], count: number, hasCallback: boolean): number;
+}
+/** dgram.Socket's internal state (`kStateSymbol`): its handle and whether it is bound and connected. */
+interface DgramState { handle: BoundHandle | null; bindState: number; connectState: number }
+/** dgram's BIND_STATE_BOUND and CONNECT_STATE_CONNECTED (lib/dgram.js). */
+const BOUND = 2;
+const CONNECTED = 2;
 
 let udpWrap: UdpWrap | null | undefined;
 /** Ports bound by a probe whose dgram socket has not bound yet (`family/port`): a second bind of one is EADDRINUSE. */
@@ -42,6 +55,22 @@ function loadUdpWrap(): UdpWrap | null {
   }
   return udpWrap;
 }
+
+/** dgram.Socket's state symbol (found once, by its description), or null: then only the public API is used. */
+let stateSymbol: symbol | null | undefined;
+function dgramState(sock: dgram.Socket): DgramState | null {
+  if (stateSymbol === undefined) {
+    stateSymbol = Object.getOwnPropertySymbols(sock).find((k) => k.description === 'state symbol') ?? null;
+  }
+  if (stateSymbol === null) return null;
+  const st = (sock as unknown as Record<symbol, DgramState | undefined>)[stateSymbol];
+  return st !== undefined && typeof st.handle?.send === 'function' && typeof st.handle.onmessage === 'function' ? st : null;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** @internal Whether new sockets take the direct path (where Node allows it); specs turn it off to test the other. */
+export const _direct = { enabled: true };
 
 /** What waits to be received: a datagram and its sender, or a receive error. */
 type Arrival = [Buffer, InetAddress] | OSError;
@@ -62,6 +91,12 @@ export class SocketDatagram {
   #closed = false;
   /** Sends made while Node's connect() is still on its way, sent once it is done. */
   #pending: [Buffer, (err: Error | null) => void][] | null = null;
+  /** The direct path (DIRECT I/O below): dgram's state, its handle, SendWrap, a free request, a one-buffer list. */
+  #state: DgramState | null = null;
+  #handle: BoundHandle | null = null;
+  #sendWrap: (new () => SendReq) | null = null;
+  #req: SendReq | null = null;
+  readonly #list: Uint8Array[] = [EMPTY];
   /** This socket's entry in `reserved`, until Node has bound it. */
   #reserved: string | null = null;
   /** @internal Datagrams dropped because the receive queue was full. */
@@ -77,15 +112,7 @@ export class SocketDatagram {
     const sock = dgram.createSocket({ type: family === AF_INET6 ? 'udp6' : 'udp4' });
     this.#sock = sock;
     sock.unref();
-    sock.on('message', (msg: Buffer, rinfo: dgram.RemoteInfo) => {
-      if (this.#queued + msg.length > RECV_QUEUE_SIZE && this.#queue.length > 0) {
-        this._dropped++;
-        return;
-      }
-      this.#queued += msg.length;
-      this.#queue.push([msg, toAddress(this.#family, rinfo.address, rinfo.port)]);
-      this.#notify();
-    });
+    sock.on('message', (msg: Buffer, rinfo: dgram.RemoteInfo) => { this.#arrived(msg, rinfo); });
     sock.on('error', (err: Error) => {
       if (this.#closed) return;
       this.#queue.push(fromNodeError(err));
@@ -95,7 +122,91 @@ export class SocketDatagram {
       this.#listening = true;
       this.#unreserve();
       if (this.#broadcast) sock.setBroadcast(true);
+      if (_direct.enabled) this.#takeDirectPath();
     });
+  }
+
+  /** A datagram from `rinfo`: queued unless the receive queue is full. */
+  #arrived(msg: Buffer, rinfo: dgram.RemoteInfo): void {
+    if (this.#queued + msg.length > RECV_QUEUE_SIZE && this.#queue.length > 0) {
+      this._dropped++;
+      return;
+    }
+    this.#queued += msg.length;
+    this.#queue.push([msg, toAddress(this.#family, rinfo.address, rinfo.port)]);
+    this.#notify();
+  }
+
+  /**
+   * DIRECT I/O (as socket-stream.ts does for a net.Socket): once Node has bound the socket,
+   * datagrams come straight from its UDP handle's `onmessage` (receive errors still take Node's
+   * own, so they arrive as 'error'), and sends go straight to the handle's `send` where Node would
+   * send at once (bound, connected or not as the call needs): no 'message' emit, no lookup of an
+   * IP literal a turn later, no callback per datagram. Where process.binding or dgram's state is
+   * not there, the public API is used.
+   */
+  #takeDirectPath(): void {
+    const wrap = loadUdpWrap();
+    const st = dgramState(this.#sock);
+    if (wrap === null || wrap.SendWrap === undefined || st === null || st.handle === null) return;
+    const handle = st.handle;
+    const nodeOnMessage = handle.onmessage;
+    handle.onmessage = (nread, h, buf, rinfo) => {
+      if (nread < 0) return nodeOnMessage.call(handle, nread, h, buf, rinfo);
+      this.#arrived(buf, rinfo);
+      return undefined;
+    };
+    this.#sendWrap = wrap.SendWrap;
+    this.#state = st;
+    this.#handle = handle;
+  }
+
+  /**
+   * Sends `copy` straight from the handle (see DIRECT I/O): the kernel takes it now, or libuv
+   * keeps it (and the request) until the send completes. False where Node's own send must do it.
+   */
+  #sendDirect(copy: Buffer, addr: InetAddress | null): boolean {
+    const st = this.#state;
+    const handle = this.#handle;
+    if (st === null || st.handle !== handle || handle === null || st.bindState !== BOUND) return false;
+    if (addr === null ? st.connectState !== CONNECTED || this.#pending !== null : st.connectState !== 0 || addr[1] === 0) return false;
+    let req = this.#req;
+    if (req === null) req = this.#req = new (this.#sendWrap as new () => SendReq)();
+    const list = this.#list;
+    list[0] = copy;
+    const err = addr === null ? handle.send(req, list, 1, true) : handle.send(req, list, 1, addr[1], addr[0], true);
+    list[0] = EMPTY;
+    if (err > 0) return true; // sent at once (Node returns the length + 1)
+    if (err < 0) {
+      // As Node's own send reports it: a turn later, through the receive queue.
+      const e = osError(uvCode(err));
+      process.nextTick(() => {
+        if (this.#closed) return;
+        this.#queue.push(e);
+        this.#notify();
+      });
+      return true;
+    }
+    // Queued by libuv: the request and the bytes stay with it until it completes.
+    this.#req = null;
+    const n = copy.length + 8;
+    this.#sending += n;
+    req.buffer = copy;
+    req.oncomplete = (status: number) => {
+      req.buffer = null;
+      this.#sent(n, status < 0 ? osError(uvCode(status)) : null);
+    };
+    return true;
+  }
+
+  /** A send Node held is done (`err` its failure): the bytes leave the send buffer. */
+  #sent(n: number, err: OSError | null): void {
+    const wasFull = this.#sending >= SEND_BUFFER_SIZE;
+    this.#sending -= n;
+    if (err !== null && !this.#closed) this.#queue.push(err);
+    // Watchers hear of a completed send only when it changes readiness: an error to receive,
+    // or room again in a full send buffer (every send waking the loop would cost a turn each).
+    if (err !== null || (wasFull && this.#sending < SEND_BUFFER_SIZE)) this.#notify();
   }
 
   #unreserve(): void {
@@ -180,17 +291,12 @@ export class SocketDatagram {
   _sendto(data: Uint8Array, addr: InetAddress | null): number {
     if (data.length > MAX_DATAGRAM[this.#family === AF_INET6 ? 1 : 0]) throw osError('EMSGSIZE');
     if (this.#sending > 0 && this.#sending + data.length > SEND_BUFFER_SIZE) throw osError('EAGAIN');
+    // A copy: the caller may reuse its buffer, and Node keeps what the kernel does not take at once.
     const copy = Buffer.from(data);
+    if (this.#sendDirect(copy, addr)) return data.length;
     const n = copy.length + 8;
     this.#sending += n;
-    const done = (err: Error | null): void => {
-      const wasFull = this.#sending >= SEND_BUFFER_SIZE;
-      this.#sending -= n;
-      if (err !== null && !this.#closed) this.#queue.push(fromNodeError(err));
-      // Watchers hear of a completed send only when it changes readiness: an error to receive,
-      // or room again in a full send buffer (every send waking the loop would cost a turn each).
-      if (err !== null || (wasFull && this.#sending < SEND_BUFFER_SIZE)) this.#notify();
-    };
+    const done = (err: Error | null): void => { this.#sent(n, err === null ? null : fromNodeError(err)); };
     if (addr === null) {
       if (this.#pending !== null) this.#pending.push([copy, done]);
       else this.#sock.send(copy, done);

@@ -293,8 +293,11 @@ export class SocketStream {
     if (conn !== null && this.#readPaused && this.#buffered < RECV_BUFFER_SIZE / 2) this.#resumeReading(conn);
   }
 
-  /** @internal Socket.send past its argument checks: how many bytes were taken; throws as send does. */
-  _send(data: Uint8Array): number {
+  /**
+   * @internal Socket.send past its argument checks: how many bytes were taken; throws as send does.
+   * `owned`: nobody changes `data` again, so it is kept as it is (else a copy is kept).
+   */
+  _send(data: Uint8Array, owned: boolean): number {
     const conn = this._conn;
     if (conn === null) throw osError('ENOTCONN');
     if (this._connecting) throw osError('EAGAIN');
@@ -308,8 +311,9 @@ export class SocketStream {
     if (room <= 0) throw osError('EAGAIN');
     if (data.length === 0) return 0;
     const k = Math.min(room, data.length);
-    // A copy: the caller may reuse its buffer, and libuv keeps what the kernel does not take yet.
-    const chunk = Buffer.from(k === data.length ? data : data.subarray(0, k));
+    // A copy unless owned: the caller may reuse its buffer, and libuv keeps what the kernel does not take yet.
+    const part = k === data.length ? data : data.subarray(0, k);
+    const chunk = owned ? part as Buffer : Buffer.from(part);
     const handle = this.#handle;
     if (handle !== null && streamWrap !== null) this.#writeDirect(handle, streamWrap, chunk);
     else conn.write(chunk);

@@ -412,7 +412,19 @@ export class Socket implements Selectable {
     }
     const st = this.#stream;
     if (st === null) throw osError('ENOTCONN');
-    return st._send(data);
+    return st._send(data, false);
+  }
+
+  /**
+   * @internal `send` of bytes nobody will change again (a transport's own buffer, TLS ciphertext):
+   * a connected stream keeps them as they are instead of copying. A subclass with its own `send`
+   * (the memory network's sockets) gets that `send`.
+   */
+  _sendOwned(data: Buffer): number {
+    const st = this.#stream;
+    if (st === null || this.send !== Socket.prototype.send || this.#dgram !== null) return this.send(data);
+    this.#checkOpen();
+    return st._send(data, true);
   }
 
   /**

@@ -556,7 +556,10 @@ export class SSLProtocol extends Protocol implements EngineOwner {
         data = Buffer.concat(chunks, this.#outgoingSize);
       }
       this.#outgoingSize = 0;
-      t.write(data);
+      // The ciphertext is the layer's own (Node hands out copies; concat makes one): the plain transport need not copy it.
+      const owned = (t as { _writeOwned?: (data: Buffer) => void })._writeOwned;
+      if (typeof owned === 'function') owned.call(t, data);
+      else t.write(data);
       const done = this.#outgoingDone;
       for (let cb = done.popLeft(); cb !== undefined; cb = done.popLeft()) cb();
     }

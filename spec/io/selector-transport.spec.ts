@@ -414,6 +414,33 @@ describe('SelectorSocketTransportTests (test_selector_events.py)', () => {
     expect(backing.toString()).toBe('xxdataxx');
   });
 
+  test('_writeOwned (the TLS layer\'s ciphertext): bytes the socket refuses are buffered as they are; write() buffers a copy', () => {
+    const tr = socketTransport();
+    sock.sendScript = blocking();
+    const owned = Buffer.from('owned');
+    tr._writeOwned(owned);
+    const mine = Buffer.from('mine!');
+    tr.write(mine);
+    owned.write('OWNED');
+    mine.write('MINE!');
+    expect(drainBuffer(tr)).toBe('OWNEDmine!');
+  });
+
+  test('_writeOwned goes through a subclass\'s own write()', () => {
+    const writes: string[] = [];
+    class Recording extends SelectorSocketTransport {
+      override write(data: Uint8Array): void {
+        writes.push(Buffer.from(data).toString());
+        super.write(data);
+      }
+    }
+    const tr = new Recording(loop, sock.asSocket(), protocol);
+    transports.push(tr);
+    tr._writeOwned(Buffer.from('data'));
+    expect(writes).toEqual(['data']);
+    expect(sock.sendCalls.map(String)).toEqual(['data']);
+  });
+
   test('test_write_no_data: writing b"" sends nothing and leaves the buffer alone', () => {
     const tr = socketTransport();
     fillBuffer(tr, 'data');
