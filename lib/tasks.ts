@@ -384,7 +384,6 @@ function driveTask(t: Task<unknown>, exc: unknown, value: unknown): void {
         throwInLater(t, new RuntimeError(`Task cannot await on itself: ${t.getName()}`));
         return;
       }
-      y._blocking = false;
       if (y._state !== FutureState.PENDING) {
         // Already done: resume in this same step, without a loop iteration.
         if (y._state === FutureState.FINISHED && y._exception === null) value = y._result;
@@ -397,6 +396,7 @@ function driveTask(t: Task<unknown>, exc: unknown, value: unknown): void {
         }
         continue;
       }
+      y._result = undefined; // taken: clear the BLOCKED mark (Python: `_asyncio_future_blocking = False`)
       if (y instanceof Task) {
         const root = chainRoot(y);
         if (root === t) {

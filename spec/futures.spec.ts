@@ -183,6 +183,24 @@ describe('Future state machine (BaseFutureTests)', () => {
     }
     loop.close();
   });
+
+  test('_asyncio_future_blocking: a Task that takes a yielded future clears its mark, and the mark never shows as the result', () => {
+    const loop = virtualLoop();
+    const fut = loop.createFuture<number>();
+    const log: unknown[] = [];
+    const task = loop.createTask((function* waiter(): Coroutine {
+      log.push(yield* fut);
+    })());
+    runBriefly(loop); // the task has parked on fut
+    // Taken by the task, the future is no longer marked: driving it by hand yields it once more.
+    const again = fut.next();
+    expect([again.done, again.value === fut]).toEqual([false, true]); // (toEqual would iterate fut itself)
+    expect(() => fut.next()).toThrow("await wasn't used with future");
+    fut.setResult(5); // set while marked: the result is 5, not the mark
+    runBriefly(loop);
+    expect([task.done(), fut.result(), log]).toEqual([true, 5, [5]]);
+    loop.close();
+  });
 });
 
 describe('Future done-callbacks (BaseFutureDoneCallbackTests)', () => {
