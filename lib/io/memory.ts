@@ -11,10 +11,10 @@
 // its network from bind until close; fileno() >= 1_000_000 (never a real Socket's number).
 // Imports: only names lib/index.ts exports (from ./sockets, ./oserrors) and lib/internal/, so that
 // the tsyncio/testing bundle, which holds this module, takes Socket from the core (.ci/build.mjs).
-import { OSError } from '../exceptions';
 import { Deque } from '../internal/deque';
 import { _argTypeError, _checkInteger, _checkOptions } from '../internal/validate';
 import { errnoError, osError } from './oserrors';
+import { checkUnixPath } from './socket-address';
 import { AF_INET, AF_INET6, AF_UNIX, SHUT_RD, SHUT_RDWR, SHUT_WR, SO_ERROR, SOCK_STREAM, SOL_SOCKET, Socket, type Address } from './sockets';
 
 /** Bytes each direction buffers unless told (async-solipsism's default). */
@@ -578,20 +578,6 @@ export function socketpair(opts?: SocketpairOptions): [MemorySocket, MemorySocke
   const b = new MemorySocket(MEMORY_SOCKET_TOKEN, AF_UNIX, ['memory', nextPairName++]);
   MemorySocket._connect(a, b, capacity);
   return [a, b];
-}
-
-/** The longest Unix socket path (Linux's sun_path, less its NUL). */
-const UNIX_PATH_MAX = 107;
-
-/** A Unix path as a real bind or connect checks it (socket-address.ts checkUnixPath's messages). */
-function checkUnixPath(address: unknown): string {
-  if (typeof address !== 'string') {
-    const kind = Array.isArray(address) ? 'tuple' : address === null ? 'NoneType' : typeof address === 'number' ? 'int' : typeof address;
-    throw new TypeError(`a bytes-like object is required, not '${kind}'`);
-  }
-  if (address === '' || address.startsWith('\0')) throw osError('EINVAL', 'the abstract namespace (autobind) is not supported');
-  if (Buffer.byteLength(address) > UNIX_PATH_MAX) throw new OSError('AF_UNIX path too long');
-  return address;
 }
 
 /** A host as a memory network compares it: '*' for every address; 'localhost' is 127.0.0.1. */

@@ -22,7 +22,7 @@ import * as net from 'node:net';
 import type { OSError } from '../exceptions';
 import { fromNodeError, osError } from './oserrors';
 import { AF_UNIX, toAddress, type Address } from './socket-address';
-import { loadBinding, uvCode, type StreamHandle, type StreamWrap, type WriteReq } from './uv';
+import { loadBinding, newWriteReq, uvCode, type StreamHandle, type StreamWrap, type WriteReq } from './uv';
 
 /**
  * How many bytes a socket accepts into its send buffer before `send()` throws
@@ -197,20 +197,11 @@ export class SocketStream {
 
   /** Hands `chunk` to libuv (which writes it now, or queues what the kernel refuses); throws the write's OS error. */
   #writeDirect(handle: StreamHandle, sw: StreamWrap, chunk: Buffer): void {
-    let req = this.#req;
-    if (req === null) {
-      const r = new sw.WriteWrap();
-      r.handle = handle;
-      r.buffer = null;
-      r.oncomplete = (status) => {
-        r.buffer = null;
-        this.#writesInFlight--;
-        if (status < 0) this.#error ??= osError(uvCode(status));
-        this.#notify();
-      };
-      req = r;
-      this.#req = r;
-    }
+    const req = this.#req ??= newWriteReq(sw, handle, (status) => {
+      this.#writesInFlight--;
+      if (status < 0) this.#error ??= osError(uvCode(status));
+      this.#notify();
+    });
     req.buffer = chunk;
     const err = handle.writeBuffer(req, chunk);
     if (err !== 0) {

@@ -23,7 +23,7 @@
 import { Duplex } from 'node:stream';
 import { connect, TLSSocket, type SecureContext } from 'node:tls';
 import { osError } from './oserrors';
-import { loadBinding, uvCode, type WriteReq } from './uv';
+import { loadBinding, newWriteReq, uvCode, type StreamHandle, type WriteReq } from './uv';
 
 const streamWrap = loadBinding('stream_wrap');
 
@@ -254,18 +254,9 @@ export class TLSEngine {
       this._tls.write(data instanceof Buffer ? data : Buffer.from(data), this.#afterWrite);
       return;
     }
-    let req = this.#req;
-    if (req === null) {
-      const r = new streamWrap.WriteWrap();
-      r.handle = handle as unknown as WriteReq['handle'];
-      r.buffer = null;
-      r.oncomplete = (status) => {
-        r.buffer = null;
-        this.#afterWrite(status < 0 ? osError(uvCode(status)) : null);
-      };
-      req = r;
-      this.#req = r;
-    }
+    const req = this.#req ??= newWriteReq(streamWrap, handle as unknown as StreamHandle, (status) => {
+      this.#afterWrite(status < 0 ? osError(uvCode(status)) : null);
+    });
     req.buffer = data;
     const err = handle.writeBuffer(req, data);
     if (err !== 0) {

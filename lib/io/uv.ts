@@ -52,6 +52,21 @@ export interface StreamWrap {
   streamBaseState: Int32Array;
 }
 
+/**
+ * @internal A write request on `handle`, for reuse while no write holds it: `done(status)` runs
+ * when an asynchronous write completes, after the request has let its buffer go.
+ */
+export function newWriteReq(sw: StreamWrap, handle: StreamHandle, done: (status: number) => void): WriteReq {
+  const r = new sw.WriteWrap();
+  r.handle = handle;
+  r.buffer = null;
+  r.oncomplete = (status) => {
+    r.buffer = null;
+    done(status);
+  };
+  return r;
+}
+
 const bindings = new Map<string, TcpWrap | PipeWrap | StreamWrap | null>();
 /** @internal Node's binding `name`, or null where Node refuses `process.binding`; looked up once. */
 export function loadBinding(name: 'tcp_wrap'): TcpWrap | null;
