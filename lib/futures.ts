@@ -326,18 +326,6 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
     return cbs === null ? [] : cbs instanceof Array ? [...cbs] : [cbs];
   }
 
-  /** @internal The first done-entry, or null (see `_doneEntries`). */
-  get _cb0(): DoneEntry | null {
-    const cbs = this._callbacks;
-    return cbs instanceof Array ? cbs[0] ?? null : cbs;
-  }
-
-  /** @internal The done-entries after the first, or null if there are none (see `_doneEntries`). */
-  get _cbs(): DoneEntry[] | null {
-    const cbs = this._callbacks;
-    return cbs instanceof Array && cbs.length > 1 ? cbs.slice(1) : null;
-  }
-
   /** @internal Adds a done-entry; a Task parks itself here (see `Task`'s `park`). */
   _addEntry(e: DoneEntry): void {
     const cbs = this._callbacks;

@@ -55,9 +55,9 @@ describe('shield', () => {
     outer.cancel();
     runBriefly(loop);
     expect(outer.cancelled()).toBe(true);
-    expect(outer._cb0 === null && outer._cbs === null).toBe(true);
+    expect(outer._doneEntries().length === 0).toBe(true);
     expect(inner.done()).toBe(false);
-    expect(inner._cb0 === null && inner._cbs === null).toBe(true); // _outer_done_callback removed the inner's
+    expect(inner._doneEntries().length === 0).toBe(true); // _outer_done_callback removed the inner's
     inner.setResult(1); // nothing forwards it to the cancelled outer
     runBriefly(loop);
     expect(outer.cancelled()).toBe(true);

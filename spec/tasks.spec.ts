@@ -292,8 +292,9 @@ describe('Task step ordering', () => {
       const t = loop.createTask(waitForFuture());
       runBriefly(loop);
       expect(t._futWaiter).toBe(fut);
-      expect(fut._cb0).toBe(t); // exactly one done-entry: the task itself
-      expect(fut._cbs).toBeNull();
+      const entries = fut._doneEntries();
+      expect(entries[0]).toBe(t); // exactly one done-entry: the task itself
+      expect(entries.length).toBe(1);
       const res = {};
       fut.setResult(res);
       expect(result).toBeNull(); // nothing runs inline at setResult

@@ -45,7 +45,7 @@ function expectSet(actual: Iterable<unknown>, expected: readonly unknown[]): voi
 
 /** Whether a future has no done-callback (watcher) left. */
 function noCallbacks(f: Future<unknown>): boolean {
-  return f._cb0 === null && f._cbs === null;
+  return f._doneEntries().length === 0;
 }
 
 /** test_waitfor.SlowTask: runs 0.2 s, swallowing every cancellation. */
