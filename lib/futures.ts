@@ -1,7 +1,8 @@
 // Python: asyncio/futures.py and coroutines.py (3.11).
 // A Future goes PENDING -> FINISHED or CANCELLED once (`FutureState` below is the only
-// spelling of its states). Done-callbacks are always scheduled on the loop, never called inline,
-// in the order they were added; a waiting Task and a FutureWatcher are done-entries too.
+// spelling of its states; a done future keeps its state where its done-callbacks were).
+// Done-callbacks are always scheduled on the loop, never called inline, in the order they were
+// added; a waiting Task and a FutureWatcher are done-entries too.
 import { _checkContextOption, type Context } from './contextvars';
 import { CancelledError, FatalError, InvalidStateError, RuntimeError, toError, _asThrown, _isError } from './exceptions';
 import { getEventLoop, Handle, _isLoop, type AbstractEventLoop, type Runnable } from './events';
@@ -27,7 +28,9 @@ export interface Awaitable<T> {
 
 /**
  * @internal The states of a future's `_state`: PENDING -> FINISHED or CANCELLED, once. A `const enum`,
- * so the build inlines the numbers (a hot path reads no module property).
+ * so the build inlines the numbers (a hot path reads no module property). A done future holds its
+ * state (CANCELLED or FINISHED, numbers) in `_callbacks`, which its callbacks left; a pending
+ * future's `_callbacks` is never a number.
  * @see Python `asyncio.futures._PENDING`, `_CANCELLED`, `_FINISHED`
  */
 export const enum FutureState {
@@ -161,8 +164,6 @@ const BLOCKED: unique symbol = Symbol('blocking');
 export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
   /** @internal */
   _loop: AbstractEventLoop;
-  /** @internal */
-  _state: FutureState = FutureState.PENDING;
   /**
    * @internal The result once finished. While pending it holds BLOCKED from the moment `yield*`
    * hands the future to a Task until the Task takes it (Python's `_asyncio_future_blocking`, kept
@@ -170,10 +171,12 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
    */
   _result: T | undefined | typeof BLOCKED = undefined;
   /**
-   * @internal The done-callbacks: none (null), one entry as itself (the common single-waiter case,
-   * no array), or an array of them in the order added.
+   * @internal While pending, the done-callbacks: none (null), one entry as itself (the common
+   * single-waiter case, no array), or an array of them in the order added. Once done, the state:
+   * `FutureState.CANCELLED` or `FutureState.FINISHED` (no field of its own: every future and task
+   * is 8 bytes smaller). Read the state through `_state`.
    */
-  _callbacks: DoneEntry | DoneEntry[] | null = null;
+  _callbacks: DoneEntry | DoneEntry[] | null | FutureState.CANCELLED | FutureState.FINISHED = null;
   /** @internal The rarely used state (see `_FutureExtra`), made on first need. */
   _x: _FutureExtra | null = null;
 
@@ -194,14 +197,20 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
     return this._loop;
   }
 
+  /** @internal PENDING, CANCELLED or FINISHED (kept in `_callbacks` once done). */
+  get _state(): FutureState {
+    const cbs = this._callbacks;
+    return typeof cbs === 'number' ? cbs : FutureState.PENDING;
+  }
+
   /** Whether the future has a result, an exception, or was cancelled. */
   done(): boolean {
-    return this._state !== FutureState.PENDING;
+    return typeof this._callbacks === 'number';
   }
 
   /** Whether the future was cancelled. */
   cancelled(): boolean {
-    return this._state === FutureState.CANCELLED;
+    return this._callbacks === FutureState.CANCELLED;
   }
 
   /**
@@ -210,10 +219,9 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
    */
   cancel(msg?: unknown): boolean {
     this._markRetrieved();
-    if (this._state !== FutureState.PENDING) return false;
-    this._state = FutureState.CANCELLED;
+    if (typeof this._callbacks === 'number') return false;
     if (msg !== undefined || this._x !== null) this._extra().cancelMessage = msg;
-    this._scheduleCallbacks();
+    this._scheduleCallbacks(FutureState.CANCELLED);
     return true;
   }
 
@@ -222,8 +230,8 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
    * @throws {InvalidStateError} "Result is not set" while pending
    */
   result(): T {
-    if (this._state === FutureState.CANCELLED) throw this._makeCancelledError();
-    if (this._state !== FutureState.FINISHED) throw new InvalidStateError('Result is not set.');
+    if (this._callbacks === FutureState.CANCELLED) throw this._makeCancelledError();
+    if (this._callbacks !== FutureState.FINISHED) throw new InvalidStateError('Result is not set.');
     this._markRetrieved();
     if (this._exception !== null) throw this._exception;
     return this._result as T;
@@ -235,8 +243,8 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
    * @throws {InvalidStateError} "Exception is not set" while pending
    */
   exception(): Error | null {
-    if (this._state === FutureState.CANCELLED) throw this._makeCancelledError();
-    if (this._state !== FutureState.FINISHED) throw new InvalidStateError('Exception is not set.');
+    if (this._callbacks === FutureState.CANCELLED) throw this._makeCancelledError();
+    if (this._callbacks !== FutureState.FINISHED) throw new InvalidStateError('Exception is not set.');
     this._markRetrieved();
     return this._exception;
   }
@@ -246,10 +254,9 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
    * @throws {InvalidStateError} if it is already done
    */
   setResult(result: T): void {
-    if (this._state !== FutureState.PENDING) throw new InvalidStateError(`invalid state: ${STATE_NAMES[this._state]}: ${this.toString()}`);
+    if (typeof this._callbacks === 'number') throw new InvalidStateError(`invalid state: ${STATE_NAMES[this._state]}: ${this.toString()}`);
     this._result = result;
-    this._state = FutureState.FINISHED;
-    this._scheduleCallbacks();
+    this._scheduleCallbacks(FutureState.FINISHED);
   }
 
   /**
@@ -259,19 +266,18 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
    * @throws {TypeError} "invalid exception object" (Python's message) for a value that is not an Error
    */
   setException(exception: unknown): void {
-    if (this._state !== FutureState.PENDING) throw new InvalidStateError(`invalid state: ${STATE_NAMES[this._state]}: ${this.toString()}`);
+    if (typeof this._callbacks === 'number') throw new InvalidStateError(`invalid state: ${STATE_NAMES[this._state]}: ${this.toString()}`);
     let exc = exception;
     if (typeof exc === 'function' && (exc.prototype instanceof Error || exc === Error)) exc = new (exc as new () => Error)();
     if (!_isError(exc)) throw new TypeError(`invalid exception object: setException() needs an Error, got ${describe(exc)}`);
     const x = this._extra();
     x.exception = exc;
-    this._state = FutureState.FINISHED;
     x.logTraceback = true;
-    const label = this._label();
+    const label = this._label(FutureState.FINISHED);
     const u: Unretrieved = { loop: this._loop, exception: exc, label, isTask: label.startsWith('<Task') };
     unretrievedRegistry.register(this, u, this);
     this._loop._trackUnretrieved(this);
-    this._scheduleCallbacks();
+    this._scheduleCallbacks(FutureState.FINISHED);
   }
 
   /**
@@ -282,7 +288,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
     if (typeof fn !== 'function') throw _argTypeError('addDoneCallback', 'fn', 'a function', fn);
     if (opts !== undefined) _checkContextOption('addDoneCallback', opts);
     const entry = new DoneCallback(fn, this, opts?.context ?? undefined);
-    if (this._state !== FutureState.PENDING) {
+    if (typeof this._callbacks === 'number') {
       this._loop._checkClosed();
       this._loop._pushReady(entry);
       return;
@@ -300,7 +306,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
    * is done; if it already is, the call is scheduled now, as `addDoneCallback` does.
    */
   _watch(w: FutureWatcher): void {
-    if (this._state === FutureState.PENDING) {
+    if (typeof this._callbacks !== 'number') {
       this._addEntry(w);
       return;
     }
@@ -323,22 +329,25 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
   /** @internal The done-entries, in order (a new array: for introspection and specs). */
   _doneEntries(): DoneEntry[] {
     const cbs = this._callbacks;
-    return cbs === null ? [] : cbs instanceof Array ? [...cbs] : [cbs];
+    return cbs === null || typeof cbs === 'number' ? [] : cbs instanceof Array ? [...cbs] : [cbs];
   }
 
-  /** @internal Adds a done-entry; a Task parks itself here (see `Task`'s `park`). */
+  /** @internal Adds a done-entry to this pending future; a Task parks itself here (see `Task`'s `park`). */
   _addEntry(e: DoneEntry): void {
-    const cbs = this._callbacks;
+    const cbs = this._callbacks as DoneEntry | DoneEntry[] | null;
     if (cbs === null) this._callbacks = e;
     else if (cbs instanceof Array) cbs.push(e);
     else this._callbacks = [cbs, e];
   }
 
-  /** @internal Schedules every done-callback; a waiting Task is pushed onto the ready queue as is. */
-  _scheduleCallbacks(): void {
-    const cbs = this._callbacks;
+  /**
+   * @internal The pending future is done now, in `state`: schedules every done-callback (a waiting
+   * Task is pushed onto the ready queue as is).
+   */
+  _scheduleCallbacks(state: FutureState.CANCELLED | FutureState.FINISHED): void {
+    const cbs = this._callbacks as DoneEntry | DoneEntry[] | null;
+    this._callbacks = state;
     if (cbs === null) return;
-    this._callbacks = null;
     const loop = this._loop;
     loop._checkClosed();
     if (cbs instanceof Array) for (const e of cbs) schedule(this, loop, e);
@@ -411,7 +420,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
    * on it and clears the BLOCKED mark). Done: return the result, or throw the error.
    */
   next(): IteratorResult<unknown, T> {
-    if (this._state !== FutureState.PENDING) return { done: true, value: this.result() };
+    if (typeof this._callbacks === 'number') return { done: true, value: this.result() };
     // Yielded before and no Task took it: the iterator is being driven by hand.
     if (this._result === BLOCKED) throw new RuntimeError("await wasn't used with future");
     this._result = BLOCKED;
@@ -443,25 +452,25 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
           reject(_asThrown(e));
         }
       };
-      if (this._state !== FutureState.PENDING) settle();
+      if (typeof this._callbacks === 'number') settle();
       else this.addDoneCallback(settle);
     });
     return p.then(onfulfilled, onrejected);
   }
 
-  /** @internal Short label for reports, without the coroutine. */
-  _label(): string {
-    return `<${this.constructor.name} ${this._stateText()}${this._outcomeText()}>`;
+  /** @internal Short label for reports, without the coroutine (as if in `state`, default: its own). */
+  _label(state = this._state): string {
+    return `<${this.constructor.name} ${this._stateText(state)}${this._outcomeText(state)}>`;
   }
 
   /** @internal Python's state name in lower case. */
-  _stateText(): string {
-    return this._state === FutureState.PENDING ? 'pending' : this._state === FutureState.CANCELLED ? 'cancelled' : 'finished';
+  _stateText(state = this._state): string {
+    return state === FutureState.PENDING ? 'pending' : state === FutureState.CANCELLED ? 'cancelled' : 'finished';
   }
 
   /** @internal ` result=…` or ` exception=…` once finished, else empty. */
-  _outcomeText(): string {
-    if (this._state !== FutureState.FINISHED) return '';
+  _outcomeText(state = this._state): string {
+    if (state !== FutureState.FINISHED) return '';
     if (this._exception !== null) return ` exception=${this._exception.name}(${JSON.stringify(this._exception.message)})`;
     return ` result=${describe(this._result)}`;
   }
@@ -478,7 +487,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
  */
 function removeEntries(fut: Future<unknown>, match: (e: DoneEntry, x: unknown) => boolean, x: unknown): number {
   const cbs = fut._callbacks;
-  if (cbs === null) return 0;
+  if (cbs === null || typeof cbs === 'number') return 0;
   if (!(cbs instanceof Array)) {
     if (!match(cbs, x)) return 0;
     fut._callbacks = null;

@@ -49,6 +49,11 @@ export class Queue<T> {
   _getters = new Deque<Future<void>>();
   /** @internal Futures of the waiting `put()` calls. */
   _putters = new Deque<Future<void>>();
+  /**
+   * @internal A waiter future that finished its work, reset to pending for the next wait (see
+   * `wokenUp`): a ping-pong through queues allocates no future per switch.
+   */
+  _spare: Future<void> | null = null;
   /** @internal */
   _unfinishedTasks = 0;
   readonly #finished = new Event();
@@ -249,7 +254,7 @@ class QueueGet<T> {
     const fut = this._fut;
     if (fut !== undefined) {
       if (fut === null) return { done: true, value: undefined };
-      if (fut._state === FutureState.PENDING) return stillPending(this, fut);
+      if (typeof fut._callbacks !== 'number') return stillPending(this, fut);
       wokenUp(this, fut);
     }
     const q = this._queue;
@@ -282,7 +287,7 @@ class QueuePut<T> {
     const fut = this._fut;
     if (fut !== undefined) {
       if (fut === null) return { done: true, value: undefined };
-      if (fut._state === FutureState.PENDING) return stillPending(this, fut);
+      if (typeof fut._callbacks !== 'number') return stillPending(this, fut);
       wokenUp(this, fut);
     }
     const q = this._queue;
@@ -319,7 +324,7 @@ function waitersOf(c: QueueCall): Deque<Future<void>> {
  * `fut.next()` would do, without its result object.
  */
 function wokenUp(c: QueueCall, fut: Future<void>): void {
-  if (fut._state !== FutureState.FINISHED || fut._x !== null) {
+  if (fut._callbacks !== FutureState.FINISHED || fut._x !== null) {
     try {
       fut.result();
     } catch (err) {
@@ -329,6 +334,13 @@ function wokenUp(c: QueueCall, fut: Future<void>): void {
     }
   }
   c._fut = undefined;
+  if (fut._x === null && fut._loop._instruments === null) {
+    // Nobody holds it now: the queue took it out of its waiters, the task let go of it when it woke
+    // up. Reset to a fresh pending future (no result, no callbacks), it serves the next wait.
+    fut._result = undefined;
+    fut._callbacks = null;
+    c._queue._spare = fut;
+  }
 }
 
 /** `c` is resumed while `fut` is pending (driven by hand): `yield* fut` goes on, inside the `try`. */
@@ -348,8 +360,13 @@ function wait(c: QueueCall, q: Queue<unknown>, waiters: Deque<Future<void>>, shu
     c._fut = null;
     throw new QueueShutDown(shutDown);
   }
-  const f = _getLoop(q).createFuture<void>();
-  f._loop._instruments?._setFutureLabel(f, label); // names it in traces (lib/instruments.ts)
+  const loop = _getLoop(q);
+  let f = q._spare;
+  if (f !== null && loop._instruments === null) q._spare = null;
+  else {
+    f = loop.createFuture<void>();
+    loop._instruments?._setFutureLabel(f, label); // names it in traces (lib/instruments.ts)
+  }
   waiters.push(f);
   c._fut = f;
   return f.next();

@@ -205,7 +205,7 @@ export class Task<out T> extends Future<T> implements Runnable {
    */
   override cancel(msg?: unknown): boolean {
     this._markRetrieved();
-    if (this._state !== FutureState.PENDING) return false;
+    if (typeof this._callbacks === 'number') return false;
     const ins = this._loop._instruments;
     if (ins !== null) ins._cancelling(this, msg);
     // Iterative form of Python's `self._fut_waiter.cancel(msg)` recursion down an await chain.
@@ -270,7 +270,7 @@ export class Task<out T> extends Future<T> implements Runnable {
   _run(): void {
     const w = this._futWaiter;
     if (w !== null) {
-      if (w._state === FutureState.FINISHED && w._exception === null) {
+      if (w._callbacks === FutureState.FINISHED && w._exception === null) {
         this._step(undefined, w._result);
         return;
       }
@@ -295,7 +295,7 @@ export class Task<out T> extends Future<T> implements Runnable {
 
   /** @internal Python `Task.__step`. */
   _step(exc: Error | undefined, value: unknown): void {
-    if (this._state !== FutureState.PENDING) throw new InvalidStateError(`_step(): already done: ${this.toString()}`);
+    if (typeof this._callbacks === 'number') throw new InvalidStateError(`_step(): already done: ${this.toString()}`);
     const x = this._x;
     if (x !== null && x.mustCancel) {
       if (!(exc instanceof CancelledError)) exc = this._makeCancelledError();
@@ -317,8 +317,8 @@ export class Task<out T> extends Future<T> implements Runnable {
   }
 
   /** @internal */
-  override _label(): string {
-    return `<Task ${this._stateText()} name='${this.getName()}'${this._outcomeText()}>`;
+  override _label(state = this._state): string {
+    return `<Task ${this._stateText(state)} name='${this.getName()}'${this._outcomeText(state)}>`;
   }
 
   /** @internal For deadlock reports. */
@@ -384,9 +384,9 @@ function driveTask(t: Task<unknown>, exc: unknown, value: unknown): void {
         throwInLater(t, new RuntimeError(`Task cannot await on itself: ${t.getName()}`));
         return;
       }
-      if (y._state !== FutureState.PENDING) {
+      if (typeof y._callbacks === 'number') {
         // Already done: resume in this same step, without a loop iteration.
-        if (y._state === FutureState.FINISHED && y._exception === null) value = y._result;
+        if (y._callbacks === FutureState.FINISHED && y._exception === null) value = y._result;
         else {
           try {
             value = y.result();

@@ -820,3 +820,51 @@ describe('closing a get() or put() that waits (Python: coro.close() runs the exc
     });
   });
 });
+
+describe("the queue's waiter future is reused once its wait is over (no future allocated per switch)", () => {
+  test('a get() that was woken up leaves its future, reset to pending, for the next wait', () => {
+    arun(function* () {
+      const q = new Queue<number>();
+      const got: number[] = [];
+      const consumer = createTask(
+        (function* (): Coroutine {
+          for (let i = 0; i < 2; i++) got.push(yield* q.get());
+        })(),
+      );
+      yield* sleep(0);
+      const first = q._getters.peekLeft() as Future<void>;
+      expect(first.done()).toBe(false);
+      q.putNowait(10);
+      expect(first.done()).toBe(true); // woken: it left _getters
+      yield* sleep(0); // the consumer took 10 and waits again
+      const second = q._getters.peekLeft() as Future<void>;
+      expect(second).toBe(first);
+      const entries = second._doneEntries();
+      expect([second.done(), entries.length]).toEqual([false, 1]);
+      expect(entries[0]).toBe(consumer); // toBe: toEqual would iterate the task
+      q.putNowait(11);
+      yield* consumer;
+      expect(got).toEqual([10, 11]);
+      expect(q._spare).toBe(first);
+    });
+  });
+
+  test('a cancelled waiter future is not reused: the next get() waits on a new one', () => {
+    arun(function* () {
+      const q = new Queue<number>();
+      const t = createTask(q.get());
+      yield* sleep(0);
+      const first = q._getters.peekLeft() as Future<void>;
+      t.cancel();
+      yield* sleep(0);
+      expect([t.cancelled(), first.cancelled(), q._getters.length, q._spare]).toEqual([true, true, 0, null]);
+      const t2 = createTask(q.get());
+      yield* sleep(0);
+      const second = q._getters.peekLeft() as Future<void>;
+      expect(second).not.toBe(first);
+      expect(first.cancelled()).toBe(true);
+      q.putNowait(1);
+      expect(yield* t2).toBe(1);
+    });
+  });
+});
