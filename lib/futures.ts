@@ -70,6 +70,11 @@ export class DoneCallback extends Handle {
 export abstract class FutureWatcher {
   abstract _childDone(fut: Future<unknown>): void;
 }
+/**
+ * Marks watchers on their prototype: telling a watcher from a waiting Task with `instanceof` walks
+ * the Task's prototype chain on every wake-up (as does `instanceof Array`; `Array.isArray` is used).
+ */
+Object.defineProperty(FutureWatcher.prototype, '_isWatcher', { value: true });
 
 /** A watcher's notification on the ready queue, made when the watched future is done. */
 class WatcherCall implements Runnable {
@@ -323,20 +328,20 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
   /** @internal Whether `w` watches this pending future (a gather checks for a repeated argument). */
   _isWatchedBy(w: FutureWatcher): boolean {
     const cbs = this._callbacks;
-    return cbs === w || (cbs instanceof Array && cbs.includes(w));
+    return cbs === w || (Array.isArray(cbs) && cbs.includes(w));
   }
 
   /** @internal The done-entries, in order (a new array: for introspection and specs). */
   _doneEntries(): DoneEntry[] {
     const cbs = this._callbacks;
-    return cbs === null || typeof cbs === 'number' ? [] : cbs instanceof Array ? [...cbs] : [cbs];
+    return cbs === null || typeof cbs === 'number' ? [] : Array.isArray(cbs) ? [...cbs] : [cbs];
   }
 
   /** @internal Adds a done-entry to this pending future; a Task parks itself here (see `Task`'s `park`). */
   _addEntry(e: DoneEntry): void {
     const cbs = this._callbacks as DoneEntry | DoneEntry[] | null;
     if (cbs === null) this._callbacks = e;
-    else if (cbs instanceof Array) cbs.push(e);
+    else if (Array.isArray(cbs)) cbs.push(e);
     else this._callbacks = [cbs, e];
   }
 
@@ -350,7 +355,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
     if (cbs === null) return;
     const loop = this._loop;
     loop._checkClosed();
-    if (cbs instanceof Array) for (const e of cbs) schedule(this, loop, e);
+    if (Array.isArray(cbs)) for (const e of cbs) schedule(this, loop, e);
     else schedule(this, loop, cbs);
   }
 
@@ -488,7 +493,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
 function removeEntries(fut: Future<unknown>, match: (e: DoneEntry, x: unknown) => boolean, x: unknown): number {
   const cbs = fut._callbacks;
   if (cbs === null || typeof cbs === 'number') return 0;
-  if (!(cbs instanceof Array)) {
+  if (!(Array.isArray(cbs))) {
     if (!match(cbs, x)) return 0;
     fut._callbacks = null;
     return 1;
@@ -506,7 +511,7 @@ function removeEntries(fut: Future<unknown>, match: (e: DoneEntry, x: unknown) =
 
 /** Puts done-entry `e` of `fut` on the ready queue: a DoneCallback runs fn(fut); a Task wakes up on its _futWaiter; a watcher gets a call. */
 function schedule(fut: Future<unknown>, loop: AbstractEventLoop, e: DoneEntry): void {
-  loop._pushReady(e instanceof FutureWatcher ? new WatcherCall(e, fut) : e);
+  loop._pushReady((e as { _isWatcher?: true })._isWatcher === true ? new WatcherCall(e as FutureWatcher, fut) : (e as Runnable));
 }
 
 /**
