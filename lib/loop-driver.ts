@@ -11,7 +11,7 @@
 // Invariants: at most one Node timer per loop; a wake-up is delivered at most once per wait; the
 // scheduler (base-events.ts) calls `_wake()` whenever it adds work that an idle loop must see.
 import { VirtualClock, type Clock } from './clock';
-import { _getRunningLoop, type AbstractEventLoop, type Timer } from './events';
+import { _getRunningLoop, _setRunningLoop, type AbstractEventLoop, type Timer } from './events';
 import { DeadlockError, KeyboardInterrupt, RuntimeError, _asThrown } from './exceptions';
 import { iscoroutine, isFuture, wrapPromise, _expectedError, _isThenable, type Awaitable, type Coroutine, type Future } from './futures';
 import type { TimerHeap } from './internal/heap';
@@ -50,6 +50,8 @@ export interface DrivenLoop extends AbstractEventLoop {
   readonly _external: number;
   /** One iteration, as the running loop. */
   _runOnceAsCurrent(): void;
+  /** One iteration (the driver has made the loop the running one). */
+  _runOnce(): void;
   /** Seconds until the loop has work: 0 now (or when stopping), Infinity if nothing is scheduled. */
   _nextTimeout(): number;
 }
@@ -237,29 +239,47 @@ export class LoopDriver {
     }
   }
 
-  /** Runs iterations until the loop stops, waiting (without blocking Node) while it has nothing to do. */
+  /**
+   * Runs iterations until the loop stops, waiting (without blocking Node) while it has nothing to do.
+   * The loop is the running loop (`getRunningLoop()`) for each synchronous stretch of iterations,
+   * as Python's `run_forever` sets it once: set when the stretch starts, put back before each await.
+   */
   async #run(): Promise<void> {
     const loop = this.#loop;
     let slice = performance.now();
-    for (;;) {
-      loop._runOnceAsCurrent();
-      if (this._stopping) {
-        this.#checkInterrupt();
-        return;
+    let prev = _setRunningLoop(loop);
+    let set = true;
+    try {
+      for (;;) {
+        loop._runOnce();
+        if (this._stopping) {
+          this.#checkInterrupt();
+          return;
+        }
+        const timeout = loop._nextTimeout();
+        if (timeout > 0) {
+          set = false;
+          _setRunningLoop(prev);
+          loop._instruments?._ioWait(false, timeout);
+          if (this._blocked.length > 0) await this.#idleBlocked(timeout);
+          else await this.#idle(timeout);
+          loop._instruments?._ioWait(true, timeout);
+          slice = performance.now();
+          this.#checkInterrupt();
+          prev = _setRunningLoop(loop);
+          set = true;
+        } else if (++this.#iterations % FAIRNESS_CHECK_EVERY === 0 && performance.now() - slice >= FAIRNESS_SLICE_MS) {
+          set = false;
+          _setRunningLoop(prev);
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          slice = performance.now();
+          this.#checkInterrupt();
+          prev = _setRunningLoop(loop);
+          set = true;
+        }
       }
-      const timeout = loop._nextTimeout();
-      if (timeout > 0) {
-        loop._instruments?._ioWait(false, timeout);
-        if (this._blocked.length > 0) await this.#idleBlocked(timeout);
-        else await this.#idle(timeout);
-        loop._instruments?._ioWait(true, timeout);
-        slice = performance.now();
-        this.#checkInterrupt();
-      } else if (++this.#iterations % FAIRNESS_CHECK_EVERY === 0 && performance.now() - slice >= FAIRNESS_SLICE_MS) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        slice = performance.now();
-        this.#checkInterrupt();
-      }
+    } finally {
+      if (set) _setRunningLoop(prev);
     }
   }
 
@@ -271,33 +291,49 @@ export class LoopDriver {
    */
   #runForeverSync(): void {
     this.#start();
+    const loop = this.#loop;
+    let prev = _setRunningLoop(loop); // the running loop while iterations run (see #run)
+    let set = true;
     try {
-      const loop = this.#loop;
       for (;;) {
-        loop._runOnceAsCurrent();
+        loop._runOnce();
         if (this._stopping) return;
         const timeout = loop._nextTimeout();
-        // Nothing outside can arrive while the thread runs the loop: waiters wake at once, before a jump.
-        if (timeout > 0 && this._blocked.length > 0) {
-          this.#wakeBlocked();
-          continue;
-        }
-        // With autojump off only a callback could advance the clock, and none is ready.
-        if (timeout === Infinity || (timeout > 0 && loop._clock.autojump === false)) {
-          if (loop._external > 0) {
-            throw new RuntimeError('runSync() cannot wait for a Promise or I/O: the program awaits something outside the loop; use run() instead');
-          }
-          throw deadlockError(loop);
-        }
         if (timeout > 0) {
-          loop._instruments?._ioWait(false, timeout);
-          this.#waitSync(timeout);
-          loop._instruments?._ioWait(true, timeout);
+          set = false;
+          _setRunningLoop(prev);
+          this.#idleSync(timeout);
+          prev = _setRunningLoop(loop);
+          set = true;
         }
       }
     } finally {
+      if (set) _setRunningLoop(prev);
       this.#end();
     }
+  }
+
+  /**
+   * `runForever`, blocking: nothing is ready for `timeout` (> 0) seconds. Wakes `waitAllTasksBlocked`
+   * waiters, else blocks the thread until the next timer (or jumps a virtual clock to it).
+   */
+  #idleSync(timeout: number): void {
+    const loop = this.#loop;
+    // Nothing outside can arrive while the thread runs the loop: waiters wake at once, before a jump.
+    if (this._blocked.length > 0) {
+      this.#wakeBlocked();
+      return;
+    }
+    // With autojump off only a callback could advance the clock, and none is ready.
+    if (timeout === Infinity || loop._clock.autojump === false) {
+      if (loop._external > 0) {
+        throw new RuntimeError('runSync() cannot wait for a Promise or I/O: the program awaits something outside the loop; use run() instead');
+      }
+      throw deadlockError(loop);
+    }
+    loop._instruments?._ioWait(false, timeout);
+    this.#waitSync(timeout);
+    loop._instruments?._ioWait(true, timeout);
   }
 
   /** @internal Ends the current idle wait, if the loop is waiting. */
