@@ -96,7 +96,6 @@ export class LoopDriver {
   #nodeTimer: NodeJS.Timeout | undefined;
   /** When the armed Node timer fires (performance.now() ms), or -1 when none is armed. */
   #nodeTimerAt = -1;
-  #iterations = 0;
   /**
    * @internal `waitAllTasksBlocked`'s waiters, smallest cushion first, equal cushions in call order.
    * Almost always empty: an idle point checks its length, nothing else costs anything.
@@ -239,47 +238,53 @@ export class LoopDriver {
     }
   }
 
-  /**
-   * Runs iterations until the loop stops, waiting (without blocking Node) while it has nothing to do.
-   * The loop is the running loop (`getRunningLoop()`) for each synchronous stretch of iterations,
-   * as Python's `run_forever` sets it once: set when the stretch starts, put back before each await.
-   */
+  /** Runs iterations until the loop stops, waiting (without blocking Node) while it has nothing to do. */
   async #run(): Promise<void> {
     const loop = this.#loop;
     let slice = performance.now();
-    let prev = _setRunningLoop(loop);
-    let set = true;
+    for (;;) {
+      const timeout = this.#spin(slice);
+      if (timeout < 0) {
+        this.#checkInterrupt();
+        return;
+      }
+      if (timeout > 0) {
+        loop._instruments?._ioWait(false, timeout);
+        if (this._blocked.length > 0) await this.#idleBlocked(timeout);
+        else await this.#idle(timeout);
+        loop._instruments?._ioWait(true, timeout);
+      } else {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      slice = performance.now();
+      this.#checkInterrupt();
+    }
+  }
+
+  /**
+   * One synchronous stretch of iterations, with the loop as the running loop (`getRunningLoop()`)
+   * throughout, as Python's `run_forever` sets it once: until the loop stops (returns -1), has
+   * nothing to do for a while (returns the seconds until it has, > 0), or Node is due a turn
+   * (returns 0: the fairness slice that started at `slice` is used up). A plain method, so that the
+   * optimiser compiles the hot loop as a whole rather than on-stack inside the async `#run`.
+   */
+  #spin(slice: number): number {
+    const loop = this.#loop;
+    const prev = _setRunningLoop(loop);
+    let check = FAIRNESS_CHECK_EVERY; // iterations until the next look at the clock
     try {
       for (;;) {
         loop._runOnce();
-        if (this._stopping) {
-          this.#checkInterrupt();
-          return;
-        }
+        if (this._stopping) return -1;
         const timeout = loop._nextTimeout();
-        if (timeout > 0) {
-          set = false;
-          _setRunningLoop(prev);
-          loop._instruments?._ioWait(false, timeout);
-          if (this._blocked.length > 0) await this.#idleBlocked(timeout);
-          else await this.#idle(timeout);
-          loop._instruments?._ioWait(true, timeout);
-          slice = performance.now();
-          this.#checkInterrupt();
-          prev = _setRunningLoop(loop);
-          set = true;
-        } else if (++this.#iterations % FAIRNESS_CHECK_EVERY === 0 && performance.now() - slice >= FAIRNESS_SLICE_MS) {
-          set = false;
-          _setRunningLoop(prev);
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          slice = performance.now();
-          this.#checkInterrupt();
-          prev = _setRunningLoop(loop);
-          set = true;
+        if (timeout > 0) return timeout;
+        if (--check === 0) {
+          if (performance.now() - slice >= FAIRNESS_SLICE_MS) return 0;
+          check = FAIRNESS_CHECK_EVERY;
         }
       }
     } finally {
-      if (set) _setRunningLoop(prev);
+      _setRunningLoop(prev);
     }
   }
 
