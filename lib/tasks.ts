@@ -299,7 +299,12 @@ export class Task<out T> extends Future<T> implements Runnable {
       if (!(exc instanceof CancelledError)) exc = this._makeCancelledError();
       x.mustCancel = false;
     }
-    if (this._futWaiter instanceof Task) chainEpoch++; // a link of an await chain breaks
+    if (x !== null && x.root !== null) {
+      // It waited on a task (driveTask records the chain root then): a link of an await chain
+      // breaks. Tested by the root, not by `instanceof Task`, which walks a Future's prototype chain.
+      chainEpoch++;
+      x.root = null;
+    }
     this._futWaiter = null;
     const loop = this._loop;
     const prevTask = loop._currentTask;
