@@ -54,6 +54,8 @@ export interface DrivenLoop extends AbstractEventLoop {
   _runOnce(): void;
   /** Seconds until the loop has work: 0 now (or when stopping), Infinity if nothing is scheduled. */
   _nextTimeout(): number;
+  /** The ready queue: while it is not empty, the next iteration is due at once. */
+  readonly _ready: { readonly length: number };
 }
 
 /** The deadlock report: which tasks are stuck, and on what. */
@@ -276,8 +278,10 @@ export class LoopDriver {
       for (;;) {
         loop._runOnce();
         if (this._stopping) return -1;
-        const timeout = loop._nextTimeout();
-        if (timeout > 0) return timeout;
+        if (loop._ready.length === 0) {
+          const timeout = loop._nextTimeout();
+          if (timeout > 0) return timeout;
+        }
         if (--check === 0) {
           if (performance.now() - slice >= FAIRNESS_SLICE_MS) return 0;
           check = FAIRNESS_CHECK_EVERY;
