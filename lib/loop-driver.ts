@@ -52,6 +52,8 @@ export interface DrivenLoop extends AbstractEventLoop {
   _runOnceAsCurrent(): void;
   /** One iteration (the driver has made the loop the running one). */
   _runOnce(): void;
+  /** Up to `max` iterations while the next is due at once and the loop is not stopping; returns how many ran. */
+  _runIterations(max: number): number;
   /** Seconds until the loop has work: 0 now (or when stopping), Infinity if nothing is scheduled. */
   _nextTimeout(): number;
   /** The ready queue: while it is not empty, the next iteration is due at once. */
@@ -276,13 +278,13 @@ export class LoopDriver {
     let check = FAIRNESS_CHECK_EVERY; // iterations until the next look at the clock
     try {
       for (;;) {
-        loop._runOnce();
+        check -= loop._runIterations(check);
         if (this._stopping) return -1;
         if (loop._ready.length === 0) {
           const timeout = loop._nextTimeout();
           if (timeout > 0) return timeout;
         }
-        if (--check === 0) {
+        if (check === 0) {
           if (performance.now() - slice >= FAIRNESS_SLICE_MS) return 0;
           check = FAIRNESS_CHECK_EVERY;
         }
