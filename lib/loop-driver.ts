@@ -48,8 +48,6 @@ export interface DrivenLoop extends AbstractEventLoop {
   readonly _scheduled: TimerHeap<Timer>;
   /** Pending outside sources (wrapped Promises, watched sockets) that may wake the loop. */
   readonly _external: number;
-  /** One iteration, as the running loop. */
-  _runOnceAsCurrent(): void;
   /** One iteration (the driver has made the loop the running one). */
   _runOnce(): void;
   /** Up to `max` iterations while the next is due at once and the loop is not stopping; returns how many ran. */
