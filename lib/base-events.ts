@@ -481,6 +481,29 @@ export class BaseEventLoop implements AbstractEventLoop {
   }
 
   /**
+   * @internal Up to `max` iterations, fewer if the loop is stopping or the ready queue is empty after
+   * one; returns how many ran (the loop driver's hot loop, loop-driver.ts `#spin`). The common
+   * iteration, no timer scheduled and no hooks, is `_runOnce` without its timer and hook steps,
+   * inline; any other is `_runOnce` itself.
+   */
+  _runIterations(max: number): number {
+    const ready = this._ready;
+    const sched = this._scheduled;
+    const driver = this.#driver;
+    let i = 0;
+    do {
+      i++;
+      if (sched.size > 0 || this._instruments !== null || this._explorer !== null || this.#debug) this._runOnce();
+      else {
+        this._pollEvents(); // it adds no timer
+        let n = ready.length;
+        while (n-- > 0) (ready.popLeft() as Runnable)._run();
+      }
+    } while (i < max && ready.length > 0 && !driver._stopping);
+    return i;
+  }
+
+  /**
    * @internal One iteration: move due timers to the ready queue, then run exactly the
    * callbacks that were ready when it began (Python `_run_once`).
    */

@@ -1,8 +1,12 @@
 // Python: contextvars (PEP 567), as asyncio uses it: each task and callback runs in a Context.
 // A Context maps ContextVars to values; copies share their map until one of them is written to.
-// Tasks and callbacks keep only the map (a pointer) and run in a pooled scratch Context, so the
-// hot path allocates no Context at all; one is made only when user code asks for it. Both enter
-// and leave their context through `_enterRun`/`_exitRun`, the one place that is done for them.
+// Tasks and callbacks keep only the map (a pointer, `_vars`) and are themselves what is current
+// while they run: entering one is a pointer swap, and no Context object exists for it until user
+// code asks for one (`getContext()`), which is then a view of the owner's variables. Both enter and
+// leave their context through `_enterRun`/`_exitRun`, the one place that is done for them.
+// Invariants: `current` is an entered plain Context or a running owner, never a view; the holders
+// under it (runs nested inside a run) are in `outer`, innermost last; a plain Context is
+// `_entered` exactly while it is `current` or in `outer`.
 
 import { RuntimeError } from './exceptions';
 import { describe } from './internal/introspect';
@@ -12,19 +16,36 @@ import { _argTypeError, _checkOptions } from './internal/validate';
 export type Vars = ReadonlyMap<ContextVar<unknown>, unknown>;
 const EMPTY: Vars = new Map();
 
-let current: Context | null = null;
+/** @internal What runs in a context of its own: a Handle's callback or a Task's steps. */
+export interface ContextOwner {
+  /** The context given, or a view made on demand by `getContext()`. */
+  _context: Context | null;
+  /** The variables it runs with (copy-on-write); a view made by `getContext()` reads them here. */
+  _vars: Vars;
+}
+
+/** What is current: an entered plain Context, or a task or handle running without one (or with its own view). */
+type Holder = Context | ContextOwner;
+
+/** What holds the current variables; null: the root context. */
+let current: Holder | null = null;
+/** The holders under `current` while runs nest (an eager task step, `Context.run` inside a step). */
+const outer: Holder[] = [];
 
 /**
  * A mapping of {@link ContextVar}s to values, entered with `run()`.
  * @see Python `contextvars.Context`
  */
 export class Context {
-  /** @internal Copy-on-write: never mutated once shared. */
+  /** @internal Copy-on-write: never mutated once shared. Unused by a view (see `_owner`). */
   _vars: Vars;
-  /** @internal */
+  /** @internal A plain Context is entered now (a view is entered when its owner runs). */
   _entered = false;
-  /** @internal The task or handle this context belongs to, when it stands in for one (see `enterVars`). */
-  _owner: object | null = null;
+  /**
+   * @internal The task or handle this Context is a view of (made by its `getContext()`): the
+   * variables are the owner's `_vars`, and entering it makes the owner current.
+   */
+  _owner: ContextOwner | null = null;
 
   constructor() {
     this._vars = EMPTY;
@@ -33,11 +54,12 @@ export class Context {
   /** Calls `fn(...args)` with this context as the current one, then restores the previous one. */
   run<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): R {
     if (typeof fn !== 'function') throw _argTypeError('Context.run', 'fn', 'a function', fn);
-    const prev = enterContext(this);
+    const prev = push(enterTarget(this));
     try {
       return fn(...args);
     } finally {
-      exitContext(this, prev);
+      if (this._owner === null) this._entered = false;
+      pop(prev);
     }
   }
 
@@ -69,49 +91,48 @@ export class Context {
     return this._live().entries();
   }
 
-  /**
-   * @internal The variables as they are now. A Context made by `getContext()` for a task or
-   * handle that is running right now reads the live ones from the scratch Context it runs in.
-   */
+  /** @internal The variables as they are now: a view's are its owner's. */
   _live(): Vars {
-    const live = this._owner === null ? null : scratchOf(this._owner, this);
-    return live === null ? this._vars : live._vars;
+    const owner = this._owner;
+    return owner === null ? this._vars : owner._vars;
   }
 }
 
 const rootContext = new Context();
 
-/** Makes `ctx` current and returns the previous one, for `exitContext`. */
-function enterContext(ctx: Context): Context | null {
-  // A task's or handle's context is entered while it runs, even when it runs in a scratch Context.
-  if (ctx._entered || (ctx._owner !== null && scratchOf(ctx._owner, ctx) !== null)) {
+/**
+ * What entering `ctx` makes current, checked and marked: a plain Context itself, a view its owner.
+ * @throws {RuntimeError} if it is entered already (a view: its owner is running)
+ */
+function enterTarget(ctx: Context): Holder {
+  const owner = ctx._owner;
+  if (owner === null ? ctx._entered : current === owner || outer.includes(owner)) {
     throw new RuntimeError('cannot enter context: the context is already entered');
   }
+  if (owner !== null) return owner;
   ctx._entered = true;
+  return ctx;
+}
+
+/** Makes `h` current; returns the previous holder, for `pop`. */
+function push(h: Holder): Holder | null {
   const prev = current;
-  current = ctx;
+  if (prev !== null) outer.push(prev);
+  current = h;
   return prev;
 }
 
-function exitContext(ctx: Context, prev: Context | null): void {
-  ctx._entered = false;
+/** Undoes the `push` that returned `prev`. */
+function pop(prev: Holder | null): void {
+  if (prev !== null) outer.pop();
   current = prev;
 }
 
-function currentContext(): Context {
-  return current ?? rootContext;
-}
-
-/** Which logical context `ctx` is: the task or handle a pooled or on-demand Context stands in for, else itself. */
-function contextIdentity(ctx: Context): object {
-  return ctx._owner ?? ctx;
-}
-
-/** @internal A new Context holding `vars`. */
-export function _contextFromVars(vars: Vars, owner: object | null = null): Context {
+/** @internal A new Context holding `vars`, or a view of `owner`'s variables (then `vars` is not used). */
+export function _contextFromVars(vars: Vars, owner: ContextOwner | null = null): Context {
   const c = new Context();
-  c._vars = vars;
-  c._owner = owner;
+  if (owner === null) c._vars = vars;
+  else c._owner = owner;
   return c;
 }
 
@@ -120,77 +141,35 @@ export function _currentVars(): Vars {
   return (current ?? rootContext)._vars;
 }
 
-const scratch: Context[] = [];
-let scratchDepth = 0;
-
-/** The scratch Context that `owner` (a task or handle) is running in now, other than `self`, if any. */
-function scratchOf(owner: object, self: Context): Context | null {
-  for (let i = scratchDepth - 1; i >= 0; i--) if (scratch[i]._owner === owner && scratch[i] !== self) return scratch[i];
-  return null;
-}
-
 /**
- * Enters a pooled Context holding `vars`; returns the previous context for `exitVars`.
- * Nobody outside can get hold of a scratch Context (they only see copies), so reusing it is safe.
+ * @internal Enters the context `owner` runs in: the first half of Python's `owner._context.run(...)`,
+ * for a Handle's callback and a Task's step. `ctx` is `owner._context` as it is now; without one
+ * (or with `owner`'s own view) `owner` itself becomes current: a pointer swap, no allocation.
+ * Returns what `_exitRun` needs. A pair rather than a `run(fn)`: a callback per step costs the
+ * Task's hot path.
+ * @throws {RuntimeError} "cannot enter context: the context is already entered"
  */
-function enterVars(vars: Vars, owner: object): Context | null {
-  if (scratchDepth === scratch.length) scratch.push(new Context());
-  const c = scratch[scratchDepth++];
-  c._vars = vars;
-  c._owner = owner;
-  c._entered = true;
+export function _enterRun(owner: ContextOwner, ctx: Context | null): Holder | null {
   const prev = current;
-  current = c;
+  const h = ctx === null || ctx._owner === owner ? owner : enterTarget(ctx);
+  if (prev !== null) outer.push(prev);
+  current = h;
   return prev;
 }
 
-/** Leaves the scratch Context entered by `enterVars`; returns its variables as they ended. */
-function exitVars(prev: Context | null): Vars {
-  const c = scratch[--scratchDepth];
-  const vars = c._vars;
-  c._vars = EMPTY;
-  c._owner = null;
-  c._entered = false;
+/**
+ * @internal Leaves what `_enterRun(owner, ctx)` entered (`prev` is what it returned). The owner's
+ * variables, set while it ran, are in its `_vars` already (or in the plain Context it ran in).
+ */
+export function _exitRun(_owner: ContextOwner, ctx: Context | null, prev: Holder | null): void {
+  if (ctx !== null && ctx._owner === null) ctx._entered = false;
+  if (prev !== null) outer.pop();
   current = prev;
-  return vars;
-}
-
-/** @internal What runs in a context of its own: a Handle's callback or a Task's steps. */
-export interface ContextOwner {
-  /** The context given, or one made on demand by `getContext()`. */
-  _context: Context | null;
-  /** Without a context object: the variables it runs with (copy-on-write). */
-  _vars: Vars;
-}
-
-/**
- * @internal Enters the context `owner` runs in: the first half of Python's `owner._context.run(...)`,
- * for a Handle's callback and a Task's step. `ctx` is `owner._context` as it is now; without one,
- * a pooled scratch Context holding `owner._vars` is entered (no allocation). Returns what
- * `_exitRun` needs. A pair rather than a `run(fn)`: a callback per step costs the Task's hot path.
- */
-export function _enterRun(owner: ContextOwner, ctx: Context | null): Context | null {
-  return ctx !== null ? enterContext(ctx) : enterVars(owner._vars, owner);
-}
-
-/**
- * @internal Leaves what `_enterRun(owner, ctx)` entered (`prev` is what it returned). Without a
- * context object, the variables as they end are kept in `owner._vars`, or in the Context that
- * `getContext()` made meanwhile.
- */
-export function _exitRun(owner: ContextOwner, ctx: Context | null, prev: Context | null): void {
-  if (ctx !== null) {
-    exitContext(ctx, prev);
-    return;
-  }
-  const vars = exitVars(prev);
-  if (owner._context !== null) owner._context._vars = vars; // getContext() was called meanwhile
-  else owner._vars = vars;
 }
 
 /** A copy of the current context. @see Python `contextvars.copy_context()` */
 export function copyContext(): Context {
-  return currentContext().copy();
+  return _contextFromVars(_currentVars());
 }
 
 const MISSING: unique symbol = Symbol('MISSING');
@@ -206,7 +185,7 @@ export class Token<T> {
   constructor(
     readonly var_: ContextVar<T>,
     /** @internal */ readonly _old: T | typeof MISSING,
-    /** @internal The identity of the context it was made in (see `contextIdentity`). */ readonly _ctx: object,
+    /** @internal What was current when it was made: a plain Context, or the task or handle that ran. */ readonly _ctx: object,
   ) {}
   /** The value before `set()`, or `Token.MISSING`. */
   get oldValue(): T | typeof MISSING {
@@ -234,8 +213,8 @@ export class ContextVar<T> {
    * @throws {LookupError-like Error} when there is none of these
    */
   get(dflt?: T): T {
-    const ctx = currentContext();
-    if (ctx._vars.has(this)) return ctx._vars.get(this) as T;
+    const vars = (current ?? rootContext)._vars;
+    if (vars.has(this)) return vars.get(this) as T;
     if (arguments.length > 0) return dflt as T;
     if (this.#default !== null) return this.#default.value;
     throw new RangeError(`ContextVar '${this.name}' has no value`);
@@ -243,12 +222,12 @@ export class ContextVar<T> {
 
   /** Sets the value in the current context; returns a token for `reset()`. */
   set(value: T): Token<T> {
-    const ctx = currentContext();
-    const old = ctx._vars.has(this) ? (ctx._vars.get(this) as T) : MISSING;
-    const vars = new Map(ctx._vars);
+    const h = current ?? rootContext;
+    const old = h._vars.has(this) ? (h._vars.get(this) as T) : MISSING;
+    const vars = new Map(h._vars);
     vars.set(this, value);
-    ctx._vars = vars;
-    return new Token(this, old, contextIdentity(ctx));
+    h._vars = vars;
+    return new Token(this, old, h);
   }
 
   /** Restores the value the variable had before the `set()` that made `token`. */
@@ -256,12 +235,12 @@ export class ContextVar<T> {
     if (!(token instanceof Token)) throw new TypeError(`expected an instance of Token, got ${describe(token)}`);
     if (token._used) throw new RuntimeError('Token has already been used once');
     if (token.var_ !== this) throw new RangeError('Token was created by a different ContextVar');
-    const ctx = currentContext();
-    if (token._ctx !== contextIdentity(ctx)) throw new RangeError('Token was created in a different Context');
-    const vars = new Map(ctx._vars);
+    const h = current ?? rootContext;
+    if (token._ctx !== h) throw new RangeError('Token was created in a different Context');
+    const vars = new Map(h._vars);
     if (token._old === MISSING) vars.delete(this);
     else vars.set(this, token._old);
-    ctx._vars = vars;
+    h._vars = vars;
     token._used = true;
   }
 

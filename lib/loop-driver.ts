@@ -11,7 +11,7 @@
 // Invariants: at most one Node timer per loop; a wake-up is delivered at most once per wait; the
 // scheduler (base-events.ts) calls `_wake()` whenever it adds work that an idle loop must see.
 import { VirtualClock, type Clock } from './clock';
-import { _getRunningLoop, type AbstractEventLoop, type Timer } from './events';
+import { _getRunningLoop, _setRunningLoop, type AbstractEventLoop, type Timer } from './events';
 import { DeadlockError, KeyboardInterrupt, RuntimeError, _asThrown } from './exceptions';
 import { iscoroutine, isFuture, wrapPromise, _expectedError, _isThenable, type Awaitable, type Coroutine, type Future } from './futures';
 import type { TimerHeap } from './internal/heap';
@@ -48,10 +48,14 @@ export interface DrivenLoop extends AbstractEventLoop {
   readonly _scheduled: TimerHeap<Timer>;
   /** Pending outside sources (wrapped Promises, watched sockets) that may wake the loop. */
   readonly _external: number;
-  /** One iteration, as the running loop. */
-  _runOnceAsCurrent(): void;
+  /** One iteration (the driver has made the loop the running one). */
+  _runOnce(): void;
+  /** Up to `max` iterations while the next is due at once and the loop is not stopping; returns how many ran. */
+  _runIterations(max: number): number;
   /** Seconds until the loop has work: 0 now (or when stopping), Infinity if nothing is scheduled. */
   _nextTimeout(): number;
+  /** The ready queue: while it is not empty, the next iteration is due at once. */
+  readonly _ready: { readonly length: number };
 }
 
 /** The deadlock report: which tasks are stuck, and on what. */
@@ -94,7 +98,6 @@ export class LoopDriver {
   #nodeTimer: NodeJS.Timeout | undefined;
   /** When the armed Node timer fires (performance.now() ms), or -1 when none is armed. */
   #nodeTimerAt = -1;
-  #iterations = 0;
   /**
    * @internal `waitAllTasksBlocked`'s waiters, smallest cushion first, equal cushions in call order.
    * Almost always empty: an idle point checks its length, nothing else costs anything.
@@ -242,24 +245,50 @@ export class LoopDriver {
     const loop = this.#loop;
     let slice = performance.now();
     for (;;) {
-      loop._runOnceAsCurrent();
-      if (this._stopping) {
+      const timeout = this.#spin(slice);
+      if (timeout < 0) {
         this.#checkInterrupt();
         return;
       }
-      const timeout = loop._nextTimeout();
       if (timeout > 0) {
         loop._instruments?._ioWait(false, timeout);
         if (this._blocked.length > 0) await this.#idleBlocked(timeout);
         else await this.#idle(timeout);
         loop._instruments?._ioWait(true, timeout);
-        slice = performance.now();
-        this.#checkInterrupt();
-      } else if (++this.#iterations % FAIRNESS_CHECK_EVERY === 0 && performance.now() - slice >= FAIRNESS_SLICE_MS) {
+      } else {
         await new Promise<void>((resolve) => setImmediate(resolve));
-        slice = performance.now();
-        this.#checkInterrupt();
       }
+      slice = performance.now();
+      this.#checkInterrupt();
+    }
+  }
+
+  /**
+   * One synchronous stretch of iterations, with the loop as the running loop (`getRunningLoop()`)
+   * throughout, as Python's `run_forever` sets it once: until the loop stops (returns -1), has
+   * nothing to do for a while (returns the seconds until it has, > 0), or Node is due a turn
+   * (returns 0: the fairness slice that started at `slice` is used up). A plain method, so that the
+   * optimiser compiles the hot loop as a whole rather than on-stack inside the async `#run`.
+   */
+  #spin(slice: number): number {
+    const loop = this.#loop;
+    const prev = _setRunningLoop(loop);
+    let check = FAIRNESS_CHECK_EVERY; // iterations until the next look at the clock
+    try {
+      for (;;) {
+        check -= loop._runIterations(check);
+        if (this._stopping) return -1;
+        if (loop._ready.length === 0) {
+          const timeout = loop._nextTimeout();
+          if (timeout > 0) return timeout;
+        }
+        if (check === 0) {
+          if (performance.now() - slice >= FAIRNESS_SLICE_MS) return 0;
+          check = FAIRNESS_CHECK_EVERY;
+        }
+      }
+    } finally {
+      _setRunningLoop(prev);
     }
   }
 
@@ -271,33 +300,49 @@ export class LoopDriver {
    */
   #runForeverSync(): void {
     this.#start();
+    const loop = this.#loop;
+    let prev = _setRunningLoop(loop); // the running loop while iterations run (see #run)
+    let set = true;
     try {
-      const loop = this.#loop;
       for (;;) {
-        loop._runOnceAsCurrent();
+        loop._runOnce();
         if (this._stopping) return;
         const timeout = loop._nextTimeout();
-        // Nothing outside can arrive while the thread runs the loop: waiters wake at once, before a jump.
-        if (timeout > 0 && this._blocked.length > 0) {
-          this.#wakeBlocked();
-          continue;
-        }
-        // With autojump off only a callback could advance the clock, and none is ready.
-        if (timeout === Infinity || (timeout > 0 && loop._clock.autojump === false)) {
-          if (loop._external > 0) {
-            throw new RuntimeError('runSync() cannot wait for a Promise or I/O: the program awaits something outside the loop; use run() instead');
-          }
-          throw deadlockError(loop);
-        }
         if (timeout > 0) {
-          loop._instruments?._ioWait(false, timeout);
-          this.#waitSync(timeout);
-          loop._instruments?._ioWait(true, timeout);
+          set = false;
+          _setRunningLoop(prev);
+          this.#idleSync(timeout);
+          prev = _setRunningLoop(loop);
+          set = true;
         }
       }
     } finally {
+      if (set) _setRunningLoop(prev);
       this.#end();
     }
+  }
+
+  /**
+   * `runForever`, blocking: nothing is ready for `timeout` (> 0) seconds. Wakes `waitAllTasksBlocked`
+   * waiters, else blocks the thread until the next timer (or jumps a virtual clock to it).
+   */
+  #idleSync(timeout: number): void {
+    const loop = this.#loop;
+    // Nothing outside can arrive while the thread runs the loop: waiters wake at once, before a jump.
+    if (this._blocked.length > 0) {
+      this.#wakeBlocked();
+      return;
+    }
+    // With autojump off only a callback could advance the clock, and none is ready.
+    if (timeout === Infinity || loop._clock.autojump === false) {
+      if (loop._external > 0) {
+        throw new RuntimeError('runSync() cannot wait for a Promise or I/O: the program awaits something outside the loop; use run() instead');
+      }
+      throw deadlockError(loop);
+    }
+    loop._instruments?._ioWait(false, timeout);
+    this.#waitSync(timeout);
+    loop._instruments?._ioWait(true, timeout);
   }
 
   /** @internal Ends the current idle wait, if the loop is waiting. */

@@ -268,29 +268,27 @@ export class Task<out T> extends Future<T> implements Runnable {
 
   /** @internal Run by the loop: the first step, a step after a bare `yield`, or a wake-up (Python `__wakeup`). */
   _run(): void {
+    // One `_step` call site: the optimiser inlines a step into the loop's iteration only once.
     const w = this._futWaiter;
-    if (w !== null) {
-      if (w._callbacks === FutureState.FINISHED && w._exception === null) {
-        this._step(undefined, w._result);
-        return;
-      }
-      let value: unknown;
-      try {
-        value = w.result();
-      } catch (e) {
-        this._step(toError(e), undefined);
-        return;
-      }
-      this._step(undefined, value);
-      return;
-    }
-    const x = this._x;
     let exc: Error | undefined;
-    if (x !== null && x.stepExc !== null) {
-      exc = x.stepExc;
-      x.stepExc = null;
+    let value: unknown;
+    if (w !== null) {
+      if (w._callbacks === FutureState.FINISHED && w._exception === null) value = w._result;
+      else {
+        try {
+          value = w.result();
+        } catch (e) {
+          exc = toError(e);
+        }
+      }
+    } else {
+      const x = this._x;
+      if (x !== null && x.stepExc !== null) {
+        exc = x.stepExc;
+        x.stepExc = null;
+      }
     }
-    this._step(exc, undefined);
+    this._step(exc, value);
   }
 
   /** @internal Python `Task.__step`. */
@@ -301,7 +299,12 @@ export class Task<out T> extends Future<T> implements Runnable {
       if (!(exc instanceof CancelledError)) exc = this._makeCancelledError();
       x.mustCancel = false;
     }
-    if (this._futWaiter instanceof Task) chainEpoch++; // a link of an await chain breaks
+    if (x !== null && x.root !== null) {
+      // It waited on a task (driveTask records the chain root then): a link of an await chain
+      // breaks. Tested by the root, not by `instanceof Task`, which walks a Future's prototype chain.
+      chainEpoch++;
+      x.root = null;
+    }
     this._futWaiter = null;
     const loop = this._loop;
     const prevTask = loop._currentTask;

@@ -306,6 +306,40 @@ describe('per-task contexts', () => {
     expect(seen).toEqual(['in callback', 'cannot enter context: the context is already entered', 'in callback']);
   });
 
+  test('an eager child step runs inside its creator step: the creator context is still entered, and a view of it is live', () => {
+    // Python 3.12: parent.get_context().run(...) in the eager child raises "is already entered".
+    // The creator is a plain task (no context given), so its context is a view made on demand.
+    const v = new ContextVar<string>('v', { default: 'unset' });
+    const log: unknown[] = [];
+    function* creator(): Coroutine {
+      const parent = currentTask()!;
+      v.set('parent');
+      function* child(): Coroutine {
+        log.push(v.get());
+        try {
+          parent.getContext().run(() => v.get());
+        } catch (e) {
+          log.push((e as Error).message);
+        }
+        v.set('child');
+        log.push(parent.getContext().get(v));
+      }
+      const t = eagerTaskFactory(getRunningLoop(), child());
+      log.push(t.done(), v.get());
+      v.set('parent 2');
+      log.push(parent.getContext().get(v));
+      yield* sleep(0);
+      log.push(parent.getContext().get(v), v.get());
+    }
+    function* main(): Coroutine {
+      const t = createTask(creator());
+      yield* t;
+      log.push(t.getContext().run(() => v.get()));
+    }
+    runVirtual(main());
+    expect(log).toEqual(['parent', 'cannot enter context: the context is already entered', 'parent', true, 'parent', 'parent 2', 'parent 2', 'parent 2', 'parent 2']);
+  });
+
   test('TaskGroup children run in copies of the creator context at createTask; their writes stay in them', () => {
     const v = new ContextVar<string>('v', { default: 'unset' });
     const log: string[] = [];
