@@ -183,7 +183,7 @@ export class Queue<T> {
       throw new QueueEmpty('queue is empty');
     }
     const item = this._get();
-    this._wakeupNext(this._putters);
+    if (this._putters.length > 0) this._wakeupNext(this._putters); // no call when nobody waits to put (a get's hot path)
     return item;
   }
 
