@@ -20,6 +20,10 @@
 //   (a queued write, nextTicks and callbacks per message). End of stream and errors still take
 //   Node's own `onread`, so 'end', 'error' and 'close' come as before, and `end()` still sends
 //   close_notify after every write. Where the binding is refused, `write()`/'data' are used.
+// - On the direct path the ciphertext also skips JSStreamSocket's doWrite (which finishes each write
+//   one setImmediate later): the JSStream's `onwrite` hands the records to the owner, and the write
+//   is finished as soon as the owner has passed them to the plain transport, so a cleartext write
+//   is complete when the owner's flush returns.
 import { Duplex } from 'node:stream';
 import { connect, TLSSocket, type SecureContext } from 'node:tls';
 import { osError } from './oserrors';
@@ -52,6 +56,27 @@ export interface EngineOptions {
   servername: string | undefined;
   alpn: string[] | undefined;
 }
+
+/** The JSStream (C++) under a TLSWrap: Node's engine writes ciphertext by calling its `onwrite`. */
+interface JSStreamHandle {
+  onwrite: (this: JSStreamHandle, req: object, bufs: Buffer[]) => number;
+  finishWrite(req: object, status: number): void;
+}
+
+/** JSStreamSocket, the JS side of a JSStream (the subset used here; its symbols are looked up by name). */
+interface JSStreamSocketLike {
+  _handle: JSStreamHandle | null;
+  finishWrite(handle: JSStreamHandle, status: number): void;
+  [key: symbol]: unknown;
+}
+
+/** A TLSWrap's links to what it wraps (set by TLSSocket's _wrapHandle). */
+interface TLSHandleParents {
+  _parent?: JSStreamHandle;
+  _parentWrap?: JSStreamSocketLike;
+}
+
+function noop(): void { /* the write is finished by its last chunk's callback */ }
 
 /** The C++ TLSWrap under a TLSSocket (the subset used here). */
 interface TLSHandle {
@@ -175,6 +200,7 @@ export class TLSEngine {
         return nodeOnread.call(handle, data);
       };
       this.#handle = handle;
+      this.#directCiphertext(handle as unknown as TLSHandleParents, owner);
     } else {
       tls.on('data', (chunk: Buffer) => { owner._cleartext(chunk); });
     }
@@ -245,6 +271,34 @@ export class TLSEngine {
     this.#queuedSize = 0;
     this.#endPending = false;
     this._tls.destroy();
+  }
+
+  /**
+   * Ciphertext straight from the JSStream to the owner: JSStreamSocket's doWrite hands it to the
+   * BIO's write() through cork/write/uncork and two closures, then finishes the write one
+   * setImmediate later. Here the chunks (Node's own copies) go to the owner at once and the write
+   * is finished (JSStreamSocket.finishWrite, which also runs a shutdown waiting for it) as soon as
+   * the owner has handed them to the plain transport, outside of any call into the engine: the
+   * cleartext write completes then too. While JSStreamSocket closes, its own doWrite runs.
+   */
+  #directCiphertext(handle: TLSHandleParents, owner: EngineOwner): void {
+    const js = handle._parent;
+    const wrap = handle._parentWrap;
+    if (js === undefined || wrap === undefined || typeof js.onwrite !== 'function' || typeof js.finishWrite !== 'function' || typeof wrap.finishWrite !== 'function') return;
+    const symbols = Object.getOwnPropertySymbols(wrap);
+    const current = symbols.find((s) => s.description === 'kCurrentWriteRequest');
+    const closing = symbols.find((s) => s.description === 'kPendingClose');
+    if (current === undefined || closing === undefined || wrap[current] !== null) return;
+    const nodeOnwrite = js.onwrite;
+    const finish = (): void => { wrap.finishWrite(js, 0); };
+    js.onwrite = function (req, bufs) {
+      if (wrap[closing] === true || wrap._handle === null || bufs.length === 0) return nodeOnwrite.call(this, req, bufs);
+      wrap[current] = req;
+      const last = bufs.length - 1;
+      for (let i = 0; i < last; i++) owner._ciphertext(bufs[i], noop);
+      owner._ciphertext(bufs[last], finish);
+      return 0;
+    };
   }
 
   #issue(data: Uint8Array): void {
