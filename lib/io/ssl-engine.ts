@@ -20,10 +20,14 @@
 //   (a queued write, nextTicks and callbacks per message). End of stream and errors still take
 //   Node's own `onread`, so 'end', 'error' and 'close' come as before, and `end()` still sends
 //   close_notify after every write. Where the binding is refused, `write()`/'data' are used.
+//   Node decrypts into one buffer shared by every engine (`useUserBuffer`, as net.Socket's `onread`
+//   option does) and `onread` copies each record out into a pooled Buffer: no ArrayBuffer per record.
 // - On the direct path the ciphertext also skips JSStreamSocket's doWrite (which finishes each write
 //   one setImmediate later): the JSStream's `onwrite` hands the records to the owner, and the write
 //   is finished as soon as the owner has passed them to the plain transport, so a cleartext write
 //   is complete when the owner's flush returns.
+// Node's global `Buffer` is a getter: every use on the read path would call it.
+import { Buffer } from 'node:buffer';
 import { Duplex } from 'node:stream';
 import { connect, TLSSocket, type SecureContext } from 'node:tls';
 import { osError } from './oserrors';
@@ -82,7 +86,15 @@ function noop(): void { /* the write is finished by its last chunk's callback */
 interface TLSHandle {
   onread: (this: TLSHandle, data: ArrayBuffer | undefined) => unknown;
   writeBuffer(req: WriteReq, data: Uint8Array): number;
+  /** Node decrypts into this buffer and calls `onread` with no ArrayBuffer (net.Socket's `onread: { buffer }`). */
+  useUserBuffer?(buf: Uint8Array): void;
 }
+
+/**
+ * Where every direct engine's TLSWrap decrypts (Node reads 16 KiB records at most per call): one
+ * buffer for all, as `onread` copies what it was given out of it before anything else can run.
+ */
+let clearBuffer: Buffer | null = null;
 
 type Done = (err?: Error | null) => void;
 
@@ -190,10 +202,22 @@ export class TLSEngine {
     if (_direct.enabled && streamWrap !== null && handle !== null && typeof handle.writeBuffer === 'function') {
       const { streamBaseState: state, kReadBytesOrError, kArrayBufferOffset } = streamWrap;
       const nodeOnread = handle.onread;
+      // Node's own reads allocate an ArrayBuffer per record; into one shared buffer, a pooled copy is cheaper.
+      let shared: Buffer | null = null;
+      if (typeof handle.useUserBuffer === 'function') {
+        shared = clearBuffer ??= Buffer.allocUnsafeSlow(16 * 1024);
+        handle.useUserBuffer(shared);
+      }
       handle.onread = (data) => {
         const n = state[kReadBytesOrError];
-        if (n > 0 && data !== undefined) {
-          owner._cleartext(Buffer.from(data, state[kArrayBufferOffset], n));
+        if (n > 0) {
+          if (data !== undefined) {
+            owner._cleartext(Buffer.from(data, state[kArrayBufferOffset], n));
+          } else if (shared !== null) {
+            const chunk = Buffer.allocUnsafe(n);
+            chunk.set(n === shared.length ? shared : new Uint8Array(shared.buffer, shared.byteOffset, n));
+            owner._cleartext(chunk);
+          }
           return undefined;
         }
         // End of stream and read errors: Node's own path ('end', or 'error' and 'close').
