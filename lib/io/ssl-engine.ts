@@ -82,6 +82,18 @@ interface TLSHandleParents {
 
 function noop(): void { /* the write is finished by its last chunk's callback */ }
 
+/** A request object of Node's: `getAsyncId()` is -1 once no C++ request is attached (Node let it go). */
+interface AsyncRequest {
+  getAsyncId(): number;
+}
+
+/** A write request without `oncomplete`: Node finishes it without calling into JS. */
+function quietWriteReq(sw: NonNullable<typeof streamWrap>, handle: TLSHandle): WriteReq {
+  const r = new sw.WriteWrap();
+  r.handle = handle as unknown as StreamHandle;
+  return r;
+}
+
 /** The C++ TLSWrap under a TLSSocket (the subset used here). */
 interface TLSHandle {
   onread: (this: TLSHandle, data: ArrayBuffer | undefined) => unknown;
@@ -171,6 +183,14 @@ export class TLSEngine {
   #queuedSize = 0;
   #endPending = false;
   #req: WriteReq | null = null;
+  /**
+   * Ciphertext writes are finished by the owner's flush (#directCiphertext): a cleartext write is
+   * then seen done from there (#settle), and its request has no `oncomplete` (Node calls into JS
+   * only for a request that has one) unless something waits behind it (#arm).
+   */
+  #settles = false;
+  /** The request in flight has an `oncomplete`. */
+  #armed = false;
   /** JSStreamSocket's feeding function, once looked up. */
   #ondata: ((chunk: Buffer) => void) | null = null;
 
@@ -262,6 +282,7 @@ export class TLSEngine {
     if (this.#inFlight || this.#queued.length !== 0) {
       this.#queued.push(Buffer.from(data));
       this.#queuedSize += data.length;
+      if (this.#inFlight) this.#arm();
       return;
     }
     this.#issue(data);
@@ -314,7 +335,11 @@ export class TLSEngine {
     const closing = symbols.find((s) => s.description === 'kPendingClose');
     if (current === undefined || closing === undefined || wrap[current] !== null) return;
     const nodeOnwrite = js.onwrite;
-    const finish = (): void => { wrap.finishWrite(js, 0); };
+    const finish = (): void => {
+      wrap.finishWrite(js, 0);
+      this.#settle();
+    };
+    this.#settles = true;
     js.onwrite = function (req, bufs) {
       if (wrap[closing] === true || wrap._handle === null || bufs.length === 0) return nodeOnwrite.call(this, req, bufs);
       wrap[current] = req;
@@ -332,21 +357,42 @@ export class TLSEngine {
       this._tls.write(data instanceof Buffer ? data : Buffer.from(data), this.#afterWrite);
       return;
     }
-    const req = this.#req ??= newWriteReq(streamWrap, handle as unknown as StreamHandle, (status) => {
-      this.#afterWrite(status < 0 ? osError(uvCode(status)) : null);
-    });
-    req.buffer = data;
+    // Node's engine encrypts the data during the call (or copies what it cannot encrypt yet): the request need not hold it.
+    const req = this.#req ??= this.#settles ? quietWriteReq(streamWrap, handle) : newWriteReq(streamWrap, handle as unknown as StreamHandle, this.#onComplete);
     const err = handle.writeBuffer(req, data);
     if (err !== 0) {
-      req.buffer = null;
       this.#inFlight = false;
       this._error ??= osError(uvCode(err));
       this.#owner._engineChanged();
     } else if (streamWrap.streamBaseState[streamWrap.kLastWriteWasAsync] === 0) {
-      req.buffer = null;
       this.#inFlight = false;
     }
   }
+
+  /** After a ciphertext write is finished: whether Node is done with the cleartext write (its request is let go). */
+  #settle(): void {
+    if (!this.#inFlight || this.#armed) return;
+    const req = this.#req as unknown as AsyncRequest | null;
+    if (req === null || req.getAsyncId() !== -1) return;
+    this.#inFlight = false;
+    if (this.#queued.length !== 0 || this.#endPending) this.#owner._engineChanged();
+  }
+
+  /** Something waits behind the write in flight: Node is to call back when it is done (a fresh quiet request follows). */
+  #arm(): void {
+    const req = this.#req;
+    if (!this.#settles || this.#armed || req === null) return;
+    this.#armed = true;
+    req.oncomplete = this.#onComplete;
+  }
+
+  readonly #onComplete = (status: number): void => {
+    if (this.#armed) {
+      this.#armed = false;
+      this.#req = null;
+    }
+    this.#afterWrite(status < 0 ? osError(uvCode(status)) : null);
+  };
 
   readonly #afterWrite = (err?: Error | null): void => {
     this.#inFlight = false;
