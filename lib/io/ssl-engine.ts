@@ -279,6 +279,7 @@ export class TLSEngine {
 
   /** @internal Cleartext to encrypt: in now (ciphertext comes out during the call), or queued behind the write in flight. */
   _write(data: Uint8Array): void {
+    if (this.#inFlight) this.#settle(); // Node may have let it go since (an armed request would have said so)
     if (this.#inFlight || this.#queued.length !== 0) {
       this.#queued.push(Buffer.from(data));
       this.#queuedSize += data.length;
@@ -290,6 +291,7 @@ export class TLSEngine {
 
   /** @internal The queued cleartext goes in as one write once the write in flight is done; then a pending end. */
   _pump(): void {
+    if (this.#inFlight) this.#settle();
     if (this.#inFlight) return;
     const q = this.#queued;
     if (q.length !== 0) {
@@ -324,7 +326,9 @@ export class TLSEngine {
    * setImmediate later. Here the chunks (Node's own copies) go to the owner at once and the write
    * is finished (JSStreamSocket.finishWrite, which also runs a shutdown waiting for it) as soon as
    * the owner has handed them to the plain transport, outside of any call into the engine: the
-   * cleartext write completes then too. While JSStreamSocket closes, its own doWrite runs.
+   * cleartext write completes then too. While JSStreamSocket closes, its own doWrite runs. A
+   * client's ClientHello is already in flight through doWrite (tls.connect starts at once): it
+   * finishes Node's way, and as Node writes to the JSStream one write at a time, the next comes here.
    */
   #directCiphertext(handle: TLSHandleParents, owner: EngineOwner): void {
     const js = handle._parent;
@@ -333,7 +337,7 @@ export class TLSEngine {
     const symbols = Object.getOwnPropertySymbols(wrap);
     const current = symbols.find((s) => s.description === 'kCurrentWriteRequest');
     const closing = symbols.find((s) => s.description === 'kPendingClose');
-    if (current === undefined || closing === undefined || wrap[current] !== null) return;
+    if (current === undefined || closing === undefined) return;
     const nodeOnwrite = js.onwrite;
     const finish = (): void => {
       wrap.finishWrite(js, 0);
