@@ -65,6 +65,8 @@ export interface EngineOptions {
 interface JSStreamHandle {
   onwrite: (this: JSStreamHandle, req: object, bufs: Buffer[]) => number;
   finishWrite(req: object, status: number): void;
+  /** Node's engine decrypts `chunk` now (what JSStreamSocket calls on each 'data'). */
+  readBuffer(chunk: Uint8Array): void;
 }
 
 /** JSStreamSocket, the JS side of a JSStream (the subset used here; its symbols are looked up by name). */
@@ -193,6 +195,8 @@ export class TLSEngine {
   #armed = false;
   /** JSStreamSocket's feeding function, once looked up. */
   #ondata: ((chunk: Buffer) => void) | null = null;
+  /** The JSStreamSocket under the TLSSocket, once its JSStream is driven directly (#directCiphertext). */
+  #jsWrap: JSStreamSocketLike | null = null;
 
   constructor(owner: EngineOwner, opts: EngineOptions) {
     this.#owner = owner;
@@ -267,6 +271,12 @@ export class TLSEngine {
 
   /** @internal Ciphertext from the peer: decrypted now (cleartext and answers come out during the call). */
   _feed(chunk: Buffer): void {
+    const wrap = this.#jsWrap;
+    if (wrap !== null) {
+      // What JSStreamSocket's 'data' listener does, without its checks for strings and object mode.
+      wrap._handle?.readBuffer(chunk);
+      return;
+    }
     const ondata = this.#ondata ??= this.#bio._onData();
     if (ondata !== null) ondata(chunk);
     else this.#bio.emit('data', chunk);
@@ -344,6 +354,7 @@ export class TLSEngine {
       this.#settle();
     };
     this.#settles = true;
+    this.#jsWrap = wrap;
     js.onwrite = function (req, bufs) {
       if (wrap[closing] === true || wrap._handle === null || bufs.length === 0) return nodeOnwrite.call(this, req, bufs);
       wrap[current] = req;
