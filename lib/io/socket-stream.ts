@@ -154,9 +154,11 @@ export class SocketStream {
     const { streamBaseState: state, kReadBytesOrError, kArrayBufferOffset } = streamWrap;
     const nodeOnread = handle.onread;
     // Node's own reads allocate 64 KiB and an ArrayBuffer per read; into one shared buffer, a pooled copy is cheaper.
-    let shared: Buffer | null = null;
+    // (Its ArrayBuffer is taken once: `.buffer` is a call into V8's runtime.)
+    let area: ArrayBuffer | null = null;
     if (typeof handle.useUserBuffer === 'function') {
-      shared = readBuffer ??= Buffer.allocUnsafeSlow(READ_SIZE);
+      const shared = readBuffer ??= Buffer.allocUnsafeSlow(READ_SIZE);
+      area = shared.buffer as ArrayBuffer;
       handle.useUserBuffer(shared);
     }
     handle.onread = (data) => {
@@ -164,9 +166,9 @@ export class SocketStream {
       if (n > 0) {
         if (data !== undefined) {
           this.#received(Buffer.from(data, state[kArrayBufferOffset], n));
-        } else if (shared !== null) {
+        } else if (area !== null) {
           const chunk = Buffer.allocUnsafe(n);
-          chunk.set(n === shared.length ? shared : new Uint8Array(shared.buffer, shared.byteOffset, n));
+          chunk.set(new Uint8Array(area, 0, n));
           this.#received(chunk);
         }
         return undefined;

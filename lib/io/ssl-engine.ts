@@ -227,9 +227,11 @@ export class TLSEngine {
       const { streamBaseState: state, kReadBytesOrError, kArrayBufferOffset } = streamWrap;
       const nodeOnread = handle.onread;
       // Node's own reads allocate an ArrayBuffer per record; into one shared buffer, a pooled copy is cheaper.
-      let shared: Buffer | null = null;
+      // (Its ArrayBuffer is taken once: `.buffer` is a call into V8's runtime.)
+      let area: ArrayBuffer | null = null;
       if (typeof handle.useUserBuffer === 'function') {
-        shared = clearBuffer ??= Buffer.allocUnsafeSlow(16 * 1024);
+        const shared = clearBuffer ??= Buffer.allocUnsafeSlow(16 * 1024);
+        area = shared.buffer as ArrayBuffer;
         handle.useUserBuffer(shared);
       }
       handle.onread = (data) => {
@@ -237,9 +239,9 @@ export class TLSEngine {
         if (n > 0) {
           if (data !== undefined) {
             owner._cleartext(Buffer.from(data, state[kArrayBufferOffset], n));
-          } else if (shared !== null) {
+          } else if (area !== null) {
             const chunk = Buffer.allocUnsafe(n);
-            chunk.set(n === shared.length ? shared : new Uint8Array(shared.buffer, shared.byteOffset, n));
+            chunk.set(new Uint8Array(area, 0, n));
             owner._cleartext(chunk);
           }
           return undefined;
