@@ -64,6 +64,8 @@ export interface EngineOptions {
 /** The JSStream (C++) under a TLSWrap: Node's engine writes ciphertext by calling its `onwrite`. */
 interface JSStreamHandle {
   onwrite: (this: JSStreamHandle, req: object, bufs: Buffer[]) => number;
+  onshutdown: (this: JSStreamHandle, req: object) => number;
+  close: (this: JSStreamHandle, cb: () => void) => void;
   finishWrite(req: object, status: number): void;
   /** Node's engine decrypts `chunk` now (what JSStreamSocket calls on each 'data'). */
   readBuffer(chunk: Uint8Array): void;
@@ -195,8 +197,13 @@ export class TLSEngine {
   #armed = false;
   /** JSStreamSocket's feeding function, once looked up. */
   #ondata: ((chunk: Buffer) => void) | null = null;
-  /** The JSStreamSocket under the TLSSocket, once its JSStream is driven directly (#directCiphertext). */
+  /** The JSStream under the TLSSocket and its JSStreamSocket, once it is driven directly (#directCiphertext). */
+  #js: JSStreamHandle | null = null;
   #jsWrap: JSStreamSocketLike | null = null;
+  /** Its write in flight, while JSStreamSocket need not know of it. */
+  #jsPending: object | null = null;
+  /** Node asked the JSStream to shut down or close: JSStreamSocket keeps the write in flight. */
+  #jsExposed = false;
 
   constructor(owner: EngineOwner, opts: EngineOptions) {
     this.#owner = owner;
@@ -273,10 +280,10 @@ export class TLSEngine {
 
   /** @internal Ciphertext from the peer: decrypted now (cleartext and answers come out during the call). */
   _feed(chunk: Buffer): void {
-    const wrap = this.#jsWrap;
-    if (wrap !== null) {
-      // What JSStreamSocket's 'data' listener does, without its checks for strings and object mode.
-      wrap._handle?.readBuffer(chunk);
+    const js = this.#js;
+    if (js !== null) {
+      // What JSStreamSocket's 'data' listener does (without its checks for strings and object mode), while it has its handle.
+      if (!this.#jsExposed || this.#jsWrap?._handle != null) js.readBuffer(chunk);
       return;
     }
     const ondata = this.#ondata ??= this.#bio._onData();
@@ -345,27 +352,59 @@ export class TLSEngine {
   #directCiphertext(handle: TLSHandleParents, owner: EngineOwner): void {
     const js = handle._parent;
     const wrap = handle._parentWrap;
-    if (js === undefined || wrap === undefined || typeof js.onwrite !== 'function' || typeof js.finishWrite !== 'function' || typeof wrap.finishWrite !== 'function') return;
+    if (js === undefined || wrap === undefined || typeof js.onwrite !== 'function' || typeof js.finishWrite !== 'function' || typeof js.readBuffer !== 'function') return;
+    const nodeOnwrite = js.onwrite;
+    const nodeOnshutdown = js.onshutdown;
+    const nodeClose = js.close;
+    if (typeof wrap.finishWrite !== 'function' || typeof nodeOnshutdown !== 'function' || typeof nodeClose !== 'function') return;
     const symbols = Object.getOwnPropertySymbols(wrap);
     const current = symbols.find((s) => s.description === 'kCurrentWriteRequest');
     const closing = symbols.find((s) => s.description === 'kPendingClose');
     if (current === undefined || closing === undefined) return;
-    const nodeOnwrite = js.onwrite;
+    // The write in flight is kept here until Node asks the JSStream to shut down or close; from then
+    // on in JSStreamSocket's own field, where its doShutdown waits for it and its doClose cancels it.
+    const expose = (): void => {
+      if (this.#jsExposed) return;
+      this.#jsExposed = true;
+      if (this.#jsPending !== null) wrap[current] = this.#jsPending;
+      this.#jsPending = null;
+    };
+    js.onshutdown = function (req) {
+      expose();
+      return nodeOnshutdown.call(this, req);
+    };
+    js.close = function (cb) {
+      expose();
+      nodeClose.call(this, cb);
+    };
     const finish = (): void => {
-      wrap.finishWrite(js, 0);
+      const req = this.#jsPending;
+      if (req !== null) {
+        this.#jsPending = null;
+        js.finishWrite(req, 0);
+      } else if (this.#jsExposed) {
+        wrap.finishWrite(js, 0);
+      }
       this.#settle();
     };
     this.#settles = true;
+    this.#js = js;
     this.#jsWrap = wrap;
-    js.onwrite = function (req, bufs) {
-      if (wrap[closing] === true || wrap._handle === null || bufs.length === 0) return nodeOnwrite.call(this, req, bufs);
-      wrap[current] = req;
+    js.onwrite = (req, bufs) => {
+      if (bufs.length === 0) return nodeOnwrite.call(js, req, bufs);
+      if (!this.#jsExposed) {
+        this.#jsPending = req;
+      } else {
+        if (wrap[closing] === true || wrap._handle === null) return nodeOnwrite.call(js, req, bufs);
+        wrap[current] = req;
+      }
       const last = bufs.length - 1;
       for (let i = 0; i < last; i++) owner._ciphertext(bufs[i], noop);
       owner._ciphertext(bufs[last], finish);
       return 0;
     };
   }
+
 
   #issue(data: Uint8Array): void {
     const handle = this.#handle;
