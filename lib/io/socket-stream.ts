@@ -15,6 +15,7 @@
 // still go through Node's own `onread`, so 'end', 'error' and 'close' arrive as before, and
 // net.Socket's end()/destroy() still come after every write (libuv orders a shutdown behind the
 // queued writes). Where `process.binding('stream_wrap')` is refused, 'data' events are used.
+// Reads go into one buffer shared by every connection and are copied out into pooled Buffers.
 //
 // Node's global `Buffer` is a getter: every use on the read and write paths would call it.
 import { Buffer } from 'node:buffer';
@@ -34,6 +35,14 @@ export const SEND_BUFFER_SIZE = 256 * 1024;
 const RECV_BUFFER_SIZE = 256 * 1024;
 
 const streamWrap = loadBinding('stream_wrap');
+
+/** The most one read takes from the kernel (what libuv asks Node for). */
+const READ_SIZE = 64 * 1024;
+/**
+ * Where every direct connection's handle reads (`useUserBuffer`, as net.Socket's `onread` option
+ * does): one buffer for all, as `onread` copies what it was given out of it before anything else runs.
+ */
+let readBuffer: Buffer | null = null;
 
 /** @internal The connection role of a Socket (see the file header); the Socket checks its arguments and that it is open. */
 export class SocketStream {
@@ -144,10 +153,24 @@ export class SocketStream {
     }
     const { streamBaseState: state, kReadBytesOrError, kArrayBufferOffset } = streamWrap;
     const nodeOnread = handle.onread;
+    // Node's own reads allocate 64 KiB and an ArrayBuffer per read; into one shared buffer, a pooled copy is cheaper.
+    // (Its ArrayBuffer is taken once: `.buffer` is a call into V8's runtime.)
+    let area: ArrayBuffer | null = null;
+    if (typeof handle.useUserBuffer === 'function') {
+      const shared = readBuffer ??= Buffer.allocUnsafeSlow(READ_SIZE);
+      area = shared.buffer as ArrayBuffer;
+      handle.useUserBuffer(shared);
+    }
     handle.onread = (data) => {
       const n = state[kReadBytesOrError];
-      if (n > 0 && data !== undefined) {
-        this.#received(Buffer.from(data, state[kArrayBufferOffset], n));
+      if (n > 0) {
+        if (data !== undefined) {
+          this.#received(Buffer.from(data, state[kArrayBufferOffset], n));
+        } else if (area !== null) {
+          const chunk = Buffer.allocUnsafe(n);
+          chunk.set(new Uint8Array(area, 0, n));
+          this.#received(chunk);
+        }
         return undefined;
       }
       // End of stream and read errors: Node's own path ('end', or 'error' and 'close').

@@ -20,6 +20,14 @@
 //   (a queued write, nextTicks and callbacks per message). End of stream and errors still take
 //   Node's own `onread`, so 'end', 'error' and 'close' come as before, and `end()` still sends
 //   close_notify after every write. Where the binding is refused, `write()`/'data' are used.
+//   Node decrypts into one buffer shared by every engine (`useUserBuffer`, as net.Socket's `onread`
+//   option does) and `onread` copies each record out into a pooled Buffer: no ArrayBuffer per record.
+// - On the direct path the ciphertext also skips JSStreamSocket's doWrite (which finishes each write
+//   one setImmediate later): the JSStream's `onwrite` hands the records to the owner, and the write
+//   is finished as soon as the owner has passed them to the plain transport, so a cleartext write
+//   is complete when the owner's flush returns.
+// Node's global `Buffer` is a getter: every use on the read path would call it.
+import { Buffer } from 'node:buffer';
 import { Duplex } from 'node:stream';
 import { connect, TLSSocket, type SecureContext } from 'node:tls';
 import { osError } from './oserrors';
@@ -53,11 +61,56 @@ export interface EngineOptions {
   alpn: string[] | undefined;
 }
 
+/** The JSStream (C++) under a TLSWrap: Node's engine writes ciphertext by calling its `onwrite`. */
+interface JSStreamHandle {
+  onwrite: (this: JSStreamHandle, req: object, bufs: Buffer[]) => number;
+  onshutdown: (this: JSStreamHandle, req: object) => number;
+  close: (this: JSStreamHandle, cb: () => void) => void;
+  finishWrite(req: object, status: number): void;
+  /** Node's engine decrypts `chunk` now (what JSStreamSocket calls on each 'data'). */
+  readBuffer(chunk: Uint8Array): void;
+}
+
+/** JSStreamSocket, the JS side of a JSStream (the subset used here; its symbols are looked up by name). */
+interface JSStreamSocketLike {
+  _handle: JSStreamHandle | null;
+  finishWrite(handle: JSStreamHandle, status: number): void;
+  [key: symbol]: unknown;
+}
+
+/** A TLSWrap's links to what it wraps (set by TLSSocket's _wrapHandle). */
+interface TLSHandleParents {
+  _parent?: JSStreamHandle;
+  _parentWrap?: JSStreamSocketLike;
+}
+
+function noop(): void { /* the write is finished by its last chunk's callback */ }
+
+/** A request object of Node's: `getAsyncId()` is -1 once no C++ request is attached (Node let it go). */
+interface AsyncRequest {
+  getAsyncId(): number;
+}
+
+/** A write request without `oncomplete`: Node finishes it without calling into JS. */
+function quietWriteReq(sw: NonNullable<typeof streamWrap>, handle: TLSHandle): WriteReq {
+  const r = new sw.WriteWrap();
+  r.handle = handle as unknown as StreamHandle;
+  return r;
+}
+
 /** The C++ TLSWrap under a TLSSocket (the subset used here). */
 interface TLSHandle {
   onread: (this: TLSHandle, data: ArrayBuffer | undefined) => unknown;
   writeBuffer(req: WriteReq, data: Uint8Array): number;
+  /** Node decrypts into this buffer and calls `onread` with no ArrayBuffer (net.Socket's `onread: { buffer }`). */
+  useUserBuffer?(buf: Uint8Array): void;
 }
+
+/**
+ * Where every direct engine's TLSWrap decrypts (Node reads 16 KiB records at most per call): one
+ * buffer for all, as `onread` copies what it was given out of it before anything else can run.
+ */
+let clearBuffer: Buffer | null = null;
 
 type Done = (err?: Error | null) => void;
 
@@ -134,8 +187,23 @@ export class TLSEngine {
   #queuedSize = 0;
   #endPending = false;
   #req: WriteReq | null = null;
+  /**
+   * Ciphertext writes are finished by the owner's flush (#directCiphertext): a cleartext write is
+   * then seen done from there (#settle), and its request has no `oncomplete` (Node calls into JS
+   * only for a request that has one) unless something waits behind it (#arm).
+   */
+  #settles = false;
+  /** The request in flight has an `oncomplete`. */
+  #armed = false;
   /** JSStreamSocket's feeding function, once looked up. */
   #ondata: ((chunk: Buffer) => void) | null = null;
+  /** The JSStream under the TLSSocket and its JSStreamSocket, once it is driven directly (#directCiphertext). */
+  #js: JSStreamHandle | null = null;
+  #jsWrap: JSStreamSocketLike | null = null;
+  /** Its write in flight, while JSStreamSocket need not know of it. */
+  #jsPending: object | null = null;
+  /** Node asked the JSStream to shut down or close: JSStreamSocket keeps the write in flight. */
+  #jsExposed = false;
 
   constructor(owner: EngineOwner, opts: EngineOptions) {
     this.#owner = owner;
@@ -165,16 +233,31 @@ export class TLSEngine {
     if (_direct.enabled && streamWrap !== null && handle !== null && typeof handle.writeBuffer === 'function') {
       const { streamBaseState: state, kReadBytesOrError, kArrayBufferOffset } = streamWrap;
       const nodeOnread = handle.onread;
+      // Node's own reads allocate an ArrayBuffer per record; into one shared buffer, a pooled copy is cheaper.
+      // (Its ArrayBuffer is taken once: `.buffer` is a call into V8's runtime.)
+      let area: ArrayBuffer | null = null;
+      if (typeof handle.useUserBuffer === 'function') {
+        const shared = clearBuffer ??= Buffer.allocUnsafeSlow(16 * 1024);
+        area = shared.buffer as ArrayBuffer;
+        handle.useUserBuffer(shared);
+      }
       handle.onread = (data) => {
         const n = state[kReadBytesOrError];
-        if (n > 0 && data !== undefined) {
-          owner._cleartext(Buffer.from(data, state[kArrayBufferOffset], n));
+        if (n > 0) {
+          if (data !== undefined) {
+            owner._cleartext(Buffer.from(data, state[kArrayBufferOffset], n));
+          } else if (area !== null) {
+            const chunk = Buffer.allocUnsafe(n);
+            chunk.set(new Uint8Array(area, 0, n));
+            owner._cleartext(chunk);
+          }
           return undefined;
         }
         // End of stream and read errors: Node's own path ('end', or 'error' and 'close').
         return nodeOnread.call(handle, data);
       };
       this.#handle = handle;
+      this.#directCiphertext(handle as unknown as TLSHandleParents, owner);
     } else {
       tls.on('data', (chunk: Buffer) => { owner._cleartext(chunk); });
     }
@@ -197,6 +280,12 @@ export class TLSEngine {
 
   /** @internal Ciphertext from the peer: decrypted now (cleartext and answers come out during the call). */
   _feed(chunk: Buffer): void {
+    const js = this.#js;
+    if (js !== null) {
+      // What JSStreamSocket's 'data' listener does (without its checks for strings and object mode), while it has its handle.
+      if (!this.#jsExposed || this.#jsWrap?._handle != null) js.readBuffer(chunk);
+      return;
+    }
     const ondata = this.#ondata ??= this.#bio._onData();
     if (ondata !== null) ondata(chunk);
     else this.#bio.emit('data', chunk);
@@ -209,9 +298,11 @@ export class TLSEngine {
 
   /** @internal Cleartext to encrypt: in now (ciphertext comes out during the call), or queued behind the write in flight. */
   _write(data: Uint8Array): void {
+    if (this.#inFlight) this.#settle(); // Node may have let it go since (an armed request would have said so)
     if (this.#inFlight || this.#queued.length !== 0) {
       this.#queued.push(Buffer.from(data));
       this.#queuedSize += data.length;
+      if (this.#inFlight) this.#arm();
       return;
     }
     this.#issue(data);
@@ -219,6 +310,7 @@ export class TLSEngine {
 
   /** @internal The queued cleartext goes in as one write once the write in flight is done; then a pending end. */
   _pump(): void {
+    if (this.#inFlight) this.#settle();
     if (this.#inFlight) return;
     const q = this.#queued;
     if (q.length !== 0) {
@@ -247,6 +339,73 @@ export class TLSEngine {
     this._tls.destroy();
   }
 
+  /**
+   * Ciphertext straight from the JSStream to the owner: JSStreamSocket's doWrite hands it to the
+   * BIO's write() through cork/write/uncork and two closures, then finishes the write one
+   * setImmediate later. Here the chunks (Node's own copies) go to the owner at once and the write
+   * is finished (JSStreamSocket.finishWrite, which also runs a shutdown waiting for it) as soon as
+   * the owner has handed them to the plain transport, outside of any call into the engine: the
+   * cleartext write completes then too. While JSStreamSocket closes, its own doWrite runs. A
+   * client's ClientHello is already in flight through doWrite (tls.connect starts at once): it
+   * finishes Node's way, and as Node writes to the JSStream one write at a time, the next comes here.
+   */
+  #directCiphertext(handle: TLSHandleParents, owner: EngineOwner): void {
+    const js = handle._parent;
+    const wrap = handle._parentWrap;
+    if (js === undefined || wrap === undefined || typeof js.onwrite !== 'function' || typeof js.finishWrite !== 'function' || typeof js.readBuffer !== 'function') return;
+    const nodeOnwrite = js.onwrite;
+    const nodeOnshutdown = js.onshutdown;
+    const nodeClose = js.close;
+    if (typeof wrap.finishWrite !== 'function' || typeof nodeOnshutdown !== 'function' || typeof nodeClose !== 'function') return;
+    const symbols = Object.getOwnPropertySymbols(wrap);
+    const current = symbols.find((s) => s.description === 'kCurrentWriteRequest');
+    const closing = symbols.find((s) => s.description === 'kPendingClose');
+    if (current === undefined || closing === undefined) return;
+    // The write in flight is kept here until Node asks the JSStream to shut down or close; from then
+    // on in JSStreamSocket's own field, where its doShutdown waits for it and its doClose cancels it.
+    const expose = (): void => {
+      if (this.#jsExposed) return;
+      this.#jsExposed = true;
+      if (this.#jsPending !== null) wrap[current] = this.#jsPending;
+      this.#jsPending = null;
+    };
+    js.onshutdown = function (req) {
+      expose();
+      return nodeOnshutdown.call(this, req);
+    };
+    js.close = function (cb) {
+      expose();
+      nodeClose.call(this, cb);
+    };
+    const finish = (): void => {
+      const req = this.#jsPending;
+      if (req !== null) {
+        this.#jsPending = null;
+        js.finishWrite(req, 0);
+      } else if (this.#jsExposed) {
+        wrap.finishWrite(js, 0);
+      }
+      this.#settle();
+    };
+    this.#settles = true;
+    this.#js = js;
+    this.#jsWrap = wrap;
+    js.onwrite = (req, bufs) => {
+      if (bufs.length === 0) return nodeOnwrite.call(js, req, bufs);
+      if (!this.#jsExposed) {
+        this.#jsPending = req;
+      } else {
+        if (wrap[closing] === true || wrap._handle === null) return nodeOnwrite.call(js, req, bufs);
+        wrap[current] = req;
+      }
+      const last = bufs.length - 1;
+      for (let i = 0; i < last; i++) owner._ciphertext(bufs[i], noop);
+      owner._ciphertext(bufs[last], finish);
+      return 0;
+    };
+  }
+
+
   #issue(data: Uint8Array): void {
     const handle = this.#handle;
     this.#inFlight = true;
@@ -254,21 +413,42 @@ export class TLSEngine {
       this._tls.write(data instanceof Buffer ? data : Buffer.from(data), this.#afterWrite);
       return;
     }
-    const req = this.#req ??= newWriteReq(streamWrap, handle as unknown as StreamHandle, (status) => {
-      this.#afterWrite(status < 0 ? osError(uvCode(status)) : null);
-    });
-    req.buffer = data;
+    // Node's engine encrypts the data during the call (or copies what it cannot encrypt yet): the request need not hold it.
+    const req = this.#req ??= this.#settles ? quietWriteReq(streamWrap, handle) : newWriteReq(streamWrap, handle as unknown as StreamHandle, this.#onComplete);
     const err = handle.writeBuffer(req, data);
     if (err !== 0) {
-      req.buffer = null;
       this.#inFlight = false;
       this._error ??= osError(uvCode(err));
       this.#owner._engineChanged();
     } else if (streamWrap.streamBaseState[streamWrap.kLastWriteWasAsync] === 0) {
-      req.buffer = null;
       this.#inFlight = false;
     }
   }
+
+  /** After a ciphertext write is finished: whether Node is done with the cleartext write (its request is let go). */
+  #settle(): void {
+    if (!this.#inFlight || this.#armed) return;
+    const req = this.#req as unknown as AsyncRequest | null;
+    if (req === null || req.getAsyncId() !== -1) return;
+    this.#inFlight = false;
+    if (this.#queued.length !== 0 || this.#endPending) this.#owner._engineChanged();
+  }
+
+  /** Something waits behind the write in flight: Node is to call back when it is done (a fresh quiet request follows). */
+  #arm(): void {
+    const req = this.#req;
+    if (!this.#settles || this.#armed || req === null) return;
+    this.#armed = true;
+    req.oncomplete = this.#onComplete;
+  }
+
+  readonly #onComplete = (status: number): void => {
+    if (this.#armed) {
+      this.#armed = false;
+      this.#req = null;
+    }
+    this.#afterWrite(status < 0 ? osError(uvCode(status)) : null);
+  };
 
   readonly #afterWrite = (err?: Error | null): void => {
     this.#inFlight = false;

@@ -320,8 +320,8 @@ export class SSLProtocol extends Protocol implements EngineOwner {
   }
 
   #clearOutgoing(): void {
-    this.#outgoing.clear();
     for (let done = this.#outgoingDone.popLeft(); done !== undefined; done = this.#outgoingDone.popLeft()) done();
+    this.#outgoing.clear();
     this.#outgoingSize = 0;
   }
 
@@ -548,9 +548,11 @@ export class SSLProtocol extends Protocol implements EngineOwner {
     const t = this.#transport;
     if (t === null) return;
     const outgoing = this.#outgoing;
-    if (!this.#sslWritingPaused && outgoing.length !== 0) {
+    // Telling Node a write is done may make it write more (cleartext it held back): that goes down too.
+    while (!this.#sslWritingPaused && outgoing.length !== 0 && this.#transport !== null) {
+      const n = outgoing.length;
       let data = outgoing.popLeft() as Buffer;
-      if (outgoing.length !== 0) {
+      if (n !== 1) {
         const chunks = [data];
         for (let c = outgoing.popLeft(); c !== undefined; c = outgoing.popLeft()) chunks.push(c);
         data = Buffer.concat(chunks, this.#outgoingSize);
@@ -561,7 +563,7 @@ export class SSLProtocol extends Protocol implements EngineOwner {
       if (typeof owned === 'function') owned.call(t, data);
       else t.write(data);
       const done = this.#outgoingDone;
-      for (let cb = done.popLeft(); cb !== undefined; cb = done.popLeft()) cb();
+      for (let i = 0; i < n; i++) done.popLeft()?.(); // none left if the write lost the transport
     }
     this.#controlAppWriting();
   }

@@ -42,6 +42,8 @@ export interface StreamHandle {
   readStart(): number;
   readStop(): number;
   writeBuffer(req: WriteReq, data: Uint8Array): number;
+  /** Reads go into `buf` and `onread` gets no ArrayBuffer (net.Socket's `onread: { buffer }`). */
+  useUserBuffer?(buf: Uint8Array): void;
 }
 /** @internal `process.binding('stream_wrap')`: write requests and the shared state a read or write leaves behind. */
 export interface StreamWrap {
