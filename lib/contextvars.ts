@@ -150,21 +150,17 @@ export function _currentVars(): Vars {
  * @throws {RuntimeError} "cannot enter context: the context is already entered"
  */
 export function _enterRun(owner: ContextOwner, ctx: Context | null): Holder | null {
-  const prev = current;
-  const h = ctx === null || ctx._owner === owner ? owner : enterTarget(ctx);
-  if (prev !== null) outer.push(prev);
-  current = h;
-  return prev;
+  return push(ctx === null || ctx._owner === owner ? owner : enterTarget(ctx));
 }
 
 /**
- * @internal Leaves what `_enterRun(owner, ctx)` entered (`prev` is what it returned). The owner's
- * variables, set while it ran, are in its `_vars` already (or in the plain Context it ran in).
+ * @internal Leaves what `_enterRun(owner, ctx)` entered (`prev` is what it returned, `ctx` what it
+ * was given). The owner's variables, set while it ran, are in its `_vars` already (or in the plain
+ * Context it ran in).
  */
-export function _exitRun(_owner: ContextOwner, ctx: Context | null, prev: Holder | null): void {
+export function _exitRun(ctx: Context | null, prev: Holder | null): void {
   if (ctx !== null && ctx._owner === null) ctx._entered = false;
-  if (prev !== null) outer.pop();
-  current = prev;
+  pop(prev);
 }
 
 /** A copy of the current context. @see Python `contextvars.copy_context()` */

@@ -314,7 +314,7 @@ export class Handle implements Runnable {
       if (exc instanceof FatalError) throw exc;
       this._loop.callExceptionHandler({ message: `Exception in callback ${this.toString()}`, exception: toError(exc), handle: this });
     } finally {
-      _exitRun(this, ctx, prev);
+      _exitRun(ctx, prev);
     }
   }
 

@@ -301,23 +301,18 @@ export class LoopDriver {
   #runForeverSync(): void {
     this.#start();
     const loop = this.#loop;
-    let prev = _setRunningLoop(loop); // the running loop while iterations run (see #run)
-    let set = true;
+    // The running loop throughout, as Python's run_forever sets it: while this blocks the thread,
+    // nothing else can run (the async #run puts it back before each await instead).
+    const prev = _setRunningLoop(loop);
     try {
       for (;;) {
         loop._runOnce();
         if (this._stopping) return;
         const timeout = loop._nextTimeout();
-        if (timeout > 0) {
-          set = false;
-          _setRunningLoop(prev);
-          this.#idleSync(timeout);
-          prev = _setRunningLoop(loop);
-          set = true;
-        }
+        if (timeout > 0) this.#idleSync(timeout);
       }
     } finally {
-      if (set) _setRunningLoop(prev);
+      _setRunningLoop(prev);
       this.#end();
     }
   }

@@ -314,7 +314,7 @@ export class Task<out T> extends Future<T> implements Runnable {
     try {
       driveTask(this, exc, value);
     } finally {
-      _exitRun(this, ctx, prevCtx);
+      _exitRun(ctx, prevCtx);
       loop._currentTask = prevTask;
     }
   }

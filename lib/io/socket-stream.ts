@@ -23,7 +23,7 @@ import * as net from 'node:net';
 import type { OSError } from '../exceptions';
 import { fromNodeError, osError } from './oserrors';
 import { AF_UNIX, toAddress, type Address } from './socket-address';
-import { loadBinding, newWriteReq, uvCode, type StreamHandle, type StreamWrap, type WriteReq } from './uv';
+import { loadBinding, newWriteReq, readDirect, uvCode, type StreamHandle, type StreamWrap, type WriteReq } from './uv';
 
 /**
  * How many bytes a socket accepts into its send buffer before `send()` throws
@@ -43,6 +43,10 @@ const READ_SIZE = 64 * 1024;
  * does): one buffer for all, as `onread` copies what it was given out of it before anything else runs.
  */
 let readBuffer: Buffer | null = null;
+
+function sharedReadBuffer(): Buffer {
+  return (readBuffer ??= Buffer.allocUnsafeSlow(READ_SIZE));
+}
 
 /** @internal The connection role of a Socket (see the file header); the Socket checks its arguments and that it is open. */
 export class SocketStream {
@@ -151,31 +155,8 @@ export class SocketStream {
       conn.on('data', (chunk: Buffer) => { this.#received(chunk); });
       return;
     }
-    const { streamBaseState: state, kReadBytesOrError, kArrayBufferOffset } = streamWrap;
-    const nodeOnread = handle.onread;
     // Node's own reads allocate 64 KiB and an ArrayBuffer per read; into one shared buffer, a pooled copy is cheaper.
-    // (Its ArrayBuffer is taken once: `.buffer` is a call into V8's runtime.)
-    let area: ArrayBuffer | null = null;
-    if (typeof handle.useUserBuffer === 'function') {
-      const shared = readBuffer ??= Buffer.allocUnsafeSlow(READ_SIZE);
-      area = shared.buffer as ArrayBuffer;
-      handle.useUserBuffer(shared);
-    }
-    handle.onread = (data) => {
-      const n = state[kReadBytesOrError];
-      if (n > 0) {
-        if (data !== undefined) {
-          this.#received(Buffer.from(data, state[kArrayBufferOffset], n));
-        } else if (area !== null) {
-          const chunk = Buffer.allocUnsafe(n);
-          chunk.set(new Uint8Array(area, 0, n));
-          this.#received(chunk);
-        }
-        return undefined;
-      }
-      // End of stream and read errors: Node's own path ('end', or 'error' and 'close').
-      return nodeOnread.call(handle, data);
-    };
+    readDirect(streamWrap, handle, sharedReadBuffer, (chunk) => { this.#received(chunk); });
     this.#handle = handle;
   }
 

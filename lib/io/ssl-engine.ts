@@ -31,7 +31,7 @@ import { Buffer } from 'node:buffer';
 import { Duplex } from 'node:stream';
 import { connect, TLSSocket, type SecureContext } from 'node:tls';
 import { osError } from './oserrors';
-import { loadBinding, newWriteReq, uvCode, type StreamHandle, type WriteReq } from './uv';
+import { loadBinding, newWriteReq, readDirect, uvCode, type StreamHandle, type WriteReq } from './uv';
 
 const streamWrap = loadBinding('stream_wrap');
 
@@ -111,6 +111,10 @@ interface TLSHandle {
  * buffer for all, as `onread` copies what it was given out of it before anything else can run.
  */
 let clearBuffer: Buffer | null = null;
+
+function sharedClearBuffer(): Buffer {
+  return (clearBuffer ??= Buffer.allocUnsafeSlow(16 * 1024));
+}
 
 type Done = (err?: Error | null) => void;
 
@@ -231,31 +235,8 @@ export class TLSEngine {
     this._tls = tls;
     const handle = (tls as unknown as { _handle: TLSHandle | null })._handle;
     if (_direct.enabled && streamWrap !== null && handle !== null && typeof handle.writeBuffer === 'function') {
-      const { streamBaseState: state, kReadBytesOrError, kArrayBufferOffset } = streamWrap;
-      const nodeOnread = handle.onread;
       // Node's own reads allocate an ArrayBuffer per record; into one shared buffer, a pooled copy is cheaper.
-      // (Its ArrayBuffer is taken once: `.buffer` is a call into V8's runtime.)
-      let area: ArrayBuffer | null = null;
-      if (typeof handle.useUserBuffer === 'function') {
-        const shared = clearBuffer ??= Buffer.allocUnsafeSlow(16 * 1024);
-        area = shared.buffer as ArrayBuffer;
-        handle.useUserBuffer(shared);
-      }
-      handle.onread = (data) => {
-        const n = state[kReadBytesOrError];
-        if (n > 0) {
-          if (data !== undefined) {
-            owner._cleartext(Buffer.from(data, state[kArrayBufferOffset], n));
-          } else if (area !== null) {
-            const chunk = Buffer.allocUnsafe(n);
-            chunk.set(new Uint8Array(area, 0, n));
-            owner._cleartext(chunk);
-          }
-          return undefined;
-        }
-        // End of stream and read errors: Node's own path ('end', or 'error' and 'close').
-        return nodeOnread.call(handle, data);
-      };
+      readDirect(streamWrap, handle, sharedClearBuffer, (chunk) => { owner._cleartext(chunk); });
       this.#handle = handle;
       this.#directCiphertext(handle as unknown as TLSHandleParents, owner);
     } else {

@@ -1,8 +1,9 @@
 // libuv's own handles, from Node's `process.binding` allowlist (`tcp_wrap`, `pipe_wrap`,
 // `stream_wrap`): what net.Socket and net.Server are built on. Sockets use them where Node's
 // public API cannot do what Python's socket does: a synchronous bind (socket-address.ts) and the
-// direct data path (socket-stream.ts). Each binding is looked up once; where Node refuses
+// direct data path (socket-stream.ts, and the TLS engine's cleartext in ssl-engine.ts). Each binding is looked up once; where Node refuses
 // process.binding (the permission model) it is null.
+import { Buffer } from 'node:buffer';
 import { getSystemErrorName } from 'node:util';
 
 /** @internal A TCP handle made to bind before listen (the subset Socket uses). */
@@ -67,6 +68,45 @@ export function newWriteReq(sw: StreamWrap, handle: StreamHandle, done: (status:
     done(status);
   };
   return r;
+}
+
+/** @internal A handle whose reads come to `onread`: a libuv stream, or a TLSWrap's cleartext. */
+export interface ReadHandle<H> {
+  onread: (this: H, data: ArrayBuffer | undefined) => unknown;
+  /** Reads go into `buf` and `onread` gets no ArrayBuffer (net.Socket's `onread: { buffer }`). */
+  useUserBuffer?(buf: Uint8Array): void;
+}
+
+/**
+ * @internal Hands each read of `handle` to `deliver` as a Buffer of its own; end of stream and read
+ * errors go on to Node's own `onread` ('end', or 'error' and 'close'). Where the handle allows it,
+ * it reads into `shared()` (one buffer for every handle of its kind: each read is copied out into a
+ * pooled Buffer before anything else runs), not into the ArrayBuffer per read Node would allocate.
+ */
+export function readDirect<H extends ReadHandle<H>>(sw: StreamWrap, handle: H, shared: () => Buffer, deliver: (chunk: Buffer) => void): void {
+  const { streamBaseState: state, kReadBytesOrError, kArrayBufferOffset } = sw;
+  const nodeOnread = handle.onread;
+  // The shared buffer's ArrayBuffer is taken once: `.buffer` is a call into V8's runtime.
+  let area: ArrayBuffer | null = null;
+  if (typeof handle.useUserBuffer === 'function') {
+    const buf = shared();
+    area = buf.buffer as ArrayBuffer;
+    handle.useUserBuffer(buf);
+  }
+  handle.onread = function (this: H, data: ArrayBuffer | undefined): unknown {
+    const n = state[kReadBytesOrError];
+    if (n > 0) {
+      if (data !== undefined) {
+        deliver(Buffer.from(data, state[kArrayBufferOffset], n));
+      } else if (area !== null) {
+        const chunk = Buffer.allocUnsafe(n);
+        chunk.set(new Uint8Array(area, 0, n));
+        deliver(chunk);
+      }
+      return undefined;
+    }
+    return nodeOnread.call(handle, data);
+  };
 }
 
 const bindings = new Map<string, TcpWrap | PipeWrap | StreamWrap | null>();
