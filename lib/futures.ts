@@ -156,6 +156,14 @@ export class _FutureExtra {
   context: Context | null = null;
 }
 
+/**
+ * The result of every pending future's `next()`: `{ done: false, value: <that future> }`, one
+ * object rewritten each time (see `Future.next`). A task's await allocates nothing for it, and a
+ * suspended generator that keeps it in a register pins no future (V8's interpreter keeps a
+ * `yield*`'s last result alive in the generator's frame).
+ */
+const PENDING_STEP: IteratorYieldResult<unknown> = { done: false, value: undefined };
+
 /** @internal A pending future's `_result` after `yield*` yielded it and before a Task took it. */
 const BLOCKED: unique symbol = Symbol('blocking');
 
@@ -423,13 +431,16 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
   /**
    * @internal The iterator protocol behind `yield* fut`. Pending: yield the future (a Task parks
    * on it and clears the BLOCKED mark). Done: return the result, or throw the error.
+   * The pending step's result is one shared object, rewritten by every pending future's `next()`
+   * (no allocation per await): whoever calls `next()` reads it at once, as `yield*` and a Task do.
    */
   next(): IteratorResult<unknown, T> {
     if (typeof this._callbacks === 'number') return { done: true, value: this.result() };
     // Yielded before and no Task took it: the iterator is being driven by hand.
     if (this._result === BLOCKED) throw new RuntimeError("await wasn't used with future");
     this._result = BLOCKED;
-    return { done: false, value: this };
+    PENDING_STEP.value = this;
+    return PENDING_STEP;
   }
 
   /** @internal `gen.throw(err)` on a coroutine suspended in `yield* fut` lands here: re-throw it. */
@@ -522,7 +533,7 @@ Object.defineProperty(Future.prototype, '_isFuture', { value: true });
 
 /** Whether `x` is a tsyncio Future (or Task). @see Python `asyncio.isfuture()` */
 export function isFuture(x: unknown): x is Future<unknown> {
-  return x instanceof Future;
+  return x instanceof Future && (x._loop as AbstractEventLoop | null) !== null; // an unstarted Event.wait() is a coroutine (lib/locks.ts)
 }
 
 const GeneratorProto = Object.getPrototypeOf(function* () {
@@ -534,7 +545,7 @@ const GeneratorProto = Object.getPrototypeOf(function* () {
  * @see Python `asyncio.iscoroutine()`
  */
 export function iscoroutine(x: unknown): x is Coroutine<unknown> {
-  return typeof x === 'object' && x !== null && Object.prototype.isPrototypeOf.call(GeneratorProto, x);
+  return typeof x === 'object' && x !== null && (Object.prototype.isPrototypeOf.call(GeneratorProto, x) || (x as { _isCoroutine?: unknown })._isCoroutine === true);
 }
 
 /** @internal Whether `x` is a generator *function* (a common slip: `createTask(main)`). */
@@ -604,6 +615,15 @@ let trustedLoop: AbstractEventLoop | null = null;
  */
 export function _checkedLoop(loop: AbstractEventLoop): { loop?: AbstractEventLoop } {
   trustedLoop = loop;
+  return TRUSTED;
+}
+
+/**
+ * @internal The options for a subclass's `super(opts)` that leave `_loop` null: an object that is
+ * a coroutine until its first step binds it to a loop (`Event.wait()`'s, lib/locks.ts).
+ */
+export function _unboundLoop(): { loop?: AbstractEventLoop } {
+  trustedLoop = null;
   return TRUSTED;
 }
 

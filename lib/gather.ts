@@ -144,7 +144,7 @@ export function _gather(aws: readonly AnyAwaitable[], returnExceptions: boolean)
   let loop: AbstractEventLoop | undefined;
   for (const arg of aws) {
     let fut: Future<unknown> | undefined;
-    const isFut = arg instanceof Future;
+    const isFut = isFuture(arg);
     const isCoro = !isFut && iscoroutine(arg);
     if (isFut) {
       if (arg._state === FutureState.PENDING ? arg._isWatchedBy(state) : argToFut?.has(arg) === true) fut = arg;

@@ -6,9 +6,9 @@
 // head are already done, so waking the next one does not rescan them (CPython rescans them).
 import { BrokenBarrierError, CancelledError, RuntimeError } from './exceptions';
 import { getRunningLoop, type AbstractEventLoop } from './events';
-import type { Coroutine, Future } from './futures';
+import { Future, _unboundLoop, type Coroutine } from './futures';
 import { Deque } from './internal/deque';
-import { nameCoroutineClass } from './internal/introspect';
+import { _nameCoroutineFuture } from './internal/introspect';
 import { _argTypeError, _checkFunction } from './internal/validate';
 
 /** @internal What `_getLoop` needs: Python's `mixins._LoopBoundMixin` state. */
@@ -148,6 +148,8 @@ function removeWaiter(waiters: Deque<Future<boolean>>, fut: Future<boolean>, don
  * Differences:
  * - Shadows Node's global `Event`: import it explicitly.
  * - Also an async context manager (docs/DIFFERENCES.md#locks-event-condition-semaphore-barrier), which Python's is not: entering waits for the flag.
+ * - `wait()`'s coroutine object is, once started, also the future its task waits on (one object
+ *   per waiter): `isFuture()` is false for it before then, but `instanceof Future` is true.
  */
 export class Event {
   /** @internal */
@@ -212,72 +214,81 @@ export function _labelEventWaits(ev: Event, label: string): void {
 }
 
 /**
- * The coroutine object `Event.wait()` returns: behaves as the generator
+ * The coroutine object `Event.wait()` returns, which is also, once started, the future its task
+ * waits on: it behaves as the generator
  * `if (ev._value) return true; fut = createFuture(); push; try { yield* fut; return true } finally { discard(fut) }`
- * would, through the generator protocol, with two fields instead of a generator's frame (a task
- * blocked on an Event is the most numerous thing a broadcasting server holds). `_fut` is
- * `undefined` before the first step, the waiter's future while it waits, `null` once finished.
+ * would, with itself as `fut` (a task blocked on an Event is the most numerous thing a
+ * broadcasting server holds: one object of five fields instead of a coroutine and a future).
+ * Until its first step it is only a coroutine: `_loop` is null, so `isFuture()` is false (and
+ * `iscoroutine()` true, by its coroutine mark); a Task that meets it then awaits it as a coroutine.
+ * It is never thenable. `_event` is null once the wait is over.
  * No private members: a class with private methods or fields puts a brand field in every instance.
  */
-class EventWait {
-  /** @internal */
-  _fut: Future<boolean> | null | undefined = undefined;
-  constructor(readonly _event: Event) {}
+class EventWait extends Future<boolean> {
+  constructor(
+    /** @internal The Event, until the wait is over. */
+    public _event: Event | null,
+  ) {
+    super(_unboundLoop());
+  }
 
-  next(): IteratorResult<unknown, true> {
-    const fut = this._fut;
-    if (fut === undefined) {
-      const ev = this._event;
-      this._fut = null;
-      if (ev._value) return { done: true, value: true };
-      const f = _getLoop(ev).createFuture<boolean>();
-      f._loop._instruments?._setFutureLabel(f, eventWaitLabels.get(ev) ?? 'Event.wait'); // names it in traces (lib/instruments.ts); one field test without
-      ev._waiters.push(f);
-      this._fut = f;
-      return f.next() as IteratorResult<unknown, true>;
+  override next(): IteratorResult<unknown, true> {
+    const ev = this._event;
+    if (ev === null) return { done: true, value: undefined as unknown as true };
+    if ((this._loop as AbstractEventLoop | null) === null) {
+      if (ev._value) {
+        this._event = null;
+        return { done: true, value: true };
+      }
+      const loop = _getLoop(ev);
+      this._loop = loop;
+      loop._instruments?._setFutureLabel(this, eventWaitLabels.get(ev) ?? 'Event.wait'); // names it in traces (lib/instruments.ts); one field test without
+      ev._waiters.push(this);
+      return super.next() as IteratorResult<unknown, true>;
     }
-    if (fut === null) return { done: true, value: undefined as unknown as true };
     let out: IteratorResult<unknown, boolean>;
     try {
-      out = fut.next();
+      out = super.next();
     } catch (err) {
-      finishWait(this, fut);
+      finishWait(this, ev);
       throw err;
     }
     if (out.done !== true) return out;
-    finishWait(this, fut);
+    finishWait(this, ev);
     return { done: true, value: true };
   }
 
-  throw(err: unknown): never {
-    const fut = this._fut;
-    this._fut = null;
-    if (!fut) throw err;
+  override throw(err: unknown): never {
+    const ev = this._event;
+    this._event = null;
+    if (ev === null || (this._loop as AbstractEventLoop | null) === null) throw err;
     try {
-      return fut.throw(err); // as `yield* fut` delegates it: a non-Error becomes a TypeError
+      return super.throw(err); // as `yield* fut` delegates it: a non-Error becomes a TypeError
     } finally {
-      this._event._waiters.discard(fut);
+      ev._waiters.discard(this);
     }
   }
 
-  return(value?: unknown): IteratorResult<unknown, true> {
-    const fut = this._fut;
-    this._fut = null;
-    if (fut) this._event._waiters.discard(fut);
+  override return(value?: unknown): IteratorResult<unknown, true> {
+    const ev = this._event;
+    this._event = null;
+    if (ev !== null && (this._loop as AbstractEventLoop | null) !== null) ev._waiters.discard(this);
     return { done: true, value: value as true };
   }
 
-  [Symbol.iterator](): this {
-    return this;
+  /** @internal As a future: `<Future pending …>` (the future a waiting task's `wait_for` shows). */
+  override _label(state = this._state): string {
+    return `<Future ${this._stateText(state)}${this._outcomeText(state)}>`;
   }
 }
+Object.defineProperty(EventWait.prototype, 'then', { value: undefined }); // a coroutine: not thenable
 
-/** The wait `w` on future `fut` is over: it leaves the Event's waiters. */
-function finishWait(w: EventWait, fut: Future<boolean>): void {
-  w._fut = null;
-  w._event._waiters.discard(fut);
+/** The wait `w` on `ev` is over: it leaves the Event's waiters. */
+function finishWait(w: EventWait, ev: Event): void {
+  w._event = null;
+  ev._waiters.discard(w);
 }
-nameCoroutineClass(EventWait.prototype, 'wait');
+_nameCoroutineFuture(EventWait.prototype, 'wait');
 
 /** Whether `x` can stand for a Lock in a Condition (Python duck-types it the same way). */
 function isLockLike(x: unknown): x is Lock {

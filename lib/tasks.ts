@@ -6,7 +6,7 @@ import { _checkContext, _contextFromVars, _currentVars, _enterRun, _exitRun, typ
 import { CancelledError, FatalError, InvalidStateError, RuntimeError, toError } from './exceptions';
 import { getEventLoop, getRunningLoop, _isLoop, type AbstractEventLoop, type Runnable, type TaskOptions } from './events';
 import {
-  FutureState, Future, iscoroutine, wrapPromise, _expectedError, _isGeneratorFunction, _isThenable, _checkedLoop, _loopOption,
+  FutureState, Future, iscoroutine, isFuture, wrapPromise, _expectedError, _isGeneratorFunction, _isThenable, _checkedLoop, _loopOption,
   type Awaitable, type Coroutine,
 } from './futures';
 import { coroRepr, describe } from './internal/introspect';
@@ -380,38 +380,43 @@ function driveTask(t: Task<unknown>, exc: unknown, value: unknown): void {
     }
     if (isFutureObject(y)) {
       if (y._loop !== loop) {
-        throwInLater(t, new RuntimeError(`Task ${t.getName()} got Future ${y.toString()} attached to a different loop`));
-        return;
-      }
-      if (y === t) {
-        throwInLater(t, new RuntimeError(`Task cannot await on itself: ${t.getName()}`));
-        return;
-      }
-      if (typeof y._callbacks === 'number') {
-        // Already done: resume in this same step, without a loop iteration.
-        if (y._callbacks === FutureState.FINISHED && y._exception === null) value = y._result;
-        else {
-          try {
-            value = y.result();
-          } catch (e) {
-            exc = e;
-          }
-        }
-        continue;
-      }
-      y._result = undefined; // taken: clear the BLOCKED mark (Python: `_asyncio_future_blocking = False`)
-      if (y instanceof Task) {
-        const root = chainRoot(y);
-        if (root === t) {
-          throwInLater(t, new RuntimeError(`await cycle detected: ${cycleNames(t, y)}`));
+        if ((y._loop as AbstractEventLoop | null) !== null) {
+          throwInLater(t, new RuntimeError(`Task ${t.getName()} got Future ${y.toString()} attached to a different loop`));
           return;
         }
-        const x = t._extra();
-        x.root = root;
-        x.rootEpoch = chainEpoch;
+        // Not a future yet: an `Event.wait()` coroutine not started (lib/locks.ts EventWait), awaited
+        // as the coroutine it is, below.
+      } else {
+        if (y === t) {
+          throwInLater(t, new RuntimeError(`Task cannot await on itself: ${t.getName()}`));
+          return;
+        }
+        if (typeof y._callbacks === 'number') {
+          // Already done: resume in this same step, without a loop iteration.
+          if (y._callbacks === FutureState.FINISHED && y._exception === null) value = y._result;
+          else {
+            try {
+              value = y.result();
+            } catch (e) {
+              exc = e;
+            }
+          }
+          continue;
+        }
+        y._result = undefined; // taken: clear the BLOCKED mark (Python: `_asyncio_future_blocking = False`)
+        if (y instanceof Task) {
+          const root = chainRoot(y);
+          if (root === t) {
+            throwInLater(t, new RuntimeError(`await cycle detected: ${cycleNames(t, y)}`));
+            return;
+          }
+          const x = t._extra();
+          x.root = root;
+          x.rootEpoch = chainEpoch;
+        }
+        park(t, y);
+        return;
       }
-      park(t, y);
-      return;
     }
     if (iscoroutine(y)) {
       const owner = (y as Owned)[kOwner];
@@ -572,7 +577,7 @@ export function allTasks(loop?: AbstractEventLoop): Set<Task<unknown>> {
  */
 export function ensureFuture<T>(aw: Awaitable<T> | PromiseLike<T>, opts?: { loop?: AbstractEventLoop }): Future<T> {
   const given = _loopOption('ensureFuture', opts);
-  if (aw instanceof Future) {
+  if (isFuture(aw)) {
     if (given !== null && aw._loop !== given) {
       throw new RangeError('The future belongs to a different loop than the one specified as the loop argument');
     }

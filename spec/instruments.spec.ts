@@ -187,7 +187,7 @@ describe('hook order', () => {
     expect(r.log.slice(i, i + 6)).toEqual([
       `cancelRequested ${b}, stop, ${m}`,
       `cancelRequested ${a}, stop, ${m}`,
-      `taskScheduled ${a}, done(Future) by ${m}`,
+      `taskScheduled ${a}, done(EventWait) by ${m}`, // Event.wait()'s coroutine object is its own future
       `taskScheduled ${m}, yield by ${m}`,
       'beforeCallback soon:tick',
       `taskScheduled ${b}, done(${a}) by ${a}`,

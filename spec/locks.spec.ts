@@ -5,7 +5,7 @@
 import {
   Barrier, BoundedSemaphore, BrokenBarrierError, CancelledError, Condition, EventLoop, Event,
   Lock, RuntimeError, Semaphore, TaskGroup, TimeoutError, VirtualClock, asyncWith, createTask, gather,
-  getRunningLoop, sleep, timeout, waitFor, type Awaitable, type Coroutine, type Task,
+  getRunningLoop, sleep, timeout, waitFor, ensureFuture, isFuture, iscoroutine, Task, type Awaitable, type Coroutine,
 } from '../lib';
 import { caughtIn } from './helpers/caught';
 import { arun, runVirtual, virtualLoop } from './helpers/virtual';
@@ -418,6 +418,64 @@ describe('Event', () => {
       expect((err as CancelledError).args).toEqual(['stop']);
       expect(t.cancelled()).toBe(true);
       expect(ev._waiters.length).toBe(0);
+    });
+  });
+
+  test('Event.wait() is a coroutine until it runs: not a future, not thenable, wrapped in a Task by ensureFuture and gather', () => {
+    arun(function* () {
+      const ev = new Event();
+      const w = ev.wait();
+      expect(iscoroutine(w)).toBe(true);
+      expect(isFuture(w)).toBe(false);
+      expect((w as unknown as { then?: unknown }).then).toBeUndefined();
+      const t = ensureFuture(w);
+      expect(t).toBeInstanceOf(Task);
+      expect(t instanceof Task && t.getCoro() === w).toBe(true);
+      const g = gather(ev.wait(), ev.wait());
+      yield* sleep0();
+      expect(ev._waiters.length).toBe(3); // registered by their first step, as Python's coroutine does
+      ev.set();
+      expect(yield* g).toEqual([true, true]);
+      expect(yield* t).toBe(true);
+      expect(ev._waiters.length).toBe(0);
+    });
+  });
+
+  test('Event.wait() yielded bare (`yield ev.wait()`) is awaited inline; the waiting task waits on the wait object itself', () => {
+    arun(function* () {
+      const ev = new Event();
+      const log: unknown[] = [];
+      const t = createTask((function* (): Coroutine {
+        // eslint-disable-next-line tsyncio/prefer-yield-star -- the bare-yield path is what this test covers
+        log.push(yield ev.wait());
+      })());
+      yield* sleep0();
+      expect(ev._waiters.length).toBe(1);
+      const waitedOn = t._futWaiter;
+      expect(waitedOn).toBe(ev._waiters.at(0)); // one object per waiting task: the wait is its own future
+      expect(String(t)).toContain('wait_for=<Future pending');
+      ev.set();
+      yield* t;
+      expect(log).toEqual([true]);
+      expect(ev._waiters.length).toBe(0);
+    });
+  });
+
+  test('Event.wait() after clear() waits again; a wait that found the flag set returns at once without a waiter', () => {
+    arun(function* () {
+      const ev = new Event();
+      ev.set();
+      const w = ev.wait();
+      expect(w.next()).toEqual({ done: true, value: true });
+      expect(w.next()).toEqual({ done: true, value: undefined });
+      expect(ev._waiters.length).toBe(0);
+      ev.clear();
+      const t = createTask(ev.wait());
+      yield* sleep0();
+      expect(t.done()).toBe(false);
+      expect(ev._waiters.length).toBe(1);
+      ev.set();
+      expect(yield* t).toBe(true);
     });
   });
 });

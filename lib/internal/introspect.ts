@@ -105,6 +105,15 @@ export function nameCoroutineClass(proto: object, name: string): void {
   names.set(proto, name);
 }
 
+/**
+ * Names the coroutine objects of a Future subclass that is a coroutine until its first step
+ * (`Event.wait()`'s, lib/locks.ts): `iscoroutine()` knows them by the `_isCoroutine` mark on `proto`. @internal
+ */
+export function _nameCoroutineFuture(proto: object, name: string): void {
+  Object.defineProperty(proto, '_isCoroutine', { value: true });
+  names.set(proto, name);
+}
+
 /** The prototype of generator objects: inheriting from it makes `iscoroutine()` true. @internal */
 export const GeneratorPrototype = Object.getPrototypeOf(function* () {
   /* empty */
