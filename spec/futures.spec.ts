@@ -201,6 +201,20 @@ describe('Future state machine (BaseFutureTests)', () => {
     expect([task.done(), fut.result(), log]).toEqual([true, 5, [5]]);
     loop.close();
   });
+
+  test('a pending future\'s next() allocates no result: one shared { done: false } object, holding the future it was last returned for', () => {
+    const loop = virtualLoop();
+    const a = loop.createFuture<number>();
+    const b = loop.createFuture<number>();
+    const ra = a.next();
+    expect([ra.done, ra.value === a]).toEqual([false, true]);
+    const rb = b.next();
+    expect(rb).toBe(ra);
+    expect([rb.done, rb.value === b]).toEqual([false, true]);
+    a.setResult(1);
+    expect(a.next()).toEqual({ done: true, value: 1 }); // a done future's result is its own object
+    loop.close();
+  });
 });
 
 describe('Future done-callbacks (BaseFutureDoneCallbackTests)', () => {
