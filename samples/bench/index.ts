@@ -3,7 +3,7 @@
 // one, its Node async/await twin (`<w>.node.ts`) — and prints a table of the numbers, the ratios
 // tsyncio/CPython and tsyncio/Node, and each goal with whether it was met.
 // It measures as a user's script runs: every measurement is a fresh process making one run with
-// no warm-up, for every twin alike; each workload is measured ROUNDS times per twin, the twins
+// no warm-up, for every twin alike; each workload is measured ROUNDS times (default 5) per twin, the twins
 // alternated (their order rotates every round, so a slow spell of the machine does not land on
 // one of them only), and each cell is the median with the min–max range. Children run one at a
 // time so they never compete for the CPU. Each child prints one JSON line; a missing python3 (or a
@@ -25,7 +25,7 @@ import { WARM_RUNS } from './util';
 const INSTRUMENT_MODES = ['none', 'noop', 'trace', 'stacks'] as const;
 
 const CHILD_TIMEOUT_MS = 120_000;
-const DEFAULT_ROUNDS = 3;
+const DEFAULT_ROUNDS = 5;
 
 /** Compiled programs live next to this file; the Python twins stay in the source tree. */
 const DIST_DIR = __dirname;
