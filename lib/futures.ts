@@ -69,6 +69,15 @@ export class DoneCallback extends Handle {
  */
 export abstract class FutureWatcher {
   abstract _childDone(fut: Future<unknown>): void;
+
+  /**
+   * Puts the call `_childDone(fut)` for done `fut` on `loop`'s ready queue, where a done-callback
+   * would go. A watcher may override it to queue itself rather than a new call object, provided
+   * its calls then run in the order they were queued (GatherState, lib/gather.ts).
+   */
+  _schedule(fut: Future<unknown>, loop: AbstractEventLoop): void {
+    loop._pushReady(new WatcherCall(this, fut));
+  }
 }
 /**
  * Marks watchers on their prototype: telling a watcher from a waiting Task with `instanceof` walks
@@ -84,12 +93,20 @@ class WatcherCall implements Runnable {
   ) {}
 
   _run(): void {
-    try {
-      this.watcher._childDone(this.fut);
-    } catch (exc) {
-      if (exc instanceof FatalError) throw exc;
-      this.fut._loop.callExceptionHandler({ message: `Exception in callback ${this.watcher.constructor.name}(${this.fut._label()})`, exception: toError(exc) });
-    }
+    _watcherCall(this.watcher, this.fut);
+  }
+}
+
+/**
+ * @internal `w._childDone(fut)` as the loop runs a callback: an error goes to the exception handler
+ * (a FatalError goes on).
+ */
+export function _watcherCall(w: FutureWatcher, fut: Future<unknown>): void {
+  try {
+    w._childDone(fut);
+  } catch (exc) {
+    if (exc instanceof FatalError) throw exc;
+    fut._loop.callExceptionHandler({ message: `Exception in callback ${w.constructor.name}(${fut._label()})`, exception: toError(exc) });
   }
 }
 
@@ -325,7 +342,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
     }
     const loop = this._loop;
     loop._checkClosed();
-    loop._pushReady(new WatcherCall(w, this));
+    w._schedule(this, loop);
   }
 
   /** @internal Stops telling `w` (every registration of it); returns whether it was watching. */
@@ -522,7 +539,8 @@ function removeEntries(fut: Future<unknown>, match: (e: DoneEntry, x: unknown) =
 
 /** Puts done-entry `e` of `fut` on the ready queue: a DoneCallback runs fn(fut); a Task wakes up on its _futWaiter; a watcher gets a call. */
 function schedule(fut: Future<unknown>, loop: AbstractEventLoop, e: DoneEntry): void {
-  loop._pushReady((e as { _isWatcher?: true })._isWatcher === true ? new WatcherCall(e as FutureWatcher, fut) : (e as Runnable));
+  if ((e as { _isWatcher?: true })._isWatcher === true) (e as FutureWatcher)._schedule(fut, loop);
+  else loop._pushReady(e as Runnable);
 }
 
 /**

@@ -3,8 +3,8 @@
 // the others; cancelling the gather cancels every unfinished child.
 import { _checkOptions } from './internal/validate';
 import { CancelledError } from './exceptions';
-import { getEventLoop, type AbstractEventLoop } from './events';
-import { Future, FutureState, FutureWatcher, iscoroutine, isFuture, _isThenable, _checkedLoop, type Awaitable } from './futures';
+import { getEventLoop, type AbstractEventLoop, type Runnable } from './events';
+import { Future, FutureState, FutureWatcher, iscoroutine, isFuture, _isThenable, _checkedLoop, _watcherCall, type Awaitable } from './futures';
 import { ensureFuture, _coroOwner } from './tasks';
 
 /** What awaiting `A` gives. @see Python `typing.Awaitable[T]` */
@@ -83,20 +83,61 @@ export function gather(...args: unknown[]): Future<unknown[]> {
     _checkOptions('gather', opts, GATHER_KEYS);
     returnExceptions = (opts as GatherOptions).returnExceptions === true;
   }
-  return _gather(args as AnyAwaitable[], returnExceptions);
+  return _gather(args as AnyAwaitable[], returnExceptions, true); // `args` is this call's own array
 }
 
 /**
  * Python's per-child `_done_callback` of gather, as one watcher for all the children: it counts
  * them and settles the outer future (`outer` is null while the children are still being made).
+ * When a child is done the watcher puts itself on the ready queue, where Python's callback would go,
+ * instead of a call object per child: its runs then take the children in the order they were
+ * queued. Only a child that did not finish with a result is remembered for its run; for a child
+ * with a result, any such child stands in (the run does the same for each), and the last run, which
+ * may settle the outer future, gets the child queued last, as Python's callback would.
  */
-class GatherState extends FutureWatcher {
+class GatherState extends FutureWatcher implements Runnable {
   outer: GatheringFuture<unknown[]> | null = null;
   nfuts = 0;
   nfinished = 0;
-  readonly children: Future<unknown>[] = [];
-  constructor(readonly returnExceptions: boolean) {
+  /** The children, in argument order (a repeated argument repeats its future). */
+  children: Future<unknown>[];
+  /** How many runs of this watcher were queued. */
+  #queued = 0;
+  /** The child with a result queued last. */
+  #lastOk: Future<unknown> | null = null;
+  /** Children without a result (failed or cancelled), each after the number of its run: [run, child, run, child, ...]. */
+  #failed: (number | Future<unknown>)[] | null = null;
+  #failedHead = 0;
+
+  constructor(
+    readonly returnExceptions: boolean,
+    children: Future<unknown>[],
+  ) {
     super();
+    this.children = children;
+  }
+
+  override _schedule(fut: Future<unknown>, loop: AbstractEventLoop): void {
+    if (fut._callbacks === FutureState.FINISHED && fut._exception === null) this.#lastOk = fut;
+    else (this.#failed ??= []).push(this.#queued, fut);
+    this.#queued++;
+    loop._pushReady(this);
+  }
+
+  /** A queued run: the child whose turn it is. */
+  _run(): void {
+    const failed = this.#failed;
+    let fut = this.#lastOk;
+    if (failed !== null && failed[this.#failedHead] === this.nfinished) {
+      fut = failed[this.#failedHead + 1] as Future<unknown>;
+      failed[this.#failedHead + 1] = 0;
+      this.#failedHead += 2;
+      if (this.#failedHead === failed.length) {
+        failed.length = 0;
+        this.#failedHead = 0;
+      }
+    }
+    _watcherCall(this, fut as Future<unknown>);
   }
 
   _childDone(fut: Future<unknown>): void {
@@ -118,31 +159,39 @@ class GatherState extends FutureWatcher {
       }
     }
     if (this.nfinished === this.nfuts) {
-      const results = this.children.map((f) => {
-        if (f.cancelled()) return new CancelledError(f._cancelMessage);
-        return f.exception() ?? f._result;
-      });
+      const children = this.children;
+      const n = children.length;
+      const results = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) {
+        const f = children[i];
+        results[i] = f.cancelled() ? new CancelledError(f._cancelMessage) : f.exception() ?? f._result;
+      }
       if (outer._cancelRequested) outer.setException(fut._makeCancelledError());
       else outer.setResult(results);
     }
   }
 }
 
-/** @internal `gather` over an array, without spreading it again. */
-export function _gather(aws: readonly AnyAwaitable[], returnExceptions: boolean): Future<unknown[]> {
-  if (aws.length === 0) {
+/**
+ * @internal `gather` over an array, without spreading it again; with `inPlace`, `aws` (an array
+ * nobody else holds) becomes the array of children.
+ */
+export function _gather(aws: AnyAwaitable[], returnExceptions: boolean, inPlace = false): Future<unknown[]> {
+  const n = aws.length;
+  if (n === 0) {
     const outer = getEventLoop().createFuture<unknown[]>();
     outer.setResult([]);
     return outer;
   }
-  const state = new GatherState(returnExceptions);
-  const children = state.children;
+  const children = inPlace ? (aws as unknown[] as Future<unknown>[]) : new Array<Future<unknown>>(n);
+  const state = new GatherState(returnExceptions, children);
   // Python dedupes with a dict of arg -> future. Here a repeated argument is recognised without
   // one: a coroutine seen before is owned by the task made for it here, and a pending future seen
   // before already has this gather among its callbacks. Only done futures and thenables need a map.
   let argToFut: Map<unknown, Future<unknown>> | null = null;
   let loop: AbstractEventLoop | undefined;
-  for (const arg of aws) {
+  for (let i = 0; i < n; i++) {
+    const arg = aws[i];
     let fut: Future<unknown> | undefined;
     const isFut = isFuture(arg);
     const isCoro = !isFut && iscoroutine(arg);
@@ -150,19 +199,26 @@ export function _gather(aws: readonly AnyAwaitable[], returnExceptions: boolean)
       if (arg._state === FutureState.PENDING ? arg._isWatchedBy(state) : argToFut?.has(arg) === true) fut = arg;
     } else if (isCoro) {
       const owner = _coroOwner(arg);
-      if (owner !== undefined && children.includes(owner)) fut = owner; // rare: O(n) only for a repeated coroutine
+      // Rare: O(n) only for a repeated coroutine. Only the children made so far count (with
+      // `inPlace`, the later places still hold their arguments).
+      if (owner !== undefined) {
+        const k = children.indexOf(owner);
+        if (k >= 0 && k < i) fut = owner;
+      }
     } else {
       fut = argToFut?.get(arg);
     }
     if (fut === undefined) {
-      fut = ensureFuture(arg, loop === undefined ? undefined : { loop });
+      if (!isFut) fut = ensureFuture(arg, loop === undefined ? undefined : { loop });
+      else if (loop !== undefined && arg._loop !== loop) throw new RangeError('The future belongs to a different loop than the one specified as the loop argument');
+      else fut = arg; // ensureFuture(arg, { loop }) without the options object
       loop ??= fut._loop;
       state.nfuts++;
       // A done future is not recognised by its watchers, a thenable is wrapped anew each time: map them.
       if (fut.done() || (!isFut && !isCoro)) (argToFut ??= new Map()).set(arg, fut);
       fut._watch(state);
     }
-    children.push(fut);
+    children[i] = fut;
   }
   const outer = new GatheringFuture<unknown[]>(children, loop as AbstractEventLoop);
   state.outer = outer;

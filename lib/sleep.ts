@@ -46,15 +46,66 @@ const WAITING = 1;
 const FINISHED = 2;
 
 /**
- * The coroutine object `sleep()` returns: behaves as
- * `async def sleep(delay, result): ...; return await future` (or a bare `yield` for delay ≤ 0)
- * would, through the generator protocol (`next`/`throw`/`return`), with four fields. No private
- * members: a class with private methods or fields puts a brand field in every instance.
+ * The iterator results every sleep shares (frozen: nobody can change what another sleep returns):
+ * a `yield* sleep(0)` then allocates nothing but its coroutine object.
+ */
+const YIELDED: IteratorResult<unknown, never> = Object.freeze({ done: false, value: undefined as never });
+const DONE: IteratorResult<never, undefined> = Object.freeze({ done: true, value: undefined });
+
+/** `{ done: true, value }`, shared when `value` is undefined. */
+function doneWith<T>(value: T): IteratorResult<never, T> {
+  return value === undefined ? (DONE as IteratorResult<never, T>) : { done: true, value };
+}
+
+/**
+ * The coroutine object `sleep(delay)` returns for a delay ≤ 0: behaves as Python's `__sleep0()`
+ * (one bare `yield`: one loop iteration) followed by `return result` would, through the generator
+ * protocol, with two fields (a burst of tasks each awaiting `sleep(0)` holds one per task).
+ */
+class SleepZeroCoroutine<T> {
+  /** @internal NOT_STARTED, WAITING or FINISHED. */
+  _phase = NOT_STARTED;
+  constructor(readonly result: T) {}
+
+  next(): IteratorResult<unknown, T> {
+    const phase = this._phase;
+    if (phase === NOT_STARTED) {
+      this._phase = WAITING;
+      _coroutineStarted(this);
+      return YIELDED; // give up exactly one iteration
+    }
+    this._phase = FINISHED;
+    return phase === WAITING ? doneWith(this.result) : (DONE as IteratorResult<never, T>);
+  }
+
+  throw(err: unknown): never {
+    if (this._phase === NOT_STARTED) _coroutineStarted(this);
+    this._phase = FINISHED;
+    throw err;
+  }
+
+  return(value?: unknown): IteratorResult<unknown, T> {
+    if (this._phase === NOT_STARTED) _coroutineStarted(this);
+    this._phase = FINISHED;
+    return doneWith(value as T);
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+}
+nameCoroutineClass(SleepZeroCoroutine.prototype, 'sleep');
+
+/**
+ * The coroutine object `sleep()` returns for a delay > 0: behaves as
+ * `async def sleep(delay, result): ...; return await future` would, through the generator protocol
+ * (`next`/`throw`/`return`), with four fields. No private members: a class with private methods or
+ * fields puts a brand field in every instance.
  */
 class SleepCoroutine<T> {
   /** @internal NOT_STARTED, WAITING or FINISHED. */
   _phase = NOT_STARTED;
-  /** @internal The timer's future while it waits (null for a delay <= 0). */
+  /** @internal The timer's future while it waits. */
   _future: Future<T> | null = null;
   constructor(
     readonly delay: number,
@@ -65,7 +116,6 @@ class SleepCoroutine<T> {
     if (this._phase === NOT_STARTED) {
       this._phase = WAITING;
       _coroutineStarted(this);
-      if (this.delay <= 0) return { done: false, value: undefined }; // give up exactly one iteration
       const loop = getRunningLoop();
       loop._checkClosed();
       const future = new SleepFuture<T>(loop, this.result);
@@ -74,16 +124,11 @@ class SleepCoroutine<T> {
       return future.next();
     }
     if (this._phase === WAITING) {
-      const future = this._future;
-      if (future === null) {
-        this._phase = FINISHED;
-        return { done: true, value: this.result };
-      }
-      const out = future.next();
+      const out = (this._future as Future<T>).next();
       if (out.done === true) finishSleep(this);
       return out;
     }
-    return { done: true, value: undefined as T };
+    return DONE as IteratorResult<never, T>;
   }
 
   throw(err: unknown): never {
@@ -93,7 +138,7 @@ class SleepCoroutine<T> {
 
   return(value?: unknown): IteratorResult<unknown, T> {
     finishSleep(this);
-    return { done: true, value: value as T };
+    return doneWith(value as T);
   }
 
   [Symbol.iterator](): this {
@@ -123,7 +168,7 @@ export function sleep(delay: number): Coroutine;
 export function sleep<T>(delay: number, result: T): Coroutine<T>;
 export function sleep<T>(delay: number, result?: T): Coroutine<T | undefined> {
   _checkSeconds('sleep', 'delay', delay);
-  const coro = new SleepCoroutine(delay, result);
+  const coro = delay <= 0 ? new SleepZeroCoroutine(result) : new SleepCoroutine(delay, result);
   _trackCoroutine(coro, 'sleep');
   return coro as unknown as Coroutine<T | undefined>;
 }

@@ -518,6 +518,86 @@ describe('gather (Lib/asyncio/tasks.py gather())', () => {
     expect(seen).toEqual([]);
   });
 
+  test('children done in one iteration, results and errors interleaved: the first error in done order wins', () => {
+    // asyncio: fs[1].set_exception(ValueError('one')) wins over the later KeyError; in the second
+    // gather fs[1].cancel('c1') wins over the later ValueError of fs[0] (argument order does not count).
+    function* main(): Coroutine<string[]> {
+      const loop = getRunningLoop();
+      const out: string[] = [];
+      const fs = [0, 1, 2, 3].map(() => loop.createFuture<number>());
+      const g = gather(...fs);
+      fs[0].setResult(0);
+      fs[1].setException(new RangeError('one'));
+      fs[2].setResult(2);
+      fs[3].setException(new TypeError('three'));
+      try {
+        yield* g;
+      } catch (e) {
+        out.push(`${(e as Error).name}:${(e as Error).message}`);
+      }
+      const hs = [0, 1, 2].map(() => loop.createFuture<number>());
+      const g3 = gather(...hs);
+      hs[2].setResult(2);
+      hs[1].cancel('c1');
+      hs[0].setException(new RangeError('zero'));
+      try {
+        yield* g3;
+      } catch (e) {
+        out.push(`${e instanceof CancelledError ? 'CancelledError' : 'other'}:${(e as Error).message}`);
+      }
+      return out;
+    }
+    expect(runVirtual(main()).result).toEqual(['RangeError:one', 'CancelledError:c1']);
+  });
+
+  test('a cancelled gather whose children all return: the CancelledError comes from the child done last', () => {
+    // asyncio: gather(f, t); f.set_result(1); g.cancel('g') cancels only t, which swallows it and
+    // returns; the last child's _make_cancelled_error() (t's, with message 'g') fails the gather.
+    function* swallow(): Coroutine<string> {
+      try {
+        yield* sleep(0);
+      } catch (e) {
+        if (e instanceof CancelledError) return 'swallowed';
+        throw e;
+      }
+      return 'not cancelled';
+    }
+    function* main(): Coroutine<unknown[]> {
+      const f = getRunningLoop().createFuture<number>();
+      const t = createTask(swallow());
+      yield* sleep(0); // t is queued after its bare yield
+      const g = gather(f, t);
+      f.setResult(1);
+      const cancelled = g.cancel('g');
+      try {
+        yield* g;
+        return ['not cancelled'];
+      } catch (e) {
+        return [cancelled, e instanceof CancelledError, (e as Error).message, t.result(), f.result()];
+      }
+    }
+    expect(runVirtual(main()).result).toEqual([true, true, 'g', 'swallowed', 1]);
+  });
+
+  test('a coroutine passed before the task that drives it is not taken for a repeat of that task', () => {
+    function* w(): Coroutine<number> {
+      yield* sleep(0);
+      return 1;
+    }
+    function* main(): Coroutine<string> {
+      const c = w();
+      const t = createTask(c);
+      try {
+        yield* gather(c, t);
+        return 'no error';
+      } catch (e) {
+        yield* t;
+        return (e as Error).message;
+      }
+    }
+    expect(runVirtual(main()).result).toMatch(/^cannot reuse already awaited coroutine/);
+  });
+
   test('a 100,000-task gather (each sleep(0) once) completes under the virtual clock', () => {
     const N = 100_000;
     let stepped = 0;

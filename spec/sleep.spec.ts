@@ -250,4 +250,19 @@ describe('the coroutine object sleep() returns', () => {
     expect(() => t.throw(new RangeError('in'))).toThrow('in');
     expect(t.next().done).toBe(true);
   });
+
+  test('sleep(0) driven by hand: one bare yield, then the result, then done (__sleep0)', () => {
+    const z = sleep(0, 'r');
+    expect(iscoroutine(z)).toBe(true);
+    expect(z.next()).toEqual({ done: false, value: undefined });
+    expect(z.next()).toEqual({ done: true, value: 'r' });
+    expect(z.next()).toEqual({ done: true, value: undefined });
+    const n = sleep(-1);
+    expect(n.next()).toEqual({ done: false, value: undefined });
+    expect((n as Coroutine<unknown>).return('y')).toEqual({ done: true, value: 'y' });
+    expect(n.next()).toEqual({ done: true, value: undefined });
+    const t = sleep(0);
+    expect(() => t.throw(new RangeError('in'))).toThrow('in');
+    expect(t.next()).toEqual({ done: true, value: undefined });
+  });
 });
