@@ -133,7 +133,7 @@ export function _liveLoops(): BaseEventLoop[] {
 
 /** The default task factory: Python's `tasks.Task(coro, loop=self, name=name, context=context)`. */
 function newTask(loop: AbstractEventLoop, coro: Coroutine<unknown>, opts?: TaskOptions): Task<unknown> {
-  return _trustedTask(coro, loop, opts);
+  return _trustedTask(coro, { loop, name: opts?.name, context: opts?.context });
 }
 
 /**

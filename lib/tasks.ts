@@ -51,11 +51,10 @@ function taskName(value: unknown): string {
 let chainEpoch = 0;
 
 /**
- * Set by `_trustedTask` for the one `new Task` it makes: the loop of a task the loop's own task
- * factory makes, whose options `createTask` already checked (checking them again, or building a
- * `{ loop, name, context }` object for them, would cost every `createTask`).
+ * Set by `_trustedTask` for the one `new Task` it makes: options built by the loop's own task
+ * factories are not checked again (the check would cost every `createTask`).
  */
-let trustedLoop: AbstractEventLoop | null = null;
+let trusted = false;
 
 const EAGER_FACTORY_KEYS = ['name', 'context'] as const satisfies readonly (keyof TaskOptions)[];
 
@@ -71,12 +70,9 @@ function checkTaskConstructorOptions(opts: TaskConstructorOptions): AbstractEven
   return loop ?? getEventLoop();
 }
 
-/**
- * @internal `new Task(coro, { loop, ...opts })` for `loop.createTask(coro, opts)`, whose `opts`
- * (`name`, `context`) it has checked: no options object is built (see `trustedLoop`).
- */
-export function _trustedTask<T>(coro: Coroutine<T>, loop: AbstractEventLoop, opts: TaskOptions | undefined): Task<T> {
-  trustedLoop = loop;
+/** @internal `new Task(coro, opts)` for options the loop built itself (see `trusted`). */
+export function _trustedTask<T>(coro: Coroutine<T>, opts: TaskConstructorOptions): Task<T> {
+  trusted = true;
   return new Task(coro, opts);
 }
 
@@ -117,9 +113,8 @@ export class Task<out T> extends Future<T> implements Runnable {
    * @throws {RuntimeError} a coroutine another task already runs; "Event loop is closed"
    */
   constructor(coro: Coroutine<T>, opts?: TaskConstructorOptions) {
-    super(_checkedLoop(trustedLoop ?? (opts === undefined ? getEventLoop() : checkTaskConstructorOptions(opts))));
-    const eager = trustedLoop === null && opts?.eagerStart === true; // createTask's options have no eagerStart
-    trustedLoop = null;
+    super(_checkedLoop(trusted || opts === undefined ? opts?.loop ?? getEventLoop() : checkTaskConstructorOptions(opts)));
+    trusted = false;
     if (!iscoroutine(coro)) throw _expectedError('a coroutine was expected', coro);
     const owner = (coro as Owned)[kOwner];
     if (owner !== undefined) throw new RuntimeError(`cannot reuse already awaited coroutine (it belongs to ${owner.getName()})`);
@@ -133,7 +128,7 @@ export class Task<out T> extends Future<T> implements Runnable {
     if (context != null) this._extra().context = context;
     this._vars = _currentVars();
     loop._tasks.add(this); // listed during an eager first step too, as in 3.12; finishing unlists it
-    if (eager && loop.isRunning()) {
+    if (opts?.eagerStart === true && loop.isRunning()) {
       const ins = loop._instruments;
       if (ins === null) this._step(undefined, undefined);
       else {
