@@ -8,16 +8,20 @@ const SHRINK_FROM = 4096;
 
 /** A double-ended queue on a power-of-two ring buffer. @internal */
 export class Deque<T> {
-  #buf: (T | undefined)[];
+  // Each field starts with a value of its final kind (none is `undefined` first): the optimiser
+  // then knows `#mask` is a small integer and loads it without a check.
+  #buf: (T | undefined)[] = new Array<T | undefined>(16);
   #head = 0;
   #len = 0;
-  #mask: number;
+  #mask = 15;
 
   constructor(capacity = 16) {
-    let cap = 16;
-    while (cap < capacity) cap *= 2;
-    this.#buf = new Array<T | undefined>(cap);
-    this.#mask = cap - 1;
+    if (capacity > 16) {
+      let cap = 32;
+      while (cap < capacity) cap *= 2;
+      this.#buf = new Array<T | undefined>(cap);
+      this.#mask = cap - 1;
+    }
   }
 
   get length(): number {
