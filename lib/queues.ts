@@ -44,7 +44,7 @@ function itemRepr(x: unknown): string {
 export class Queue<T> {
   /** @internal */
   _loop: AbstractEventLoop | null = null;
-  readonly #maxsize: number;
+  readonly #maxsize: number = 0; // a number from the start: the optimiser loads it without a check
   /** @internal Futures of the waiting `get()` calls. */
   _getters = new Deque<Future<void>>();
   /** @internal Futures of the waiting `put()` calls. */
@@ -248,7 +248,11 @@ type Step = IteratorResult<unknown, unknown>;
 class QueueGet<T> {
   /** @internal */
   _fut: Future<void> | null | undefined = undefined;
-  constructor(readonly _queue: Queue<T>) {}
+  /** @internal Assigned once in the constructor (no `undefined` first: the optimiser knows it is a Queue). */
+  declare readonly _queue: Queue<T>;
+  constructor(queue: Queue<T>) {
+    (this as { _queue: Queue<T> })._queue = queue;
+  }
 
   next(): Step {
     const fut = this._fut;
@@ -281,7 +285,14 @@ nameCoroutineClass(QueueGet.prototype, 'get');
 class QueuePut<T> {
   /** @internal */
   _fut: Future<void> | null | undefined = undefined;
-  constructor(readonly _queue: Queue<T>, readonly _item: T) {}
+  /** @internal (see `QueueGet._queue`) */
+  declare readonly _queue: Queue<T>;
+  /** @internal */
+  declare readonly _item: T;
+  constructor(queue: Queue<T>, item: T) {
+    (this as { _queue: Queue<T> })._queue = queue;
+    (this as { _item: T })._item = item;
+  }
 
   next(): Step {
     const fut = this._fut;
