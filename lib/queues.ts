@@ -59,8 +59,8 @@ export class Queue<T> {
   readonly #finished = new Event();
   /** @internal */
   _isShutdown = false;
-  /** The items, stored by `_init` (a `Deque` here; an array in the subclasses). */
-  _queue!: Storage<T>;
+  /** The items, stored by `_init` (a `Deque` here; an array in the subclasses): `declare`d, so the field starts as what `_init` stores, not `undefined`. */
+  declare _queue: Storage<T>;
 
   /**
    * @param maxsize the most items the queue holds; 0 or less means no limit (default 0)
