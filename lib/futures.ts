@@ -168,7 +168,7 @@ const BLOCKED: unique symbol = Symbol('blocking');
  */
 export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
   /** @internal */
-  _loop: AbstractEventLoop;
+  declare _loop: AbstractEventLoop;
   /**
    * @internal The result once finished. While pending it holds BLOCKED from the moment `yield*`
    * hands the future to a Task until the Task takes it (Python's `_asyncio_future_blocking`, kept
