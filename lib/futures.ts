@@ -259,7 +259,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
    * @throws {InvalidStateError} if it is already done
    */
   setResult(result: T): void {
-    if (typeof this._callbacks === 'number') throw new InvalidStateError(`invalid state: ${STATE_NAMES[this._state]}: ${this.toString()}`);
+    if (typeof this._callbacks === 'number') throw invalidState(this);
     this._result = result;
     this._scheduleCallbacks(FutureState.FINISHED);
   }
@@ -355,7 +355,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
     if (cbs === null) return;
     const loop = this._loop;
     loop._checkClosed();
-    if (Array.isArray(cbs)) for (const e of cbs) schedule(this, loop, e);
+    if (Array.isArray(cbs)) scheduleAll(this, loop, cbs);
     else schedule(this, loop, cbs);
   }
 
@@ -507,6 +507,20 @@ function removeEntries(fut: Future<unknown>, match: (e: DoneEntry, x: unknown) =
   cbs.length = kept;
   if (kept === 0) fut._callbacks = null;
   return n;
+}
+
+/**
+ * `setResult`'s error on a done future. Here and `scheduleAll` below: the rare paths of hot methods
+ * live in functions of their own, so that the methods' bytecode stays small enough for the
+ * optimiser to inline them (and what calls them) within its inlining budget.
+ */
+function invalidState(fut: Future<unknown>): InvalidStateError {
+  return new InvalidStateError(`invalid state: ${STATE_NAMES[fut._state]}: ${fut.toString()}`);
+}
+
+/** Schedules every entry of `cbs`, in order (a future with several done-entries). */
+function scheduleAll(fut: Future<unknown>, loop: AbstractEventLoop, cbs: DoneEntry[]): void {
+  for (const e of cbs) schedule(fut, loop, e);
 }
 
 /** Puts done-entry `e` of `fut` on the ready queue: a DoneCallback runs fn(fut); a Task wakes up on its _futWaiter; a watcher gets a call. */

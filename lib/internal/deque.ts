@@ -46,12 +46,19 @@ export class Deque<T> {
     const x = this.#buf[this.#head];
     this.#buf[this.#head] = undefined;
     this.#head = (this.#head + 1) & this.#mask;
-    if (--this.#len === 0 && this.#mask >= SHRINK_FROM - 1) {
-      this.#buf = new Array<T | undefined>(16);
-      this.#head = 0;
-      this.#mask = 15;
-    }
+    if (--this.#len === 0 && this.#mask >= SHRINK_FROM - 1) this.#shrink();
     return x;
+  }
+
+  /**
+   * Emptied by `popLeft`: a large buffer is dropped for a small one. A method of its own, as is
+   * `#grow`: the hot methods' bytecode stays small, so the optimiser
+   * inlines them (and their callers) within its inlining budget.
+   */
+  #shrink(): void {
+    this.#buf = new Array<T | undefined>(16);
+    this.#head = 0;
+    this.#mask = 15;
   }
 
   pop(): T | undefined {
