@@ -156,8 +156,7 @@ export class Queue<T> {
    * @throws {QueueShutDown} if the queue is shut down
    */
   putNowait(item: T): void {
-    if (this._isShutdown) throw new QueueShutDown('putNowait() on a queue that is shut down');
-    if (this.full()) throw new QueueFull(`queue is full (maxsize=${this.#maxsize})`);
+    if (this._isShutdown || this.full()) throw putNowaitError(this, this.#maxsize);
     this._put(item);
     this._unfinishedTasks++;
     this.#finished.clear();
@@ -229,6 +228,15 @@ export class Queue<T> {
       if (!putter.done()) putter.setResult(undefined);
     }
   }
+}
+
+/**
+ * `putNowait`'s error (shut down, or full), made out of line: the method's bytecode stays small
+ * enough for the optimiser to inline it into `put()`'s coroutine object within its budget.
+ */
+function putNowaitError(q: Queue<unknown>, maxsize: number): Error {
+  if (q._isShutdown) return new QueueShutDown('putNowait() on a queue that is shut down');
+  return new QueueFull(`queue is full (maxsize=${maxsize})`);
 }
 
 /** What the first step of a `Queue.get()` or `Queue.put()` coroutine object returns when it has to wait. */
