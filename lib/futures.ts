@@ -432,6 +432,15 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
     return { done: false, value: this };
   }
 
+  /**
+   * @internal `next()` on a future known to be pending and not yet yielded (a queue's fresh or
+   * reset waiter): the yield, without `next()`'s checks.
+   */
+  _yieldPending(): IteratorYieldResult<unknown> {
+    this._result = BLOCKED;
+    return { done: false, value: this };
+  }
+
   /** @internal `gen.throw(err)` on a coroutine suspended in `yield* fut` lands here: re-throw it. */
   throw(err: unknown): never {
     if (!_isError(err)) throw new TypeError(`exceptions must derive from Error, got ${describe(err)}`);

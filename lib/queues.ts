@@ -388,7 +388,7 @@ function wait(c: QueueCall, q: Queue<unknown>, waiters: Deque<Future<void>>, shu
   }
   waiters.push(f);
   c._fut = f;
-  return f.next();
+  return f._yieldPending(); // f.next(): f is new, or reset by wokenUp
 }
 
 /**
