@@ -27,8 +27,12 @@ export interface ContextOwner {
 /** What is current: an entered plain Context, or a task or handle running without one (or with its own view). */
 type Holder = Context | ContextOwner;
 
-/** What holds the current variables; null: the root context. */
-let current: Holder | null = null;
+/**
+ * What holds the current variables; null: the root context. A `var`, not a `let`: every read and
+ * write of a module `let` checks that it is initialised (twice per task step on this variable).
+ */
+// eslint-disable-next-line no-var
+var current: Holder | null = null;
 /** The holders under `current` while runs nest (an eager task step, `Context.run` inside a step). */
 const outer: Holder[] = [];
 

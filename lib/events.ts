@@ -365,7 +365,9 @@ export class TimerHandle extends Handle implements Timer {
   }
 }
 
-let runningLoop: AbstractEventLoop | null = null;
+// A `var`: reading a module `let` checks that it is initialised (getRunningLoop is on hot paths).
+// eslint-disable-next-line no-var
+var runningLoop: AbstractEventLoop | null = null;
 let localLoop: AbstractEventLoop | null = null;
 
 /**

@@ -193,7 +193,7 @@ const BLOCKED: unique symbol = Symbol('blocking');
  */
 export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
   /** @internal */
-  _loop: AbstractEventLoop;
+  declare _loop: AbstractEventLoop;
   /**
    * @internal The result once finished. While pending it holds BLOCKED from the moment `yield*`
    * hands the future to a Task until the Task takes it (Python's `_asyncio_future_blocking`, kept
@@ -284,7 +284,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
    * @throws {InvalidStateError} if it is already done
    */
   setResult(result: T): void {
-    if (typeof this._callbacks === 'number') throw new InvalidStateError(`invalid state: ${STATE_NAMES[this._state]}: ${this.toString()}`);
+    if (typeof this._callbacks === 'number') throw invalidState(this);
     this._result = result;
     this._scheduleCallbacks(FutureState.FINISHED);
   }
@@ -380,7 +380,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
     if (cbs === null) return;
     const loop = this._loop;
     loop._checkClosed();
-    if (Array.isArray(cbs)) for (const e of cbs) schedule(this, loop, e);
+    if (Array.isArray(cbs)) scheduleAll(this, loop, cbs);
     else schedule(this, loop, cbs);
   }
 
@@ -460,6 +460,15 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
     return PENDING_STEP;
   }
 
+  /**
+   * @internal `next()` on a future known to be pending and not yet yielded (a queue's fresh or
+   * reset waiter): the yield, without `next()`'s checks.
+   */
+  _yieldPending(): IteratorYieldResult<unknown> {
+    this._result = BLOCKED;
+    return { done: false, value: this };
+  }
+
   /** @internal `gen.throw(err)` on a coroutine suspended in `yield* fut` lands here: re-throw it. */
   throw(err: unknown): never {
     if (!_isError(err)) throw new TypeError(`exceptions must derive from Error, got ${describe(err)}`);
@@ -535,6 +544,20 @@ function removeEntries(fut: Future<unknown>, match: (e: DoneEntry, x: unknown) =
   cbs.length = kept;
   if (kept === 0) fut._callbacks = null;
   return n;
+}
+
+/**
+ * `setResult`'s error on a done future. Here and `scheduleAll` below: the rare paths of hot methods
+ * live in functions of their own, so that the methods' bytecode stays small enough for the
+ * optimiser to inline them (and what calls them) within its inlining budget.
+ */
+function invalidState(fut: Future<unknown>): InvalidStateError {
+  return new InvalidStateError(`invalid state: ${STATE_NAMES[fut._state]}: ${fut.toString()}`);
+}
+
+/** Schedules every entry of `cbs`, in order (a future with several done-entries). */
+function scheduleAll(fut: Future<unknown>, loop: AbstractEventLoop, cbs: DoneEntry[]): void {
+  for (const e of cbs) schedule(fut, loop, e);
 }
 
 /** Puts done-entry `e` of `fut` on the ready queue: a DoneCallback runs fn(fut); a Task wakes up on its _futWaiter; a watcher gets a call. */

@@ -44,7 +44,7 @@ function itemRepr(x: unknown): string {
 export class Queue<T> {
   /** @internal */
   _loop: AbstractEventLoop | null = null;
-  readonly #maxsize: number;
+  readonly #maxsize: number = 0; // a number from the start: the optimiser loads it without a check
   /** @internal Futures of the waiting `get()` calls. */
   _getters = new Deque<Future<void>>();
   /** @internal Futures of the waiting `put()` calls. */
@@ -59,8 +59,8 @@ export class Queue<T> {
   readonly #finished = new Event();
   /** @internal */
   _isShutdown = false;
-  /** The items, stored by `_init` (a `Deque` here; an array in the subclasses). */
-  _queue!: Storage<T>;
+  /** The items, stored by `_init` (a `Deque` here; an array in the subclasses): `declare`d, so the field starts as what `_init` stores, not `undefined`. */
+  declare _queue: Storage<T>;
 
   /**
    * @param maxsize the most items the queue holds; 0 or less means no limit (default 0)
@@ -156,8 +156,7 @@ export class Queue<T> {
    * @throws {QueueShutDown} if the queue is shut down
    */
   putNowait(item: T): void {
-    if (this._isShutdown) throw new QueueShutDown('putNowait() on a queue that is shut down');
-    if (this.full()) throw new QueueFull(`queue is full (maxsize=${this.#maxsize})`);
+    if (this._isShutdown || this.full()) throw putNowaitError(this, this.#maxsize);
     this._put(item);
     this._unfinishedTasks++;
     this.#finished.clear();
@@ -231,6 +230,15 @@ export class Queue<T> {
   }
 }
 
+/**
+ * `putNowait`'s error (shut down, or full), made out of line: the method's bytecode stays small
+ * enough for the optimiser to inline it into `put()`'s coroutine object within its budget.
+ */
+function putNowaitError(q: Queue<unknown>, maxsize: number): Error {
+  if (q._isShutdown) return new QueueShutDown('putNowait() on a queue that is shut down');
+  return new QueueFull(`queue is full (maxsize=${maxsize})`);
+}
+
 /** What the first step of a `Queue.get()` or `Queue.put()` coroutine object returns when it has to wait. */
 type Step = IteratorResult<unknown, unknown>;
 
@@ -248,7 +256,11 @@ type Step = IteratorResult<unknown, unknown>;
 class QueueGet<T> {
   /** @internal */
   _fut: Future<void> | null | undefined = undefined;
-  constructor(readonly _queue: Queue<T>) {}
+  /** @internal Assigned once in the constructor (no `undefined` first: the optimiser knows it is a Queue). */
+  declare readonly _queue: Queue<T>;
+  constructor(queue: Queue<T>) {
+    (this as { _queue: Queue<T> })._queue = queue;
+  }
 
   next(): Step {
     const fut = this._fut;
@@ -281,7 +293,14 @@ nameCoroutineClass(QueueGet.prototype, 'get');
 class QueuePut<T> {
   /** @internal */
   _fut: Future<void> | null | undefined = undefined;
-  constructor(readonly _queue: Queue<T>, readonly _item: T) {}
+  /** @internal (see `QueueGet._queue`) */
+  declare readonly _queue: Queue<T>;
+  /** @internal */
+  declare readonly _item: T;
+  constructor(queue: Queue<T>, item: T) {
+    (this as { _queue: Queue<T> })._queue = queue;
+    (this as { _item: T })._item = item;
+  }
 
   next(): Step {
     const fut = this._fut;
@@ -369,7 +388,7 @@ function wait(c: QueueCall, q: Queue<unknown>, waiters: Deque<Future<void>>, shu
   }
   waiters.push(f);
   c._fut = f;
-  return f.next();
+  return f._yieldPending(); // f.next(): f is new, or reset by wokenUp
 }
 
 /**

@@ -311,12 +311,17 @@ export class Task<out T> extends Future<T> implements Runnable {
     loop._currentTask = this;
     const ctx = this._context;
     const prevCtx = _enterRun(this, ctx);
+    // Not `try/finally`: a finally block saves and restores the pending message on every step; a
+    // catch costs nothing until something throws.
     try {
       driveTask(this, exc, value);
-    } finally {
+    } catch (err) {
       _exitRun(ctx, prevCtx);
       loop._currentTask = prevTask;
+      throw err;
     }
+    _exitRun(ctx, prevCtx);
+    loop._currentTask = prevTask;
   }
 
   /** @internal */

@@ -8,16 +8,20 @@ const SHRINK_FROM = 4096;
 
 /** A double-ended queue on a power-of-two ring buffer. @internal */
 export class Deque<T> {
-  #buf: (T | undefined)[];
+  // Each field starts with a value of its final kind (none is `undefined` first): the optimiser
+  // then knows `#mask` is a small integer and loads it without a check.
+  #buf: (T | undefined)[] = new Array<T | undefined>(16);
   #head = 0;
   #len = 0;
-  #mask: number;
+  #mask = 15;
 
   constructor(capacity = 16) {
-    let cap = 16;
-    while (cap < capacity) cap *= 2;
-    this.#buf = new Array<T | undefined>(cap);
-    this.#mask = cap - 1;
+    if (capacity > 16) {
+      let cap = 32;
+      while (cap < capacity) cap *= 2;
+      this.#buf = new Array<T | undefined>(cap);
+      this.#mask = cap - 1;
+    }
   }
 
   get length(): number {
@@ -42,12 +46,19 @@ export class Deque<T> {
     const x = this.#buf[this.#head];
     this.#buf[this.#head] = undefined;
     this.#head = (this.#head + 1) & this.#mask;
-    if (--this.#len === 0 && this.#mask >= SHRINK_FROM - 1) {
-      this.#buf = new Array<T | undefined>(16);
-      this.#head = 0;
-      this.#mask = 15;
-    }
+    if (--this.#len === 0 && this.#mask >= SHRINK_FROM - 1) this.#shrink();
     return x;
+  }
+
+  /**
+   * Emptied by `popLeft`: a large buffer is dropped for a small one. A method of its own, as is
+   * `#grow`: the hot methods' bytecode stays small, so the optimiser
+   * inlines them (and their callers) within its inlining budget.
+   */
+  #shrink(): void {
+    this.#buf = new Array<T | undefined>(16);
+    this.#head = 0;
+    this.#mask = 15;
   }
 
   pop(): T | undefined {
