@@ -466,7 +466,8 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
    */
   _yieldPending(): IteratorYieldResult<unknown> {
     this._result = BLOCKED;
-    return { done: false, value: this };
+    PENDING_STEP.value = this;
+    return PENDING_STEP;
   }
 
   /** @internal `gen.throw(err)` on a coroutine suspended in `yield* fut` lands here: re-throw it. */
