@@ -11,8 +11,11 @@
 // scenarios measured 40x-70x.
 //
 // Each scenario is measured in a fresh node process, with GC on the main thread only
-// (--single-threaded-gc) and a young generation large enough that the 8n run's short-lived objects
-// die young (--max-semi-space-size=64). Measured inside jest's process, linear work read up to 25x:
+// (--single-threaded-gc) and a small young generation (--max-semi-space-size=1), so that both sizes
+// pay the same collection costs per task: with a large one (64 MB) the n run fitted in it and paid
+// none once Event.wait() stopped allocating a future per waiter, and the Barrier scenario's linear
+// work read 26x (1.4 us per task at n, 4.9 at 8n; 6.1 at 16n and 32n); with 1 MB every scenario
+// reads 3x-13x. Measured inside jest's process, linear work read up to 25x:
 // collections there also trace the heap of every spec file run before, and background GC threads
 // count in the process's CPU time. In a fresh process the scenarios read 2x-13x.
 import { execFile } from 'node:child_process';
@@ -44,7 +47,7 @@ afterAll(() => {
 /** The growth ratio of one scenario, measured in a process of its own. */
 function growthOf(name: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--single-threaded-gc', '--max-semi-space-size=64', '--expose-gc', bundle, name], { timeout: 120_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, ['--single-threaded-gc', '--max-semi-space-size=1', '--expose-gc', bundle, name], { timeout: 120_000 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${err.message}\n${stderr}`));
       else resolve(JSON.parse(stdout) as number);
     });
