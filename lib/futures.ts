@@ -6,7 +6,7 @@
 import { _checkContextOption, type Context } from './contextvars';
 import { CancelledError, FatalError, InvalidStateError, RuntimeError, toError, _asThrown, _isError } from './exceptions';
 import { getEventLoop, Handle, _isLoop, type AbstractEventLoop, type Runnable } from './events';
-import { describe } from './internal/introspect';
+import { GeneratorPrototype, describe } from './internal/introspect';
 import { _argTypeError, _checkOptions } from './internal/validate';
 import type { Task } from './tasks';
 
@@ -296,7 +296,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
    * @throws {TypeError} "invalid exception object" (Python's message) for a value that is not an Error
    */
   setException(exception: unknown): void {
-    if (typeof this._callbacks === 'number') throw new InvalidStateError(`invalid state: ${STATE_NAMES[this._state]}: ${this.toString()}`);
+    if (typeof this._callbacks === 'number') throw invalidState(this);
     let exc = exception;
     if (typeof exc === 'function' && (exc.prototype instanceof Error || exc === Error)) exc = new (exc as new () => Error)();
     if (!_isError(exc)) throw new TypeError(`invalid exception object: setException() needs an Error, got ${describe(exc)}`);
@@ -531,7 +531,7 @@ export class Future<out T> implements PromiseLike<T>, Awaitable<T> {
 function removeEntries(fut: Future<unknown>, match: (e: DoneEntry, x: unknown) => boolean, x: unknown): number {
   const cbs = fut._callbacks;
   if (cbs === null || typeof cbs === 'number') return 0;
-  if (!(Array.isArray(cbs))) {
+  if (!Array.isArray(cbs)) {
     if (!match(cbs, x)) return 0;
     fut._callbacks = null;
     return 1;
@@ -575,25 +575,22 @@ Object.defineProperty(Future.prototype, '_isFuture', { value: true });
 
 /** Whether `x` is a tsyncio Future (or Task). @see Python `asyncio.isfuture()` */
 export function isFuture(x: unknown): x is Future<unknown> {
-  return x instanceof Future && (x._loop as AbstractEventLoop | null) !== null; // an unstarted Event.wait() is a coroutine (lib/locks.ts)
+  return x instanceof Future && !_isUnbound(x); // an unstarted Event.wait() is a coroutine (lib/locks.ts)
 }
 
-const GeneratorProto = Object.getPrototypeOf(function* () {
-  /* empty */
-}.prototype) as object;
-
 /**
- * Whether `x` is a coroutine object, i.e. a generator object.
+ * Whether `x` is a coroutine object: a generator object, or one of the library's hand-written
+ * coroutine objects (`Event.wait()`'s carries a mark of its own, lib/internal/introspect.ts).
  * @see Python `asyncio.iscoroutine()`
  */
 export function iscoroutine(x: unknown): x is Coroutine<unknown> {
-  return typeof x === 'object' && x !== null && (Object.prototype.isPrototypeOf.call(GeneratorProto, x) || (x as { _isCoroutine?: unknown })._isCoroutine === true);
+  return typeof x === 'object' && x !== null && (Object.prototype.isPrototypeOf.call(GeneratorPrototype, x) || (x as { _isCoroutine?: unknown })._isCoroutine === true);
 }
 
 /** @internal Whether `x` is a generator *function* (a common slip: `createTask(main)`). */
 export function _isGeneratorFunction(x: unknown): boolean {
   const proto: unknown = typeof x === 'function' ? x.prototype : undefined;
-  return typeof proto === 'object' && proto !== null && Object.prototype.isPrototypeOf.call(GeneratorProto, proto);
+  return typeof proto === 'object' && proto !== null && Object.prototype.isPrototypeOf.call(GeneratorPrototype, proto);
 }
 
 /**
@@ -667,6 +664,11 @@ export function _checkedLoop(loop: AbstractEventLoop): { loop?: AbstractEventLoo
 export function _unboundLoop(): { loop?: AbstractEventLoop } {
   trustedLoop = null;
   return TRUSTED;
+}
+
+/** @internal Whether `fut` was made with `_unboundLoop()` and is not bound to a loop yet. */
+export function _isUnbound(fut: Future<unknown>): boolean {
+  return (fut._loop as AbstractEventLoop | null) === null;
 }
 
 /**

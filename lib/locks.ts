@@ -6,7 +6,7 @@
 // head are already done, so waking the next one does not rescan them (CPython rescans them).
 import { BrokenBarrierError, CancelledError, RuntimeError } from './exceptions';
 import { getRunningLoop, type AbstractEventLoop } from './events';
-import { Future, _unboundLoop, type Coroutine } from './futures';
+import { Future, _isUnbound, _unboundLoop, type Coroutine } from './futures';
 import { Deque } from './internal/deque';
 import { _nameCoroutineFuture } from './internal/introspect';
 import { _argTypeError, _checkFunction } from './internal/validate';
@@ -235,7 +235,7 @@ class EventWait extends Future<boolean> {
   override next(): IteratorResult<unknown, true> {
     const ev = this._event;
     if (ev === null) return { done: true, value: undefined as unknown as true };
-    if ((this._loop as AbstractEventLoop | null) === null) {
+    if (_isUnbound(this)) {
       if (ev._value) {
         this._event = null;
         return { done: true, value: true };
@@ -261,7 +261,7 @@ class EventWait extends Future<boolean> {
   override throw(err: unknown): never {
     const ev = this._event;
     this._event = null;
-    if (ev === null || (this._loop as AbstractEventLoop | null) === null) throw err;
+    if (ev === null || _isUnbound(this)) throw err;
     try {
       return super.throw(err); // as `yield* fut` delegates it: a non-Error becomes a TypeError
     } finally {
@@ -272,7 +272,7 @@ class EventWait extends Future<boolean> {
   override return(value?: unknown): IteratorResult<unknown, true> {
     const ev = this._event;
     this._event = null;
-    if (ev !== null && (this._loop as AbstractEventLoop | null) !== null) ev._waiters.discard(this);
+    if (ev !== null && !_isUnbound(this)) ev._waiters.discard(this);
     return { done: true, value: value as true };
   }
 

@@ -6,7 +6,7 @@ import { _checkContext, _contextFromVars, _currentVars, _enterRun, _exitRun, typ
 import { CancelledError, FatalError, InvalidStateError, RuntimeError, toError } from './exceptions';
 import { getEventLoop, getRunningLoop, _isLoop, type AbstractEventLoop, type Runnable, type TaskOptions } from './events';
 import {
-  FutureState, Future, iscoroutine, isFuture, wrapPromise, _expectedError, _isGeneratorFunction, _isThenable, _checkedLoop, _loopOption,
+  FutureState, Future, iscoroutine, isFuture, wrapPromise, _expectedError, _isGeneratorFunction, _isThenable, _checkedLoop, _loopOption, _isUnbound,
   type Awaitable, type Coroutine,
 } from './futures';
 import { coroRepr, describe } from './internal/introspect';
@@ -385,7 +385,7 @@ function driveTask(t: Task<unknown>, exc: unknown, value: unknown): void {
     }
     if (isFutureObject(y)) {
       if (y._loop !== loop) {
-        if ((y._loop as AbstractEventLoop | null) !== null) {
+        if (!_isUnbound(y)) {
           throwInLater(t, new RuntimeError(`Task ${t.getName()} got Future ${y.toString()} attached to a different loop`));
           return;
         }
